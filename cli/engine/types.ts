@@ -1,0 +1,68 @@
+/**
+ * Shapes shared by the engine, the reporters and the CLI.
+ * The JSON contract in ../shared/contracts.md is derived from these; extend, never break.
+ */
+
+/** One resource registration as the Pulumi engine would see it. */
+export interface RegisteredResource {
+  /** Engine-shaped URN: `urn:pulumi:<stack>::<project>::<parentType$…$type>::<name>`. */
+  urn: string;
+  type: string;
+  name: string;
+  /** True for custom (provider-backed) resources, false for components, providers count as custom. */
+  custom: boolean;
+  /** Parent URN; the root stack for top-level resources, undefined only for the root stack itself. */
+  parent?: string;
+  /** Provider reference `<provider urn>::<provider id>`; default providers are synthesised like the engine does. */
+  provider?: string;
+  /**
+   * Inputs in wire form: secrets as `{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value}`,
+   * unknown preview values as the SDK's unknown sentinel strings, resource references as wire references.
+   */
+  inputs: Record<string, unknown>;
+  /** Outputs the mock returned (wire form), after preview unknowns were applied. */
+  outputs: Record<string, unknown>;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  /** `path/relative/to/cwd.ts:LINE` where the program declared the resource, or null when unknown. */
+  source: string | null;
+  /** The resource's id as the mock returned it; undefined while unknown (preview). */
+  id?: string;
+}
+
+export interface ProgramRun {
+  project: string;
+  stack: string;
+  preview: boolean;
+  resources: RegisteredResource[];
+  /** Stack outputs in wire form. */
+  outputs: Record<string, unknown>;
+}
+
+export interface Exemption {
+  reason: string;
+  expires: string;
+}
+
+export interface Violation {
+  policy: string;
+  enforcement: "mandatory" | "advisory";
+  resource: { urn: string; type: string; name: string; source: string | null };
+  message: string;
+  exemption?: Exemption;
+}
+
+/** Policy metadata as the pack reports it through GetAnalyzerInfo. */
+export interface PolicyInfo {
+  name: string;
+  displayName: string;
+  description: string;
+  enforcementLevel: string;
+  configSchema?: unknown;
+}
+
+export interface CheckResult {
+  run: ProgramRun;
+  policyPack: { name: string; version: string; policies: PolicyInfo[] };
+  violations: Violation[];
+}
