@@ -1,0 +1,302 @@
+/**
+ * Talks to a CrossGuard policy pack through its own @pulumi/policy analyzer handlers, exactly as the
+ * Pulumi engine does: GetAnalyzerInfo, Configure, Analyze per resource, AnalyzeStack once.
+ *
+ * In-process mode captures the handlers the pack hands to gRPC's `addService` (no port is opened);
+ * isolated mode starts the pack the way the CLI does (`run-policy-pack`, cwd = pack dir) and speaks
+ * gRPC to it. Both receive the very same protobuf requests, so their answers can be compared.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import type { RegisteredResource, PolicyInfo } from "./types";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Handler = (call: { request: any }, callback: (err: any, resp?: any) => void) => void;
+
+export interface Diagnostic {
+  policyName: string;
+  policyPackName: string;
+  policyPackVersion: string;
+  message: string;
+  description: string;
+  urn: string;
+  enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
+}
+
+export interface AnalyzerInfo {
+  name: string;
+  version: string;
+  policies: PolicyInfo[];
+  /** Initial config the pack ships: policy → {enforcementLevel?, ...properties}. */
+  initialConfig: Record<string, Record<string, unknown>>;
+  /** Config schema per policy, as JSON schema objects (properties + required). */
+  schemas: Record<string, { properties: Record<string, unknown>; required: string[] } | undefined>;
+}
+
+export interface PolicyPackConnection {
+  readonly mode: "in-process" | "isolated";
+  info(): Promise<AnalyzerInfo>;
+  configure(config: Record<string, { enforcementLevel?: string; [k: string]: unknown }>): Promise<void>;
+  analyze(resource: RegisteredResource, provider: RegisteredResource | undefined): Promise<Diagnostic[]>;
+  analyzeStack(resources: RegisteredResource[], providerOf: (r: RegisteredResource) => RegisteredResource | undefined): Promise<Diagnostic[]>;
+  close(): Promise<void>;
+}
+
+export class PolicyPackError extends Error {}
+
+const LEVELS = ["advisory", "mandatory", "disabled", "remediate"] as const;
+
+/** Resolves the pack's own copies of the SDK modules: a pack must be judged by the SDK it ships with. */
+function packRequire(packDir: string): NodeJS.Require {
+  return createRequire(path.join(packDir, "package.json"));
+}
+
+export function validatePackDir(packDir: string): { entry: string } {
+  const problems: string[] = [];
+  if (!existsSync(path.join(packDir, "PulumiPolicy.yaml"))) problems.push(`${packDir}/PulumiPolicy.yaml is missing: a policy pack directory needs it (runtime: nodejs).`);
+  const pkgPath = path.join(packDir, "package.json");
+  let entry = "";
+  if (!existsSync(pkgPath)) {
+    problems.push(`${pkgPath} is missing: the policy SDK reads the pack's name and version from it.`);
+  } else {
+    try {
+      const pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
+      if (!pkg.version) problems.push(`${pkgPath} has no "version": the Pulumi CLI refuses such a pack.`);
+      try {
+        entry = packRequire(packDir).resolve(packDir);
+      } catch {
+        problems.push(
+          `the pack's entry (${pkg.main ?? "index.js"}) in ${packDir} does not exist: build the pack first (npm run build).`,
+        );
+      }
+    } catch (e) {
+      problems.push(`${pkgPath} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (problems.length) throw new PolicyPackError(`cannot load policy pack ${packDir}:\n  - ${problems.join("\n  - ")}`);
+  return { entry };
+}
+
+function protos(packDir: string) {
+  const req = packRequire(path.dirname(packRequire(packDir).resolve("@pulumi/policy/package.json")));
+  return {
+    analyzerPb: req("@pulumi/pulumi/proto/analyzer_pb"),
+    analyzerGrpc: req("@pulumi/pulumi/proto/analyzer_grpc_pb"),
+    structPb: req("google-protobuf/google/protobuf/struct_pb"),
+    emptyPb: req("google-protobuf/google/protobuf/empty_pb"),
+    grpc: req("@grpc/grpc-js"),
+  };
+}
+
+type Protos = ReturnType<typeof protos>;
+
+function levelName(n: number): Diagnostic["enforcementLevel"] {
+  return LEVELS[n] ?? "advisory";
+}
+
+function toDiagnostics(resp: any): Diagnostic[] {
+  return resp.getDiagnosticsList().map((d: any) => ({
+    policyName: d.getPolicyname(),
+    policyPackName: d.getPolicypackname(),
+    policyPackVersion: d.getPolicypackversion(),
+    message: d.getMessage(),
+    description: d.getDescription(),
+    urn: d.getUrn(),
+    enforcementLevel: levelName(d.getEnforcementlevel()),
+  }));
+}
+
+function toInfo(resp: any): AnalyzerInfo {
+  const initialConfig: AnalyzerInfo["initialConfig"] = {};
+  for (const [k, v] of resp.getInitialconfigMap().entries()) {
+    initialConfig[k] = { ...(v.getProperties()?.toJavaScript() ?? {}), enforcementLevel: levelName(v.getEnforcementlevel()) };
+  }
+  const schemas: AnalyzerInfo["schemas"] = {};
+  const policies: PolicyInfo[] = resp.getPoliciesList().map((p: any) => {
+    const schema = p.getConfigschema();
+    schemas[p.getName()] = schema
+      ? { properties: schema.getProperties()?.toJavaScript() ?? {}, required: schema.getRequiredList() }
+      : undefined;
+    return {
+      name: p.getName(),
+      displayName: p.getDisplayname(),
+      description: p.getDescription(),
+      enforcementLevel: levelName(p.getEnforcementlevel()),
+      configSchema: schemas[p.getName()],
+    };
+  });
+  return { name: resp.getName(), version: resp.getVersion(), policies, initialConfig, schemas };
+}
+
+class RequestBuilder {
+  constructor(private readonly p: Protos) {}
+
+  private struct(v: Record<string, unknown>) {
+    return this.p.structPb.Struct.fromJavaScript(v);
+  }
+
+  private provider(prov: RegisteredResource | undefined) {
+    if (!prov) return undefined;
+    const pr = new this.p.analyzerPb.AnalyzerProviderResource();
+    pr.setType(prov.type);
+    pr.setUrn(prov.urn);
+    pr.setName(prov.name);
+    pr.setProperties(this.struct(prov.inputs));
+    return pr;
+  }
+
+  private options(r: RegisteredResource) {
+    const o = new this.p.analyzerPb.AnalyzerResourceOptions();
+    if (r.parent) o.setParent(r.parent);
+    return o;
+  }
+
+  analyze(r: RegisteredResource, prov: RegisteredResource | undefined) {
+    const req = new this.p.analyzerPb.AnalyzeRequest();
+    req.setType(r.type);
+    req.setUrn(r.urn);
+    req.setName(r.name);
+    req.setProperties(this.struct(r.inputs));
+    req.setOptions(this.options(r));
+    const pr = this.provider(prov);
+    if (pr) req.setProvider(pr);
+    return req;
+  }
+
+  analyzeStack(resources: RegisteredResource[], providerOf: (r: RegisteredResource) => RegisteredResource | undefined) {
+    const req = new this.p.analyzerPb.AnalyzeStackRequest();
+    req.setResourcesList(
+      resources.map((r) => {
+        const ar = new this.p.analyzerPb.AnalyzerResource();
+        ar.setType(r.type);
+        ar.setUrn(r.urn);
+        ar.setName(r.name);
+        ar.setProperties(this.struct(r.inputs));
+        ar.setOptions(this.options(r));
+        if (r.parent) ar.setParent(r.parent);
+        ar.setDependenciesList(r.dependencies);
+        const deps = ar.getPropertydependenciesMap();
+        for (const [k, urns] of Object.entries(r.propertyDependencies)) {
+          const pd = new this.p.analyzerPb.AnalyzerPropertyDependencies();
+          pd.setUrnsList(urns);
+          deps.set(k, pd);
+        }
+        const pr = this.provider(providerOf(r));
+        if (pr) ar.setProvider(pr);
+        return ar;
+      }),
+    );
+    return req;
+  }
+
+  configure(config: Record<string, { enforcementLevel?: string; [k: string]: unknown }>) {
+    const req = new this.p.analyzerPb.ConfigureAnalyzerRequest();
+    const map = req.getPolicyconfigMap();
+    for (const [name, { enforcementLevel, ...props }] of Object.entries(config)) {
+      const pc = new this.p.analyzerPb.PolicyConfig();
+      pc.setEnforcementlevel(Math.max(0, LEVELS.indexOf((enforcementLevel ?? "advisory") as (typeof LEVELS)[number])));
+      pc.setProperties(this.struct(props));
+      map.set(name, pc);
+    }
+    return req;
+  }
+}
+
+function call(handler: (req: any, cb: (err: any, resp: any) => void) => void, req: any): Promise<any> {
+  return new Promise((resolve, reject) => handler(req, (err, resp) => (err ? reject(err) : resolve(resp))));
+}
+
+let capturedPack: { dir: string; handlers: Record<string, Handler> } | undefined;
+
+/**
+ * Loads the pack in this process and keeps its analyzer handlers. @pulumi/policy allows one pack per
+ * process, so a second, different pack in the same process is refused.
+ */
+export function loadPackInProcess(packDir: string): PolicyPackConnection {
+  const dir = path.resolve(packDir);
+  const { entry } = validatePackDir(dir);
+  const p = protos(dir);
+  if (!capturedPack) {
+    const server = p.grpc.Server.prototype;
+    const { addService, bindAsync } = server;
+    let handlers: Record<string, Handler> | undefined;
+    server.addService = function (service: unknown, impl: Record<string, Handler>) {
+      if (service === p.analyzerGrpc.AnalyzerService) handlers = impl;
+      else addService.call(this, service, impl);
+    };
+    // No port: the handlers are called directly.
+    server.bindAsync = function () {};
+    const cwd = process.cwd();
+    try {
+      // The SDK reads package.json from the current directory, as it does under run-policy-pack.
+      process.chdir(dir);
+      require(entry);
+    } finally {
+      process.chdir(cwd);
+      server.addService = addService;
+      server.bindAsync = bindAsync;
+    }
+    if (!handlers) throw new PolicyPackError(`${dir} did not create a PolicyPack: its entry ${entry} must call new PolicyPack(...).`);
+    capturedPack = { dir, handlers };
+  } else if (capturedPack.dir !== dir) {
+    throw new PolicyPackError(`one policy pack per process: ${capturedPack.dir} is loaded, ${dir} cannot be added.`);
+  }
+  const h = capturedPack.handlers;
+  const invoke = (name: string, req: unknown) => call((r, cb) => h[name]({ request: r }, cb), req);
+  const build = new RequestBuilder(p);
+  return {
+    mode: "in-process",
+    info: async () => toInfo(await invoke("getAnalyzerInfo", new p.emptyPb.Empty())),
+    configure: async (config) => void (await invoke("configure", build.configure(config))),
+    analyze: async (r, prov) => toDiagnostics(await invoke("analyze", build.analyze(r, prov))),
+    analyzeStack: async (rs, providerOf) => toDiagnostics(await invoke("analyzeStack", build.analyzeStack(rs, providerOf))),
+    close: async () => {},
+  };
+}
+
+/** Starts the pack exactly as `pulumi preview --policy-pack DIR` does and connects over gRPC. */
+export async function startPackIsolated(packDir: string): Promise<PolicyPackConnection> {
+  const dir = path.resolve(packDir);
+  validatePackDir(dir);
+  const p = protos(dir);
+  const runPolicyPack = path.dirname(packRequire(dir).resolve("@pulumi/pulumi/cmd/run-policy-pack"));
+  const child: ChildProcess = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", dir], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d));
+  const port = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const onData = (d: Buffer) => {
+      out += d;
+      const m = /^(\d+)\s*$/m.exec(out);
+      if (m) {
+        child.stdout!.off("data", onData);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.once("exit", (code) => reject(new PolicyPackError(`policy pack ${dir} exited (${code}) before serving:\n${stderr.trim()}`)));
+    child.once("error", reject);
+  });
+  const client = new p.analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, p.grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": 1024 * 1024 * 400,
+    "grpc.max_send_message_length": 1024 * 1024 * 400,
+  });
+  const invoke = (name: string, req: unknown) => call((r, cb) => client[name](r, cb), req);
+  const build = new RequestBuilder(p);
+  return {
+    mode: "isolated",
+    info: async () => toInfo(await invoke("getAnalyzerInfo", new p.emptyPb.Empty())),
+    configure: async (config) => void (await invoke("configure", build.configure(config))),
+    analyze: async (r, prov) => toDiagnostics(await invoke("analyze", build.analyze(r, prov))),
+    analyzeStack: async (rs, providerOf) => toDiagnostics(await invoke("analyzeStack", build.analyzeStack(rs, providerOf))),
+    close: async () => {
+      client.close();
+      child.kill();
+    },
+  };
+}

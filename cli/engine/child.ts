@@ -1,0 +1,124 @@
+/**
+ * The engine's worker process: runs Pulumi programs under the mock runtime, records every
+ * registration as the engine would see it, and evaluates the policy pack. Started by ./run.ts in a
+ * fresh Node process (mocks and module caches are process-global); one process may run a batch of
+ * jobs one after another.
+ *
+ * argv: <job file> <result file>. Progress goes to the parent over IPC when there is a channel.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import type { EngineJob, JobResult } from "./protocol";
+
+const [, , jobFile, resultFile] = process.argv;
+const jobs: EngineJob[] = JSON.parse(readFileSync(jobFile, "utf8"));
+
+// The SDK builds an Error().stack for every promise it tracks; with the limit at 0 registration is
+// several times faster, and it raises the limit itself when it records source positions.
+const fullStacks = jobs.some((j) => j.fullStacks);
+Error.stackTraceLimit = fullStacks ? 50 : 0;
+
+import { RecordingMonitor } from "./recorder";
+import { evaluatePolicies, PolicyEvaluationError } from "./evaluate";
+import { PolicyConfigError } from "./policy-config";
+import { PolicyPackError } from "./analyzer";
+
+function progress(message: string): void {
+  if (process.send) process.send({ progress: message });
+}
+
+const ENGINE_DIR = __dirname;
+
+/** The first stack frame in the user's own code: what a program error should point at. */
+function userFrame(err: unknown, displayRoot: string): string | null {
+  const stack = err instanceof Error ? err.stack ?? "" : "";
+  for (const line of stack.split("\n").slice(1)) {
+    const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?$/.exec(line.trim());
+    if (!m) continue;
+    const file = m[1].replace(/^file:\/\//, "");
+    if (file.includes("/node_modules/") || file.startsWith(ENGINE_DIR) || file.startsWith("node:")) continue;
+    return `${path.relative(displayRoot, file) || file}:${m[2]}`;
+  }
+  return null;
+}
+
+let currentFailure: unknown;
+process.on("unhandledRejection", (e) => (currentFailure ??= e));
+process.on("uncaughtException", (e) => (currentFailure ??= e));
+
+function clearProgramModules(): void {
+  // Programs and their local modules are evaluated afresh for every job; libraries stay cached.
+  for (const key of Object.keys(require.cache)) {
+    if (!key.includes(`${path.sep}node_modules${path.sep}`) && !key.startsWith(ENGINE_DIR)) delete require.cache[key];
+  }
+}
+
+async function runJob(job: EngineJob): Promise<JobResult> {
+  const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
+  const stackModule = require("@pulumi/pulumi/runtime/stack");
+  const settings = require("@pulumi/pulumi/runtime/settings");
+  currentFailure = undefined;
+  const recorder = new RecordingMonitor(job);
+  await pulumi.runtime.setMocks(recorder.mocks, job.projectName, job.stack, job.preview);
+  recorder.attach(settings.getMonitor());
+  const config: Record<string, string> = {};
+  for (const [k, v] of Object.entries(job.config)) config[k] = v.value;
+  pulumi.runtime.setAllConfig(config, Object.entries(job.config).filter(([, v]) => v.secret).map(([k]) => k));
+
+  const cwd = process.cwd();
+  let outputs: Record<string, unknown> = {};
+  try {
+    process.chdir(job.projectDir);
+    clearProgramModules();
+    progress(`running ${path.relative(job.displayRoot, job.programPath) || job.programPath}`);
+    const raw = await stackModule.runInPulumiStack(async () => {
+      let programExport = require(job.programPath);
+      // Like the nodejs language host: a default export or the module itself may be the program function.
+      if (programExport && typeof programExport === "object" && "default" in programExport && Object.keys(programExport).length === 1) {
+        programExport = programExport.default;
+      }
+      return programExport instanceof Function ? await programExport() : programExport;
+    });
+    await settings.waitForRPCs?.();
+    await recorder.settled();
+    if (currentFailure) throw currentFailure;
+    outputs = recorder.stackOutputs() ?? (raw as Record<string, unknown>) ?? {};
+  } catch (err) {
+    const e = (currentFailure ?? err) as Error;
+    const message = e instanceof Error ? e.message : String(e);
+    return {
+      ok: false,
+      kind: "program",
+      message,
+      location: userFrame(e, job.displayRoot),
+      needsStack: !fullStacks,
+    };
+  } finally {
+    process.chdir(cwd);
+  }
+  const run = recorder.result(outputs);
+  progress(`registered ${run.resources.length} resources`);
+  if (!job.check) return { ok: true, run };
+  try {
+    const check = await evaluatePolicies(run, job.check, progress);
+    return { ok: true, run, check };
+  } catch (err) {
+    if (err instanceof PolicyPackError || err instanceof PolicyConfigError || err instanceof PolicyEvaluationError) {
+      return { ok: false, kind: err instanceof PolicyConfigError ? "policy-config" : "policy-pack", message: err.message, location: null };
+    }
+    return { ok: false, kind: "policy-pack", message: `the policy pack failed: ${(err as Error).stack ?? err}`, location: null };
+  }
+}
+
+async function main(): Promise<void> {
+  const results: JobResult[] = [];
+  for (const job of jobs) results.push(await runJob(job));
+  writeFileSync(resultFile, JSON.stringify(results));
+  // gRPC handles of an isolated pack or the SDK may keep the loop alive.
+  process.exit(0);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bulkhead engine crashed: ${(e as Error).stack ?? e}\n`);
+  process.exit(3);
+});

@@ -1,0 +1,76 @@
+/**
+ * Policy configuration resolved the way the Pulumi CLI does for `--policy-config FILE`:
+ * schema defaults, then the pack's initial config, then the user's file (`all` applies to every
+ * policy), then JSON-schema validation of each policy's properties.
+ */
+import Ajv from "ajv";
+import type { AnalyzerInfo } from "./analyzer";
+
+export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
+
+export type ResolvedPolicyConfig = Record<string, { enforcementLevel: string; [k: string]: unknown }>;
+
+export class PolicyConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`invalid policy config:\n  - ${problems.join("\n  - ")}`);
+  }
+}
+
+type Entry = { enforcementLevel?: string; [k: string]: unknown };
+
+function normaliseEntry(key: string, value: unknown, problems: string[]): Entry | undefined {
+  if (typeof value === "string") {
+    // `"policy": "mandatory"` is the CLI's shorthand for an enforcement level alone.
+    return { enforcementLevel: value };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    problems.push(`"${key}": expected an enforcement level string or an object, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  return value as Entry;
+}
+
+export function resolvePolicyConfig(info: AnalyzerInfo, userConfig: unknown): ResolvedPolicyConfig {
+  const problems: string[] = [];
+  const names = new Set(info.policies.map((p) => p.name));
+  const user: Record<string, Entry> = {};
+  if (userConfig !== undefined) {
+    if (userConfig === null || typeof userConfig !== "object" || Array.isArray(userConfig)) {
+      throw new PolicyConfigError([`the file must hold a JSON object keyed by policy name (or "all"), got ${JSON.stringify(userConfig)}`]);
+    }
+    for (const [k, v] of Object.entries(userConfig as Record<string, unknown>)) {
+      if (k !== "all" && !names.has(k)) {
+        problems.push(`"${k}" is not a policy of pack ${info.name}; known policies: ${[...names].join(", ")}`);
+        continue;
+      }
+      const e = normaliseEntry(k, v, problems);
+      if (e) user[k] = e;
+    }
+  }
+  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+  const resolved: ResolvedPolicyConfig = {};
+  for (const policy of info.policies) {
+    const schema = info.schemas[policy.name];
+    const initial = info.initialConfig[policy.name] ?? {};
+    const merged: Entry = { ...initial, ...(user.all ?? {}), ...(user[policy.name] ?? {}) };
+    const level = merged.enforcementLevel ?? policy.enforcementLevel;
+    if (!ENFORCEMENT_LEVELS.includes(level as (typeof ENFORCEMENT_LEVELS)[number])) {
+      problems.push(`${policy.name}.enforcementLevel: ${JSON.stringify(level)} is not one of ${ENFORCEMENT_LEVELS.join(", ")}`);
+    }
+    const { enforcementLevel: _ignored, ...props } = merged;
+    if (schema) {
+      const validate = ajv.compile({ type: "object", properties: schema.properties, required: schema.required });
+      if (!validate(props)) {
+        for (const err of validate.errors ?? []) {
+          const where = `${policy.name}${err.instancePath.replace(/\//g, ".")}`;
+          problems.push(`${where}: ${err.message}${err.params && "allowedValues" in err.params ? ` (${(err.params.allowedValues as unknown[]).join(", ")})` : ""}`);
+        }
+      }
+    } else if (Object.keys(user[policy.name] ?? {}).some((k) => k !== "enforcementLevel")) {
+      problems.push(`${policy.name}: takes no configuration besides enforcementLevel, got ${Object.keys(user[policy.name]).join(", ")}`);
+    }
+    resolved[policy.name] = { ...props, enforcementLevel: level as string };
+  }
+  if (problems.length) throw new PolicyConfigError(problems);
+  return resolved;
+}

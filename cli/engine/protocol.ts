@@ -1,0 +1,35 @@
+/** Messages between the CLI process and the engine's worker process (./child.ts). */
+import type { ConfigValue } from "./project";
+import type { ProgramRun, CheckResult } from "./types";
+
+export interface CheckOptions {
+  packDir: string;
+  /** Parsed --policy-config file contents. */
+  policyConfig?: unknown;
+  isolated: boolean;
+}
+
+export interface EngineJob {
+  projectName: string;
+  projectDir: string;
+  programPath: string;
+  stack: string;
+  config: Record<string, ConfigValue>;
+  /** Preview semantics (ids and output-only properties unknown); false = --assume-known. */
+  preview: boolean;
+  /** Paths in results are relative to this directory (the CLI's cwd). */
+  displayRoot: string;
+  check?: CheckOptions;
+  /** Keep full stack traces: slower, used to locate a program error after a fast run failed. */
+  fullStacks?: boolean;
+}
+
+export type JobResult =
+  | { ok: true; run: ProgramRun; check?: Omit<CheckResult, "run"> }
+  | {
+      ok: false;
+      kind: "program" | "policy-pack" | "policy-config";
+      message: string;
+      location: string | null;
+      needsStack?: boolean;
+    };

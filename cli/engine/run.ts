@@ -1,0 +1,77 @@
+/**
+ * Starts the engine's worker process (./child.ts) for a batch of jobs and collects the results.
+ * A fresh process per batch: Pulumi's mocks, config and module caches are process-global.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { EngineJob, JobResult } from "./protocol";
+
+const REPO_NODE_MODULES = path.resolve(__dirname, "..", "..", "node_modules");
+
+export interface RunOptions {
+  onProgress?: (message: string) => void;
+  /** Where the worker's own stdout/stderr (the program's console output) go; default: our stderr. */
+  programOutput?: NodeJS.WritableStream;
+}
+
+export class EngineCrash extends Error {}
+
+function spawnWorker(jobs: EngineJob[], opts: RunOptions): Promise<JobResult[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), "bulkhead-"));
+  const jobFile = path.join(dir, "jobs.json");
+  const resultFile = path.join(dir, "results.json");
+  writeFileSync(jobFile, JSON.stringify(jobs));
+  const loader = pathToFileURL(require.resolve("tsx")).href;
+  const env = { ...process.env };
+  // Single-file programs outside this repository still resolve @pulumi/* from bulkhead's install.
+  env.NODE_PATH = [REPO_NODE_MODULES, env.NODE_PATH].filter(Boolean).join(path.delimiter);
+  const child = spawn(process.execPath, ["--import", loader, path.join(__dirname, "child.ts"), jobFile, resultFile], {
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    env,
+  });
+  const out = opts.programOutput ?? process.stderr;
+  let stderr = "";
+  child.stdout!.on("data", (d) => out.write(d));
+  child.stderr!.on("data", (d) => {
+    stderr += d;
+    out.write(d);
+  });
+  child.on("message", (m: any) => m?.progress && opts.onProgress?.(m.progress));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      try {
+        if (code !== 0) throw new EngineCrash(`the engine's worker exited with code ${code}:\n${stderr.trim().slice(-4000)}`);
+        resolve(JSON.parse(readFileSync(resultFile, "utf8")));
+      } catch (e) {
+        reject(e);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+/**
+ * Runs each job; a program that failed in the fast mode (no stack traces) is run once more with
+ * stack traces so its error can be located in the user's file.
+ */
+export async function runJobs(jobs: EngineJob[], opts: RunOptions = {}): Promise<JobResult[]> {
+  const results = await spawnWorker(jobs, opts);
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    if (!r.ok && r.kind === "program" && r.needsStack && !r.location) {
+      const [again] = await spawnWorker([{ ...jobs[i], fullStacks: true, check: undefined }], { ...opts, programOutput: devNull() });
+      if (!again.ok) results[i] = { ...r, location: again.location, needsStack: false };
+    }
+  }
+  return results;
+}
+
+function devNull(): NodeJS.WritableStream {
+  const { Writable } = require("node:stream") as typeof import("node:stream");
+  return new Writable({ write: (_c, _e, cb) => cb() });
+}

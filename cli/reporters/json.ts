@@ -1,0 +1,24 @@
+/** The JSON contract of ../shared/contracts.md: stable keys, extended only. */
+import type { CheckResult, ProgramRun } from "../engine/types";
+import { displayWire } from "../engine/wire";
+
+export function checkJson(result: CheckResult): string {
+  return JSON.stringify({ resources: result.run.resources.length, violations: result.violations }, null, 2) + "\n";
+}
+
+export function previewJson(run: ProgramRun, violations?: CheckResult["violations"]): string {
+  const doc: Record<string, unknown> = {
+    resources: run.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent ?? null,
+      provider: r.provider ?? null,
+      inputs: displayWire(r.inputs),
+      source: r.source,
+    })),
+    outputs: displayWire(run.outputs),
+  };
+  if (violations) doc.violations = violations;
+  return JSON.stringify(doc, null, 2) + "\n";
+}
