@@ -114,6 +114,9 @@ async function main(): Promise<void> {
   const results: JobResult[] = [];
   for (const job of jobs) results.push(await runJob(job));
   writeFileSync(resultFile, JSON.stringify(results));
+  // A failed program leaves SDK promises pending; its error is already in the results, so the SDK's
+  // leak report at exit would only turn a reported failure into a crash.
+  require("@pulumi/pulumi/runtime/state").getStore().leakCandidates?.clear?.();
   // gRPC handles of an isolated pack or the SDK may keep the loop alive.
   process.exit(0);
 }

@@ -68,11 +68,15 @@ export class RecordingMonitor {
       }
       return { id: id as string, state };
     },
-    call: (args: { token: string; inputs: any }) =>
-      answerInvoke(args.token, args.inputs, {
-        region: this.region,
-        accountId: DEFAULT_ACCOUNT_ID,
-      }),
+    call: (args: { token: string; inputs: any }) => {
+      try {
+        return answerInvoke(args.token, args.inputs, { region: this.region, accountId: DEFAULT_ACCOUNT_ID });
+      } catch (e) {
+        // The SDK rethrows a failed invoke as new Error(err.details), as it would for a gRPC status.
+        (e as { details?: string }).details = (e as Error).message;
+        throw e;
+      }
+    },
   };
 
   private readonly lastUrn = new Map<string, string>();

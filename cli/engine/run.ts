@@ -64,7 +64,7 @@ export async function runJobs(jobs: EngineJob[], opts: RunOptions = {}): Promise
   for (let i = 0; i < results.length; i++) {
     const r = results[i];
     if (!r.ok && r.kind === "program" && r.needsStack && !r.location) {
-      const [again] = await spawnWorker([{ ...jobs[i], fullStacks: true, check: undefined }], { ...opts, programOutput: devNull() });
+      const [again] = await spawnWorker([{ ...jobs[i], fullStacks: true, check: undefined }], { programOutput: devNull() });
       if (!again.ok) results[i] = { ...r, location: again.location, needsStack: false };
     }
   }

@@ -1,0 +1,116 @@
+/**
+ * The `bulkhead` command as a pipeline runs it: `node bin/bulkhead.js …` from the repository root,
+ * exit codes and stdout documents per ../shared/contracts.md.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import AjvDraft04 from "ajv-draft-04";
+
+const repo = path.resolve(__dirname, "..", "..");
+const bin = path.join(repo, "bin", "bulkhead.js");
+const fixture = (f: string) => path.relative(repo, path.join(__dirname, "fixtures", f));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function bulkhead(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd: repo, env: { ...process.env, FORCE_COLOR: undefined } }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const out = mkdtempSync(path.join(tmpdir(), "bulkhead-cli-"));
+const runs: Record<string, Run> = {};
+
+beforeAll(async () => {
+  const calls: Record<string, string[]> = {
+    sshJson: ["check", fixture("open-ssh.ts"), "--format", "json"],
+    cleanJson: ["check", fixture("clean.ts"), "--format", "json"],
+    throws: ["check", fixture("throws.ts"), "--format", "json"],
+    sarif: ["check", fixture("open-ssh.ts"), "--format", "sarif", "--output", path.join(out, "ssh.sarif")],
+    text: ["check", fixture("open-ssh.ts")],
+    missing: ["check", "no/such/project", "--format", "json"],
+    badFormat: ["check", fixture("clean.ts"), "--format", "yaml"],
+    missingPack: ["check", fixture("clean.ts"), "--policy-pack", "no/such/pack"],
+  };
+  // Two at a time: the machine has two cores and each run is a Node process plus the engine's worker.
+  const names = Object.keys(calls);
+  for (let i = 0; i < names.length; i += 2) {
+    await Promise.all(names.slice(i, i + 2).map(async (n) => (runs[n] = await bulkhead(...calls[n]))));
+  }
+}, 180_000);
+
+describe("bulkhead check", () => {
+  it("exits 1 with a mandatory violation naming the resource that opens SSH to the world", () => {
+    const r = runs.sshJson;
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.resources).toBeGreaterThan(0);
+    expect(doc.violations).toContainEqual(
+      expect.objectContaining({
+        policy: "no-world-open-sensitive-port",
+        enforcement: "mandatory",
+        resource: expect.objectContaining({ name: "ssh-open", type: "aws:ec2/securityGroup:SecurityGroup", source: "test/engine/fixtures/open-ssh.ts:5" }),
+      }),
+    );
+  });
+
+  it("exits 0 on a clean program with an empty violation list and only JSON on stdout", () => {
+    expect(runs.cleanJson.code).toBe(0);
+    expect(JSON.parse(runs.cleanJson.stdout)).toEqual({ resources: 6, violations: [] });
+  });
+
+  it("exits 2 when the program throws, with its own message and line and no engine internals", () => {
+    const r = runs.throws;
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("no tenants configured: set bulkhead-platform:tenants");
+    expect(r.stderr).toContain("at test/engine/fixtures/throws.ts:6");
+    expect(r.stderr).not.toMatch(/node_modules|cli\/engine/);
+  });
+
+  it("exits 2 for a missing project, an unknown format or a missing pack", () => {
+    expect(runs.missing.code).toBe(2);
+    expect(runs.missing.stderr).toContain("no/such/project does not exist");
+    expect(runs.badFormat.code).toBe(2);
+    expect(runs.badFormat.stderr).toContain("Allowed choices are text, json, sarif, markdown");
+    expect(runs.missingPack.code).toBe(2);
+    expect(runs.missingPack.stderr).toContain("PulumiPolicy.yaml is missing");
+  });
+
+  it("groups text output by resource with file:line and no colour off a terminal", () => {
+    const r = runs.text;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("ssh-open aws:ec2/securityGroup:SecurityGroup  test/engine/fixtures/open-ssh.ts:5");
+    expect(r.stdout).toMatch(/^BLOCKED .* \d+ mandatory/m);
+    expect(r.stdout).not.toContain("\x1b[");
+  });
+
+  it("writes SARIF 2.1.0 that validates against the official schema, located at the declaring line", () => {
+    expect(runs.sarif.code).toBe(1);
+    expect(runs.sarif.stdout).toBe("");
+    const log = JSON.parse(readFileSync(path.join(out, "ssh.sarif"), "utf8"));
+    const schema = require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
+    // The SARIF 2.1.0 schema is JSON-schema draft-04.
+    const ajv = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false });
+    const validate = ajv.compile(schema);
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const result = log.runs[0].results.find((r: any) => r.ruleId === "no-world-open-sensitive-port");
+    expect(result.level).toBe("error");
+    expect(result.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: "test/engine/fixtures/open-ssh.ts", uriBaseId: "%SRCROOT%" },
+      region: { startLine: 5 },
+    });
+    const rule = log.runs[0].tool.driver.rules[result.ruleIndex];
+    expect(rule.id).toBe("no-world-open-sensitive-port");
+    expect(rule.fullDescription.text.length).toBeGreaterThan(20);
+  });
+});
