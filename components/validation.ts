@@ -1,0 +1,649 @@
+/**
+ * Pure argument validation for bulkhead's components and the platform stack.
+ *
+ * Every function here runs before a single resource is registered, collects every problem it finds
+ * and throws ONE {@link InputPropertiesError}, so a platform engineer fixes a config in one pass instead
+ * of one deploy per typo. Nothing here imports the Pulumi runtime: validation stays cheap to test.
+ */
+import { Address4, Address6 } from "ip-address";
+
+/** One rejected input: which field, the value that was given, and what to do instead. */
+export interface InputProblem {
+  field: string;
+  value: unknown;
+  problem: string;
+  fix: string;
+}
+
+/** All the problems of one component's (or the stack's) arguments, thrown as a single error. */
+export class InputPropertiesError extends Error {
+  readonly problems: InputProblem[];
+  constructor(subject: string, problems: InputProblem[]) {
+    const lines = problems.map(
+      (p) => `  - ${p.field} = ${show(p.value)}: ${p.problem}. Fix: ${p.fix}`,
+    );
+    super(`${subject}: ${problems.length} invalid input${problems.length === 1 ? "" : "s"}\n${lines.join("\n")}`);
+    this.name = "InputPropertiesError";
+    this.problems = problems;
+  }
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return "(unset)";
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** Collects problems and throws them together. */
+export class Problems {
+  readonly list: InputProblem[] = [];
+  add(field: string, value: unknown, problem: string, fix: string): void {
+    this.list.push({ field, value, problem, fix });
+  }
+  merge(prefix: string, other: InputProblem[]): void {
+    for (const p of other) this.list.push({ ...p, field: `${prefix}${p.field}` });
+  }
+  throwIfAny(subject: string): void {
+    if (this.list.length > 0) throw new InputPropertiesError(subject, this.list);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CIDR arithmetic (ip-address does the parsing; intervals are [start, end] inclusive bigints)
+
+type Interval = [bigint, bigint];
+
+export interface ParsedCidr {
+  text: string;
+  version: 4 | 6;
+  prefix: number;
+  start: bigint;
+  end: bigint;
+}
+
+/** Parses an IPv4 or IPv6 CIDR; undefined when it is not one (a bare address without /n is refused). */
+export function parseCidr(text: string): ParsedCidr | undefined {
+  if (typeof text !== "string" || !text.includes("/")) return undefined;
+  try {
+    if (Address4.isValid(text)) {
+      const a = new Address4(text);
+      return { text, version: 4, prefix: a.subnetMask, start: a.startAddress().bigInt(), end: a.endAddress().bigInt() };
+    }
+    if (Address6.isValid(text)) {
+      const a = new Address6(text);
+      return { text, version: 6, prefix: a.subnetMask, start: a.startAddress().bigInt(), end: a.endAddress().bigInt() };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** True when the CIDR's address is its network address (10.0.0.0/16, not 10.0.1.0/16). */
+export function isNetworkAligned(c: ParsedCidr): boolean {
+  const text = c.text.split("/")[0]!;
+  const addr = c.version === 4 ? new Address4(text).bigInt() : new Address6(text).bigInt();
+  return addr === c.start;
+}
+
+export function cidrsOverlap(a: ParsedCidr, b: ParsedCidr): boolean {
+  return a.version === b.version && a.start <= b.end && b.start <= a.end;
+}
+
+function cidrInterval(text: string): Interval {
+  const c = parseCidr(text)!;
+  return [c.start, c.end];
+}
+
+function merge(intervals: Interval[]): Interval[] {
+  const sorted = [...intervals].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  const out: Interval[] = [];
+  for (const [s, e] of sorted) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1] + 1n) {
+      if (e > last[1]) last[1] = e;
+    } else out.push([s, e]);
+  }
+  return out;
+}
+
+function subtract(from: Interval[], remove: Interval[]): Interval[] {
+  let rest = merge(from);
+  for (const [rs, re] of merge(remove)) {
+    const next: Interval[] = [];
+    for (const [s, e] of rest) {
+      if (re < s || rs > e) next.push([s, e]);
+      else {
+        if (rs > s) next.push([s, rs - 1n]);
+        if (re < e) next.push([re + 1n, e]);
+      }
+    }
+    rest = next;
+  }
+  return rest;
+}
+
+// Not publicly routable: "this network", RFC 1918, RFC 6598 CGNAT, loopback, link-local, IETF protocol
+// assignments, documentation, benchmarking, multicast and reserved/broadcast.
+const NON_PUBLIC_V4 = [
+  "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+  "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+  "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+].map(cidrInterval);
+const PUBLIC_V4 = subtract([[0n, (1n << 32n) - 1n]], NON_PUBLIC_V4);
+// Global unicast 2000::/3 minus documentation space.
+const PUBLIC_V6 = subtract([cidrInterval("2000::/3")], ["2001:db8::/32", "3fff::/20"].map(cidrInterval));
+
+/**
+ * True when the CIDRs together cover the whole public IPv4 space or the whole public IPv6 space:
+ * 0.0.0.0/0 and ::/0 obviously, but also splits such as 0.0.0.0/1 + 128.0.0.0/1.
+ */
+export function coversPublicInternet(cidrs: string[]): boolean {
+  const parsed = cidrs.map(parseCidr).filter((c): c is ParsedCidr => c !== undefined);
+  const v4 = parsed.filter((c) => c.version === 4).map((c): Interval => [c.start, c.end]);
+  const v6 = parsed.filter((c) => c.version === 6).map((c): Interval => [c.start, c.end]);
+  return subtract(PUBLIC_V4, v4).length === 0 || subtract(PUBLIC_V6, v6).length === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subnet slot table
+
+/** Tiers in slot-table order. The order is part of the address plan: append, never reorder. */
+export const TIERS = ["public", "app", "data", "admin"] as const;
+export type Tier = (typeof TIERS)[number];
+/** Slots per tier: one per AZ letter a..h, so the table never depends on how many AZs exist. */
+export const SLOTS_PER_TIER = 8;
+/** Extra prefix bits taken by the slot table: 4 tiers × 8 AZ letters = 32 slots = 5 bits. */
+export const SLOT_BITS = 5;
+/** AWS's smallest subnet is a /28, so the VPC can be at most a /(28 - SLOT_BITS). */
+export const MAX_VPC_PREFIX = 28 - SLOT_BITS;
+
+/** The AZ letter's slot: a=0 … h=7. Keyed by letter, never by list position. */
+export function azSlot(az: string): number {
+  return az.charCodeAt(az.length - 1) - "a".charCodeAt(0);
+}
+
+/**
+ * The subnet of (tier, AZ) inside vpcCidr: slot = tierIndex × 8 + AZ letter index, each slot
+ * vpcPrefix + 5 bits long. Adding an AZ or a tier only fills an unused slot, so no existing subnet moves.
+ */
+export function subnetCidr(vpcCidr: string, tier: Tier, az: string): string {
+  const vpc = new Address4(vpcCidr);
+  const prefix = vpc.subnetMask + SLOT_BITS;
+  const size = 1n << BigInt(32 - prefix);
+  const slot = BigInt(TIERS.indexOf(tier) * SLOTS_PER_TIER + azSlot(az));
+  const start = vpc.startAddress().bigInt() + slot * size;
+  return `${Address4.fromBigInt(start).correctForm()}/${prefix}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field checks shared by several components
+
+export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+export const TENANT_ID_MAX = 20;
+const AZ_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d[a-h]$/;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** Retention values CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** Names the platform program uses for its own components; a tenant of that name would shadow them. */
+export const RESERVED_TENANT_IDS = ["platform", "admin", "web", "shared"];
+
+export function checkTenantId(p: Problems, field: string, id: unknown): void {
+  if (typeof id === "string" && RESERVED_TENANT_IDS.includes(id)) {
+    p.add(field, id, "reserved for the shared platform's own resources", "choose another tenant id");
+    return;
+  }
+  if (typeof id !== "string" || id.length < 2 || id.length > TENANT_ID_MAX || !TENANT_ID_PATTERN.test(id) || id.includes("--")) {
+    p.add(field, id, `a tenant id must be 2-${TENANT_ID_MAX} characters of lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen`, `use an id such as "acme" or "acme-eu"`);
+  }
+}
+
+/** A region name such as "eu-west-1". */
+export function checkRegion(p: Problems, field: string, v: unknown): void {
+  if (typeof v !== "string" || !REGION_PATTERN.test(v)) {
+    p.add(field, v, "not an AWS region name", 'set aws:region or pass region, e.g. "eu-west-1"');
+  }
+}
+
+function checkInt(p: Problems, field: string, v: unknown, min: number, max: number, fix?: string): void {
+  if (v === undefined) return;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    p.add(field, v, `must be a whole number from ${min} to ${max}`, fix ?? `set a value between ${min} and ${max}`);
+  }
+}
+
+function checkRetention(p: Problems, field: string, v: unknown): void {
+  if (v !== undefined && !LOG_RETENTION_DAYS.includes(v as number)) {
+    p.add(field, v, "CloudWatch Logs accepts only specific retention periods", `use one of ${LOG_RETENTION_DAYS.join(", ")}`);
+  }
+}
+
+function checkInstanceType(p: Problems, field: string, v: unknown): void {
+  if (v !== undefined && (typeof v !== "string" || !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(v))) {
+    p.add(field, v, "not an EC2 instance type", 'use a type such as "t3.micro"');
+  }
+}
+
+function checkVpcCidr(p: Problems, field: string, v: unknown): ParsedCidr | undefined {
+  const c = typeof v === "string" ? parseCidr(v) : undefined;
+  if (!c || c.version !== 4) {
+    p.add(field, v, "not an IPv4 CIDR block", 'use a private range such as "10.0.0.0/16"');
+    return undefined;
+  }
+  if (!isNetworkAligned(c)) {
+    p.add(field, v, "the address is not the network address of its prefix", `use ${Address4.fromBigInt(c.start).correctForm()}/${c.prefix}`);
+    return undefined;
+  }
+  if (c.prefix < 16) {
+    p.add(field, v, "AWS VPCs can be at most a /16", "use a /16 to /23 block");
+    return undefined;
+  }
+  if (c.prefix > MAX_VPC_PREFIX) {
+    p.add(field, v, `too small for the subnet plan: ${TIERS.length} tiers × ${SLOTS_PER_TIER} AZ slots need ${1 << SLOT_BITS} subnets of at least /28`, `use a /${MAX_VPC_PREFIX} or larger block (e.g. ${Address4.fromBigInt(c.start).correctForm()}/${MAX_VPC_PREFIX})`);
+    return undefined;
+  }
+  const addr = new Address4(c.text.split("/")[0]!);
+  if (!addr.isPrivate() && !addr.isCGNAT()) {
+    p.add(field, v, "not a private (RFC 1918 / RFC 6598) range", "use a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16");
+  }
+  return c;
+}
+
+/** A dated, written reason for an advisory rule not applying; becomes the `bulkhead:exempt:<rule>` tag. */
+export interface Exemption {
+  /** Last day the exemption holds, `YYYY-MM-DD`. */
+  expires: string;
+  /** Why; letters, digits, spaces and `+-=._:/@` only (AWS tag alphabet), at most 240 characters. */
+  reason: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TAG_VALUE = /^[A-Za-z0-9 +\-=._:/@]*$/;
+
+/** Checks a dated exemption; `field` names where it came from. */
+export function exemptionProblems(p: Problems, field: string, e: Exemption | undefined): void {
+  if (e === undefined) return;
+  if (typeof e !== "object" || e === null) {
+    p.add(field, e, "an exemption is an object", 'write {expires: "YYYY-MM-DD", reason: "..."}');
+    return;
+  }
+  const day = typeof e.expires === "string" && DATE.test(e.expires) ? new Date(`${e.expires}T00:00:00Z`) : undefined;
+  // Round-tripping rejects impossible days such as 2027-02-30, as the policy pack does.
+  if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== e.expires) {
+    p.add(`${field}.expires`, e.expires, "not a calendar date", "write the last valid day as YYYY-MM-DD");
+  }
+  if (typeof e.reason !== "string" || !e.reason.trim() || !TAG_VALUE.test(e.reason) || e.reason.length > 240) {
+    p.add(`${field}.reason`, e.reason, "an exemption needs a written reason of at most 240 characters from the AWS tag alphabet (letters, digits, spaces, + - = . _ : / @)", 'say why, e.g. "dev data is disposable"');
+  }
+}
+
+/** The tag that exempts a resource from one advisory rule. */
+export function exemptionTag(rule: string, e: Exemption): Record<string, string> {
+  return { [`bulkhead:exempt:${rule}`]: `${e.expires} ${e.reason}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Component arguments (plain-data parts; the components add pulumi.Input fields on top)
+
+export type NatStrategy = "none" | "single" | "perAz";
+export const NAT_STRATEGIES: NatStrategy[] = ["none", "single", "perAz"];
+
+/** Plain-data part of PlatformNetworkArgs (see there for defaults). */
+export interface NetworkSettings {
+  /** VPC CIDR: private IPv4, /16 to /23, network-aligned. */
+  cidrBlock: string;
+  /** AZ names (letters a–h, one region) or a count 1–6. */
+  availabilityZones: string[] | number;
+  /** Region; required when `availabilityZones` is a count. */
+  region?: string;
+  /** `none`, `single` (default) or `perAz`. */
+  natStrategy?: NatStrategy;
+  /** Flow logs on (default `true`). */
+  flowLogs?: boolean;
+  /** Flow-log retention, a CloudWatch value; default 90. */
+  flowLogRetentionDays?: number;
+  /** Silo owner; default unset (platform). */
+  tenantId?: string;
+}
+
+/**
+ * Resolves the AZ list: explicit names are kept (sorted by letter so nothing depends on list order);
+ * a count n becomes `<region>a` … `<region>{n}`.
+ */
+export function resolveAvailabilityZones(azs: string[] | number, region: string | undefined): string[] {
+  if (typeof azs === "number") {
+    return Array.from({ length: azs }, (_, i) => `${region}${String.fromCharCode(97 + i)}`);
+  }
+  return [...azs].sort((a, b) => azSlot(a) - azSlot(b));
+}
+
+export function networkProblems(args: NetworkSettings): InputProblem[] {
+  const p = new Problems();
+  checkVpcCidr(p, "cidrBlock", args.cidrBlock);
+  const azs = args.availabilityZones;
+  if (typeof azs === "number") {
+    if (!Number.isInteger(azs) || azs < 1 || azs > 6) {
+      p.add("availabilityZones", azs, "unsupported AZ count", "use 1 to 6 AZs (2 or 3 is usual)");
+    }
+    if (typeof args.region !== "string" || !REGION_PATTERN.test(args.region)) {
+      p.add("region", args.region, "an AZ count needs the region to name the zones", 'set aws:region (e.g. "eu-west-1") or list the AZ names');
+    }
+  } else if (!Array.isArray(azs) || azs.length < 1 || azs.length > 6) {
+    p.add("availabilityZones", azs, "unsupported AZ count", "list 1 to 6 AZ names, e.g. [\"eu-west-1a\", \"eu-west-1b\"]");
+  } else {
+    const bad = azs.filter((a) => typeof a !== "string" || !AZ_PATTERN.test(a));
+    if (bad.length) p.add("availabilityZones", bad, "not AZ names with a letter a-h", 'use names such as "eu-west-1a"');
+    const letters = azs.filter((a) => typeof a === "string").map((a) => a.slice(-1));
+    const dup = letters.filter((l, i) => letters.indexOf(l) !== i);
+    if (dup.length) p.add("availabilityZones", azs, `AZ letter(s) ${[...new Set(dup)].join(", ")} listed twice`, "list each AZ once");
+    const regions = new Set(azs.filter((a) => typeof a === "string").map((a) => a.slice(0, -1)));
+    if (regions.size > 1) p.add("availabilityZones", azs, "AZs from more than one region", "a VPC lives in one region: list AZs of that region only");
+  }
+  if (args.natStrategy !== undefined && !NAT_STRATEGIES.includes(args.natStrategy)) {
+    p.add("natStrategy", args.natStrategy, "unknown NAT strategy", `use one of ${NAT_STRATEGIES.join(", ")}`);
+  }
+  checkRetention(p, "flowLogRetentionDays", args.flowLogRetentionDays);
+  if (args.tenantId !== undefined) checkTenantId(p, "tenantId", args.tenantId);
+  return p.list;
+}
+
+export type AdminMode = "ssm" | "ssh";
+
+/** Plain-data part of AdminAccessArgs (see there for defaults). */
+export interface AdminSettings {
+  /** `ssm` (default) or `ssh`. */
+  mode?: AdminMode;
+  /** SSH allowlist: required in `ssh` mode, refused in `ssm` mode, never world-wide. */
+  adminCidrs?: string[];
+  /** Bastion instance type; default `t3.micro`. */
+  instanceType?: string;
+  /** Session log retention, a CloudWatch value; default 365. */
+  sessionLogRetentionDays?: number;
+  /** Break-glass EC2 Instance Connect Endpoint; default `false`. */
+  instanceConnectEndpoint?: boolean;
+  /** Silo owner; default unset (platform). */
+  tenantId?: string;
+}
+
+export function adminProblems(args: AdminSettings): InputProblem[] {
+  const p = new Problems();
+  const mode = args.mode ?? "ssm";
+  if (mode !== "ssm" && mode !== "ssh") p.add("mode", args.mode, "unknown admin mode", 'use "ssm" (default, no inbound port) or "ssh"');
+  const cidrs = args.adminCidrs ?? [];
+  if (!Array.isArray(cidrs)) {
+    p.add("adminCidrs", cidrs, "must be a list of CIDR blocks", 'use e.g. ["203.0.113.10/32"]');
+  } else {
+    if (mode === "ssh" && cidrs.length === 0) {
+      p.add("adminCidrs", cidrs, "SSH mode needs an explicit allowlist", 'list your admins\' addresses, e.g. ["203.0.113.10/32"], or use mode "ssm"');
+    }
+    if (mode === "ssm" && cidrs.length > 0) {
+      p.add("adminCidrs", cidrs, "the SSM bastion has no inbound rules, so an allowlist would be ignored", 'remove adminCidrs or set mode "ssh"');
+    }
+    const bad = cidrs.filter((c) => !parseCidr(c));
+    if (bad.length) p.add("adminCidrs", bad, "not CIDR blocks", 'write addresses with a prefix, e.g. "203.0.113.10/32"');
+    if (cidrs.length && coversPublicInternet(cidrs)) {
+      p.add("adminCidrs", cidrs, "together these CIDRs open the admin port to the whole internet", "list only your admins' addresses (e.g. /32s) or use the SSM bastion");
+    }
+  }
+  checkInstanceType(p, "instanceType", args.instanceType);
+  checkRetention(p, "sessionLogRetentionDays", args.sessionLogRetentionDays);
+  if (args.tenantId !== undefined) checkTenantId(p, "tenantId", args.tenantId);
+  return p.list;
+}
+
+/** Plain-data part of ManagedSecretArgs. */
+export interface SecretSettings {
+  /** Owning tenant id. */
+  tenantId: string;
+  /** Generated password length, 16–128; default 32. */
+  passwordLength?: number;
+  /** Rotation interval in days, 1–1000. */
+  rotationDays?: number;
+  /** Number of reader roles when the list is known (an empty list would deny everyone). */
+  readerRoleCount?: number;
+}
+
+export function secretProblems(args: SecretSettings): InputProblem[] {
+  const p = new Problems();
+  checkTenantId(p, "tenantId", args.tenantId);
+  checkInt(p, "passwordLength", args.passwordLength, 16, 128);
+  checkInt(p, "rotation.days", args.rotationDays, 1, 1000);
+  if (args.readerRoleCount !== undefined && args.readerRoleCount < 1) {
+    p.add("readerRoleArns", [], "the secret policy would deny every principal", "pass the tenant role ARN(s) that may read the secret");
+  }
+  return p.list;
+}
+
+export type Engine = "postgres" | "mysql";
+export const ENGINES: Record<Engine, { port: number; version: string; family: string }> = {
+  postgres: { port: 5432, version: "16", family: "postgres16" },
+  mysql: { port: 3306, version: "8.0", family: "mysql8.0" },
+};
+
+/** Plain-data part of TenantDatabaseArgs. */
+export interface DatabaseSettings {
+  /** Owning tenant id. */
+  tenantId: string;
+  /** `postgres` or `mysql`. Required. */
+  engine: string;
+  /** RDS instance class; default `db.t4g.micro`. */
+  instanceClass?: string;
+  /** Storage in GiB, 20–65536; default 20. */
+  allocatedStorage?: number;
+  /** Backup retention in days, 0–35; default 7. */
+  backupRetentionDays?: number;
+  /** Deletion protection; default `true`. */
+  deletionProtection?: boolean;
+  /** Standby in a second AZ; default `false`. */
+  multiAz?: boolean;
+  /** Database name; default `app`. */
+  dbName?: string;
+  /** Application user (not a reserved name, ≤ 26 characters); default `app`. */
+  username?: string;
+  /** Rotate the app credential; default `true`. */
+  rotation?: boolean;
+  /** Days between rotations, 1–1000; default 30. */
+  rotationDays?: number;
+  /** Required when `rotation` is false: tagged `bulkhead:exempt:secrets-rotation`. */
+  rotationExemption?: Exemption;
+  /** Only with `deletionProtection: false`: tagged `bulkhead:exempt:rds-deletion-protection`. */
+  deletionProtectionExemption?: Exemption;
+}
+
+const RESERVED_USERS = ["admin", "root", "postgres", "rdsadmin", "mysql", "master"];
+
+export function databaseProblems(args: DatabaseSettings): InputProblem[] {
+  const p = new Problems();
+  checkTenantId(p, "tenantId", args.tenantId);
+  if (!(args.engine in ENGINES)) {
+    p.add("engine", args.engine, "unknown engine", `use one of ${Object.keys(ENGINES).join(", ")}`);
+  }
+  if (args.instanceClass !== undefined && (typeof args.instanceClass !== "string" || !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(args.instanceClass))) {
+    p.add("instanceClass", args.instanceClass, "not an RDS instance class", 'use a class such as "db.t4g.micro"');
+  }
+  checkInt(p, "allocatedStorage", args.allocatedStorage, 20, 65536);
+  checkInt(p, "backupRetentionDays", args.backupRetentionDays, 0, 35);
+  if (args.dbName !== undefined && (typeof args.dbName !== "string" || !/^[a-z][a-z0-9_]{0,62}$/.test(args.dbName))) {
+    p.add("dbName", args.dbName, "not a valid database name", "use 1-63 lower-case letters, digits and underscores starting with a letter");
+  }
+  if (args.username !== undefined) {
+    // The rotation strategy appends "_clone": keep room for it inside MySQL's 32-character limit.
+    if (typeof args.username !== "string" || !/^[a-z][a-z0-9_]{0,25}$/.test(args.username)) {
+      p.add("username", args.username, "not a valid database user name", "use 1-26 lower-case letters, digits and underscores starting with a letter");
+    } else if (RESERVED_USERS.includes(args.username)) {
+      p.add("username", args.username, "reserved by the engine or used by the master user", 'choose an application user name such as "app"');
+    }
+  }
+  checkInt(p, "rotationDays", args.rotationDays, 1, 1000);
+  if (args.rotation === false && args.rotationExemption === undefined) {
+    p.add("rotationExemption", undefined, "turning rotation off needs a dated, written exemption (it is tagged on the secret as bulkhead:exempt:secrets-rotation)", 'set rotationExemption: {expires: "YYYY-MM-DD", reason: "..."}');
+  }
+  exemptionProblems(p, "rotationExemption", args.rotationExemption);
+  exemptionProblems(p, "deletionProtectionExemption", args.deletionProtectionExemption);
+  if (args.deletionProtection !== false && args.deletionProtectionExemption) {
+    p.add("deletionProtectionExemption", args.deletionProtectionExemption, "deletion protection is on, so the exemption would mislead reviewers", "remove deletionProtectionExemption");
+  }
+  return p.list;
+}
+
+export type Isolation = "pooled" | "silo";
+
+/** Plain-data part of a tenant's app tier (see TenantAppArgs for defaults). */
+export interface AppSettings {
+  /** EC2 instance type; default `t3.micro`. */
+  instanceType?: string;
+  /** ASG minimum, 0–100; default 1. */
+  minSize?: number;
+  /** ASG maximum, 1–100; default 2. */
+  maxSize?: number;
+  /** ASG desired capacity; default `minSize`. */
+  desiredCapacity?: number;
+  /** App HTTPS port, 1024–65535; default 8443. */
+  port?: number;
+  /** Host name routed to the tenant; default `<tenantId>.example.com`. */
+  hostname?: string;
+}
+
+/** Plain-data part of a tenant (stack config entry). */
+export interface TenantSettings {
+  /** Tenant id: 2–20 lower-case letters, digits, single hyphens; starts with a letter. */
+  tenantId: string;
+  /** `pooled` (default) or `silo`. */
+  isolation?: Isolation;
+  /** Silo only (required there): the tenant VPC CIDR. */
+  cidrBlock?: string;
+  /** Optional app tier. */
+  app?: AppSettings;
+  /** Optional database. */
+  database?: Omit<DatabaseSettings, "tenantId">;
+}
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export function tenantProblems(args: TenantSettings): InputProblem[] {
+  const p = new Problems();
+  checkTenantId(p, "tenantId", args.tenantId);
+  const iso = args.isolation ?? "pooled";
+  if (iso !== "pooled" && iso !== "silo") p.add("isolation", args.isolation, "unknown isolation", 'use "pooled" (shared VPC, isolated by security groups) or "silo" (own VPC)');
+  if (iso === "silo") {
+    if (args.cidrBlock === undefined) p.add("cidrBlock", undefined, "a silo tenant gets its own VPC and needs its own CIDR", 'set e.g. "10.64.0.0/20", not overlapping the platform or other silos');
+    else checkVpcCidr(p, "cidrBlock", args.cidrBlock);
+  } else if (iso === "pooled" && args.cidrBlock !== undefined) {
+    p.add("cidrBlock", args.cidrBlock, "a pooled tenant lives in the platform VPC and has no CIDR of its own", 'remove cidrBlock or set isolation "silo"');
+  }
+  const app = args.app;
+  if (app) {
+    checkInstanceType(p, "app.instanceType", app.instanceType);
+    checkInt(p, "app.minSize", app.minSize, 0, 100);
+    checkInt(p, "app.maxSize", app.maxSize, 1, 100);
+    checkInt(p, "app.desiredCapacity", app.desiredCapacity, 0, 100);
+    checkInt(p, "app.port", app.port, 1024, 65535, "use an unprivileged port such as 8443 (admin and database ports are refused by the pack anyway)");
+    const min = app.minSize ?? 1, max = app.maxSize ?? 2, want = app.desiredCapacity ?? min;
+    if (min > max || want < min || want > max) {
+      p.add("app.desiredCapacity", { minSize: min, desiredCapacity: want, maxSize: max }, "sizes must satisfy minSize ≤ desiredCapacity ≤ maxSize", "adjust the three sizes");
+    }
+    if (app.hostname !== undefined && (typeof app.hostname !== "string" || !HOSTNAME.test(app.hostname))) {
+      p.add("app.hostname", app.hostname, "not a DNS host name", 'use e.g. "acme.example.com"');
+    }
+  }
+  if (args.database) p.merge("database.", databaseProblems({ ...args.database, tenantId: args.tenantId }).filter((x) => x.field !== "tenantId"));
+  return p.list;
+}
+
+/** The listener-rule priority of a tenant: a stable hash of its id, so adding tenants never reorders rules. */
+export function listenerPriority(tenantId: string): number {
+  let h = 2166136261;
+  for (const ch of tenantId) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return (h % 49000) + 1000;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole platform (stack-level invariants that no single component can see)
+
+/** Everything the platform stack is built from (stack config, see docs/components.md). */
+export interface PlatformSettings {
+  /** The platform network. */
+  network: NetworkSettings;
+  /** The platform bastion. */
+  admin: AdminSettings;
+  /** One entry per tenant; ids unique, silo CIDRs disjoint. */
+  tenants: TenantSettings[];
+  /** ACM certificate; required when any tenant has an app tier. */
+  certificateArn?: string;
+  /** Deployment roles; required when any tenant has a database. */
+  deployerRoleArns?: string[];
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+
+export function platformProblems(cfg: PlatformSettings): InputProblem[] {
+  const p = new Problems();
+  p.merge("network.", networkProblems(cfg.network));
+  p.merge("admin.", adminProblems(cfg.admin));
+  if (!Array.isArray(cfg.tenants)) {
+    p.add("tenants", cfg.tenants, "must be a list", "list tenants as [{tenantId: ...}, ...]");
+    return p.list;
+  }
+  cfg.tenants.forEach((t, i) => p.merge(`tenants[${i}].`, tenantProblems(t)));
+  const ids = cfg.tenants.map((t) => t?.tenantId);
+  ids.forEach((id, i) => {
+    if (ids.indexOf(id) !== i) p.add(`tenants[${i}].tenantId`, id, "duplicate tenant id", "give every tenant a unique id");
+  });
+  // Overlapping address space would let a later peering or VPN reach a neighbour: refuse it outright.
+  const platform = parseCidr(cfg.network?.cidrBlock);
+  const silos: Array<{ i: number; c: ParsedCidr }> = [];
+  cfg.tenants.forEach((t, i) => {
+    if (t?.isolation !== "silo" || !t.cidrBlock) return;
+    const c = parseCidr(t.cidrBlock);
+    if (!c) return;
+    if (platform && cidrsOverlap(c, platform)) {
+      p.add(`tenants[${i}].cidrBlock`, t.cidrBlock, `overlaps the platform VPC ${platform.text}`, "choose a block outside the platform CIDR");
+    }
+    for (const o of silos) {
+      if (cidrsOverlap(c, o.c)) {
+        p.add(`tenants[${i}].cidrBlock`, t.cidrBlock, `overlaps silo tenant "${cfg.tenants[o.i]!.tenantId}" (${o.c.text})`, "give every silo tenant a disjoint block");
+      }
+    }
+    silos.push({ i, c });
+  });
+  const prio = new Map<number, string>();
+  cfg.tenants.forEach((t, i) => {
+    if (!t?.app || t.isolation === "silo" || typeof t.tenantId !== "string") return;
+    const n = listenerPriority(t.tenantId);
+    const other = prio.get(n);
+    if (other !== undefined && other !== t.tenantId) {
+      p.add(`tenants[${i}].tenantId`, t.tenantId, `its listener-rule priority ${n} collides with tenant "${other}"`, "rename one of the two tenants");
+    }
+    prio.set(n, t.tenantId);
+  });
+  // RDS subnet groups and ALBs refuse to span a single AZ.
+  const azs = cfg.network?.availabilityZones;
+  const azCount = typeof azs === "number" ? azs : Array.isArray(azs) ? azs.length : 0;
+  if (azCount === 1 && cfg.tenants.some((t) => t?.app || t?.database)) {
+    p.add("network.availabilityZones", azs, "databases and load balancers need subnets in at least two AZs", "list two or more AZs");
+  }
+  const needsCert = cfg.tenants.some((t) => t?.app);
+  if (needsCert && (typeof cfg.certificateArn !== "string" || !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(cfg.certificateArn))) {
+    p.add("certificateArn", cfg.certificateArn, "tenants with an app tier need an ACM certificate for the HTTPS listener", "set bulkhead-platform:certificateArn to an ACM certificate ARN");
+  }
+  // Secret policies deny GetSecretValue to everyone but listed roles; the provider reads secret versions
+  // back after writing them, so the deployment role must be listed or the first deploy fails.
+  const roles = cfg.deployerRoleArns ?? [];
+  if (!Array.isArray(roles) || roles.some((r) => typeof r !== "string" || !ROLE_ARN.test(r))) {
+    p.add("deployerRoleArns", roles, "not a list of IAM role ARNs", 'use e.g. ["arn:aws:iam::123456789012:role/platform-deployer"]');
+  } else if (roles.length === 0 && cfg.tenants.some((t) => t?.database)) {
+    p.add("deployerRoleArns", roles, "tenant secrets deny every role not listed, including the one Pulumi deploys with", "list the role(s) that run pulumi up for this stack");
+  }
+  return p.list;
+}
+
+/** Throws one InputPropertiesError listing every problem of the platform config. */
+export function validatePlatform(cfg: PlatformSettings): void {
+  const p = new Problems();
+  p.merge("", platformProblems(cfg));
+  p.throwIfAny("bulkhead-platform config");
+}

@@ -1,0 +1,147 @@
+/**
+ * Shapes shared by the model, the rules, the pack and its consumers (engine bench, review report).
+ * Kept free of runtime imports so the CLI and benches can load them cheaply.
+ */
+import type { CidrSet } from "./cidr";
+
+/** One resource as AnalyzeStack sees it, with RAW props (secrets unwrapped, unknowns left as sentinels). */
+export interface StackResource {
+  urn: string;
+  type: string;
+  name: string;
+  props: Record<string, any>;
+  parent?: string;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+}
+
+/**
+ * The seven sentinels @pulumi/policy (proxy.js) uses for preview unknowns, typed by what the value would be.
+ * Listed here instead of imported because proxy.js marks them internal.
+ */
+export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
+  "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
+  "030794c1-ac77-496b-92df-f27374a8bd58", // asset
+  "e48ece36-62e2-4504-bad9-02848725956a", // archive
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
+]);
+
+/** True when `v` is a preview unknown (any of the seven SDK sentinels). */
+export function isUnknown(v: unknown): boolean {
+  return typeof v === "string" && UNKNOWN_SENTINELS.has(v);
+}
+
+/** True when `v` or anything nested in it is a preview unknown. */
+export function containsUnknown(v: unknown): boolean {
+  if (isUnknown(v)) return true;
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
+  return false;
+}
+
+export type Protocol = "tcp" | "udp" | "icmp" | "icmpv6" | "all" | string;
+
+export interface PortRange {
+  from: number;
+  to: number;
+}
+
+export type GrantSource =
+  | { kind: "cidr"; cidrs: CidrSet; text: string[] }
+  | { kind: "sg"; sgUrn?: string; external?: string }
+  | { kind: "self" }
+  | { kind: "prefix-list"; id: string }
+  | { kind: "unknown"; why: string };
+
+/** One ingress permission: who (source) may reach which ports of which security group (or Lightsail instance). */
+export interface IngressGrant {
+  /** The resource that declares the permission: the SG for inline rules, the rule resource otherwise. */
+  grantUrn: string;
+  /**
+   * URN of the protected security group (or Lightsail instance for its public ports). When the target cannot be
+   * resolved to a resource of the stack it is `external:<id>` (a literal id of a group outside the stack) or
+   * `unknown:<grantUrn>` (unknown at preview with no dependency to resolve it).
+   */
+  targetSgUrn: string;
+  protocol: Protocol;
+  ports: PortRange;
+  source: GrantSource;
+  /** Deciding fields that were unknown at preview and were assumed worst-case (e.g. "fromPort", "protocol"). */
+  unknownFields: string[];
+  /** Where the permission comes from when it isn't written anywhere, e.g. "Lightsail default firewall". */
+  implicit?: string;
+}
+
+export interface SecurityGroupNode {
+  urn: string;
+  name: string;
+  tenant: string | undefined;
+  isBastion: boolean;
+  /** Attached to at least one load balancer whose `internal` is false or unset. */
+  isInternetFacingLb: boolean;
+  isLoadBalancer: boolean;
+  vpcUrn: string | undefined;
+  /** URNs of the resources that use this group (instances, launch templates, ENIs, LBs, databases, …). */
+  attachedTo: string[];
+}
+
+export interface ReachEdge {
+  from: "internet" | string;
+  to: string;
+  ports: PortRange;
+  protocol: Protocol;
+  grantUrn: string;
+  /** Network hops between the source and the group, e.g. ["igw web-igw", "subnet web-a"]. */
+  via?: string[];
+}
+
+export interface SubnetNode {
+  urn: string;
+  name: string;
+  tenant: string | undefined;
+  vpcUrn: string | undefined;
+  cidrs: CidrSet;
+  /** true / false, or "unknown" when the flag is unknown at preview. */
+  mapPublicIpOnLaunch: boolean | "unknown";
+  /** Name of the internet gateway this subnet routes to (explicit association or the VPC's main table), if any. */
+  igw?: string;
+}
+
+/** Result of resolving a reference-valued property (an id or ARN) to resources of the stack. */
+export interface Resolved {
+  /** Candidate resources. More than one when the value is unknown and several dependencies could be it. */
+  urns: string[];
+  /** A known literal that matches nothing in the stack (e.g. "sg-0abc…"). */
+  external?: string;
+  /** Set when the value is unknown and no dependency of the expected type explains it. */
+  unknown?: boolean;
+  /** Set when nothing was given (undefined / null / empty string). */
+  missing?: boolean;
+}
+
+export interface Finding {
+  urn: string;
+  message: string;
+}
+
+export interface RuleMeta {
+  id: string;
+  severity: "critical" | "high" | "medium" | "low";
+  enforcementLevel: "mandatory" | "advisory";
+  /** AWS Security Hub FSBP / CIS control ids the rule maps to. */
+  controls: string[];
+  /** One line: why the rule exists. */
+  why: string;
+  /** How to fix a violation. */
+  fix: string;
+  /** JSON-schema `properties` of the rule's own config (the pack adds `exemptions`). */
+  configSchema?: Record<string, any>;
+}
+
+export interface RuleDefinition {
+  meta: RuleMeta;
+  check(model: import("./index").NetworkModel, config: Record<string, any>): Finding[];
+}

@@ -1,0 +1,178 @@
+/**
+ * The pack's evaluation core, free of side effects (policies/index.ts is the entry that starts the gRPC server).
+ * Benches and tests import this: buildModel, the rules, `evaluate` (rules over resources, exemptions applied) and
+ * `makePolicies` (the StackValidationPolicy objects the PolicyPack serves).
+ */
+import type { PolicyConfigSchema, PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import { buildModel, type Finding, type NetworkModel, type RuleDefinition, type StackResource } from "./model";
+import { configExemptions, EXEMPTION_RULE, indexTagExemptions, todayUtc, type Exemption, type ExemptionIndex } from "./model/exemptions";
+import { RULE_IDS, rules } from "./rules";
+
+export { buildModel, rules };
+export type { NetworkModel, RuleDefinition, StackResource, Finding };
+
+/** One diagnostic as the pack reports it. */
+export interface Diagnostic {
+  policy: string;
+  enforcement: "mandatory" | "advisory";
+  urn?: string;
+  message: string;
+  exemption?: Exemption;
+}
+
+/** Schema of the `exemptions` entry every policy accepts (validity is checked by the pack, not the schema). */
+const EXEMPTIONS_SCHEMA = {
+  type: "array",
+  description: "Exemptions for resources without tags: {resource: URN or name, reason, expires: YYYY-MM-DD}.",
+  items: {
+    type: "object",
+    properties: {
+      resource: { type: "string", description: "URN or logical name of the exempted resource." },
+      reason: { type: "string", description: "Why the finding is accepted (required for the exemption to apply)." },
+      expires: { type: "string", description: "Last day (UTC, YYYY-MM-DD) the exemption applies." },
+    },
+    required: ["resource"],
+  },
+};
+
+export function configSchemaOf(rule: RuleDefinition): PolicyConfigSchema {
+  return { properties: { ...(rule.meta.configSchema ?? {}), exemptions: EXEMPTIONS_SCHEMA } as any };
+}
+
+/** The exemption line the engine parses into the JSON `exemption` object. */
+export function exemptionLine(e: Exemption): string {
+  return `exempted until ${e.expires}: ${e.reason}`;
+}
+
+interface StackState {
+  model: NetworkModel;
+  tags: ExemptionIndex;
+  byName: Map<string, string[]>;
+}
+
+/** Everything derived from one stack's resources, computed once and shared by every rule. */
+function stackState(resources: StackResource[], today: string): StackState {
+  const model = buildModel(resources);
+  const byName = new Map<string, string[]>();
+  for (const r of resources) byName.set(r.name, [...(byName.get(r.name) ?? []), r.urn]);
+  return { model, tags: indexTagExemptions(resources, RULE_IDS, today), byName };
+}
+
+/** Runs one rule over a prepared stack and applies exemptions: valid ones turn the finding advisory. */
+function runRule(state: StackState, rule: RuleDefinition, config: Record<string, any>, level: "mandatory" | "advisory", today: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const id = rule.meta.id;
+  const cfg = configExemptions(config?.exemptions, id, today, (n) => state.byName.get(n) ?? [], (u) => state.model.byUrn(u) !== undefined);
+  for (const p of cfg.problems) out.push({ policy: EXEMPTION_RULE, enforcement: "mandatory", ...(p.urn ? { urn: p.urn } : {}), message: p.message });
+  for (const f of rule.check(state.model, config ?? {})) {
+    const ex = id === EXEMPTION_RULE ? undefined : state.tags.lookup(f.urn, id) ?? cfg.valid.get(f.urn);
+    if (ex) out.push({ policy: id, enforcement: "advisory", urn: f.urn, message: `${f.message}\n${exemptionLine(ex)}`, exemption: ex });
+    else out.push({ policy: id, enforcement: level, urn: f.urn, message: f.message });
+  }
+  return out;
+}
+
+/**
+ * Evaluates every rule over a stack (no Pulumi runtime): `configs` maps rule id → config (may set
+ * `enforcementLevel`: "mandatory" | "advisory" | "disabled"). The same code path the policies use.
+ */
+export function evaluate(resources: StackResource[], configs: Record<string, Record<string, any>> = {}): Diagnostic[] {
+  const today = todayUtc();
+  const state = stackState(resources, today);
+  const out: Diagnostic[] = [];
+  for (const rule of rules) {
+    const cfg = configs[rule.meta.id] ?? {};
+    const level = cfg.enforcementLevel ?? rule.meta.enforcementLevel;
+    if (level === "disabled") continue;
+    out.push(...runRule(state, rule, cfg, level === "mandatory" || level === "remediate" ? "mandatory" : "advisory", today));
+  }
+  return out;
+}
+
+/** Raw props of an SDK PolicyResource: the proxy's target, so unknowns are never read through the proxy. */
+export function rawResource(r: PolicyResource): StackResource {
+  const props = ((r.props as any)?.["__getSpecialProxyTarget"] ?? r.props ?? {}) as Record<string, any>;
+  const propertyDependencies: Record<string, string[]> = {};
+  for (const [k, deps] of Object.entries(r.propertyDependencies ?? {})) propertyDependencies[k] = (deps ?? []).map((d) => d.urn);
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    props,
+    ...(r.parent ? { parent: r.parent.urn } : {}),
+    dependencies: (r.dependencies ?? []).map((d) => d.urn),
+    propertyDependencies,
+  };
+}
+
+/** Structural equality of two raw property trees (plain JSON-like data from the SDK's deserialiser). */
+function sameValue(x: any, y: any): boolean {
+  if (x === y) return true;
+  if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
+  if (Array.isArray(x)) {
+    if (!Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameValue(x[i], y[i])) return false;
+    return true;
+  }
+  if (Array.isArray(y)) return false;
+  let n = 0;
+  for (const k in x) {
+    n++;
+    if (!sameValue(x[k], y[k])) return false;
+  }
+  for (const _ in y) n--;
+  return n === 0;
+}
+
+function sameStack(a: StackResource[], b: StackResource[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.urn !== y.urn || x.type !== y.type || x.name !== y.name || x.parent !== y.parent) return false;
+    if (!sameValue(x.props, y.props) || !sameValue(x.propertyDependencies, y.propertyDependencies)) return false;
+  }
+  return true;
+}
+
+/**
+ * One-entry cache keyed on the stack's content: the SDK deserialises a fresh `resources` array for every policy of
+ * one AnalyzeStack call, so identity can't be the key. The content is compared structurally (URNs, raw props,
+ * property dependencies; cheaper than serialising it), so a different stack or a changed prop never gets a stale
+ * model, and the model is built once per stack, not per rule.
+ */
+let cache: { resources: StackResource[]; today: string; state: StackState } | undefined;
+
+export function stateFor(resources: StackResource[]): StackState {
+  const today = todayUtc();
+  if (cache && cache.today === today && sameStack(cache.resources, resources)) return cache.state;
+  const state = stackState(resources, today);
+  cache = { resources, today, state };
+  return state;
+}
+
+/** The StackValidationPolicy objects of the pack, one per rule. */
+export function makePolicies(): StackValidationPolicy[] {
+  return rules.map((rule) => {
+    const m = rule.meta;
+    const policy: StackValidationPolicy = {
+      name: m.id,
+      description: `${m.why} Fix: ${m.fix} Controls: ${m.controls.length ? m.controls.join(", ") : "none (bulkhead convention)"}`,
+      enforcementLevel: m.enforcementLevel,
+      severity: m.severity,
+      configSchema: configSchemaOf(rule),
+      validateStack: (args, reportViolation: ReportViolation) => {
+        const resources = args.resources.map(rawResource);
+        const state = stateFor(resources);
+        const config = args.getConfig<Record<string, any>>() ?? {};
+        // The SDK applies the configured level to object-form reports that don't set one; "mandatory" here is a
+        // placeholder that is only used for exempted (advisory) and exemption-valid (mandatory) diagnostics.
+        for (const d of runRule(state, rule, config, "mandatory", todayUtc())) {
+          const overrides = d.exemption || d.policy !== m.id ? { enforcementLevel: d.enforcement } : {};
+          reportViolation({ message: d.message, urn: d.urn, ...(d.policy !== m.id ? { name: d.policy } : {}), ...overrides } as any);
+        }
+      },
+    };
+    return policy;
+  });
+}

@@ -1,0 +1,25 @@
+import { T, type RuleDefinition } from "../model";
+import { Findings, list } from "./util";
+
+export const rule: RuleDefinition = {
+  meta: {
+    id: "default-nacl-no-rules",
+    severity: "low",
+    enforcementLevel: "advisory",
+    controls: ["EC2.21"],
+    why: "The default network ACL allows everything in and out; subnets that fall back to it get no network-layer filtering.",
+    fix: "Adopt the default NACL with aws.ec2.DefaultNetworkAcl (defaultNetworkAclId: vpc.defaultNetworkAclId) with no ingress/egress entries, and give subnets explicit NACLs.",
+  },
+  check(model) {
+    const out = new Findings();
+    const adopted = new Set<string>();
+    for (const d of model.ofType(T.defaultNacl)) {
+      for (const u of model.resolve(d, "defaultNetworkAclId", d.props.defaultNetworkAclId, [T.vpc]).urns) adopted.add(u);
+      const n = list(d.props.ingress).length + list(d.props.egress).length;
+      if (n > 0) out.add(d.urn, `${model.label(d.urn)} keeps ${n} rule(s) on the VPC's default network ACL. Fix: ${rule.meta.fix}`);
+    }
+    for (const v of model.ofType(T.vpc))
+      if (!adopted.has(v.urn)) out.add(v.urn, `${model.label(v.urn)} does not adopt its default network ACL, which allows all traffic. Fix: ${rule.meta.fix}`);
+    return out.list;
+  },
+};

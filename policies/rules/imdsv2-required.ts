@@ -1,0 +1,24 @@
+import { isUnknown, T, type RuleDefinition } from "../model";
+import { cannotVerify, Findings } from "./util";
+
+export const rule: RuleDefinition = {
+  meta: {
+    id: "imdsv2-required",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: ["EC2.8", "AutoScaling.3"],
+    why: "IMDSv1 hands instance-role credentials to any SSRF; only session-token IMDSv2 closes that door (omitted means optional).",
+    fix: "Set metadataOptions: { httpTokens: \"required\" } on every instance and launch template.",
+  },
+  check(model) {
+    const out = new Findings();
+    for (const r of model.ofType(T.instance, T.launchTemplate)) {
+      const mo = r.props.metadataOptions;
+      const tokens = mo && typeof mo === "object" ? mo.httpTokens : mo;
+      if (tokens === "required") continue;
+      if (isUnknown(tokens)) out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify("metadataOptions.httpTokens", "set it to the literal \"required\"")}. Fix: ${rule.meta.fix}`);
+      else out.add(r.urn, `${model.label(r.urn)} has metadataOptions.httpTokens ${tokens === undefined ? "unset (AWS default: optional, IMDSv1 allowed)" : `"${tokens}"`}. Fix: ${rule.meta.fix}`);
+    }
+    return out.list;
+  },
+};

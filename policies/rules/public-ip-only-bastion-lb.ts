@@ -1,0 +1,146 @@
+import { isUnknown, T, type NetworkModel, type Resolved, type RuleDefinition, type StackResource } from "../model";
+import { cannotVerify, Findings, list } from "./util";
+
+type Verdict = { bad: true; why: string } | { bad: false };
+
+/** Does launching into these subnets hand out a public IP (mapPublicIpOnLaunch), or can't we tell? */
+function subnetVerdict(model: NetworkModel, subnets: Resolved, whatSets: string): Verdict {
+  if (subnets.missing)
+    return { bad: true, why: `has no subnet, so it lands in the default VPC whose default subnets assign public IPs; set ${whatSets}: false or place it in a private subnet` };
+  for (const u of subnets.urns) {
+    const s = model.subnetByUrn(u);
+    if (s?.mapPublicIpOnLaunch === true) return { bad: true, why: `is placed in subnet ${s.name} with mapPublicIpOnLaunch: true without opting out (${whatSets}: false)` };
+    if (s?.mapPublicIpOnLaunch === "unknown") return { bad: true, why: `is placed in subnet ${s.name} whose ${cannotVerify("mapPublicIpOnLaunch", `set it literally or set ${whatSets}: false`)}` };
+  }
+  if (subnets.external) return { bad: true, why: `is placed in subnet ${subnets.external} outside this stack, so whether it assigns public IPs cannot be verified before deploy; set ${whatSets}: false` };
+  if (subnets.unknown || (subnets as any).externals?.length)
+    return { bad: true, why: `${cannotVerify("its subnet", `set ${whatSets}: false explicitly`)}` };
+  return { bad: false };
+}
+
+/** A launch template's explicit choice: "on" / "off" / "unknown" / undefined (not set). */
+function ltPublicIp(lt: StackResource): "on" | "off" | "unknown" | undefined {
+  const nis = lt.props.networkInterfaces;
+  if (isUnknown(nis)) return "unknown";
+  let res: "on" | "off" | "unknown" | undefined;
+  for (const ni of list(nis)) {
+    const v = (ni as any)?.associatePublicIpAddress;
+    if (v === true || v === "true") return "on";
+    if (isUnknown(v)) res = "unknown";
+    else if ((v === false || v === "false") && res === undefined) res = "off";
+  }
+  return res;
+}
+
+function ltSubnets(model: NetworkModel, lt: StackResource): Resolved | undefined {
+  const ids = list(lt.props.networkInterfaces).map((ni: any) => ni?.subnetId).filter((x) => x !== undefined && x !== null);
+  if (!ids.length) return undefined;
+  return model.resolveList(lt, "networkInterfaces", ids, [T.subnet]);
+}
+
+export const rule: RuleDefinition = {
+  meta: {
+    id: "public-ip-only-bastion-lb",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: ["EC2.9", "EC2.15", "AutoScaling.5"],
+    why: "A public IP on anything but the bastion or a load balancer turns every latent security-group rule into an open door.",
+    fix: "Set associatePublicIpAddress: false (instances, launch template network interfaces), drop EIPs on non-bastion instances/ENIs, and keep workloads in private subnets behind a load balancer; tag the bastion bulkhead:role=bastion.",
+  },
+  check(model) {
+    const out = new Findings();
+    const report = (r: StackResource, why: string) => out.add(r.urn, `${model.label(r.urn)}${why.startsWith(":") ? "" : " "}${why}. Fix: ${rule.meta.fix}`);
+
+    for (const lt of model.ofType(T.launchTemplate)) {
+      if (model.isBastion(lt.urn)) continue;
+      const v = ltPublicIp(lt);
+      if (v === "on") report(lt, `sets networkInterfaces[].associatePublicIpAddress: "true"`);
+      else if (v === "unknown") report(lt, `: ${cannotVerify("networkInterfaces[].associatePublicIpAddress", 'set it to the literal "false"')}`);
+      else if (v === undefined) {
+        const subs = ltSubnets(model, lt);
+        if (subs) {
+          const verdict = subnetVerdict(model, subs, "networkInterfaces[].associatePublicIpAddress");
+          if (verdict.bad) report(lt, verdict.why);
+        }
+      }
+    }
+
+    for (const i of model.ofType(T.instance)) {
+      if (model.isBastion(i.urn)) continue;
+      const v = i.props.associatePublicIpAddress;
+      if (v === true) {
+        report(i, "sets associatePublicIpAddress: true");
+        continue;
+      }
+      if (isUnknown(v)) {
+        report(i, `: ${cannotVerify("associatePublicIpAddress", "set it to the literal false")}`);
+        continue;
+      }
+      if (v === false) continue;
+      // Instances launched on an existing ENI don't get an automatic public IP.
+      if (i.props.primaryNetworkInterface || list(i.props.networkInterfaces).length) continue;
+      const ltRef = i.props.launchTemplate;
+      const lts = ltRef ? model.resolve(i, "launchTemplate", ltRef.id ?? ltRef.name, [T.launchTemplate]).urns : [];
+      const ltChoice = lts.map((u) => ltPublicIp(model.byUrn(u)!));
+      if (ltChoice.length && ltChoice.every((c) => c === "off")) continue;
+      if (ltChoice.some((c) => c === "on" || c === "unknown")) continue; // blamed on the launch template
+      const subs = i.props.subnetId === undefined && lts.length ? ltSubnets(model, model.byUrn(lts[0])!) ?? model.subnetsOf(i.urn) : model.subnetsOf(i.urn);
+      const verdict = subnetVerdict(model, subs, "associatePublicIpAddress");
+      if (verdict.bad) report(i, verdict.why);
+    }
+
+    for (const a of model.ofType(T.asg)) {
+      if (model.isBastion(a.urn)) continue;
+      const refs: Array<[string, unknown]> = [
+        ["launchTemplate", a.props.launchTemplate?.id ?? a.props.launchTemplate?.name],
+        ["mixedInstancesPolicy", a.props.mixedInstancesPolicy?.launchTemplate?.launchTemplateSpecification?.launchTemplateId ?? a.props.mixedInstancesPolicy?.launchTemplate?.launchTemplateSpecification?.launchTemplateName],
+      ];
+      const lts = refs.flatMap(([top, v]) => model.resolve(a, top, v, [T.launchTemplate]).urns).map((u) => model.byUrn(u)!);
+      if (lts.some((lt) => model.isBastion(lt.urn))) continue;
+      const choices = lts.map(ltPublicIp);
+      if (choices.some((c) => c === "on" || c === "unknown")) continue; // blamed on the launch template
+      if (choices.length && choices.every((c) => c === "off")) continue;
+      const verdict = subnetVerdict(model, model.subnetsOf(a.urn), "the launch template's networkInterfaces[].associatePublicIpAddress");
+      if (verdict.bad) report(a, verdict.why);
+    }
+
+    // Instances each ENI is attached to by aws.ec2.NetworkInterfaceAttachment, indexed once.
+    const eniInstances = new Map<string, string[]>();
+    for (const att of model.ofType(T.eniAttachment)) {
+      const insts = model.resolve(att, "instanceId", att.props.instanceId, [T.instance]).urns;
+      for (const e of model.resolve(att, "networkInterfaceId", att.props.networkInterfaceId, [T.eni]).urns)
+        eniInstances.set(e, [...(eniInstances.get(e) ?? []), ...insts]);
+    }
+    const eniOk = (eni: StackResource): boolean => {
+      if (model.isBastion(eni.urn)) return true;
+      const insts = list(eni.props.attachments).flatMap((at: any) => model.resolve(eni, "attachments", at?.instance, [T.instance]).urns);
+      insts.push(...(eniInstances.get(eni.urn) ?? []));
+      return insts.length > 0 && insts.every((u) => model.isBastion(u));
+    };
+    const checkEip = (r: StackResource, instProp: string, eniProp: string) => {
+      const inst = r.props[instProp];
+      const eni = r.props[eniProp];
+      if (inst !== undefined && inst !== null && inst !== "") {
+        const res = model.resolve(r, instProp, inst, [T.instance]);
+        if (res.urns.length) {
+          const bad = res.urns.find((u) => !model.isBastion(u));
+          if (bad) report(r, `gives a public IP to ${model.label(bad)}, which is not the bastion (${instProp})`);
+        } else report(r, `: ${cannotVerify(`${instProp} (the instance it attaches to)`, "reference the bastion instance from this stack")}`);
+      }
+      if (eni !== undefined && eni !== null && eni !== "") {
+        const res = model.resolve(r, eniProp, eni, [T.eni]);
+        if (res.urns.length) {
+          const bad = res.urns.map((u) => model.byUrn(u)!).find((e) => !eniOk(e));
+          if (bad) report(r, `gives a public IP to ${model.label(bad.urn)}, which is not attached to the bastion (${eniProp})`);
+        } else report(r, `: ${cannotVerify(`${eniProp} (the interface it attaches to)`, "reference a bastion interface from this stack")}`);
+      }
+    };
+    for (const e of model.ofType(T.eip)) checkEip(e, "instance", "networkInterface");
+    for (const e of model.ofType(T.eipAssoc)) checkEip(e, "instanceId", "networkInterfaceId");
+
+    for (const l of model.ofType(T.lightsail)) {
+      if (!model.isBastion(l.urn)) report(l, "is a Lightsail instance, which always has a public IP");
+    }
+    return out.list;
+  },
+};

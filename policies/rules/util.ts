@@ -1,0 +1,120 @@
+/**
+ * Helpers shared by the rules: message building, config ports, IAM/S3 policy documents.
+ */
+import { isUnknown, type Finding, type IngressGrant, type NetworkModel } from "../model";
+
+/** Collects findings, dropping exact duplicates (one resource can declare the same door twice). */
+export class Findings {
+  private readonly seen = new Set<string>();
+  readonly list: Finding[] = [];
+  add(urn: string, message: string): void {
+    const key = `${urn}\u0000${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push({ urn, message });
+  }
+}
+
+/** The sentence every fail-closed finding carries, so reviewers and tests can spot them. */
+export function cannotVerify(what: string, how: string): string {
+  return `${what} is unknown at preview, so this cannot be verified before deploy; ${how}`;
+}
+
+/** Suffix for a grant whose protocol or ports were unknown and were assumed to open everything. */
+export function unknownNote(g: IngressGrant): string {
+  if (!g.unknownFields.length) return "";
+  return ` (${cannotVerify(g.unknownFields.join(" and "), "use literal values so the rule can be checked")})`;
+}
+
+/** Describes where a grant comes from, for messages. */
+export function sourceText(model: NetworkModel, g: IngressGrant): string {
+  const s = g.source;
+  switch (s.kind) {
+    case "cidr":
+      return `CIDR ${s.text.join(", ")}`;
+    case "sg":
+      return s.sgUrn ? model.label(s.sgUrn) : `group ${s.external} (outside this stack)`;
+    case "self":
+      return "members of the same group (self)";
+    case "prefix-list":
+      return `prefix list ${s.id}`;
+    default:
+      return `a source that cannot be determined (${s.why})`;
+  }
+}
+
+/** Where the permission is declared, e.g. `sg app-sg` or `securityGroupRule ssh-in (rule of sg app-sg)`. */
+export function grantText(model: NetworkModel, g: IngressGrant): string {
+  const base = model.label(g.grantUrn);
+  if (g.implicit) return `${base} [${g.implicit}]`;
+  return g.grantUrn === g.targetSgUrn ? `${base} (inline ingress)` : `${base} (rule of ${model.label(g.targetSgUrn)})`;
+}
+
+/** Extra ports from config (`adminPorts` / `dataPorts` …), validated by the config schema as integers. */
+export function configPorts(config: Record<string, any>, key: string): number[] {
+  const v = config?.[key];
+  return Array.isArray(v) ? v.filter((p) => Number.isInteger(p)) : [];
+}
+
+export const PORTS_SCHEMA = {
+  type: "array",
+  items: { type: "integer", minimum: 0, maximum: 65535 },
+};
+
+/** Parsed IAM-style policy document: statements as a list, or why it can't be read. */
+export type Doc = { statements: Record<string, any>[] } | { unknown: true } | { invalid: string };
+
+/** Reads a policy given as a JSON string or an object; Statement may be one object or a list. */
+export function parseDoc(v: unknown): Doc | undefined {
+  if (v === undefined || v === null || v === "") return undefined;
+  if (isUnknown(v)) return { unknown: true };
+  let doc: any = v;
+  if (typeof v === "string") {
+    try {
+      doc = JSON.parse(v);
+    } catch (e) {
+      return { invalid: (e as Error).message };
+    }
+  }
+  if (!doc || typeof doc !== "object") return { invalid: "not an object" };
+  const st = doc.Statement ?? doc.statement ?? doc.statements;
+  if (isUnknown(st)) return { unknown: true };
+  const statements = (Array.isArray(st) ? st : st ? [st] : []).filter((s: unknown) => s && typeof s === "object");
+  if (statements.some((s: any) => Object.values(s).some((x) => isUnknown(x)))) return { unknown: true };
+  return { statements };
+}
+
+export function list(v: unknown): unknown[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** True when a statement's principal is everyone: "*" or {AWS: "*"} (also inside a list). */
+export function isPublicPrincipal(p: unknown): boolean {
+  if (p === "*") return true;
+  if (p && typeof p === "object") return list((p as any).AWS).includes("*") || list((p as any).CanonicalUser).includes("*");
+  return false;
+}
+
+/** Turns an IAM action pattern (wildcards * and ?) into a case-insensitive regex. */
+export function actionRegex(pattern: string): RegExp {
+  const esc = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${esc}$`, "i");
+}
+
+/** Generator/secret-store resource types whose outputs count as "not typed in". */
+export const CREDENTIAL_SOURCES = new Set([
+  "random:index/randomPassword:RandomPassword",
+  "random:index/randomString:RandomString",
+  "random:index/randomBytes:RandomBytes",
+  "random:index/randomId:RandomId",
+  "aws:secretsmanager/secret:Secret",
+  "aws:secretsmanager/secretVersion:SecretVersion",
+  "aws:secretsmanager/secretRotation:SecretRotation",
+]);
+
+/** True when the property's value flows from a password generator or a secret store in this stack. */
+export function fromCredentialSource(model: NetworkModel, urn: string, prop: string): boolean {
+  const r = model.byUrn(urn);
+  return (r?.propertyDependencies?.[prop] ?? []).some((u) => CREDENTIAL_SOURCES.has(model.byUrn(u)?.type ?? ""));
+}

@@ -1,0 +1,299 @@
+/**
+ * Database access for the rotation steps: log in (classifying why a login failed) and, as the master user,
+ * make the alternate user carry the pending password with the same rights as the current user.
+ */
+import { Client, escapeIdentifier, escapeLiteral } from "pg";
+import * as mysql from "mysql2/promise";
+import type { Engine } from "./secret";
+import { scramSha256Verifier } from "./secret";
+
+export interface Target {
+  engine: Engine;
+  host: string;
+  port: number;
+  dbname?: string;
+  username: string;
+  password: string;
+  ssl?: boolean | string;
+}
+
+export interface Session {
+  /** Runs a trivial statement: proves the session is usable, not just authenticated. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Why a login failed: `auth` means the server rejected the user/password, `unreachable` everything else. */
+export type LoginFailure = { kind: "auth" | "unreachable"; message: string };
+export type LoginResult = { ok: true; session: Session } | { ok: false; failure: LoginFailure };
+
+export interface User {
+  username: string;
+  password: string;
+}
+
+const PG_AUTH_CODES = new Set(["28P01", "28000"]);
+const MYSQL_AUTH_ERRNOS = new Set([1044, 1045, 1698]);
+
+function tlsModes(ssl: Target["ssl"]): boolean[] {
+  if (ssl === true || (typeof ssl === "string" && ssl.toLowerCase() === "true")) return [true];
+  if (ssl === false || (typeof ssl === "string" && ssl.toLowerCase() === "false")) return [false];
+  // Like AWS's templates: without an explicit choice, prefer TLS and fall back to plain.
+  return [true, false];
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; errno?: number; message?: string };
+  const text = e?.message || String(err);
+  return e?.code && !text.includes(e.code) ? `${e.code}: ${text}` : text;
+}
+
+async function pgLogin(t: Target, tls: boolean, timeoutMs: number): Promise<LoginResult> {
+  const client = new Client({
+    host: t.host,
+    port: t.port,
+    user: t.username,
+    password: t.password,
+    database: t.dbname ?? "postgres",
+    ssl: tls ? { rejectUnauthorized: true } : false,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+  });
+  // A server that goes away later must not crash the process through an unhandled 'error' event.
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    const code = (err as { code?: string }).code;
+    return { ok: false, failure: { kind: code && PG_AUTH_CODES.has(code) ? "auth" : "unreachable", message: describe(err) } };
+  }
+  return {
+    ok: true,
+    session: {
+      ping: async () => void (await client.query("SELECT 1")),
+      close: () => client.end().catch(() => undefined),
+    },
+  };
+}
+
+async function mysqlLogin(t: Target, tls: boolean, timeoutMs: number): Promise<LoginResult> {
+  let conn: mysql.Connection;
+  try {
+    conn = await mysql.createConnection({
+      host: t.host,
+      port: t.port,
+      user: t.username,
+      password: t.password,
+      database: t.dbname,
+      connectTimeout: timeoutMs,
+      ...(tls ? { ssl: { rejectUnauthorized: true } } : {}),
+    });
+  } catch (err) {
+    const errno = (err as { errno?: number }).errno;
+    return { ok: false, failure: { kind: errno && MYSQL_AUTH_ERRNOS.has(errno) ? "auth" : "unreachable", message: describe(err) } };
+  }
+  conn.on("error", () => undefined);
+  return {
+    ok: true,
+    session: {
+      ping: async () => void (await conn.query("SELECT 1")),
+      close: () => conn.end().catch(() => undefined),
+    },
+  };
+}
+
+/** Logs in as `t.username`; never throws. An authentication failure is never retried without TLS. */
+export async function login(t: Target, timeoutMs = 5000): Promise<LoginResult> {
+  let last: LoginResult | undefined;
+  for (const tls of tlsModes(t.ssl)) {
+    last = t.engine === "postgres" ? await pgLogin(t, tls, timeoutMs) : await mysqlLogin(t, tls, timeoutMs);
+    if (last.ok || last.failure.kind === "auth") return last;
+  }
+  return last!;
+}
+
+/** What `provisionAlternate` did, for the log (never contains a password). */
+export interface ProvisionReport {
+  bootstrappedCurrent: boolean;
+  createdPending: boolean;
+}
+
+/**
+ * As the master user: if the current user does not exist yet (first rotation of a fresh database), create
+ * it with the current password and all rights on `dbname`; then create the pending user with the current
+ * user's rights if missing, and set its password. A repeated call converges to the same state.
+ */
+export async function provisionAlternate(
+  master: Target,
+  current: User,
+  pending: User,
+  timeoutMs = 5000,
+): Promise<ProvisionReport> {
+  const result = await (master.engine === "postgres" ? pgMasterClient(master, timeoutMs) : mysqlMasterConnection(master, timeoutMs));
+  return master.engine === "postgres"
+    ? pgProvision(result as Client, master.dbname ?? "postgres", current, pending)
+    : mysqlProvision(result as mysql.Connection, master.dbname, current, pending);
+}
+
+/** Reports whether `username` exists, as seen by the master user. */
+export async function userExists(master: Target, username: string, timeoutMs = 5000): Promise<boolean> {
+  if (master.engine === "postgres") {
+    const client = await pgMasterClient(master, timeoutMs);
+    try {
+      return (await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [username])).rowCount! > 0;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  const conn = await mysqlMasterConnection(master, timeoutMs);
+  try {
+    const [rows] = await conn.query("SELECT 1 FROM mysql.user WHERE User = ?", [username]);
+    return (rows as unknown[]).length > 0;
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
+}
+
+async function pgMasterClient(master: Target, timeoutMs: number): Promise<Client> {
+  let lastError = "";
+  for (const tls of tlsModes(master.ssl)) {
+    const client = new Client({
+      host: master.host,
+      port: master.port,
+      user: master.username,
+      password: master.password,
+      database: master.dbname ?? "postgres",
+      ssl: tls ? { rejectUnauthorized: true } : false,
+      connectionTimeoutMillis: timeoutMs,
+      query_timeout: timeoutMs,
+    });
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      return client;
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      lastError = describe(err);
+      if (PG_AUTH_CODES.has((err as { code?: string }).code ?? "")) break;
+    }
+  }
+  throw new Error(`cannot log in as master user ${master.username} at ${master.host}:${master.port}: ${lastError}`);
+}
+
+async function mysqlMasterConnection(master: Target, timeoutMs: number): Promise<mysql.Connection> {
+  let lastError = "";
+  for (const tls of tlsModes(master.ssl)) {
+    try {
+      const conn = await mysql.createConnection({
+        host: master.host,
+        port: master.port,
+        user: master.username,
+        password: master.password,
+        connectTimeout: timeoutMs,
+        ...(tls ? { ssl: { rejectUnauthorized: true } } : {}),
+      });
+      conn.on("error", () => undefined);
+      return conn;
+    } catch (err) {
+      lastError = describe(err);
+      if (MYSQL_AUTH_ERRNOS.has((err as { errno?: number }).errno ?? 0)) break;
+    }
+  }
+  throw new Error(`cannot log in as master user ${master.username} at ${master.host}:${master.port}: ${lastError}`);
+}
+
+/** Non-ASCII passwords go in clear so the server applies SASLprep itself; ASCII ones as a SCRAM verifier. */
+function pgPasswordLiteral(password: string): string {
+  return escapeLiteral(/^[\x20-\x7e]*$/.test(password) ? scramSha256Verifier(password) : password);
+}
+
+async function pgProvision(client: Client, dbname: string, current: User, pending: User): Promise<ProvisionReport> {
+  const cur = escapeIdentifier(current.username);
+  const pend = escapeIdentifier(pending.username);
+  const exists = async (name: string) => (await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [name])).rowCount! > 0;
+  const report: ProvisionReport = { bootstrappedCurrent: false, createdPending: false };
+  try {
+    // Role DDL is transactional in PostgreSQL: a failure half-way leaves no half-made user behind.
+    await client.query("BEGIN");
+    // GRANTs on the same database or schema from concurrent rotations fail with "tuple concurrently
+    // updated": one provisioning at a time per server, released at COMMIT/ROLLBACK.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('bulkhead-rotation'))");
+    if (!(await exists(current.username))) {
+      await client.query(`CREATE ROLE ${cur} WITH LOGIN PASSWORD ${pgPasswordLiteral(current.password)}`);
+      await client.query(`GRANT ALL PRIVILEGES ON DATABASE ${escapeIdentifier(dbname)} TO ${cur}`);
+      if ((await client.query("SELECT 1 FROM pg_namespace WHERE nspname = 'public'")).rowCount! > 0) {
+        await client.query(`GRANT ALL ON SCHEMA public TO ${cur}`);
+      }
+      report.bootstrappedCurrent = true;
+    }
+    if (!(await exists(pending.username))) {
+      await client.query(`CREATE ROLE ${pend} WITH LOGIN PASSWORD ${pgPasswordLiteral(pending.password)}`);
+      await client.query(`GRANT ${cur} TO ${pend}`);
+      // Sessions of the alternate user act as the first user, so every object either creates has one owner
+      // and both users keep access to all of them after any number of rotations.
+      await client.query(`ALTER ROLE ${pend} SET role = ${escapeLiteral(current.username)}`);
+      report.createdPending = true;
+    } else {
+      await client.query(`ALTER ROLE ${pend} WITH LOGIN PASSWORD ${pgPasswordLiteral(pending.password)}`);
+    }
+    await client.query("COMMIT");
+    return report;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** `GRANT … TO 'user'@'host' [IDENTIFIED BY PASSWORD …]` → the part before the grantee. */
+export function grantPrefix(grant: string): string | undefined {
+  const at = grant.search(/ TO [`'"]/);
+  return at > 0 ? grant.slice(0, at) : undefined;
+}
+
+async function mysqlProvision(conn: mysql.Connection, dbname: string | undefined, current: User, pending: User): Promise<ProvisionReport> {
+  const report: ProvisionReport = { bootstrappedCurrent: false, createdPending: false };
+  const account = (user: string, host: string) => `${conn.escape(user)}@${conn.escape(host)}`;
+  try {
+    const [hostRows] = await conn.query("SELECT Host FROM mysql.user WHERE User = ?", [current.username]);
+    let hosts = (hostRows as Array<{ Host: string }>).map((r) => r.Host);
+    if (hosts.length === 0) {
+      await conn.query(`CREATE USER ${account(current.username, "%")} IDENTIFIED BY ${conn.escape(current.password)}`);
+      if (dbname) await conn.query(`GRANT ALL PRIVILEGES ON ${conn.escapeId(dbname)}.* TO ${account(current.username, "%")}`);
+      report.bootstrappedCurrent = true;
+      hosts = ["%"];
+    }
+    for (const host of hosts) {
+      const [existing] = await conn.query("SELECT 1 FROM mysql.user WHERE User = ? AND Host = ?", [pending.username, host]);
+      if ((existing as unknown[]).length === 0) {
+        await conn.query(`CREATE USER ${account(pending.username, host)} IDENTIFIED BY ${conn.escape(pending.password)}`);
+        report.createdPending = true;
+      }
+      // Grants are copied on every rotation: rights given to the current user since the last one follow it.
+      const [grants] = await conn.query(`SHOW GRANTS FOR ${account(current.username, host)}`);
+      for (const row of grants as Array<Record<string, string>>) {
+        const prefix = grantPrefix(Object.values(row)[0] ?? "");
+        if (prefix) await conn.query(`${prefix} TO ${account(pending.username, host)}`);
+      }
+      const [tlsRows] = await conn.query(
+        "SELECT ssl_type, ssl_cipher, x509_issuer, x509_subject FROM mysql.user WHERE User = ? AND Host = ?",
+        [current.username, host],
+      );
+      const tls = (tlsRows as Array<Record<string, Buffer | string | null>>)[0] ?? {};
+      const text = (v: Buffer | string | null | undefined) => (v == null ? "" : String(v));
+      const sslType = text(tls.ssl_type).toUpperCase();
+      const require =
+        sslType === "" ? "NONE"
+          : sslType === "ANY" ? "SSL"
+            : sslType === "X509" ? "X509"
+              : `CIPHER ${conn.escape(text(tls.ssl_cipher))} AND ISSUER ${conn.escape(text(tls.x509_issuer))} AND SUBJECT ${conn.escape(text(tls.x509_subject))}`;
+      await conn.query(`ALTER USER ${account(pending.username, host)} REQUIRE ${require}`);
+      await conn.query(`ALTER USER ${account(pending.username, host)} IDENTIFIED BY ${conn.escape(pending.password)}`);
+    }
+    return report;
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
+}

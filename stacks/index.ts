@@ -1,0 +1,12 @@
+/**
+ * bulkhead-platform: the multi-tenant hosting platform. Config reference: docs/components.md.
+ * Outputs carry ARNs, endpoints and commands only: every credential stays in Secrets Manager.
+ */
+import { buildPlatform, readPlatformConfig } from "./platform";
+
+const platform = buildPlatform(readPlatformConfig());
+
+export const vpcId = platform.vpcId;
+export const bastionSessionCommand = platform.bastionSessionCommand;
+export const loadBalancerDnsName = platform.loadBalancerDnsName;
+export const tenants = platform.tenants;

@@ -1,0 +1,119 @@
+// expect: clean
+// why: an EKS API that stays public but only for the office and VPN egress ranges - public access is fine when the CIDRs don't cover the internet.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+const tags = { "bulkhead:tenant": "massive" };
+const caller = aws.getCallerIdentityOutput();
+const region = aws.getRegionOutput();
+
+/**
+ * The VPC baseline every network of ours gets: flow logs into a KMS-encrypted log group, the default
+ * security group and NACL adopted with no rules, and one subnet NACL (HTTPS in, VPC-internal traffic,
+ * return traffic on ephemeral ports with RDP's 3389 carved out).
+ */
+function vpcBaseline(prefix: string, vpc: aws.ec2.Vpc, cidr: string, subnets: aws.ec2.Subnet[], tags: Record<string, string>) {
+  const logsKey = new aws.kms.Key(`${prefix}-logs-key`, {
+    description: `${prefix}: CloudWatch Logs`,
+    enableKeyRotation: true,
+    policy: pulumi.jsonStringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AccountAdministration",
+          Effect: "Allow",
+          Principal: { AWS: pulumi.interpolate`arn:aws:iam::${caller.accountId}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        {
+          Sid: "CloudWatchLogs",
+          Effect: "Allow",
+          Principal: { Service: pulumi.interpolate`logs.${region.region}.amazonaws.com` },
+          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          Resource: "*",
+        },
+      ],
+    }),
+    tags,
+  });
+  const logGroupName = `/bulkhead/${prefix}/vpc-flow`;
+  const logGroup = new aws.cloudwatch.LogGroup(`${prefix}-flow-logs`, {
+    name: logGroupName,
+    retentionInDays: 365,
+    kmsKeyId: logsKey.arn,
+    tags,
+  });
+  const role = new aws.iam.Role(`${prefix}-flow-role`, {
+    assumeRolePolicy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    }),
+    tags,
+  });
+  new aws.iam.RolePolicy(`${prefix}-flow-publish`, {
+    role: role.id,
+    policy: pulumi.jsonStringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          Resource: pulumi.interpolate`arn:aws:logs:${region.region}:${caller.accountId}:log-group:${logGroupName}:*`,
+        },
+      ],
+    }),
+  });
+  new aws.ec2.FlowLog(`${prefix}-vpc-flow`, {
+    vpcId: vpc.id,
+    trafficType: "ALL",
+    logDestinationType: "cloud-watch-logs",
+    logDestination: logGroup.arn,
+    iamRoleArn: role.arn,
+    tags,
+  });
+  // Adopting the defaults with no rules removes AWS's allow-all-within-group / allow-all NACL entries.
+  new aws.ec2.DefaultSecurityGroup(`${prefix}-default-sg`, { vpcId: vpc.id, tags });
+  new aws.ec2.DefaultNetworkAcl(`${prefix}-default-nacl`, { defaultNetworkAclId: vpc.defaultNetworkAclId, tags });
+  new aws.ec2.NetworkAcl(`${prefix}-nacl`, {
+    vpcId: vpc.id,
+    subnetIds: subnets.map((s) => s.id),
+    ingress: [
+      { ruleNo: 100, action: "allow", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: 443, toPort: 443 },
+      { ruleNo: 110, action: "allow", protocol: "-1", cidrBlock: cidr, fromPort: 0, toPort: 0 },
+      { ruleNo: 120, action: "allow", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: 1024, toPort: 3388 },
+      { ruleNo: 130, action: "allow", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: 3390, toPort: 65535 },
+    ],
+    egress: [{ ruleNo: 100, action: "allow", protocol: "-1", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }],
+    tags,
+  });
+  return { logsKey };
+}
+
+const vpc = new aws.ec2.Vpc("massive-eks-vpc", { cidrBlock: "10.220.0.0/16", enableDnsHostnames: true, tags });
+const subnetA = new aws.ec2.Subnet("massive-eks-a", { vpcId: vpc.id, cidrBlock: "10.220.0.0/20", availabilityZone: "us-east-1a", tags });
+const subnetB = new aws.ec2.Subnet("massive-eks-b", { vpcId: vpc.id, cidrBlock: "10.220.16.0/20", availabilityZone: "us-east-1b", tags });
+vpcBaseline("massive-eks", vpc, "10.220.0.0/16", [subnetA, subnetB], tags);
+
+const clusterRole = new aws.iam.Role("massive-eks-role", {
+  assumeRolePolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  }),
+  managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"],
+  tags,
+});
+const secretsKey = new aws.kms.Key("massive-eks-secrets-key", { description: "EKS secrets", enableKeyRotation: true, tags });
+
+new aws.eks.Cluster("massive-eks", {
+  roleArn: clusterRole.arn,
+  version: "1.31",
+  vpcConfig: {
+    subnetIds: [subnetA.id, subnetB.id],
+    endpointPrivateAccess: true,
+    endpointPublicAccess: true,
+    publicAccessCidrs: ["81.2.69.0/24", "81.2.70.16/28"],
+  },
+  encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
+  tags,
+});

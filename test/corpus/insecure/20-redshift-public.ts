@@ -1,0 +1,17 @@
+// expect: no-public-databases analytics-warehouse
+// expect: no-typed-in-credentials analytics-warehouse
+// why: a Redshift warehouse reachable from the internet with its master password typed into the program.
+import * as aws from "@pulumi/aws";
+
+new aws.redshift.Cluster("analytics-warehouse", {
+  clusterIdentifier: "analytics",
+  databaseName: "analytics",
+  masterUsername: "awsuser",
+  masterPassword: "Analytics#2024#Warehouse",
+  nodeType: "ra3.xlplus",
+  clusterType: "multi-node",
+  numberOfNodes: 2,
+  publiclyAccessible: true,
+  encrypted: "true",
+  skipFinalSnapshot: true,
+});

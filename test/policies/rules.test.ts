@@ -1,0 +1,503 @@
+/**
+ * Every rule over hand-built stacks (no Pulumi runtime): the hardened fixture passes everything, each failing case
+ * changes one thing and asserts the exact set of {rule: [resource]} mandatory violations it causes.
+ */
+import { describe, expect, it } from "vitest";
+import { evaluate, type Diagnostic } from "../../policies/pack";
+import { todayUtc } from "../../policies/model/exemptions";
+import { hardened, Stack, TYPES as T, UNKNOWN, urnOf } from "./fixtures";
+
+const nameOf = (urn?: string) => (urn ? urn.slice(urn.lastIndexOf("::") + 2) : "<stack>");
+
+/** Mandatory (non-exempted) violations as {rule: sorted resource names}. */
+function mandatory(s: Stack, configs: Record<string, Record<string, any>> = {}): Record<string, string[]> {
+  return group(evaluate(s.resources, configs).filter((d) => d.enforcement === "mandatory"));
+}
+function advisory(s: Stack): Record<string, string[]> {
+  return group(evaluate(s.resources).filter((d) => d.enforcement === "advisory"));
+}
+function group(ds: Diagnostic[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const d of ds) (out[d.policy] ??= []).push(nameOf(d.urn));
+  for (const k of Object.keys(out)) out[k] = [...new Set(out[k])].sort();
+  return out;
+}
+function messages(s: Stack, rule: string, configs: Record<string, Record<string, any>> = {}): string[] {
+  return evaluate(s.resources, configs).filter((d) => d.policy === rule).map((d) => d.message);
+}
+const sshRuleSource = (s: Stack, props: Record<string, any>, deps: Record<string, string[]> = {}) =>
+  s.set("acme-app-ssh", { sourceSecurityGroupId: undefined, ...props }, { sourceSecurityGroupId: [], ...deps });
+
+describe("hardened fixture", () => {
+  it("has no violations at all, mandatory or advisory", () => {
+    expect(evaluate(hardened().resources)).toEqual([]);
+  });
+});
+
+describe("no-world-open-sensitive-port", () => {
+  it("flags 0.0.0.0/0 on 22 even on the bastion's group", () => {
+    const s = hardened().set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] });
+    expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["bastion-sg"], "only-lbs-face-world": ["bastion-sg"] });
+    expect(messages(s, "no-world-open-sensitive-port")[0]).toContain("internet → igw main-igw → subnet public-a → sg bastion-sg:22/tcp");
+  });
+  it("flags 0.0.0.0/1 + 128.0.0.0/1 split across one rule on the bastion", () => {
+    const s = hardened().set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"] }] });
+    expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["bastion-sg"], "only-lbs-face-world": ["bastion-sg"] });
+  });
+  it("flags ::/0 alone (IPv6 world) on 3389", () => {
+    const s = hardened().set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 3389, toPort: 3389, ipv6CidrBlocks: ["::/0"] }] });
+    expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["bastion-sg"], "only-lbs-face-world": ["bastion-sg"] });
+  });
+  it("flags a port range covering 22 declared as aws.vpc.SecurityGroupIngressRule", () => {
+    const s = hardened();
+    s.add(T.sgIngress, "bastion-wide", { securityGroupId: UNKNOWN, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 0, toPort: 1024 }, { securityGroupId: ["bastion-sg"] });
+    expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["bastion-wide"], "only-lbs-face-world": ["bastion-wide"] });
+  });
+  it('flags protocol "-1" and "all" (every port) declared as aws.ec2.SecurityGroupRule', () => {
+    for (const protocol of ["-1", "all", -1]) {
+      const s = hardened();
+      s.add(T.sgRule, "bastion-all", { type: "ingress", securityGroupId: UNKNOWN, cidrBlocks: ["0.0.0.0/0"], protocol, fromPort: 0, toPort: 0 }, { securityGroupId: ["bastion-sg"] });
+      // Every port includes the data ports: the bastion's (platform) group may not expose them either.
+      expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["bastion-all"], "data-ports-tenant-only": ["bastion-all"], "only-lbs-face-world": ["bastion-all"] });
+    }
+  });
+  it("flags protocol number 6 (tcp) on a data port of an unattached group (attached wherever)", () => {
+    const s = hardened();
+    s.add(T.sg, "spare-sg", { vpcId: UNKNOWN, ingress: [{ protocol: "6", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] }] }, { vpcId: ["main-vpc"] });
+    expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["spare-sg"], "data-ports-tenant-only": ["spare-sg"], "only-lbs-face-world": ["spare-sg"] });
+    expect(messages(s, "no-world-open-sensitive-port")[0]).toContain("latent");
+  });
+  it("does not count ICMP as opening TCP ports", () => {
+    const s = hardened().set("bastion-sg", { ingress: [{ protocol: "icmp", fromPort: -1, toPort: -1, cidrBlocks: ["0.0.0.0/0"] }] });
+    expect(mandatory(s)).toEqual({ "only-lbs-face-world": ["bastion-sg"] });
+  });
+  it("ignores egress to the world", () => {
+    const s = hardened();
+    s.add(T.sgRule, "bastion-egress", { type: "egress", securityGroupId: UNKNOWN, cidrBlocks: ["0.0.0.0/0"], protocol: "-1", fromPort: 0, toPort: 0 }, { securityGroupId: ["bastion-sg"] });
+    expect(mandatory(s)).toEqual({});
+  });
+  it("flags the engine port of a database in the stack and config-added admin ports", () => {
+    const s = hardened().set("acme-db", { port: 15432 });
+    s.add(T.sgIngress, "db-world", { securityGroupId: UNKNOWN, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 15432, toPort: 15432 }, { securityGroupId: ["alb-sg"] });
+    expect(mandatory(s)["no-world-open-sensitive-port"]).toEqual(["db-world"]);
+    const t = hardened();
+    t.add(T.sgIngress, "alb-8443", { securityGroupId: UNKNOWN, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 8443, toPort: 8443 }, { securityGroupId: ["alb-sg"] });
+    const cfg = { "no-world-open-sensitive-port": { adminPorts: [8443] }, "only-lbs-face-world": { allowedWorldPorts: [80, 443, 8443] } };
+    expect(mandatory(t, cfg)).toEqual({ "no-world-open-sensitive-port": ["alb-8443"] });
+    expect(mandatory(t, { "only-lbs-face-world": cfg["only-lbs-face-world"] })).toEqual({});
+  });
+  it("fails closed when the source CIDR is unknown at preview", () => {
+    const s = hardened().set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: [UNKNOWN] }] });
+    expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["bastion-sg"], "only-lbs-face-world": ["bastion-sg"] });
+    expect(messages(s, "no-world-open-sensitive-port")[0]).toContain("cannot be verified before deploy");
+  });
+  it("resolves an unknown CIDR to the VPC it came from (private: no world finding)", () => {
+    const s = hardened().set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: [UNKNOWN] }] }, { ingress: ["main-vpc"] });
+    expect(mandatory(s)).toEqual({});
+  });
+  it("fails closed when the port range is unknown", () => {
+    const s = hardened();
+    s.add(T.sgIngress, "alb-unknown-port", { securityGroupId: UNKNOWN, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: UNKNOWN, toPort: UNKNOWN }, { securityGroupId: ["alb-sg"] });
+    // Unknown ports are assumed to be all ports: every port-based rule fails closed.
+    expect(mandatory(s)).toEqual({
+      "no-world-open-sensitive-port": ["alb-unknown-port"],
+      "bastion-only-admin": ["alb-unknown-port"],
+      "data-ports-tenant-only": ["alb-unknown-port"],
+      "only-lbs-face-world": ["alb-unknown-port"],
+    });
+    expect(messages(s, "no-world-open-sensitive-port")[0]).toMatch(/port range is unknown at preview, so this cannot be verified before deploy/);
+  });
+});
+
+describe("bastion-only-admin", () => {
+  it("flags a private CIDR (the VPC CIDR) on 22", () => {
+    const s = sshRuleSource(hardened(), { cidrBlocks: ["10.0.0.0/16"] });
+    expect(mandatory(s)).toEqual({ "bastion-only-admin": ["acme-app-ssh"] });
+  });
+  it("flags another group (the ALB's) on 22", () => {
+    const s = sshRuleSource(hardened(), { sourceSecurityGroupId: UNKNOWN }, { sourceSecurityGroupId: ["alb-sg"] });
+    expect(mandatory(s)).toEqual({ "bastion-only-admin": ["acme-app-ssh"] });
+  });
+  it("flags a port range that covers 3389 even from the bastion's subnet", () => {
+    const s = sshRuleSource(hardened(), { cidrBlocks: ["10.0.0.0/24"], fromPort: 3380, toPort: 3390 });
+    expect(mandatory(s)).toEqual({ "bastion-only-admin": ["acme-app-ssh"] });
+  });
+  it("flags self references and external group ids", () => {
+    expect(mandatory(sshRuleSource(hardened(), { self: true }))).toEqual({ "bastion-only-admin": ["acme-app-ssh"] });
+    const ext = sshRuleSource(hardened(), { sourceSecurityGroupId: "sg-0123456789abcdef0" });
+    expect(mandatory(ext)).toEqual({ "bastion-only-admin": ["acme-app-ssh"] });
+    expect(messages(ext, "bastion-only-admin")[0]).toContain("cannot be verified to be the bastion");
+  });
+  it("fails closed on an unknown source group with no dependency to resolve it", () => {
+    const s = sshRuleSource(hardened(), { sourceSecurityGroupId: UNKNOWN });
+    expect(mandatory(s)).toEqual({ "bastion-only-admin": ["acme-app-ssh"], "no-world-open-sensitive-port": ["acme-app-ssh"], "only-lbs-face-world": ["acme-app-ssh"] });
+    expect(messages(s, "bastion-only-admin")[0]).toContain("cannot be verified before deploy");
+  });
+  it("when several candidate groups could be the source, passes only if all are bastions", () => {
+    const s = sshRuleSource(hardened(), { sourceSecurityGroupId: UNKNOWN }, { sourceSecurityGroupId: ["bastion-sg", "alb-sg"] });
+    expect(mandatory(s)).toEqual({ "bastion-only-admin": ["acme-app-ssh"] });
+    expect(messages(s, "bastion-only-admin")[0]).toContain("sg alb-sg");
+  });
+  it("flags admin ports opened by protocol -1 from a CIDR on a launch template's group (inline)", () => {
+    const s = hardened().set("acme-app-sg", { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/24"] }] });
+    // 10.0.0.0/24 is the platform's public subnet, so the data ports it opens are a tenant breach too.
+    expect(mandatory(s)).toEqual({ "bastion-only-admin": ["acme-app-sg"], "data-ports-tenant-only": ["acme-app-sg"] });
+  });
+});
+
+describe("data-ports-tenant-only", () => {
+  const dbSource = (s: Stack, props: Record<string, any>, deps: Record<string, string[]> = {}) =>
+    s.set("acme-db-from-app", { sourceSecurityGroupId: undefined, ...props }, { sourceSecurityGroupId: [], ...deps });
+  it("flags a platform group (the bastion's) reaching a tenant database", () => {
+    const s = dbSource(hardened(), { sourceSecurityGroupId: UNKNOWN }, { sourceSecurityGroupId: ["bastion-sg"] });
+    expect(mandatory(s)).toEqual({ "data-ports-tenant-only": ["acme-db-from-app"] });
+  });
+  it("flags another tenant's group (also a tenant-isolation breach)", () => {
+    const s = hardened();
+    s.add(T.sg, "globex-app-sg", { vpcId: UNKNOWN, tags: { "bulkhead:tenant": "globex" } }, { vpcId: ["main-vpc"] });
+    dbSource(s, { sourceSecurityGroupId: UNKNOWN }, { sourceSecurityGroupId: ["globex-app-sg"] });
+    expect(mandatory(s)).toEqual({ "data-ports-tenant-only": ["acme-db-from-app"], "tenant-isolation": ["acme-db-from-app"] });
+  });
+  it("flags a private CIDR that covers a platform subnet, passes one covering only the tenant's", () => {
+    expect(mandatory(dbSource(hardened(), { cidrBlocks: ["10.0.0.0/16"] }))).toEqual({ "data-ports-tenant-only": ["acme-db-from-app"] });
+    expect(mandatory(dbSource(hardened(), { cidrBlocks: ["10.0.10.0/24", "10.0.20.0/24"] }))).toEqual({});
+  });
+  it("fails closed on a source CIDR that is unknown at preview", () => {
+    const s = dbSource(hardened(), { cidrBlocks: [UNKNOWN] });
+    // Could be public, could be world-wide: every rule that depends on the source fails closed.
+    expect(mandatory(s)).toEqual({ "data-ports-tenant-only": ["acme-db-from-app"], "no-world-open-sensitive-port": ["acme-db-from-app"], "only-lbs-face-world": ["acme-db-from-app"] });
+    expect(messages(s, "data-ports-tenant-only")[0]).toContain("cannot be verified before deploy");
+  });
+  it("flags public CIDRs", () => {
+    expect(mandatory(dbSource(hardened(), { cidrBlocks: ["52.94.0.0/16"] }))).toEqual({ "data-ports-tenant-only": ["acme-db-from-app"] });
+  });
+  it("flags a prefix list (contents unverifiable) and counts memcached via protocol -1", () => {
+    expect(mandatory(dbSource(hardened(), { prefixListIds: ["pl-123"] }))).toEqual({ "data-ports-tenant-only": ["acme-db-from-app"] });
+    const s = hardened().set("acme-db-from-app", { protocol: "-1", fromPort: 0, toPort: 0 }, { sourceSecurityGroupId: ["alb-sg"] });
+    expect(mandatory(s)).toEqual({ "data-ports-tenant-only": ["acme-db-from-app"], "bastion-only-admin": ["acme-db-from-app"] });
+    expect(messages(s, "data-ports-tenant-only")[0]).toContain("11211");
+  });
+});
+
+describe("only-lbs-face-world", () => {
+  it("flags world 443 on a group that is not a load balancer's", () => {
+    const s = hardened().set("acme-app-sg", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] });
+    expect(mandatory(s)).toEqual({ "only-lbs-face-world": ["acme-app-sg"] });
+  });
+  it("flags world 8080 on the load balancer's group", () => {
+    const s = hardened();
+    s.add(T.sgRule, "alb-8080", { type: "ingress", securityGroupId: UNKNOWN, cidrBlocks: ["0.0.0.0/0"], protocol: "tcp", fromPort: 8080, toPort: 8080 }, { securityGroupId: ["alb-sg"] });
+    expect(mandatory(s)).toEqual({ "only-lbs-face-world": ["alb-8080"] });
+  });
+  it("flags world 443 on an internal load balancer's group", () => {
+    const s = hardened().set("web-alb", { internal: true });
+    expect(mandatory(s)).toEqual({ "only-lbs-face-world": ["alb-sg"] });
+  });
+});
+
+describe("no-public-databases", () => {
+  it("flags publiclyAccessible on RDS, Redshift and fails closed when unknown", () => {
+    expect(mandatory(hardened().set("acme-db", { publiclyAccessible: true }))).toEqual({ "no-public-databases": ["acme-db"] });
+    const s = hardened().set("acme-db", { publiclyAccessible: UNKNOWN });
+    expect(mandatory(s)).toEqual({ "no-public-databases": ["acme-db"] });
+    expect(messages(s, "no-public-databases")[0]).toContain("cannot be verified before deploy");
+    const r = hardened();
+    r.add(T.redshift, "warehouse", { clusterIdentifier: "w", nodeType: "ra3.xlplus", manageMasterPassword: true, publiclyAccessible: true });
+    expect(mandatory(r)).toEqual({ "no-public-databases": ["warehouse"] });
+  });
+  it("flags an OpenSearch domain outside a VPC with a Principal * policy, passes one in a VPC", () => {
+    const policy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "es:*", Resource: "*" }] });
+    const s = hardened();
+    s.add(T.opensearch, "search", { domainName: "search", accessPolicies: policy });
+    expect(mandatory(s)).toEqual({ "no-public-databases": ["search"] });
+    s.set("search", { vpcOptions: { subnetIds: [UNKNOWN], securityGroupIds: [UNKNOWN] } }, { vpcOptions: ["acme-db-a", "acme-db-sg"] });
+    expect(mandatory(s)).toEqual({});
+  });
+});
+
+describe("public-ip-only-bastion-lb", () => {
+  it("flags associatePublicIpAddress on a non-bastion instance, and unknown fails closed", () => {
+    expect(mandatory(hardened().set("acme-worker", { associatePublicIpAddress: true }))).toEqual({ "public-ip-only-bastion-lb": ["acme-worker"] });
+    const s = hardened().set("acme-worker", { associatePublicIpAddress: UNKNOWN });
+    expect(mandatory(s)).toEqual({ "public-ip-only-bastion-lb": ["acme-worker"] });
+    expect(messages(s, "public-ip-only-bastion-lb")[0]).toContain("cannot be verified before deploy");
+  });
+  it("flags an instance landing in a mapPublicIpOnLaunch subnet without opting out", () => {
+    const s = hardened().set("public-a", { mapPublicIpOnLaunch: true }).set("acme-worker", {}, { subnetId: ["public-a"] });
+    expect(mandatory(s)).toEqual({ "public-ip-only-bastion-lb": ["acme-worker"] });
+    expect(mandatory(s.set("acme-worker", { associatePublicIpAddress: false }))).toEqual({});
+  });
+  it("flags an instance with no subnet (default VPC assigns public IPs)", () => {
+    const s = hardened().set("acme-worker", { subnetId: undefined }, { subnetId: [] });
+    expect(mandatory(s)).toEqual({ "public-ip-only-bastion-lb": ["acme-worker"] });
+  });
+  it('flags a launch template whose interface sets associatePublicIpAddress "true" (not its ASG)', () => {
+    const s = hardened().set("acme-app-lt", { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true", securityGroups: [UNKNOWN] }] });
+    expect(mandatory(s)).toEqual({ "public-ip-only-bastion-lb": ["acme-app-lt"] });
+  });
+  it("flags an auto-scaling group placed in a mapPublicIpOnLaunch subnet by a launch template that doesn't opt out", () => {
+    const s = hardened().set("public-a", { mapPublicIpOnLaunch: true }).set("acme-app-asg", {}, { vpcZoneIdentifiers: ["public-a"] });
+    expect(mandatory(s)).toEqual({ "public-ip-only-bastion-lb": ["acme-app-asg"] });
+    s.set("acme-app-lt", { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false" }] });
+    expect(mandatory(s)).toEqual({});
+  });
+  it("flags an EIP on a non-bastion instance, passes one on the bastion", () => {
+    const s = hardened();
+    s.add(T.eip, "worker-eip", { domain: "vpc", instance: UNKNOWN }, { instance: ["acme-worker"] });
+    expect(mandatory(s)).toEqual({ "public-ip-only-bastion-lb": ["worker-eip"] });
+    s.set("worker-eip", {}, { instance: ["bastion"] });
+    expect(mandatory(s)).toEqual({});
+  });
+  it("flags an EIP on an ENI not attached to the bastion", () => {
+    const s = hardened();
+    s.add(T.eni, "worker-eni", { subnetId: UNKNOWN, securityGroups: [UNKNOWN] }, { subnetId: ["acme-app-a"], securityGroups: ["acme-app-sg"] });
+    s.add(T.eip, "eni-eip", { domain: "vpc", networkInterface: UNKNOWN }, { networkInterface: ["worker-eni"] });
+    expect(mandatory(s)).toEqual({ "public-ip-only-bastion-lb": ["eni-eip"] });
+  });
+});
+
+describe("imdsv2-required", () => {
+  it("flags optional, missing and unknown httpTokens on instances and launch templates", () => {
+    expect(mandatory(hardened().set("acme-worker", { metadataOptions: { httpTokens: "optional" } }))).toEqual({ "imdsv2-required": ["acme-worker"] });
+    expect(mandatory(hardened().set("acme-app-lt", { metadataOptions: undefined }))).toEqual({ "imdsv2-required": ["acme-app-lt"] });
+    const s = hardened().set("bastion", { metadataOptions: { httpTokens: UNKNOWN } });
+    expect(mandatory(s)).toEqual({ "imdsv2-required": ["bastion"] });
+    expect(messages(s, "imdsv2-required")[0]).toContain("cannot be verified before deploy");
+  });
+});
+
+describe("no-typed-in-credentials", () => {
+  it("flags a literal (or stack-config) RDS password and passes a generated or AWS-managed one", () => {
+    expect(mandatory(hardened().set("acme-db", { password: "hunter2hunter2" }, { password: [] }))).toEqual({ "no-typed-in-credentials": ["acme-db"] });
+    expect(mandatory(hardened().set("acme-db", { password: undefined, manageMasterUserPassword: true }, { password: [] }))).toEqual({});
+  });
+  it("fails closed on an unknown password that no generator or secret explains", () => {
+    const s = hardened().set("acme-db", { password: UNKNOWN }, { password: ["acme-key"] });
+    expect(mandatory(s)).toEqual({ "no-typed-in-credentials": ["acme-db"] });
+    expect(messages(s, "no-typed-in-credentials")[0]).toContain("cannot be verified before deploy");
+  });
+  it("flags a literal SecretVersion.secretString and an Aurora masterPassword", () => {
+    expect(mandatory(hardened().set("acme-db-secret-v", { secretString: '{"password":"p@ss"}' }, { secretString: [] }))).toEqual({ "no-typed-in-credentials": ["acme-db-secret-v"] });
+    const s = hardened();
+    s.add(T.rdsCluster, "aurora", { engine: "aurora-postgresql", masterUsername: "app", masterPassword: "Sup3rSecret!", storageEncrypted: true, deletionProtection: true, kmsKeyId: "arn:aws:kms:eu-west-1:1:key/x" });
+    expect(mandatory(s)).toEqual({ "no-typed-in-credentials": ["aurora"] });
+  });
+  it("flags secret-looking Lambda and ECS environment variables with literal values", () => {
+    const s = hardened().set("acme-fn", { environment: { variables: { STRIPE_API_KEY: "sk_live_123", LOG_LEVEL: "info" } } }, { environment: [] });
+    expect(mandatory(s)).toEqual({ "no-typed-in-credentials": ["acme-fn"] });
+    const t = hardened().set("acme-task", { containerDefinitions: JSON.stringify([{ name: "web", image: "nginx", environment: [{ name: "DB_PASSWORD", value: "hunter2" }] }]) });
+    expect(mandatory(t)).toEqual({ "no-typed-in-credentials": ["acme-task"] });
+  });
+});
+
+describe("no-admin-workloads", () => {
+  const admin = (statement: unknown) => JSON.stringify({ Version: "2012-10-17", Statement: statement });
+  it('flags Action "*" on Resource "*" in a RolePolicy (Statement as object or list, "*:*")', () => {
+    expect(mandatory(hardened().set("acme-app-policy", { policy: admin({ Effect: "Allow", Action: "*", Resource: "*" }) }))).toEqual({ "no-admin-workloads": ["acme-app-policy"] });
+    expect(mandatory(hardened().set("acme-app-policy", { policy: { Statement: [{ Effect: "Allow", Action: ["*:*"], Resource: ["*"] }] } }))).toEqual({ "no-admin-workloads": ["acme-app-policy"] });
+  });
+  it("flags AdministratorAccess attached by RolePolicyAttachment and by managedPolicyArns", () => {
+    const s = hardened();
+    s.add(T.rpa, "acme-admin", { role: UNKNOWN, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { role: ["acme-app-role"] });
+    expect(mandatory(s)).toEqual({ "no-admin-workloads": ["acme-admin"] });
+    expect(mandatory(hardened().set("acme-app-role", { managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }))).toEqual({ "no-admin-workloads": ["acme-app-role"] });
+  });
+  it("flags an admin iam.Policy attached to a lambda role and inline admin policies", () => {
+    const s = hardened();
+    s.add(T.role, "fn-role", { assumeRolePolicy: { Statement: [{ Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: "sts:AssumeRole" }] }, inlinePolicies: [{ name: "all", policy: admin([{ Effect: "Allow", Action: "*", Resource: "*" }]) }] });
+    s.add(T.policy, "god", { policy: admin([{ Effect: "Allow", Action: "*", Resource: "*" }]) });
+    s.add(T.rpa, "fn-god", { role: UNKNOWN, policyArn: UNKNOWN }, { role: ["fn-role"], policyArn: ["god"] });
+    expect(mandatory(s)).toEqual({ "no-admin-workloads": ["fn-god", "fn-role"] });
+  });
+  it("passes admin on a role no workload can assume, fails closed on an unknown document", () => {
+    const s = hardened();
+    s.add(T.role, "ops-role", { assumeRolePolicy: { Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }] }, managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] });
+    expect(mandatory(s)).toEqual({});
+    const u = hardened().set("acme-app-policy", { policy: UNKNOWN });
+    expect(mandatory(u)).toEqual({ "no-admin-workloads": ["acme-app-policy"] });
+    expect(messages(u, "no-admin-workloads")[0]).toContain("cannot be verified before deploy");
+  });
+});
+
+describe("no-public-s3-write", () => {
+  it("flags public-read-write ACLs on a bucket and a BucketAclV2", () => {
+    expect(mandatory(hardened().set("acme-assets", { acl: "public-read-write" }))).toEqual({ "no-public-s3-write": ["acme-assets"] });
+    const s = hardened();
+    s.add(T.bucketAcl, "assets-acl", { bucket: UNKNOWN, acl: "public-read-write" }, { bucket: ["acme-assets"] });
+    expect(mandatory(s)).toEqual({ "no-public-s3-write": ["assets-acl"] });
+  });
+  it('flags Principal {AWS:"*"} with s3:Put* or "*" in a bucket policy, and an unknown policy fails closed', () => {
+    const pol = (stmt: unknown) => JSON.stringify({ Statement: [stmt] });
+    expect(mandatory(hardened().set("acme-assets-policy", { policy: pol({ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:Put*", Resource: "*" }) }))).toEqual({ "no-public-s3-write": ["acme-assets-policy"] });
+    expect(mandatory(hardened().set("acme-assets-policy", { policy: pol({ Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "*"], Resource: "*" }) }))).toEqual({ "no-public-s3-write": ["acme-assets-policy"] });
+    expect(mandatory(hardened().set("acme-assets-policy", { policy: pol({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" }) }))).toEqual({});
+    expect(mandatory(hardened().set("acme-assets-policy", { policy: UNKNOWN }))).toEqual({ "no-public-s3-write": ["acme-assets-policy"] });
+  });
+});
+
+describe("tenant-isolation", () => {
+  const withGlobex = () => {
+    const s = hardened();
+    s.add(T.vpc, "globex-vpc", { cidrBlock: "10.1.0.0/16", tags: { "bulkhead:tenant": "globex" } });
+    s.add(T.subnet, "globex-app-a", { vpcId: UNKNOWN, cidrBlock: "10.1.10.0/24", tags: { "bulkhead:tenant": "globex" } }, { vpcId: ["globex-vpc"] });
+    s.add(T.sg, "globex-app-sg", { vpcId: UNKNOWN, tags: { "bulkhead:tenant": "globex" } }, { vpcId: ["globex-vpc"] });
+    s.add(T.flowLog, "globex-flow", { vpcId: UNKNOWN }, { vpcId: ["globex-vpc"] });
+    s.add(T.defaultSg, "globex-default-sg", { vpcId: UNKNOWN }, { vpcId: ["globex-vpc"] });
+    s.add(T.defaultNacl, "globex-default-nacl", { defaultNetworkAclId: UNKNOWN }, { defaultNetworkAclId: ["globex-vpc"] });
+    return s;
+  };
+  it("passes a second tenant that stays apart", () => {
+    expect(evaluate(withGlobex().resources)).toEqual([]);
+  });
+  it("flags a group reference from one tenant into another on a non-data port", () => {
+    const s = withGlobex();
+    s.add(T.sgIngress, "acme-from-globex", { securityGroupId: UNKNOWN, referencedSecurityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 8080, toPort: 8080 }, { securityGroupId: ["acme-app-sg"], referencedSecurityGroupId: ["globex-app-sg"] });
+    expect(mandatory(s)).toEqual({ "tenant-isolation": ["acme-from-globex"] });
+  });
+  it("flags a CIDR rule covering another tenant's subnet", () => {
+    const s = withGlobex();
+    s.add(T.sgIngress, "acme-from-10", { securityGroupId: UNKNOWN, cidrIpv4: "10.1.0.0/16", ipProtocol: "tcp", fromPort: 8080, toPort: 8080 }, { securityGroupId: ["acme-app-sg"] });
+    expect(mandatory(s)).toEqual({ "tenant-isolation": ["acme-from-10"] });
+  });
+  it("flags peering between tenants and between a tenant silo and the platform; passes platform-platform", () => {
+    const s = withGlobex();
+    s.add(T.peering, "acme-globex", { vpcId: UNKNOWN, peerVpcId: UNKNOWN, autoAccept: true }, { vpcId: ["main-vpc"], peerVpcId: ["globex-vpc"] });
+    expect(mandatory(s)).toEqual({ "tenant-isolation": ["acme-globex"] });
+    const p = hardened();
+    p.add(T.vpc, "shared-vpc", { cidrBlock: "10.9.0.0/16" });
+    p.add(T.peering, "platform-peer", { vpcId: UNKNOWN, peerVpcId: UNKNOWN }, { vpcId: ["main-vpc"], peerVpcId: ["shared-vpc"] });
+    expect(mandatory(p)).toEqual({});
+  });
+  it("fails closed on a tenant VPC peered with a VPC outside the stack", () => {
+    const s = withGlobex();
+    s.add(T.peering, "globex-ext", { vpcId: UNKNOWN, peerVpcId: "vpc-0abc", peerOwnerId: "123456789012" }, { vpcId: ["globex-vpc"] });
+    expect(mandatory(s)).toEqual({ "tenant-isolation": ["globex-ext"] });
+    expect(messages(s, "tenant-isolation")[0]).toContain("cannot be verified before deploy");
+  });
+  it("flags transit-gateway attachments that join different tenants' VPCs", () => {
+    const s = withGlobex();
+    s.add(T.vpc, "initech-vpc", { cidrBlock: "10.2.0.0/16", tags: { "bulkhead:tenant": "initech" } });
+    s.add(T.tgw, "hub", {});
+    s.add(T.tgwAtt, "globex-att", { transitGatewayId: UNKNOWN, vpcId: UNKNOWN, subnetIds: [UNKNOWN] }, { transitGatewayId: ["hub"], vpcId: ["globex-vpc"] });
+    s.add(T.tgwAtt, "initech-att", { transitGatewayId: UNKNOWN, vpcId: UNKNOWN, subnetIds: [UNKNOWN] }, { transitGatewayId: ["hub"], vpcId: ["initech-vpc"] });
+    expect(mandatory(s)).toEqual({ "tenant-isolation": ["globex-att", "initech-att"] });
+  });
+});
+
+describe("private-eks-api", () => {
+  it("flags the default public endpoint (no CIDRs) and 0.0.0.0/0, passes narrow CIDRs, fails closed when unknown", () => {
+    const cfg = (vc: Record<string, any>) => hardened().set("platform-eks", { vpcConfig: { subnetIds: [UNKNOWN], ...vc } });
+    expect(mandatory(cfg({}))).toEqual({ "private-eks-api": ["platform-eks"] });
+    expect(mandatory(cfg({ endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }))).toEqual({ "private-eks-api": ["platform-eks"] });
+    expect(mandatory(cfg({ endpointPublicAccess: true, publicAccessCidrs: ["52.94.10.10/32"] }))).toEqual({});
+    expect(mandatory(cfg({ endpointPublicAccess: UNKNOWN }))).toEqual({ "private-eks-api": ["platform-eks"] });
+  });
+});
+
+describe("Lightsail", () => {
+  it("flags the default firewall (22 open to all) and the always-public IP", () => {
+    const s = hardened();
+    s.add(T.lightsail, "blog", { availabilityZone: "eu-west-1a", blueprintId: "wordpress", bundleId: "nano_3_0" });
+    expect(mandatory(s)).toEqual({
+      "bastion-only-admin": ["blog"],
+      "no-world-open-sensitive-port": ["blog"],
+      "only-lbs-face-world": ["blog"],
+      "public-ip-only-bastion-lb": ["blog"],
+    });
+    s.add(T.lightsailPorts, "blog-ports", { instanceName: UNKNOWN, portInfos: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrs: ["52.94.10.10/32"] }] }, { instanceName: ["blog"] });
+    expect(mandatory(s)).toEqual({ "bastion-only-admin": ["blog-ports"], "public-ip-only-bastion-lb": ["blog"] });
+  });
+});
+
+describe("exemptions", () => {
+  const publicDb = () => hardened().set("acme-db", { publiclyAccessible: true });
+  const tag = (s: Stack, value: string, rule = "no-public-databases") =>
+    s.set("acme-db", { tags: { "bulkhead:tenant": "acme", [`bulkhead:exempt:${rule}`]: value } });
+  it("a valid tag exemption turns the violation advisory with the exemption line", () => {
+    const s = tag(publicDb(), "2099-12-31 vendor migration INC-42");
+    const ds = evaluate(s.resources).filter((d) => d.policy === "no-public-databases");
+    expect(ds).toHaveLength(1);
+    expect(ds[0]).toMatchObject({ enforcement: "advisory", urn: urnOf(T.rds, "acme-db"), exemption: { expires: "2099-12-31", reason: "vendor migration INC-42" } });
+    expect(ds[0].message.split("\n").pop()).toBe("exempted until 2099-12-31: vendor migration INC-42");
+    expect(mandatory(s)).toEqual({});
+  });
+  it("an exemption expiring today is still valid", () => {
+    expect(mandatory(tag(publicDb(), `${todayUtc()} until end of day`))).toEqual({});
+  });
+  it("expired, reason-less, malformed-date and unknown-rule exemptions are exemption-valid violations; the finding stays mandatory", () => {
+    for (const v of ["2020-01-01 old vendor", "2099-12-31", "31-12-2099 wrong format", "2099-02-30 no such day"]) {
+      expect(mandatory(tag(publicDb(), v))).toEqual({ "exemption-valid": ["acme-db"], "no-public-databases": ["acme-db"] });
+    }
+    expect(mandatory(tag(hardened(), "2099-12-31 x", "no-such-rule"))).toEqual({ "exemption-valid": ["acme-db"] });
+  });
+  it("config exemptions cover untagged rule resources by name or URN; broken ones are violations", () => {
+    const s = hardened();
+    s.add(T.sgRule, "partner-ssh", { type: "ingress", securityGroupId: UNKNOWN, cidrBlocks: ["52.94.20.0/24"], protocol: "tcp", fromPort: 22, toPort: 22 }, { securityGroupId: ["acme-app-sg"] });
+    expect(mandatory(s)).toEqual({ "bastion-only-admin": ["partner-ssh"] });
+    const ok = { "bastion-only-admin": { exemptions: [{ resource: "partner-ssh", reason: "partner VPN until cutover", expires: "2099-01-31" }] } };
+    expect(mandatory(s, ok)).toEqual({});
+    const ex = evaluate(s.resources, ok).find((d) => d.policy === "bastion-only-admin")!;
+    expect(ex.exemption).toEqual({ reason: "partner VPN until cutover", expires: "2099-01-31" });
+    const byUrn = { "bastion-only-admin": { exemptions: [{ resource: urnOf(T.sgRule, "partner-ssh"), reason: "r", expires: "2099-01-31" }] } };
+    expect(mandatory(s, byUrn)).toEqual({});
+    const expired = { "bastion-only-admin": { exemptions: [{ resource: "partner-ssh", reason: "partner VPN", expires: "2021-01-31" }] } };
+    expect(mandatory(s, expired)).toEqual({ "bastion-only-admin": ["partner-ssh"], "exemption-valid": ["partner-ssh"] });
+    const noReason = { "bastion-only-admin": { exemptions: [{ resource: "partner-ssh", expires: "2099-01-31" }] } };
+    expect(mandatory(s, noReason)).toEqual({ "bastion-only-admin": ["partner-ssh"], "exemption-valid": ["partner-ssh"] });
+  });
+  it("reads exemption tags in the list form auto-scaling groups use", () => {
+    const s = hardened().set("public-a", { mapPublicIpOnLaunch: true }).set("acme-app-asg", { tags: [{ key: "bulkhead:exempt:public-ip-only-bastion-lb", value: "2099-01-01 load test window", propagateAtLaunch: false }] }, { vpcZoneIdentifiers: ["public-a"] });
+    expect(mandatory(s)).toEqual({});
+    s.set("acme-app-asg", { tags: [{ key: "bulkhead:exempt:public-ip-only-bastion-lb", value: "2001-01-01 stale", propagateAtLaunch: false }] });
+    expect(mandatory(s)).toEqual({ "exemption-valid": ["acme-app-asg"], "public-ip-only-bastion-lb": ["acme-app-asg"] });
+  });
+  it("an exemption for one rule does not exempt another", () => {
+    const s = tag(publicDb(), "2099-12-31 reason", "rds-deletion-protection");
+    expect(mandatory(s)).toEqual({ "no-public-databases": ["acme-db"] });
+  });
+});
+
+describe("advisory rules", () => {
+  it("each reports its resource at advisory level", () => {
+    const s = hardened()
+      .remove("main-flow")
+      .remove("main-default-sg")
+      .remove("main-default-nacl")
+      .remove("acme-db-rotation")
+      .remove("session-prefs")
+      .set("acme-logs", { kmsKeyId: undefined }, { kmsKeyId: [] })
+      .set("acme-db", { storageEncrypted: false, deletionProtection: false })
+      .set("acme-worker", { rootBlockDevice: undefined });
+    s.add(T.naclRule, "ssh-world", { networkAclId: UNKNOWN, ruleNumber: 100, egress: false, protocol: "tcp", ruleAction: "allow", cidrBlock: "0.0.0.0/0", fromPort: 22, toPort: 22 });
+    expect(advisory(s)).toEqual({
+      "vpc-flow-logs": ["main-vpc"],
+      "default-sg-no-rules": ["main-vpc"],
+      "default-nacl-no-rules": ["main-vpc"],
+      "nacl-no-world-admin": ["ssh-world"],
+      "secrets-rotation": ["acme-db-secret"],
+      "customer-managed-kms": ["acme-logs"],
+      "rds-storage-encrypted": ["acme-db"],
+      "rds-deletion-protection": ["acme-db"],
+      "ebs-encryption": ["acme-worker"],
+      "session-manager-logging": ["bastion"],
+    });
+    expect(mandatory(s)).toEqual({});
+  });
+  it("flags default SG/NACL that keep rules and a session document without encryption", () => {
+    const s = hardened()
+      .set("main-default-sg", { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] })
+      .set("main-default-nacl", { ingress: [{ protocol: "-1", ruleNo: 100, action: "allow", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }] })
+      .set("session-prefs", { content: JSON.stringify({ inputs: { cloudWatchLogGroupName: "/ssm" } }) });
+    expect(advisory(s)).toEqual({
+      "default-sg-no-rules": ["main-default-sg"],
+      "default-nacl-no-rules": ["main-default-nacl"],
+      "nacl-no-world-admin": ["main-default-nacl"],
+      "session-manager-logging": ["session-prefs"],
+    });
+  });
+  it("enforcementLevel config can make an advisory rule mandatory or disable a rule", () => {
+    const s = hardened().set("acme-db", { deletionProtection: false });
+    expect(mandatory(s, { "rds-deletion-protection": { enforcementLevel: "mandatory" } })).toEqual({ "rds-deletion-protection": ["acme-db"] });
+    expect(evaluate(s.resources, { "rds-deletion-protection": { enforcementLevel: "disabled" } })).toEqual([]);
+  });
+});
