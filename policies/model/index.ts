@@ -172,8 +172,9 @@ function shortType(type: string): string {
     [T.lightsail]: "lightsail",
   };
   if (t[type]) return t[type];
-  const m = /:([A-Za-z0-9]+)$/.exec(type);
-  return m ? m[1].charAt(0).toLowerCase() + m[1].slice(1) : type;
+  // Otherwise module.Type as in the program (rds.Instance, iam.RolePolicy), so an RDS instance isn't an "instance".
+  const m = /^[^:]+:([^/:]+)\/[^:]*:([A-Za-z0-9]+)$/.exec(type);
+  return m ? `${m[1]}.${m[2]}` : type;
 }
 
 function getPath(v: any, path: string[]): unknown[] {

@@ -60,8 +60,8 @@ export const rule: RuleDefinition = {
       return s === "unknown" || (Array.isArray(s) && s.length > 0);
     };
     const report = (blame: string, roleUrn: string, what: Verdict, where: string) => {
-      if (what === "admin") out.add(blame, `${where} grants administrator access (Action "*" on Resource "*" / AdministratorAccess) to workload role ${roleText(roleUrn)}. Fix: ${rule.meta.fix}`);
-      else if (what === "unknown") out.add(blame, `${where} on workload role ${roleText(roleUrn)}: ${cannotVerify("the policy document", "build the document from known values so it can be checked")}. Fix: ${rule.meta.fix}`);
+      if (what === "admin") out.add(blame, `${where} grants administrator access (Action "*" on Resource "*" / AdministratorAccess) to workload ${roleText(roleUrn)}. Fix: ${rule.meta.fix}`);
+      else if (what === "unknown") out.add(blame, `${where} on workload ${roleText(roleUrn)}: ${cannotVerify("the policy document", "build the document from known values so it can be checked")}. Fix: ${rule.meta.fix}`);
     };
     const rolesOf = (r: StackResource, prop: string, value: unknown) => {
       const res = model.resolveList(r, prop, value, [ROLE]);

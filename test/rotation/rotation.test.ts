@@ -14,7 +14,8 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { Client } from "pg";
 import * as mysql from "mysql2/promise";
-import { runRotate, type RotateOptions } from "../../cli/commands/rotate";
+import { Command } from "commander";
+import { parseRotateOptions, registerRotateCommand, runRotate, type RotateOptions } from "../../cli/commands/rotate";
 import { rotate, STEPS, type RotationDeps } from "../../rotation/handler";
 import { startMariadb, startMoto, startPostgres, type Database, type Moto } from "./services";
 import { HandlerDriver, type HandlerDriverOptions } from "./driver";
@@ -443,6 +444,25 @@ describe("bulkhead rotate across tenants", () => {
     expect(run.stdout).toMatch(/^t2\s+t2\/bulk_t2_7\s+failed/m);
     expect(run.stdout).toContain(`setSecret failed for ${broken}: `);
     expect(run.stdout).toMatch(/RESULT/);
+  });
+
+  it("reports a tenant without managed secrets and exits 1 when nothing matched", async () => {
+    const run = await bulkheadRotate({ tenant: ["nobody"] });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("no secret tagged bulkhead:tenant=nobody and bulkhead:managed=true");
+    expect(run.stdout).toBe("No secret matched the selection: nothing rotated.\n");
+  });
+
+  it("registers `rotate` on a commander program with repeatable --tenant/--secret and numeric defaults", async () => {
+    const program = new Command().exitOverride();
+    let seen: RotateOptions | undefined;
+    registerRotateCommand(program).action((opts: RotateOptions) => void (seen = opts));
+    await program.parseAsync(["rotate", "--tenant", "a", "--tenant", "b", "--secret", "arn:x", "--dry-run", "--resume", "--format", "json", "--region", "eu-west-1", "--profile", "ops", "--endpoint-url", "http://127.0.0.1:1"], { from: "user" });
+    expect(seen).toEqual({
+      tenant: ["a", "b"], secret: ["arn:x"], dryRun: true, resume: true, format: "json", region: "eu-west-1", profile: "ops",
+      endpointUrl: "http://127.0.0.1:1", concurrency: "8", timeout: "300",
+    });
+    expect(parseRotateOptions(seen!).problems).toEqual([]);
   });
 
   it("exits 2 on usage errors and when no credentials are found", async () => {
