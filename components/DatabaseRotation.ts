@@ -217,69 +217,69 @@ export class DatabaseRotation extends pulumi.ComponentResource {
       tags,
     }, child);
 
-    const policy = pulumi
-      .all([args.secretArn, args.masterSecretArn, args.kmsKeyArn, args.subnetIds, sg.id, logGroup.arn])
-      .apply(([secretArn, masterArn, keyArn, subnetIds, sgId, logArn]) => {
-        const { partition, region, account } = arnParts(secretArn);
-        const ec2 = `arn:${partition}:ec2:${region}:${account}`;
-        return JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "RotateTheSecret",
-              Effect: "Allow",
-              Action: [
-                "secretsmanager:DescribeSecret",
-                "secretsmanager:GetSecretValue",
-                "secretsmanager:PutSecretValue",
-                "secretsmanager:UpdateSecretVersionStage",
-              ],
-              Resource: secretArn,
-            },
-            {
-              Sid: "ReadTheMasterSecret",
-              Effect: "Allow",
-              Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
-              Resource: masterArn,
-            },
-            {
-              Sid: "UseTheTenantKey",
-              Effect: "Allow",
-              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-              Resource: keyArn,
-            },
-            {
-              Sid: "CreateEnisInTheDataTier",
-              Effect: "Allow",
-              Action: "ec2:CreateNetworkInterface",
-              Resource: [
-                `${ec2}:network-interface/*`,
-                ...subnetIds.map((id) => `${ec2}:subnet/${id}`),
-                `${ec2}:security-group/${sgId}`,
-              ],
-            },
-            {
-              Sid: "ManageOwnEnis",
-              Effect: "Allow",
-              Action: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
-              Resource: `${ec2}:network-interface/*`,
-            },
-            {
-              // These read-only EC2 calls support no resource-level permissions.
-              Sid: "DescribeEnis",
-              Effect: "Allow",
-              Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
-              Resource: "*",
-            },
-            {
-              Sid: "WriteOwnLogs",
-              Effect: "Allow",
-              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-              Resource: `${logArn}:*`,
-            },
+    // The document is an object whose leaves are Outputs, not one JSON string built in an apply: at preview
+    // its actions and shape stay known (only ARNs are unknown), so the policy pack can still check it.
+    const arn = pulumi.output(args.secretArn).apply(arnParts);
+    const ec2 = pulumi.interpolate`arn:${arn.partition}:ec2:${arn.region}:${arn.account}`;
+    const policy: aws.iam.PolicyDocument = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "RotateTheSecret",
+          Effect: "Allow",
+          Action: [
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:PutSecretValue",
+            "secretsmanager:UpdateSecretVersionStage",
           ],
-        });
-      });
+          Resource: [args.secretArn],
+        },
+        {
+          Sid: "ReadTheMasterSecret",
+          Effect: "Allow",
+          Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+          Resource: [args.masterSecretArn],
+        },
+        {
+          Sid: "UseTheTenantKey",
+          Effect: "Allow",
+          Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+          Resource: [args.kmsKeyArn],
+        },
+        {
+          // Subnets are matched by VPC rather than listed: the list may be unknown until deployment.
+          Sid: "CreateEnisInTheDataTier",
+          Effect: "Allow",
+          Action: ["ec2:CreateNetworkInterface"],
+          Resource: [
+            pulumi.interpolate`${ec2}:network-interface/*`,
+            pulumi.interpolate`${ec2}:subnet/*`,
+            pulumi.interpolate`${ec2}:security-group/${sg.id}`,
+          ],
+          Condition: { ArnEquals: { "ec2:Vpc": pulumi.interpolate`${ec2}:vpc/${args.vpcId}` } },
+        },
+        {
+          Sid: "ManageOwnEnis",
+          Effect: "Allow",
+          Action: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+          Resource: [pulumi.interpolate`${ec2}:network-interface/*`],
+        },
+        {
+          // These read-only EC2 calls support no resource-level permissions.
+          Sid: "DescribeEnis",
+          Effect: "Allow",
+          Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+          Resource: ["*"],
+        },
+        {
+          Sid: "WriteOwnLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: [pulumi.interpolate`${logGroup.arn}:*`],
+        },
+      ],
+    };
     const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy }, child);
 
     const fn = new aws.lambda.Function(`${name}-fn`, {

@@ -14,6 +14,7 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
+  type DescribeSecretCommandOutput,
 } from "@aws-sdk/client-secrets-manager";
 import { login, provisionAlternate, userExists, type Target } from "./engines";
 import { alternateUsername, generatePassword, parseAppSecret, parseMasterSecret, type AppSecret } from "./secret";
@@ -165,9 +166,12 @@ export async function testSecret(deps: RotationDeps, arn: string, token: string)
   (deps.log ?? defaultLog)("testSecret: pending credential works", { arn, token, username: pending.username });
 }
 
-/** finishSecret: moves AWSCURRENT to the pending version in one call; the service then sets AWSPREVIOUS. */
-export async function finishSecret(deps: RotationDeps, arn: string, token: string): Promise<void> {
-  const meta = await deps.client.send(new DescribeSecretCommand({ SecretId: arn }));
+/**
+ * finishSecret: moves AWSCURRENT to the pending version in one call; the service then sets AWSPREVIOUS.
+ * `meta` is the DescribeSecret answer the dispatcher just read for this event (read here when absent).
+ */
+export async function finishSecret(deps: RotationDeps, arn: string, token: string, meta?: DescribeSecretCommandOutput): Promise<void> {
+  meta ??= await deps.client.send(new DescribeSecretCommand({ SecretId: arn }));
   const currentVersion = Object.entries(meta.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes("AWSCURRENT"))?.[0];
   if (currentVersion === token) {
     (deps.log ?? defaultLog)("finishSecret: version already AWSCURRENT", { arn, token });
@@ -179,7 +183,7 @@ export async function finishSecret(deps: RotationDeps, arn: string, token: strin
   (deps.log ?? defaultLog)("finishSecret: AWSCURRENT moved", { arn, token, previous: currentVersion });
 }
 
-const STEP_FUNCTIONS: Record<Step, (deps: RotationDeps, arn: string, token: string) => Promise<void>> = {
+const STEP_FUNCTIONS: Record<Step, (deps: RotationDeps, arn: string, token: string, meta?: DescribeSecretCommandOutput) => Promise<void>> = {
   createSecret,
   setSecret,
   testSecret,
@@ -202,7 +206,7 @@ export async function rotate(event: RotationEvent, deps: RotationDeps): Promise<
       return;
     }
     if (!stages.includes("AWSPENDING")) throw new Error(`version ${token} is not labelled AWSPENDING`);
-    await STEP_FUNCTIONS[step](deps, arn, token);
+    await STEP_FUNCTIONS[step](deps, arn, token, meta);
   } catch (err) {
     if (err instanceof RotationStepError) throw err;
     const reason = (err as Error)?.message ?? String(err);

@@ -48,8 +48,8 @@ ${advisory}
 
 ### Tags (recognised on any AWS resource)
 - \`bulkhead:tenant\` = tenant id on everything a tenant owns (VPC, subnets, security groups, instances,
-  databases, secrets, roles, keys). Untagged resources belong to the shared platform. \`tagsAll\` is read when
-  \`tags\` is absent.
+  databases, secrets, roles, keys). Untagged resources belong to the shared platform. Provider default tags
+  (\`tagsAll\`) count when they are known; \`tags\` wins.
 - \`bulkhead:role\` = \`bastion\` on the bastion's security group and instance (a launch template may carry it in
   \`tags\` or \`tagSpecifications\`). The bastion's group is exempt from \`bastion-only-admin\`, never from
   \`no-world-open-sensitive-port\`.
@@ -67,14 +67,17 @@ ${advisory}
 
 ### The public address space ("world-wide")
 CIDRs are sets (IPv4 and IPv6 intervals, parsed with \`ip-address\`), merged before comparison, so
-\`0.0.0.0/1\` + \`128.0.0.0/1\` in one rule is \`0.0.0.0/0\`.
+\`0.0.0.0/1\` + \`128.0.0.0/1\` is \`0.0.0.0/0\` — within one rule or across the rules (inline, \`SecurityGroupRule\`,
+\`SecurityGroupIngressRule\`) of one group for the same protocol and port.
 - Public IPv4 = \`0.0.0.0/0\` minus ${NON_PUBLIC_V4.map((c) => `\`${c}\``).join(", ")}
   (this network, RFC 1918, RFC 6598 shared space, loopback, link-local, IETF protocol assignments, documentation,
   benchmarking, multicast, reserved/broadcast).
 - Public IPv6 = \`2000::/3\` (global unicast) minus ${NON_PUBLIC_V6_IN_GLOBAL.map((c) => `\`${c}\``).join(", ")}
   (documentation and benchmarking).
-- A source is **world-wide** when the CIDRs of one rule together cover all public IPv4 space **or** all public
-  IPv6 space. A CIDR is **private** when it intersects no public address.
+- A group is **world-open** on a port when the CIDRs of all its rules covering that port together cover all public
+  IPv4 space **or** all public IPv6 space. Blame goes to the rules that are world-wide on their own, else to each
+  rule the union needs (both halves, not an office /32 next to them). A CIDR is **private** when it intersects no
+  public address.
 - \`no-world-open-sensitive-port\` and \`only-lbs-face-world\` act on world-wide sources; narrower public ranges
   on admin ports are still caught by \`bastion-only-admin\` (any CIDR) and on data ports by
   \`data-ports-tenant-only\` (any public CIDR).
@@ -141,7 +144,8 @@ from known values to have them checked.
 
 ### Exemptions
 - Tag on the resource: key \`bulkhead:exempt:<rule-id>\`, value \`<YYYY-MM-DD> <reason>\` (AWS tag values allow only
-  letters, digits, spaces and \`+-=._:/@\`).
+  letters, digits, spaces and \`+-=._:/@\`). Only the resource's own \`tags\` count, never provider default tags:
+  an exemption is a decision about one resource.
 - Or, for resources without tags (e.g. \`aws.ec2.SecurityGroupRule\`), a policy config entry
   \`exemptions: [{resource: <URN or name>, reason, expires: "YYYY-MM-DD"}]\` on that rule.
 - A valid exemption (known rule id, real date not before today in UTC, non-empty reason) turns the violation

@@ -53,8 +53,37 @@ function clearProgramModules(): void {
   }
 }
 
+/**
+ * The SDK records each resource's call sites with an unlimited stack depth, and under tsx every
+ * frame is source-mapped. The declaring frame is always within the first few dozen frames, so a
+ * bounded depth keeps the same source positions at a fraction of the cost.
+ */
+function boundCallsiteDepth(): void {
+  const { Resource } = require("@pulumi/pulumi/resource");
+  if (Resource.__bulkheadBounded) return;
+  Resource.__bulkheadBounded = true;
+  Resource.callsites = function callsites() {
+    const limit = Error.stackTraceLimit;
+    try {
+      Error.stackTraceLimit = 40;
+      const stack = new Error().stack ?? "";
+      return stack
+        .split("\n")
+        .slice(1)
+        .map((frame: string) => {
+          const { file, line, column } = Resource.framePositionRegExp.exec(frame)?.groups ?? {};
+          if (!file || !line || !column || file.startsWith("node:")) return {};
+          return { file, line: parseInt(line, 10), column: parseInt(column, 10) };
+        });
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+}
+
 async function runJob(job: EngineJob): Promise<JobResult> {
   const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
+  boundCallsiteDepth();
   const stackModule = require("@pulumi/pulumi/runtime/stack");
   const settings = require("@pulumi/pulumi/runtime/settings");
   currentFailure = undefined;
@@ -66,6 +95,7 @@ async function runJob(job: EngineJob): Promise<JobResult> {
   pulumi.runtime.setAllConfig(config, Object.entries(job.config).filter(([, v]) => v.secret).map(([k]) => k));
 
   const cwd = process.cwd();
+  const started = performance.now();
   let outputs: Record<string, unknown> = {};
   try {
     process.chdir(job.projectDir);
@@ -80,7 +110,6 @@ async function runJob(job: EngineJob): Promise<JobResult> {
       return programExport instanceof Function ? await programExport() : programExport;
     });
     await settings.waitForRPCs?.();
-    await recorder.settled();
     if (currentFailure) throw currentFailure;
     outputs = recorder.stackOutputs() ?? (raw as Record<string, unknown>) ?? {};
   } catch (err) {
@@ -97,11 +126,13 @@ async function runJob(job: EngineJob): Promise<JobResult> {
     process.chdir(cwd);
   }
   const run = recorder.result(outputs);
+  const programMs = performance.now() - started;
   progress(`registered ${run.resources.length} resources`);
-  if (!job.check) return { ok: true, run };
+  const stats = () => ({ programMs, policyMs: performance.now() - started - programMs, maxRssMiB: process.resourceUsage().maxRSS / 1024 });
+  if (!job.check) return { ok: true, run, stats: stats() };
   try {
     const check = await evaluatePolicies(run, job.check, progress);
-    return { ok: true, run, check };
+    return { ok: true, run, check, stats: stats() };
   } catch (err) {
     if (err instanceof PolicyPackError || err instanceof PolicyConfigError || err instanceof PolicyEvaluationError) {
       return { ok: false, kind: err instanceof PolicyConfigError ? "policy-config" : "policy-pack", message: err.message, location: null };

@@ -25,7 +25,7 @@ export interface EngineJob {
 }
 
 export type JobResult =
-  | { ok: true; run: ProgramRun; check?: Omit<CheckResult, "run"> }
+  | { ok: true; run: ProgramRun; check?: Omit<CheckResult, "run">; stats: JobStats }
   | {
       ok: false;
       kind: "program" | "policy-pack" | "policy-config";
@@ -33,3 +33,13 @@ export type JobResult =
       location: string | null;
       needsStack?: boolean;
     };
+
+/** Where a job's time went, measured inside the worker. */
+export interface JobStats {
+  /** Running the program until every registration settled. */
+  programMs: number;
+  /** Loading the pack, Analyze per resource and AnalyzeStack. */
+  policyMs: number;
+  /** The worker's peak resident memory so far, in MiB. */
+  maxRssMiB: number;
+}

@@ -43,11 +43,14 @@ function fakeId(type: string, urn: string): string {
   return prefix ? `${prefix}-${hex(urn, 17)}` : `${urn.split("::").pop()}-${hex(urn, 8)}`;
 }
 
+/** Providers get UUIDs, as the engine gives them. */
+function providerId(urn: string): string {
+  return `${hex(urn, 8)}-0000-4000-8000-${hex(urn + "#", 12)}`;
+}
+
 export class RecordingMonitor {
   private readonly records: RegisteredResource[] = [];
-  private readonly pending = new Set<Promise<void>>();
   private readonly defaultProviders = new Map<string, RegisteredResource>();
-  private readonly byUrn = new Map<string, RegisteredResource>();
   private rootOutputs: Record<string, unknown> | undefined;
   private readonly region: string;
 
@@ -56,18 +59,8 @@ export class RecordingMonitor {
   }
 
   readonly mocks = {
-    newResource: (args: { type: string; name: string; inputs: any; id?: string; custom?: boolean }) => {
-      if (this.job.preview) return { id: undefined as unknown as string, state: args.inputs };
-      // --assume-known: ids are derived from the URN the recorder assigns in the same turn.
-      const urn = this.lastUrn.get(`${args.type}::${args.name}`) ?? `${args.type}::${args.name}`;
-      const id = args.custom === false ? undefined : args.id || fakeId(args.type, urn);
-      const state: Record<string, unknown> = { ...args.inputs };
-      if (args.type.startsWith("aws:") && state.arn === undefined) {
-        const service = args.type.split(":")[1].split("/")[0];
-        state.arn = `arn:aws:${service}:${this.region}:${DEFAULT_ACCOUNT_ID}:${args.name}`;
-      }
-      return { id: id as string, state };
-    },
+    // Only `.get()` reads reach this: registrations are answered by the recorder itself (attach()).
+    newResource: (args: { type: string; name: string; inputs: any; id?: string }) => ({ id: args.id ?? "", state: args.inputs }),
     call: (args: { token: string; inputs: any }) => {
       try {
         return answerInvoke(args.token, args.inputs, { region: this.region, accountId: DEFAULT_ACCOUNT_ID });
@@ -78,8 +71,6 @@ export class RecordingMonitor {
       }
     },
   };
-
-  private readonly lastUrn = new Map<string, string>();
 
   private engineUrn(parent: string, type: string, name: string): string {
     let qualified = type;
@@ -123,15 +114,13 @@ export class RecordingMonitor {
         name,
         custom: true,
         inputs,
-        outputs: inputs,
         dependencies: [],
         propertyDependencies: {},
         source: null,
-        id: this.job.preview ? undefined : hex(urn, 8) + "-" + hex(urn + "id", 4) + "-4" + hex(urn, 3) + "-a" + hex(urn, 3) + "-" + hex(urn, 12),
+        id: this.job.preview ? undefined : providerId(urn),
       };
       this.defaultProviders.set(key, p);
       this.records.push(p);
-      this.byUrn.set(urn, p);
     }
     return p;
   }
@@ -146,64 +135,69 @@ export class RecordingMonitor {
 
   attach(monitor: any): void {
     monitor.newUrn = (parent: string, type: string, name: string) => this.engineUrn(parent, type, name);
-    const register = monitor.registerResource.bind(monitor);
+    const { RegisterResourceResponse } = require("@pulumi/pulumi/proto/resource_pb");
+    const { Value } = require("google-protobuf/google/protobuf/struct_pb");
+    // Answered here rather than through the SDK's MockMonitor: echoing the request's own Struct
+    // avoids deserialising and re-serialising every resource's inputs (the mock's newResource path),
+    // which dominated registration time at thousands of resources.
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
-      const type: string = req.getType();
-      const name: string = req.getName();
-      const parent: string = req.getParent();
-      const custom: boolean = req.getCustom();
-      const urn = this.engineUrn(parent, type, name);
-      this.lastUrn.set(`${type}::${name}`, urn);
-      let provider: string | undefined = req.getProvider() || undefined;
-      if (!provider && custom && !type.startsWith("pulumi:providers:")) {
-        const pkg = type.split(":")[0];
-        const p = this.defaultProvider(pkg, req.getVersion() || this.packageVersion(pkg));
-        provider = `${p.urn}::${p.id ?? UNKNOWN}`;
-      }
-      const propertyDependencies: Record<string, string[]> = {};
-      for (const [k, v] of req.getPropertydependenciesMap().entries()) propertyDependencies[k] = v.getUrnsList();
-      const record: RegisteredResource = {
-        urn,
-        type,
-        name,
-        custom,
-        ...(parent ? { parent } : {}),
-        ...(provider ? { provider } : {}),
-        inputs: req.getObject()?.toJavaScript() ?? {},
-        outputs: {},
-        dependencies: req.getDependenciesList(),
-        propertyDependencies,
-        source: this.source(req),
-      };
-      this.records.push(record);
-      this.byUrn.set(urn, record);
-      let finish!: () => void;
-      const done = new Promise<void>((r) => (finish = r));
-      this.pending.add(done);
-      register(req, (err: any, resp: any) => {
-        if (!err && resp) {
-          const id = resp.getId();
-          if (id) record.id = id;
-          record.outputs = resp.getObject()?.toJavaScript() ?? {};
+      try {
+        const record = this.record(req);
+        const resp = new RegisterResourceResponse();
+        resp.setUrn(record.urn);
+        const object = req.getObject();
+        if (!this.job.preview) {
+          const isProvider = record.type.startsWith("pulumi:providers:");
+          record.id = req.getImportid() || (!record.custom ? undefined : isProvider ? providerId(record.urn) : fakeId(record.type, record.urn));
+          if (record.type.startsWith("aws:") && record.custom && !object.getFieldsMap().has("arn")) {
+            const service = record.type.split(":")[1].split("/")[0];
+            object.getFieldsMap().set("arn", Value.fromJavaScript(`arn:aws:${service}:${this.region}:${DEFAULT_ACCOUNT_ID}:${record.name}`));
+          }
         }
-        this.pending.delete(done);
-        finish();
-        callback(err, resp);
-      });
+        // An empty id is unknown to the SDK: a preview of a new resource.
+        resp.setId(record.id ?? "");
+        resp.setObject(object);
+        callback(null, resp);
+      } catch (err) {
+        callback(err, undefined);
+      }
     };
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
       if (req.getUrn().split("::")[2] === ROOT_STACK_TYPE) this.rootOutputs = req.getOutputs()?.toJavaScript() ?? {};
-      else {
-        const r = this.byUrn.get(req.getUrn());
-        if (r) r.outputs = req.getOutputs()?.toJavaScript() ?? {};
-      }
-      registerOutputs(req, callback);
+      callback(null, {});
+      void registerOutputs;
     };
   }
 
-  async settled(): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending]);
+  private record(req: any): RegisteredResource {
+    const type: string = req.getType();
+    const name: string = req.getName();
+    const parent: string = req.getParent();
+    const custom: boolean = req.getCustom();
+    const urn = this.engineUrn(parent, type, name);
+    let provider: string | undefined = req.getProvider() || undefined;
+    if (!provider && custom && !type.startsWith("pulumi:providers:")) {
+      const pkg = type.split(":")[0];
+      const p = this.defaultProvider(pkg, req.getVersion() || this.packageVersion(pkg));
+      provider = `${p.urn}::${p.id ?? UNKNOWN}`;
+    }
+    const propertyDependencies: Record<string, string[]> = {};
+    for (const [k, v] of req.getPropertydependenciesMap().entries()) propertyDependencies[k] = v.getUrnsList();
+    const record: RegisteredResource = {
+      urn,
+      type,
+      name,
+      custom,
+      ...(parent ? { parent } : {}),
+      ...(provider ? { provider } : {}),
+      inputs: req.getObject()?.toJavaScript() ?? {},
+      dependencies: req.getDependenciesList(),
+      propertyDependencies,
+      source: this.source(req),
+    };
+    this.records.push(record);
+    return record;
   }
 
   stackOutputs(): Record<string, unknown> | undefined {

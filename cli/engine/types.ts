@@ -20,8 +20,6 @@ export interface RegisteredResource {
    * unknown preview values as the SDK's unknown sentinel strings, resource references as wire references.
    */
   inputs: Record<string, unknown>;
-  /** Outputs the mock returned (wire form), after preview unknowns were applied. */
-  outputs: Record<string, unknown>;
   dependencies: string[];
   propertyDependencies: Record<string, string[]>;
   /** `path/relative/to/cwd.ts:LINE` where the program declared the resource, or null when unknown. */

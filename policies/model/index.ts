@@ -15,6 +15,7 @@ import {
   type SecurityGroupNode,
   type StackResource,
   type SubnetNode,
+  type WorldExposure,
 } from "./types";
 
 export * from "./types";
@@ -129,6 +130,10 @@ export interface NetworkModel {
   /** Subnets a resource (instance, ENI, LB, ASG, launch template via its ASGs) is placed in. */
   subnetsOf(urn: string): Resolved;
   reachability(): ReachEdge[];
+  /** World-wide exposures, with CIDRs united across every grant on the same group, protocol and ports. */
+  worldExposures(): WorldExposure[];
+  /** True when the grant's CIDRs are part of a world-wide exposure (alone or together with other grants). */
+  isWorldGrant(grant: IngressGrant): boolean;
   /** `internet → igw web-igw → subnet web-a → sg app-sg:22/tcp` for a grant and a port. */
   pathOf(grant: IngressGrant, port?: number): string;
   /** Admin ports (fixed list). */
@@ -139,18 +144,23 @@ export interface NetworkModel {
   hasBastion: boolean;
 }
 
+function tagEntries(raw: unknown): Array<[unknown, unknown]> {
+  if (!raw || typeof raw !== "object" || isUnknown(raw)) return [];
+  // autoscaling.Group uses a list of {key, value}; everything else a map.
+  return Array.isArray(raw) ? raw.map((t: any) => [t?.key, t?.value] as [unknown, unknown]) : Object.entries(raw);
+}
+
+/** Tags from `tags`, over `tagsAll` (provider default tags) when that is known too. */
 function tagsFromProps(props: Record<string, any>): { tags: Record<string, string> | undefined; unknown: boolean } {
-  let raw = props.tags;
-  if (raw === undefined || raw === null) raw = props.tagsAll;
-  if (raw === undefined || raw === null) return { tags: undefined, unknown: false };
+  const raw = props.tags;
+  const all = props.tagsAll;
+  const has = (v: unknown) => v !== undefined && v !== null;
+  if (!has(raw) && !has(all)) return { tags: undefined, unknown: false };
+  // Unknown `tags` hides the tenant/role; an unknown `tagsAll` (computed at preview) is expected and ignored.
   if (isUnknown(raw)) return { tags: undefined, unknown: true };
   const tags: Record<string, string> = {};
   let unknown = false;
-  // autoscaling.Group uses a list of {key, value}; everything else a map.
-  const entries: Array<[unknown, unknown]> = Array.isArray(raw)
-    ? raw.map((t: any) => [t?.key, t?.value] as [unknown, unknown])
-    : Object.entries(raw);
-  for (const [k, v] of entries) {
+  for (const [k, v] of [...tagEntries(all), ...tagEntries(raw)]) {
     if (typeof k !== "string") continue;
     if (isUnknown(v)) {
       if (k === TENANT_TAG || k === ROLE_TAG || k.startsWith("bulkhead:")) unknown = true;
@@ -416,6 +426,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
       if (c) sources.push(c);
       sources.push(...sgSources(sg, "ingress", ru.securityGroups, sg.urn));
       if (ru.self === true) sources.push({ kind: "self" });
+      // Listing the group's own id is a self reference (sgSources drops it as a group source).
       if (Array.isArray(ru.securityGroups) && ru.securityGroups.some((x: unknown) => x === sg.props.id && x !== undefined)) sources.push({ kind: "self" });
       for (const pl of asList(ru.prefixListIds)) sources.push(isUnknown(pl) ? { kind: "unknown", why: "prefix list unknown at preview" } : { kind: "prefix-list", id: String(pl) });
       pushGrants(sg.urn, [sg.urn], ru.protocol, ru.fromPort, ru.toPort, sources);
@@ -596,11 +607,67 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     }
     return undefined;
   };
+  let exposures: WorldExposure[] | undefined;
+  const worldGrants = new Set<IngressGrant>();
+  const worldExposures = (): WorldExposure[] => {
+    if (exposures) return exposures;
+    exposures = [];
+    const byTarget = new Map<string, IngressGrant[]>();
+    for (const g of ingress) {
+      if (g.source.kind !== "cidr" || !g.source.cidrs.intersectsPublic()) continue;
+      const l = byTarget.get(g.targetSgUrn);
+      if (l) l.push(g);
+      else byTarget.set(g.targetSgUrn, [g]);
+    }
+    const cidrsOf = (g: IngressGrant) => (g.source as { cidrs: CidrSet }).cidrs;
+    // Blame the grants that open the door: world-wide on their own, else those without which the rest isn't
+    // world-wide (each half of 0.0.0.0/1 + 128.0.0.0/1), else (redundant covers) all of them.
+    const blame = (covering: IngressGrant[]): IngressGrant[] => {
+      const alone = covering.filter((g) => cidrsOf(g).coversPublicInternet());
+      if (alone.length) return alone;
+      const needed = covering.filter((g) => !covering.reduce((acc, o) => (o === g ? acc : acc.union(cidrsOf(o))), CidrSet.empty).coversPublicInternet());
+      return needed.length ? needed : [...covering];
+    };
+    for (const [target, grants] of byTarget) {
+      const protos = new Set<string>(["tcp", "udp"]);
+      for (const g of grants) if (g.protocol !== "all" && g.protocol !== "tcp" && g.protocol !== "udp") protos.add(g.protocol);
+      for (const proto of protos) {
+        const relevant = grants.filter((g) => g.protocol === proto || g.protocol === "all");
+        if (!relevant.length) continue;
+        const ported = proto === "tcp" || proto === "udp";
+        // Port segments between rule boundaries have a constant set of covering grants.
+        const cuts = ported ? [...new Set(relevant.flatMap((g) => [g.ports.from, g.ports.to + 1]))].sort((a, b) => a - b) : [0, 65536];
+        let open: WorldExposure | undefined;
+        for (let i = 0; i + 1 < cuts.length; i++) {
+          const seg = { from: cuts[i], to: cuts[i + 1] - 1 };
+          const covering = ported ? relevant.filter((g) => g.ports.from <= seg.from && g.ports.to >= seg.to) : relevant;
+          const union = covering.reduce((acc, g) => acc.union(cidrsOf(g)), CidrSet.empty);
+          if (covering.length && union.coversPublicInternet()) {
+            const blamed = blame(covering);
+            // Adjacent segments merge only when the same grants are to blame, so blame stays per port range.
+            if (open && open.ports.to + 1 === seg.from && open.grants.length === blamed.length && blamed.every((g) => open!.grants.includes(g))) {
+              open.ports = { from: open.ports.from, to: seg.to };
+            } else {
+              open = { targetSgUrn: target, protocol: proto, ports: seg, grants: blamed, cidrText: [] };
+              exposures.push(open);
+            }
+          } else open = undefined;
+        }
+      }
+    }
+    for (const e of exposures) {
+      e.cidrText = [...new Set(e.grants.flatMap((g) => (g.source as { text: string[] }).text))];
+      e.grants.forEach((g) => worldGrants.add(g));
+    }
+    return exposures;
+  };
+
   const fromOf = (g: IngressGrant): string => {
     const s = g.source;
     switch (s.kind) {
       case "cidr":
-        return s.cidrs.coversPublicInternet() ? "internet" : `cidr:${s.text.join(",")}`;
+        worldExposures();
+        return worldGrants.has(g) ? "internet" : `cidr:${s.text.join(",")}`;
       case "sg":
         return s.sgUrn ?? `external:${s.external}`;
       case "self":
@@ -632,6 +699,11 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     subnetsOverlapping(cidrs) {
       subnetIndex ??= new CidrIndex([...subnetNodes.values()].map((s) => ({ cidrs: s.cidrs, value: s })));
       return subnetIndex.overlapping(cidrs);
+    },
+    worldExposures,
+    isWorldGrant(g) {
+      worldExposures();
+      return worldGrants.has(g);
     },
     reachability() {
       if (edges) return edges;

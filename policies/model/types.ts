@@ -98,6 +98,21 @@ export interface ReachEdge {
   via?: string[];
 }
 
+/**
+ * World-wide exposure of one group: the CIDR grants on the same group, protocol and ports that TOGETHER cover the
+ * public address space (0.0.0.0/1 and 128.0.0.0/1 in two rules are the whole internet).
+ */
+export interface WorldExposure {
+  targetSgUrn: string;
+  /** "tcp" / "udp" for port-carrying traffic (protocol "all" grants count for both), else the protocol itself. */
+  protocol: Protocol;
+  ports: PortRange;
+  /** The grants blamed for the exposure: world-wide alone, else each one the exposure needs (see worldExposures). */
+  grants: IngressGrant[];
+  /** Every CIDR of those grants. */
+  cidrText: string[];
+}
+
 export interface SubnetNode {
   urn: string;
   name: string;

@@ -20,17 +20,28 @@ export const rule: RuleDefinition = {
     const data = new Set([...model.dataPorts, ...configPorts(config, "dataPorts")]);
     const sensitive = [...new Set([...admin, ...data])];
     const out = new Findings();
+    for (const e of model.worldExposures()) {
+      const ports = openedPorts(e.protocol, e.ports, sensitive);
+      if (!ports.length) continue;
+      const kinds = ports.map((p) => `${p}${admin.has(p) ? " (admin)" : " (data)"}`).join(", ");
+      for (const g of e.grants) {
+        const together =
+          e.grants.length > 1
+            ? ` (together with ${e.grants.filter((o) => o !== g).map((o) => grantText(model, o)).join(", ")} the group admits ${e.cidrText.join(", ")}, which covers the public internet)`
+            : "";
+        out.add(g.grantUrn, `${grantText(model, g)} opens ${kinds} to the world from ${sourceText(model, g)}${together}${unknownNote(g)}. Path: ${model.pathOf(g, ports[0])}. Fix: ${rule.meta.fix}`);
+      }
+    }
+    // A source that can't be read at preview may be world-wide: fail closed per grant.
     for (const g of model.ingress) {
-      const s = g.source;
-      const world = s.kind === "cidr" && s.cidrs.coversPublicInternet();
-      if (!world && s.kind !== "unknown") continue;
+      if (g.source.kind !== "unknown") continue;
       const ports = openedPorts(g.protocol, g.ports, sensitive);
       if (!ports.length) continue;
       const kinds = ports.map((p) => `${p}${admin.has(p) ? " (admin)" : " (data)"}`).join(", ");
-      const head = world
-        ? `${grantText(model, g)} opens ${kinds} to the world from ${sourceText(model, g)}`
-        : `${grantText(model, g)} opens ${kinds} to ${sourceText(model, g)}, so whether it is world-wide cannot be verified before deploy; make the source a literal CIDR or a reference to a group in this stack`;
-      out.add(g.grantUrn, `${head}${unknownNote(g)}. Path: ${model.pathOf(g, ports[0])}. Fix: ${rule.meta.fix}`);
+      out.add(
+        g.grantUrn,
+        `${grantText(model, g)} opens ${kinds} to ${sourceText(model, g)}, so whether it is world-wide cannot be verified before deploy; make the source a literal CIDR or a reference to a group in this stack${unknownNote(g)}. Path: ${model.pathOf(g, ports[0])}. Fix: ${rule.meta.fix}`,
+      );
     }
     return out.list;
   },

@@ -1,5 +1,5 @@
-import { carriesPorts, formatPorts } from "../model/ports";
-import type { RuleDefinition } from "../model";
+import { formatPorts } from "../model/ports";
+import type { IngressGrant, RuleDefinition } from "../model";
 import { configPorts, Findings, grantText, PORTS_SCHEMA, sourceText, unknownNote } from "./util";
 
 export const rule: RuleDefinition = {
@@ -17,25 +17,29 @@ export const rule: RuleDefinition = {
   check(model, config) {
     const allowed = new Set(config?.allowedWorldPorts !== undefined ? configPorts(config, "allowedWorldPorts") : [80, 443]);
     const out = new Findings();
-    for (const g of model.ingress) {
-      const s = g.source;
-      const world = s.kind === "cidr" && s.cidrs.coversPublicInternet();
-      if (!world && s.kind !== "unknown") continue;
-      const portsOk =
-        carriesPorts(g.protocol) && g.protocol !== "all" && g.ports.to - g.ports.from < allowed.size && [...range(g.ports.from, g.ports.to)].every((p) => allowed.has(p));
-      const sg = model.sgByUrn(g.targetSgUrn);
+    const allowedRange = (proto: string, from: number, to: number) =>
+      (proto === "tcp" || proto === "udp") && to - from < allowed.size && [...range(from, to)].every((p) => allowed.has(p));
+    const reported = new Set<IngressGrant>();
+    for (const e of model.worldExposures()) {
+      const sg = model.sgByUrn(e.targetSgUrn);
       const lbOk = sg?.isInternetFacingLb === true;
-      if (portsOk && lbOk && world && !g.unknownFields.length) continue;
+      const portsOk = allowedRange(e.protocol, e.ports.from, e.ports.to);
       const problems: string[] = [];
-      if (!portsOk) problems.push(`${formatPorts(g.ports)}/${g.protocol} is not an allowed world port (${[...allowed].join(", ") || "none"})`);
+      if (!portsOk) problems.push(`${formatPorts(e.ports)}/${e.protocol} is not an allowed world port (${[...allowed].join(", ") || "none"})`);
       if (!lbOk)
         problems.push(
-          `${model.label(g.targetSgUrn)} is not attached to an internet-facing load balancer${sg?.isLoadBalancer ? " (its load balancers are internal, or `internal` is unknown at preview)" : ""}`,
+          `${model.label(e.targetSgUrn)} is not attached to an internet-facing load balancer${sg?.isLoadBalancer ? " (its load balancers are internal, or `internal` is unknown at preview)" : ""}`,
         );
-      const head = world
-        ? `${grantText(model, g)} admits the world (${sourceText(model, g)})`
-        : `${grantText(model, g)} admits ${sourceText(model, g)}; whether it is world-wide cannot be verified before deploy (use literal CIDRs)`;
-      out.add(g.grantUrn, `${head}${problems.length ? ": " + problems.join("; ") : ""}${unknownNote(g)}. Path: ${model.pathOf(g)}. Fix: ${rule.meta.fix}`);
+      for (const g of e.grants) {
+        if ((portsOk && lbOk && !g.unknownFields.length) || reported.has(g)) continue;
+        reported.add(g);
+        const together = e.grants.length > 1 ? ` (together with ${e.grants.filter((o) => o !== g).map((o) => grantText(model, o)).join(", ")}: ${e.cidrText.join(", ")})` : "";
+        out.add(g.grantUrn, `${grantText(model, g)} admits the world (${sourceText(model, g)}${together})${problems.length ? ": " + problems.join("; ") : ""}${unknownNote(g)}. Path: ${model.pathOf(g)}. Fix: ${rule.meta.fix}`);
+      }
+    }
+    for (const g of model.ingress) {
+      if (g.source.kind !== "unknown") continue;
+      out.add(g.grantUrn, `${grantText(model, g)} admits ${sourceText(model, g)}; whether it is world-wide cannot be verified before deploy (use literal CIDRs or a reference to a group in this stack)${unknownNote(g)}. Path: ${model.pathOf(g)}. Fix: ${rule.meta.fix}`);
     }
     return out.list;
   },

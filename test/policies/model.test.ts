@@ -120,6 +120,16 @@ describe("buildModel", () => {
     expect(edges.find((e) => e.grantUrn === urnOf(T.sgRule, "acme-app-ssh"))!.from).toBe(urnOf(T.sg, "bastion-sg"));
     expect(edges.find((e) => e.grantUrn === urnOf(T.sg, "bastion-sg"))!.from).toBe("cidr:52.94.10.10/32");
   });
+  it("unites CIDRs across a group's rules into world exposures and internet edges", () => {
+    const s = hardened();
+    s.add(T.sgRule, "low", { type: "ingress", securityGroupId: UNKNOWN, cidrBlocks: ["0.0.0.0/1"], protocol: "tcp", fromPort: 20, toPort: 30 }, { securityGroupId: ["bastion-sg"] });
+    s.add(T.sgRule, "high", { type: "ingress", securityGroupId: UNKNOWN, cidrBlocks: ["128.0.0.0/1"], protocol: "-1", fromPort: 0, toPort: 0 }, { securityGroupId: ["bastion-sg"] });
+    const model = buildModel(s.resources);
+    const mine = model.worldExposures().filter((e) => e.targetSgUrn === urnOf(T.sg, "bastion-sg"));
+    expect(mine.map((e) => [e.protocol, e.ports, e.grants.map((g) => g.grantUrn.split("::").pop()).sort()])).toEqual([["tcp", { from: 20, to: 30 }, ["high", "low"]]]);
+    const edge = model.reachability().find((e) => e.grantUrn === urnOf(T.sgRule, "low"))!;
+    expect([edge.from, edge.via]).toEqual(["internet", ["igw main-igw", "subnet public-a"]]);
+  });
   it("adds the listener ports of databases in the stack to the data ports", () => {
     const s = hardened();
     s.add(T.redshift, "wh", { nodeType: "ra3.xlplus", manageMasterPassword: true });

@@ -44,6 +44,19 @@ describe("no-world-open-sensitive-port", () => {
     const s = hardened().set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"] }] });
     expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["bastion-sg"], "only-lbs-face-world": ["bastion-sg"] });
   });
+  it("unites CIDRs across the rules of one group: halves in two inline rules", () => {
+    const half = (c: string) => ({ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: [c] });
+    const s = hardened().set("bastion-sg", { ingress: [half("0.0.0.0/1"), half("128.0.0.0/1")] });
+    expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["bastion-sg"], "only-lbs-face-world": ["bastion-sg"] });
+    expect(messages(s, "no-world-open-sensitive-port")[0]).toContain("internet → igw main-igw → subnet public-a → sg bastion-sg:22/tcp");
+  });
+  it("unites halves declared as separate rule resources of both kinds, blaming both and not the office /32", () => {
+    const s = hardened();
+    s.add(T.sgRule, "ssh-low", { type: "ingress", securityGroupId: UNKNOWN, cidrBlocks: ["0.0.0.0/1"], protocol: "tcp", fromPort: 22, toPort: 22 }, { securityGroupId: ["bastion-sg"] });
+    s.add(T.sgIngress, "ssh-high", { securityGroupId: UNKNOWN, cidrIpv4: "128.0.0.0/1", ipProtocol: "tcp", fromPort: 0, toPort: 1024 }, { securityGroupId: ["bastion-sg"] });
+    expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["ssh-high", "ssh-low"], "only-lbs-face-world": ["ssh-high", "ssh-low"] });
+    expect(messages(s, "no-world-open-sensitive-port").find((m) => m.startsWith("ec2.SecurityGroupRule ssh-low"))).toContain("together with vpc.SecurityGroupIngressRule ssh-high");
+  });
   it("flags ::/0 alone (IPv6 world) on 3389", () => {
     const s = hardened().set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 3389, toPort: 3389, ipv6CidrBlocks: ["::/0"] }] });
     expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["bastion-sg"], "only-lbs-face-world": ["bastion-sg"] });

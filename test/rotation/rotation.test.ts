@@ -73,15 +73,10 @@ async function createAppSecret(db: Database, spec: SecretSpec): Promise<string> 
   };
   const out = await moto.client.send(new CreateSecretCommand({ Name: spec.name ?? `${spec.tenant ?? "none"}/${spec.username}`, SecretString: JSON.stringify(value), Tags: tags }));
   // Configures the function without rotating; moto leaves a copy labelled AWSPENDING that the service would not.
-  await moto.client.send(
+  const configured = await moto.client.send(
     new RotateSecretCommand({ SecretId: out.ARN, RotationLambdaARN: functionArn, RotationRules: { AutomaticallyAfterDays: 30 }, RotateImmediately: false }),
   );
-  const meta = await moto.client.send(new DescribeSecretCommand({ SecretId: out.ARN }));
-  for (const [id, stages] of Object.entries(meta.VersionIdsToStages ?? {})) {
-    if (stages.includes("AWSPENDING")) {
-      await moto.client.send(new UpdateSecretVersionStageCommand({ SecretId: out.ARN, VersionStage: "AWSPENDING", RemoveFromVersionId: id }));
-    }
-  }
+  await moto.client.send(new UpdateSecretVersionStageCommand({ SecretId: out.ARN, VersionStage: "AWSPENDING", RemoveFromVersionId: configured.VersionId }));
   return out.ARN!;
 }
 

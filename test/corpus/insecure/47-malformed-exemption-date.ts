@@ -1,5 +1,7 @@
 // expect: exemption-valid mainframe-console-sg
 // expect: no-world-open-sensitive-port mainframe-console-sg
+// expect: bastion-only-admin mainframe-console-sg
+// expect: only-lbs-face-world mainframe-console-sg
 // why: an exemption whose date is not YYYY-MM-DD is malformed and exempts nothing.
 import * as aws from "@pulumi/aws";
 

@@ -1,0 +1,365 @@
+/**
+ * The reachability map: who can reach which security group on which port, drawn from the pack's own network
+ * model so the picture and the findings cannot disagree. Edges the pack blamed are red (exempted ones orange,
+ * dashed), tenants are subgraphs, and at many tenants identical per-tenant patterns collapse into one subgraph.
+ */
+import type { ProgramRun, Violation } from "../engine/types";
+import { T, type IngressGrant, type NetworkModel, type PortRange } from "../../policies/model";
+import { modelOf } from "./stack-model";
+
+export type NodeKind = "internet" | "lb" | "bastion" | "app" | "data" | "shared" | "source";
+
+export interface MapNode {
+  /** Mermaid id (`n0`, `n1`, …): stable for one input. */
+  id: string;
+  /** What the node stands for: a URN, `internet`, `cidr:…`, `external:…`, `prefix-list:…`, `unknown`. */
+  key: string;
+  kind: NodeKind;
+  /** First line of the label (group name, CIDR, …). */
+  title: string;
+  /** Second line: what uses the group, e.g. `rds.Instance acme-db`. */
+  detail?: string;
+  tenant?: string;
+  /** Subgraph id, undefined for top-level nodes. */
+  group?: string;
+  /** A finding not tied to a single edge names this node (e.g. a public database). */
+  violation: boolean;
+}
+
+export type EdgeState = "ok" | "violation" | "exempted";
+
+export interface MapEdge {
+  from: string;
+  to: string;
+  /** Ports, e.g. ["443/tcp"]; one entry per distinct grant range. */
+  ports: string[];
+  state: EdgeState;
+  /** World-open but nothing attached is publicly routed yet (drawn dotted). */
+  latent: boolean;
+  /** Rule ids that blamed this edge. */
+  rules: string[];
+  /** Set on a collapsed pattern: the edge exists once per tenant of the pattern. */
+  each?: number;
+}
+
+export interface MapGroup {
+  id: string;
+  title: string;
+  /** Tenants drawn by this subgraph (more than one when their patterns were collapsed). */
+  tenants: string[];
+}
+
+export interface ReachMap {
+  nodes: MapNode[];
+  edges: MapEdge[];
+  groups: MapGroup[];
+  /** Groups with no ingress edge at all, left out of the drawing. */
+  omittedIsolated: number;
+}
+
+export interface MapOptions {
+  /** Collapse tenants with identical patterns once there are more tenants than this (default 6). */
+  collapseAbove?: number;
+}
+
+/** What the map needs: a CheckResult fits, so does a ProgramRun with the violations of a check. */
+export interface MapInput {
+  run: Pick<ProgramRun, "resources">;
+  violations: readonly Violation[];
+}
+
+const DATA_TYPES: readonly string[] = [
+  T.rdsInstance, T.rdsCluster, T.rdsClusterInstance, T.redshift, T.cacheCluster, T.cacheRg,
+  T.opensearch, T.elasticsearch, T.docdb, T.lightsailDb,
+];
+/** Rules whose findings name a node rather than a grant (databases made public, public IPs on the wrong thing). */
+const NODE_RULES = new Set(["no-public-databases", "public-ip-only-bastion-lb", "private-eks-api", "default-sg-no-rules"]);
+
+export const COLORS = { violation: "#cf222e", exempted: "#bc4c00" } as const;
+
+export function portText(protocol: string, ports: PortRange): string {
+  if (protocol === "all") return "all traffic";
+  if (protocol !== "tcp" && protocol !== "udp") return protocol;
+  if (ports.from === 0 && ports.to === 65535) return `all ${protocol}`;
+  return `${ports.from === ports.to ? ports.from : `${ports.from}-${ports.to}`}/${protocol}`;
+}
+
+/** The `Path: …` texts of a finding (the pack's rules end each path with `. Fix:`). */
+function pathsIn(message: string): string[] {
+  return [...message.matchAll(/Path: (.+?)\. Fix:/gs)].map((m) => m[1]);
+}
+
+/** Grants of the blamed resource that the finding's path describes; all of them when no path pins one down. */
+function blamedGrants(model: NetworkModel, grants: IngressGrant[], v: Violation): IngressGrant[] {
+  const paths = pathsIn(v.message);
+  const hit = grants.filter((g) =>
+    paths.some((p) => {
+      if (p === model.pathOf(g)) return true;
+      const port = /:(\d+)\/\S+(?: \(latent[^)]*\))?$/.exec(p);
+      if (!port) return false;
+      const n = Number(port[1]);
+      return n >= g.ports.from && n <= g.ports.to && p === model.pathOf(g, n);
+    }),
+  );
+  return hit.length ? hit : grants;
+}
+
+function sgKind(model: NetworkModel, urn: string): NodeKind {
+  const sg = model.sgByUrn(urn);
+  if (sg?.isLoadBalancer) return "lb";
+  if (sg ? sg.isBastion : model.isBastion(urn)) return "bastion";
+  const attached = sg ? sg.attachedTo : [urn];
+  if (attached.some((a) => DATA_TYPES.includes(model.byUrn(a)?.type ?? ""))) return "data";
+  return (sg ? sg.tenant : model.tenantOf(urn)) !== undefined ? "app" : "shared";
+}
+
+function attachedText(model: NetworkModel, urn: string): string | undefined {
+  const sg = model.sgByUrn(urn);
+  if (!sg) return undefined;
+  if (!sg.attachedTo.length) return "not attached";
+  const first = model.label(sg.attachedTo[0]);
+  return sg.attachedTo.length === 1 ? first : `${first} +${sg.attachedTo.length - 1} more`;
+}
+
+/** Builds the full map (every tenant drawn), then collapses repeated tenant patterns when there are many. */
+export function reachabilityMap(input: MapInput, opts: MapOptions = {}, model: NetworkModel = modelOf(input.run)): ReachMap {
+  const nodes = new Map<string, MapNode>();
+  const groups = new Map<string, MapGroup>();
+  const groupFor = (kind: NodeKind, tenant: string | undefined): string | undefined => {
+    if (tenant !== undefined) {
+      const id = `tenant:${tenant}`;
+      if (!groups.has(id)) groups.set(id, { id, title: `tenant ${tenant}`, tenants: [tenant] });
+      return id;
+    }
+    if (kind === "lb" || kind === "shared") {
+      const id = kind === "lb" ? "lbs" : "platform";
+      if (!groups.has(id)) groups.set(id, { id, title: kind === "lb" ? "load balancers" : "shared platform", tenants: [] });
+      return id;
+    }
+    return undefined;
+  };
+  const node = (key: string): MapNode => {
+    let n = nodes.get(key);
+    if (n) return n;
+    if (key === "internet") n = { id: "", key, kind: "internet", title: "internet", violation: false };
+    else if (key.startsWith("cidr:")) n = { id: "", key, kind: "source", title: key.slice(5).split(",").join(", "), violation: false };
+    else if (key.startsWith("prefix-list:")) n = { id: "", key, kind: "source", title: `prefix list ${key.slice(12)}`, violation: false };
+    else if (key.startsWith("external:")) n = { id: "", key, kind: "source", title: `group ${key.slice(9)} (outside the stack)`, violation: false };
+    else if (key === "unknown" || key.startsWith("unknown:")) n = { id: "", key, kind: "source", title: "unknown at preview", violation: false };
+    else {
+      const kind = sgKind(model, key);
+      const sg = model.sgByUrn(key);
+      const tenant = sg ? sg.tenant : model.tenantOf(key);
+      const detail = attachedText(model, key);
+      n = {
+        id: "",
+        key,
+        kind,
+        title: sg ? sg.name : model.label(key),
+        ...(detail ? { detail } : {}),
+        ...(tenant !== undefined ? { tenant } : {}),
+        violation: false,
+      };
+      const g = groupFor(kind, tenant);
+      if (g) n.group = g;
+    }
+    nodes.set(key, n);
+    return n;
+  };
+
+  const grantsByUrn = new Map<string, IngressGrant[]>();
+  for (const g of model.ingress) {
+    const l = grantsByUrn.get(g.grantUrn);
+    if (l) l.push(g);
+    else grantsByUrn.set(g.grantUrn, [g]);
+  }
+  const grantState = new Map<IngressGrant, { state: EdgeState; rules: Set<string> }>();
+  const nodeViolations: Violation[] = [];
+  for (const v of input.violations) {
+    const grants = grantsByUrn.get(v.resource.urn);
+    if (!grants || NODE_RULES.has(v.policy)) {
+      if (!v.exemption) nodeViolations.push(v);
+      continue;
+    }
+    for (const g of blamedGrants(model, grants, v)) {
+      const s = grantState.get(g) ?? { state: "ok" as EdgeState, rules: new Set<string>() };
+      // One live finding makes the edge red even when another finding on it is exempted.
+      s.state = v.exemption ? (s.state === "violation" ? "violation" : "exempted") : "violation";
+      s.rules.add(v.policy);
+      grantState.set(g, s);
+    }
+  }
+
+  const edges = new Map<string, MapEdge>();
+  const reach = model.reachability();
+  model.ingress.forEach((g, i) => {
+    const e = reach[i];
+    const from = node(e.from);
+    const to = node(e.to);
+    const s = grantState.get(g);
+    const state = s?.state ?? "ok";
+    const latent = e.from === "internet" && !e.via;
+    const key = `${from.key}\u0000${to.key}\u0000${state}\u0000${latent}`;
+    const port = portText(e.protocol, e.ports);
+    const edge = edges.get(key);
+    if (edge) {
+      if (!edge.ports.includes(port)) edge.ports.push(port);
+      for (const r of s?.rules ?? []) if (!edge.rules.includes(r)) edge.rules.push(r);
+    } else edges.set(key, { from: from.key, to: to.key, ports: [port], state, latent, rules: [...(s?.rules ?? [])] });
+  });
+
+  for (const v of nodeViolations) {
+    const hit = [...nodes.values()].find((n) => n.key === v.resource.urn || model.sgByUrn(n.key)?.attachedTo.includes(v.resource.urn));
+    if (hit) hit.violation = true;
+  }
+
+  const drawn = new Set([...edges.values()].flatMap((e) => [e.from, e.to]));
+  const omittedIsolated = model.securityGroups.filter((s) => !drawn.has(s.urn)).length;
+  const map: ReachMap = { nodes: [...nodes.values()], edges: [...edges.values()], groups: [...groups.values()], omittedIsolated };
+  sortMap(map);
+  const collapsed = collapseTenants(map, opts.collapseAbove ?? 6);
+  collapsed.nodes.forEach((n, i) => (n.id = `n${i}`));
+  return collapsed;
+}
+
+const KIND_ORDER: NodeKind[] = ["internet", "source", "lb", "bastion", "shared", "app", "data"];
+
+function sortMap(map: ReachMap): void {
+  const groupOrder = (g?: string) => (g === undefined ? 0 : g === "lbs" ? 1 : g === "platform" ? 2 : 3);
+  map.nodes.sort(
+    (a, b) =>
+      groupOrder(a.group) - groupOrder(b.group) ||
+      (a.tenant ?? "").localeCompare(b.tenant ?? "") ||
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      a.title.localeCompare(b.title),
+  );
+  const pos = new Map(map.nodes.map((n, i) => [n.key, i]));
+  map.edges.sort((a, b) => pos.get(a.from)! - pos.get(b.from)! || pos.get(a.to)! - pos.get(b.to)!);
+  for (const e of map.edges) e.ports.sort((a, b) => parseInt(a) - parseInt(b) || a.localeCompare(b));
+  map.groups.sort((a, b) => groupOrder(a.id) - groupOrder(b.id) || a.title.localeCompare(b.title));
+}
+
+const TENANT_PLACEHOLDER = "‹tenant›";
+
+/** Tenants whose nodes and edges are the same up to the tenant id share a pattern; beyond `limit` tenants they are drawn once. */
+function collapseTenants(map: ReachMap, limit: number): ReachMap {
+  const tenants = map.groups.filter((g) => g.id.startsWith("tenant:"));
+  if (tenants.length <= limit) return map;
+  const canon = (n: MapNode, tenant: string) => (n.tenant === tenant ? `${n.kind}:${n.title.split(tenant).join(TENANT_PLACEHOLDER)}:${(n.detail ?? "").split(tenant).join(TENANT_PLACEHOLDER)}:${n.violation}` : `@${n.key}`);
+  const byKey = new Map(map.nodes.map((n) => [n.key, n]));
+  const signatures = new Map<string, string[]>();
+  for (const g of tenants) {
+    const t = g.tenants[0];
+    const own = map.nodes.filter((n) => n.group === g.id);
+    const ownKeys = new Set(own.map((n) => n.key));
+    const parts = own.map((n) => `N ${canon(n, t)}`);
+    for (const e of map.edges) {
+      if (!ownKeys.has(e.from) && !ownKeys.has(e.to)) continue;
+      parts.push(`E ${canon(byKey.get(e.from)!, t)} > ${canon(byKey.get(e.to)!, t)} ${e.ports.join(",")} ${e.state} ${e.latent}`);
+    }
+    const sig = parts.sort().join("\n");
+    const l = signatures.get(sig);
+    if (l) l.push(t);
+    else signatures.set(sig, [t]);
+  }
+  const dropGroups = new Set<string>();
+  const newGroups = new Map<string, MapGroup>();
+  const counts = new Map<string, number>();
+  for (const members of signatures.values()) {
+    if (members.length < 2) continue;
+    const [first, ...rest] = members;
+    rest.forEach((t) => dropGroups.add(`tenant:${t}`));
+    const id = `tenant:${first}`;
+    const shown = members.slice(0, 8).join(", ") + (members.length > 8 ? `, +${members.length - 8} more` : "");
+    newGroups.set(id, { id, title: `${members.length} tenants, same pattern: ${shown}`, tenants: members });
+    counts.set(id, members.length);
+  }
+  const nodes = map.nodes
+    .filter((n) => !n.group || !dropGroups.has(n.group))
+    .map((n) => {
+      if (!n.group || !newGroups.has(n.group) || n.tenant === undefined) return n;
+      const t = n.tenant;
+      return { ...n, title: n.title.split(t).join(TENANT_PLACEHOLDER), ...(n.detail ? { detail: n.detail.split(t).join(TENANT_PLACEHOLDER) } : {}) };
+    });
+  const kept = new Set(nodes.map((n) => n.key));
+  const groupOf = new Map(nodes.map((n) => [n.key, n.group]));
+  const edges = map.edges
+    .filter((e) => kept.has(e.from) && kept.has(e.to))
+    .map((e) => {
+      const g = [groupOf.get(e.from), groupOf.get(e.to)].find((x) => x && counts.has(x));
+      return g ? { ...e, each: counts.get(g)! } : e;
+    });
+  const groups = map.groups.filter((g) => !dropGroups.has(g.id)).map((g) => newGroups.get(g.id) ?? g);
+  return { nodes, edges, groups, omittedIsolated: map.omittedIsolated };
+}
+
+/** Mermaid label text: quotes and angle brackets as entities so names cannot break the syntax. */
+function esc(s: string): string {
+  return s.replace(/#/g, "#35;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/[\r\n]+/g, " ");
+}
+
+function shape(n: MapNode): string {
+  const text = esc(n.title) + (n.detail ? `<br/><i>${esc(n.detail)}</i>` : "");
+  switch (n.kind) {
+    case "internet":
+      return `(("${text}"))`;
+    case "source":
+      return `>"${text}"]`;
+    case "lb":
+      return `{{"${text}"}}`;
+    case "bastion":
+      return `[["${text}"]]`;
+    case "data":
+      return `[("${text}")]`;
+    default:
+      return `["${text}"]`;
+  }
+}
+
+export function edgeLabel(e: MapEdge): string {
+  return e.ports.join(", ") + (e.each ? ` (each of ${e.each})` : "") + (e.latent ? " (latent)" : "");
+}
+
+/** Mermaid flowchart text for a map. Group ids become `g0…`, node ids are the map's. */
+export function renderMermaid(map: ReachMap): string {
+  const out = ["flowchart LR"];
+  const byGroup = new Map<string | undefined, MapNode[]>();
+  for (const n of map.nodes) {
+    const l = byGroup.get(n.group);
+    if (l) l.push(n);
+    else byGroup.set(n.group, [n]);
+  }
+  for (const n of byGroup.get(undefined) ?? []) out.push(`  ${n.id}${shape(n)}`);
+  map.groups.forEach((g, i) => {
+    const members = byGroup.get(g.id);
+    if (!members?.length) return;
+    out.push(`  subgraph g${i} ["${esc(g.title)}"]`);
+    for (const n of members) out.push(`    ${n.id}${shape(n)}`);
+    out.push("  end");
+  });
+  const id = new Map(map.nodes.map((n) => [n.key, n.id]));
+  const red: number[] = [];
+  const orange: number[] = [];
+  map.edges.forEach((e, i) => {
+    const arrow = e.latent || e.state === "exempted" ? "-.->" : e.state === "violation" ? "==>" : "-->";
+    out.push(`  ${id.get(e.from)} ${arrow}|"${esc(edgeLabel(e))}"| ${id.get(e.to)}`);
+    if (e.state === "violation") red.push(i);
+    if (e.state === "exempted") orange.push(i);
+  });
+  if (red.length) out.push(`  linkStyle ${red.join(",")} stroke:${COLORS.violation},stroke-width:3px,color:${COLORS.violation}`);
+  if (orange.length) out.push(`  linkStyle ${orange.join(",")} stroke:${COLORS.exempted},stroke-width:2px,color:${COLORS.exempted}`);
+  const bad = map.nodes.filter((n) => n.violation).map((n) => n.id);
+  if (bad.length) {
+    out.push(`  classDef violation stroke:${COLORS.violation},stroke-width:3px,color:${COLORS.violation}`);
+    out.push(`  class ${bad.join(",")} violation`);
+  }
+  return out.join("\n") + "\n";
+}
+
+/**
+ * The reachability map of a checked run as Mermaid flowchart text (no fences).
+ * Accepts a CheckResult or any `{ run, violations }`; pass `model` when the caller already built it.
+ */
+export function mermaidMap(input: MapInput, opts: MapOptions = {}, model?: NetworkModel): string {
+  return renderMermaid(reachabilityMap(input, opts, model ?? modelOf(input.run)));
+}
