@@ -1,26 +1,235 @@
-/** A pull-request comment: verdict and findings table. The review report extends this. */
-import type { CheckResult } from "../engine/types";
+/**
+ * The pull-request comment: verdict, findings with their controls and source lines, exemptions, the reachability
+ * map and what the stack creates per tenant — within GitHub's comment limit, shedding the longest optional
+ * sections first and never the verdict or a mandatory finding.
+ */
+import type { CheckResult, PolicyInfo, RegisteredResource, Violation } from "../engine/types";
+import type { NetworkModel } from "../../policies/model";
+import { mermaidMap, type MapOptions } from "./mermaid";
+import { isCreatedResource, modelOf, ownersOf, shortType } from "./stack-model";
 import { summarise } from "./text";
 
-function cell(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/\n+/g, "<br>");
+/** GitHub rejects issue and pull-request comments longer than this many characters. */
+export const GITHUB_COMMENT_LIMIT = 65536;
+
+export interface MarkdownOptions extends MapOptions {
+  /** Base URL for source links, e.g. `https://github.com/o/r/blob/<sha>`; `file:line` becomes a link to `#L<line>`. */
+  sourceUrl?: string;
+  /** Character budget for the whole comment (default 65,536, GitHub's limit). */
+  maxLength?: number;
+  /** Heading level of the stack title (default 3). */
+  headingLevel?: number;
 }
 
-export function checkMarkdown(result: CheckResult): string {
-  const s = summarise(result.violations);
-  const verdict = s.mandatory ? "❌ **Blocked**" : "✅ **Passes**";
-  const lines = [
-    `### bulkhead: ${result.run.project}/${result.run.stack}`,
-    "",
-    `${verdict} — ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.exempted} exempted; ${result.run.resources.length} resources checked.`,
-    "",
-  ];
-  if (result.violations.length) {
-    lines.push("| Rule | Level | Resource | Source | Finding |", "| --- | --- | --- | --- | --- |");
-    for (const v of result.violations) {
-      const level = v.exemption ? `exempted until ${v.exemption.expires}: ${v.exemption.reason}` : v.enforcement;
-      lines.push(`| \`${v.policy}\` | ${cell(level)} | \`${cell(v.resource.name)}\` | ${v.resource.source ? `\`${v.resource.source}\`` : ""} | ${cell(v.message)} |`);
+function cell(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n+/g, "<br>");
+}
+
+function code(s: string): string {
+  return "`" + s.replace(/`/g, "'").replace(/\|/g, "\\|") + "`";
+}
+
+/** `components/x.ts:12` → a link to `BASE/components/x.ts#L12` when a base URL is given. */
+export function sourceCell(source: string | null, base?: string): string {
+  if (!source) return "";
+  const m = /^(.*):(\d+)$/.exec(source);
+  if (!base || !m) return code(source);
+  const file = m[1].split(/[\\/]/).map(encodeURIComponent).join("/");
+  return `[${cell(source)}](${base.replace(/\/+$/, "")}/${file}#L${m[2]})`;
+}
+
+/** Splits a pack message into what is wrong and how to fix it (rules end their messages with `Fix: …`). */
+export function splitFix(message: string): { finding: string; fix?: string } {
+  const i = message.lastIndexOf(" Fix: ");
+  if (i < 0) return { finding: message };
+  return { finding: message.slice(0, i).trim(), fix: message.slice(i + 6).trim() };
+}
+
+/** Control ids from a policy description's `Controls: A, B` sentence. */
+export function controlsOf(policy: PolicyInfo | undefined): string[] {
+  const m = policy ? /Controls: ([^\n]+?)\.?\s*$/m.exec(policy.description) : null;
+  return m ? m[1].split(/,\s*/).filter(Boolean) : [];
+}
+
+function ruleFix(policy: PolicyInfo | undefined): string | undefined {
+  const m = policy ? /Fix: (.+?)(?: Controls: |$)/s.exec(policy.description) : null;
+  return m?.[1].trim();
+}
+
+/** One section of the comment; `rows` can be shed from the end when the comment is too long. */
+interface Section {
+  head: string[];
+  rows: string[];
+  tail: string[];
+  /** Never shortened (verdict, mandatory findings). */
+  keep?: boolean;
+  /** Shed as a whole, replaced by `dropNote` (the map: half a diagram does not parse). */
+  whole?: boolean;
+  dropNote?: string;
+  /** Rows shown after truncation, for the note. */
+  shown?: number;
+}
+
+const render = (s: Section): string => {
+  if (s.shown === undefined) return [...s.head, ...s.rows, ...s.tail].join("\n");
+  if (s.whole) return s.dropNote ?? "";
+  const hidden = s.rows.length - s.shown;
+  const note = `\n_${hidden} more row${hidden === 1 ? "" : "s"} not shown to stay within GitHub's comment limit; the full list is in the SARIF results (code scanning) and \`bulkhead check\`._`;
+  return [...(s.shown > 0 ? s.head : s.head.slice(0, 1)), ...s.rows.slice(0, s.shown), ...s.tail.filter((l) => l !== "</details>" || s.shown! > 0), note].join("\n");
+};
+
+function fit(sections: Section[], max: number): string {
+  const join = () => sections.map(render).filter((x) => x !== "").join("\n\n") + "\n";
+  let text = join();
+  while (text.length > max) {
+    const candidates = sections.filter((s) => !s.keep && (s.shown === undefined || s.shown > 0) && !(s.whole && s.shown !== undefined));
+    if (!candidates.length) break;
+    const longest = candidates.reduce((a, b) => (render(b).length > render(a).length ? b : a));
+    if (longest.whole) longest.shown = 0;
+    else {
+      // Drop whole rows until the overflow is paid for (the note costs a little, hence the margin).
+      let over = text.length - max + 200;
+      let shown = longest.shown ?? longest.rows.length;
+      while (shown > 0 && over > 0) over -= longest.rows[--shown].length + 1;
+      longest.shown = shown;
     }
+    text = join();
   }
-  return lines.join("\n") + "\n";
+  return text;
+}
+
+function findingRows(vs: Violation[], policies: Map<string, PolicyInfo>, base?: string): string[] {
+  return vs.map((v) => {
+    const p = policies.get(v.policy);
+    const { finding, fix } = splitFix(v.message);
+    const controls = controlsOf(p).join(", ");
+    return `| ${code(v.policy)} | ${cell(controls)} | ${code(v.resource.name)}<br>${cell(shortType(v.resource.type))} | ${sourceCell(v.resource.source, base)} | ${cell(finding)} | ${cell(fix ?? ruleFix(p) ?? "")} |`;
+  });
+}
+
+const FINDING_HEAD = ["| Rule | Controls | Resource | Source | Finding | Fix |", "| --- | --- | --- | --- | --- | --- |"];
+
+function ownerName(o: string | undefined): string {
+  return o === undefined ? "shared platform" : `tenant ${o}`;
+}
+
+function countText(m: Map<string, number>): string {
+  return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t, n]) => `${t} ×${n}`).join(", ");
+}
+
+/** Resources to create, by owner (tenant tag or tenant component) and by type, with totals. */
+function resourceSections(resources: RegisteredResource[], model: NetworkModel, h: string): Section[] {
+  const owners = ownersOf(resources, model);
+  const created = resources.filter(isCreatedResource);
+  const byOwner = new Map<string | undefined, Map<string, number>>();
+  const byType = new Map<string, Map<string | undefined, number>>();
+  for (const r of created) {
+    const o = owners.get(r.urn);
+    const t = shortType(r.type);
+    const om = byOwner.get(o) ?? new Map<string, number>();
+    om.set(t, (om.get(t) ?? 0) + 1);
+    byOwner.set(o, om);
+    const tm = byType.get(t) ?? new Map<string | undefined, number>();
+    tm.set(o, (tm.get(o) ?? 0) + 1);
+    byType.set(t, tm);
+  }
+  const sum = (m: Map<unknown, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const ownerList = [...byOwner.keys()].sort((a, b) => (a === undefined ? -1 : b === undefined ? 1 : a.localeCompare(b)));
+  const ownerRows = ownerList.map((o) => `| ${cell(ownerName(o))} | ${sum(byOwner.get(o)!)} | ${cell(countText(byOwner.get(o)!))} |`);
+  const long = ownerRows.length > 8;
+  const byOwnerSection: Section = {
+    head: [
+      `${h} Resources to create: ${created.length}`,
+      "",
+      `${ownerList.length} owner${ownerList.length === 1 ? "" : "s"} (the \`bulkhead:tenant\` tag, or the tenant component a resource belongs to; the rest is the shared platform), ${byType.size} types.`,
+      "",
+      ...(long ? [`<details><summary>By owner (${ownerList.length})</summary>`, ""] : []),
+      "| Owner | Resources | By type |",
+      "| --- | ---: | --- |",
+    ],
+    rows: ownerRows,
+    tail: [`| **Total** | **${created.length}** | ${byType.size} types |`, ...(long ? ["", "</details>"] : [])],
+  };
+  const typeRows = [...byType]
+    .sort((a, b) => sum(b[1]) - sum(a[1]) || a[0].localeCompare(b[0]))
+    .map(([t, m]) => `| ${code(t)} | ${sum(m)} | ${cell([...m].map(([o, n]) => `${o ?? "platform"} ${n}`).join(", "))} |`);
+  const byTypeSection: Section = {
+    head: [`<details><summary>By type (${byType.size} types)</summary>`, "", "| Type | Total | Per owner |", "| --- | ---: | --- |"],
+    rows: typeRows,
+    tail: [`| **Total** | **${created.length}** | |`, "", "</details>"],
+  };
+  return [byOwnerSection, byTypeSection];
+}
+
+/** The comment for one checked stack. */
+export function checkMarkdown(result: CheckResult, opts: MarkdownOptions = {}): string {
+  const max = opts.maxLength ?? GITHUB_COMMENT_LIMIT;
+  const h = "#".repeat(Math.min(6, Math.max(1, opts.headingLevel ?? 3)));
+  const h2 = "#".repeat(Math.min(6, (opts.headingLevel ?? 3) + 1));
+  const s = summarise(result.violations);
+  const policies = new Map(result.policyPack.policies.map((p) => [p.name, p]));
+  const created = result.run.resources.filter(isCreatedResource).length;
+  const verdict = s.mandatory ? "❌ **Blocked**" : "✅ **Passes**";
+  const sections: Section[] = [
+    {
+      keep: true,
+      head: [
+        `${h} bulkhead: ${result.run.project}/${result.run.stack}`,
+        "",
+        `${verdict} — ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.exempted} exempted · ${created} resources to create · policy pack ${result.policyPack.name} ${result.policyPack.version}`,
+      ],
+      rows: [],
+      tail: [],
+    },
+  ];
+  const live = (level: string) => result.violations.filter((v) => !v.exemption && v.enforcement === level);
+  const mandatory = live("mandatory");
+  if (mandatory.length)
+    sections.push({ keep: true, head: [`${h2} Mandatory findings (${mandatory.length}) — block the deploy`, "", ...FINDING_HEAD], rows: findingRows(mandatory, policies, opts.sourceUrl), tail: [] });
+  const advisory = live("advisory");
+  if (advisory.length)
+    sections.push({ head: [`${h2} Advisory findings (${advisory.length})`, "", ...FINDING_HEAD], rows: findingRows(advisory, policies, opts.sourceUrl), tail: [] });
+  const exempted = result.violations.filter((v) => v.exemption);
+  if (exempted.length)
+    sections.push({
+      head: [`${h2} Exemptions (${exempted.length})`, "", "| Rule | Level | Resource | Source | Reason | Expires |", "| --- | --- | --- | --- | --- | --- |"],
+      rows: exempted.map(
+        (v) => `| ${code(v.policy)} | ${v.enforcement} | ${code(v.resource.name)} | ${sourceCell(v.resource.source, opts.sourceUrl)} | ${cell(v.exemption!.reason)} | ${cell(v.exemption!.expires)} |`,
+      ),
+      tail: [],
+    });
+  const model = modelOf(result.run);
+  const map = mermaidMap(result, opts, model);
+  const mapHead = `${h2} Reachability map`;
+  sections.push({
+    whole: true,
+    head: [
+      mapHead,
+      "",
+      "Who can reach which security group, on which port, as the policy pack sees it. " +
+        `Thick red: an edge a rule blames; dotted orange: an exempted finding; dotted: open to the world but nothing attached is publicly routed yet.`,
+      "",
+      "```mermaid",
+    ],
+    rows: [map.trimEnd()],
+    tail: ["```"],
+    dropNote: `${mapHead}\n\n_The map (${map.length} characters) does not fit in this comment; run \`bulkhead diagram ${result.run.stack ? `--stack ${result.run.stack} ` : ""}PATH\` to print it._`,
+  });
+  sections.push(...resourceSections(result.run.resources, model, h2));
+  let text = fit(sections, max);
+  if (text.length > max && mandatory.length) {
+    // Only the verdict and the mandatory findings are left and still too long: every finding stays listed,
+    // each message shortened to an equal share of the room left.
+    const rest = text.length - sections[1].rows.join("\n").length;
+    const per = Math.max(80, Math.floor((max - rest - 400) / mandatory.length) - 120);
+    const short = (t: string) => (t.length > per ? t.slice(0, per - 1) + "…" : t);
+    sections[1].rows = findingRows(
+      mandatory.map((v) => ({ ...v, message: short(splitFix(v.message).finding) })),
+      new Map(),
+      opts.sourceUrl,
+    );
+    sections[1].tail = [`\n_Messages shortened to fit GitHub's comment limit; the full text is in the SARIF results (code scanning) and \`bulkhead check\`._`];
+    text = fit(sections, max);
+  }
+  return text;
 }

@@ -73,10 +73,16 @@ async function createAppSecret(db: Database, spec: SecretSpec): Promise<string> 
   };
   const out = await moto.client.send(new CreateSecretCommand({ Name: spec.name ?? `${spec.tenant ?? "none"}/${spec.username}`, SecretString: JSON.stringify(value), Tags: tags }));
   // Configures the function without rotating; moto leaves a copy labelled AWSPENDING that the service would not.
-  const configured = await moto.client.send(
+  await moto.client.send(
     new RotateSecretCommand({ SecretId: out.ARN, RotationLambdaARN: functionArn, RotationRules: { AutomaticallyAfterDays: 30 }, RotateImmediately: false }),
   );
-  await moto.client.send(new UpdateSecretVersionStageCommand({ SecretId: out.ARN, VersionStage: "AWSPENDING", RemoveFromVersionId: configured.VersionId }));
+  // moto answers this call with the AWSCURRENT version id, so the pending copy is found by its label.
+  const meta = await moto.client.send(new DescribeSecretCommand({ SecretId: out.ARN }));
+  for (const [id, stages] of Object.entries(meta.VersionIdsToStages ?? {})) {
+    if (stages.includes("AWSPENDING")) {
+      await moto.client.send(new UpdateSecretVersionStageCommand({ SecretId: out.ARN, VersionStage: "AWSPENDING", RemoveFromVersionId: id }));
+    }
+  }
   return out.ARN!;
 }
 
