@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import type { RegisteredResource, PolicyInfo } from "./types";
+import { RESOURCE_SIG, OUTPUT_SIG, SPECIAL_SIG_KEY, UNKNOWN_SENTINELS } from "./wire";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Handler = (call: { request: any }, callback: (err: any, resp?: any) => void) => void;
@@ -130,11 +131,47 @@ function toInfo(resp: any): AnalyzerInfo {
   return { name: resp.getName(), version: resp.getVersion(), policies, initialConfig, schemas };
 }
 
+const UNKNOWN = [...UNKNOWN_SENTINELS][0];
+
+/**
+ * Properties as the engine marshals them for analyzers: resource references become the referenced
+ * resource's id (custom) or URN (component), output values their value or an unknown.
+ */
+export function toAnalyzerWire(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toAnalyzerWire);
+  if (v === null || typeof v !== "object") return v;
+  const o = v as Record<string, unknown>;
+  const sig = o[SPECIAL_SIG_KEY];
+  if (sig === RESOURCE_SIG) return typeof o.id === "string" ? (o.id === "" ? UNKNOWN : o.id) : o.urn;
+  if (sig === OUTPUT_SIG) return "value" in o ? toAnalyzerWire(o.value) : UNKNOWN;
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(o)) out[k] = toAnalyzerWire(val);
+  return out;
+}
+
 class RequestBuilder {
-  constructor(private readonly p: Protos) {}
+  private readonly structs = new WeakMap<object, unknown>();
+
+  /**
+   * @param decodeOnce In process, a resource's properties are decoded once and the decoded object is
+   * handed to every policy: the SDK decodes each resource's Struct again for every stack policy,
+   * which over gRPC is unavoidable but in process only repeats identical work (the SDK never
+   * mutates what it decodes, so every policy still sees the same values).
+   */
+  constructor(private readonly p: Protos, private readonly decodeOnce = false) {}
 
   private struct(v: Record<string, unknown>) {
-    return this.p.structPb.Struct.fromJavaScript(v);
+    let s = this.structs.get(v) as any;
+    if (!s) {
+      const wire = toAnalyzerWire(v) as Record<string, unknown>;
+      s = this.p.structPb.Struct.fromJavaScript(wire);
+      if (this.decodeOnce) {
+        const decoded = s.toJavaScript();
+        s.toJavaScript = () => decoded;
+      }
+      this.structs.set(v, s);
+    }
+    return s;
   }
 
   private provider(prov: RegisteredResource | undefined) {
@@ -245,7 +282,7 @@ export function loadPackInProcess(packDir: string): PolicyPackConnection {
   }
   const h = capturedPack.handlers;
   const invoke = (name: string, req: unknown) => call((r, cb) => h[name]({ request: r }, cb), req);
-  const build = new RequestBuilder(p);
+  const build = new RequestBuilder(p, true);
   return {
     mode: "in-process",
     info: async () => toInfo(await invoke("getAnalyzerInfo", new p.emptyPb.Empty())),

@@ -66,6 +66,10 @@ interface Section {
   /** Shed as a whole, replaced by `dropNote` (the map: half a diagram does not parse). */
   whole?: boolean;
   dropNote?: string;
+  /** Where the shed rows can be read instead. */
+  fullList?: string;
+  /** Heading shown alone when every row was shed (defaults to the first head line). */
+  title?: string;
   /** Rows shown after truncation, for the note. */
   shown?: number;
 }
@@ -74,8 +78,9 @@ const render = (s: Section): string => {
   if (s.shown === undefined) return [...s.head, ...s.rows, ...s.tail].join("\n");
   if (s.whole) return s.dropNote ?? "";
   const hidden = s.rows.length - s.shown;
-  const note = `\n_${hidden} more row${hidden === 1 ? "" : "s"} not shown to stay within GitHub's comment limit; the full list is in the SARIF results (code scanning) and \`bulkhead check\`._`;
-  return [...(s.shown > 0 ? s.head : s.head.slice(0, 1)), ...s.rows.slice(0, s.shown), ...s.tail.filter((l) => l !== "</details>" || s.shown! > 0), note].join("\n");
+  const note = `\n_${hidden} more row${hidden === 1 ? "" : "s"} not shown to stay within GitHub's comment limit; ${s.fullList ?? "the full list is in the SARIF results (code scanning) and `bulkhead check`"}._`;
+  if (s.shown === 0) return `${s.title ?? s.head[0]}\n${note}`;
+  return [...s.head, ...s.rows.slice(0, s.shown), ...s.tail, note].join("\n");
 };
 
 function fit(sections: Section[], max: number): string {
@@ -121,21 +126,22 @@ function countText(m: Map<string, number>): string {
 function resourceSections(resources: RegisteredResource[], model: NetworkModel, h: string): Section[] {
   const owners = ownersOf(resources, model);
   const created = resources.filter(isCreatedResource);
-  const byOwner = new Map<string | undefined, Map<string, number>>();
-  const byType = new Map<string, Map<string | undefined, number>>();
+  // "" is the shared platform (Array#sort would move undefined keys last without asking the comparator).
+  const byOwner = new Map<string, Map<string, number>>();
+  const byType = new Map<string, Map<string, number>>();
   for (const r of created) {
-    const o = owners.get(r.urn);
+    const o = owners.get(r.urn) ?? "";
     const t = shortType(r.type);
     const om = byOwner.get(o) ?? new Map<string, number>();
     om.set(t, (om.get(t) ?? 0) + 1);
     byOwner.set(o, om);
-    const tm = byType.get(t) ?? new Map<string | undefined, number>();
+    const tm = byType.get(t) ?? new Map<string, number>();
     tm.set(o, (tm.get(o) ?? 0) + 1);
     byType.set(t, tm);
   }
   const sum = (m: Map<unknown, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  const ownerList = [...byOwner.keys()].sort((a, b) => (a === undefined ? -1 : b === undefined ? 1 : a.localeCompare(b)));
-  const ownerRows = ownerList.map((o) => `| ${cell(ownerName(o))} | ${sum(byOwner.get(o)!)} | ${cell(countText(byOwner.get(o)!))} |`);
+  const ownerList = [...byOwner.keys()].sort((a, b) => a.localeCompare(b));
+  const ownerRows = ownerList.map((o) => `| ${cell(ownerName(o || undefined))} | ${sum(byOwner.get(o)!)} | ${cell(countText(byOwner.get(o)!))} |`);
   const long = ownerRows.length > 8;
   const byOwnerSection: Section = {
     head: [
@@ -148,12 +154,15 @@ function resourceSections(resources: RegisteredResource[], model: NetworkModel, 
       "| --- | ---: | --- |",
     ],
     rows: ownerRows,
+    fullList: "`bulkhead preview` lists every resource",
     tail: [`| **Total** | **${created.length}** | ${byType.size} types |`, ...(long ? ["", "</details>"] : [])],
   };
   const typeRows = [...byType]
     .sort((a, b) => sum(b[1]) - sum(a[1]) || a[0].localeCompare(b[0]))
-    .map(([t, m]) => `| ${code(t)} | ${sum(m)} | ${cell([...m].map(([o, n]) => `${o ?? "platform"} ${n}`).join(", "))} |`);
+    .map(([t, m]) => `| ${code(t)} | ${sum(m)} | ${cell(ownerList.filter((o) => m.has(o)).map((o) => `${o || "platform"} ${m.get(o)}`).join(", "))} |`);
   const byTypeSection: Section = {
+    fullList: "`bulkhead preview` lists every resource",
+    title: `${h} Resources by type (${byType.size} types)`,
     head: [`<details><summary>By type (${byType.size} types)</summary>`, "", "| Type | Total | Per owner |", "| --- | ---: | --- |"],
     rows: typeRows,
     tail: [`| **Total** | **${created.length}** | |`, "", "</details>"],
@@ -213,7 +222,7 @@ export function checkMarkdown(result: CheckResult, opts: MarkdownOptions = {}): 
     ],
     rows: [map.trimEnd()],
     tail: ["```"],
-    dropNote: `${mapHead}\n\n_The map (${map.length} characters) does not fit in this comment; run \`bulkhead diagram ${result.run.stack ? `--stack ${result.run.stack} ` : ""}PATH\` to print it._`,
+    dropNote: `${mapHead}\n\n_The map (${map.length} characters) does not fit in this comment; run \`bulkhead diagram PATH --stack ${result.run.stack}\` to print it._`,
   });
   sections.push(...resourceSections(result.run.resources, model, h2));
   let text = fit(sections, max);

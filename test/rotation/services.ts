@@ -23,6 +23,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
+// A crashed or timed-out test file must not leave servers behind: whatever is still running dies with us.
+const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+process.once("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function track(proc: ChildProcess): ChildProcess {
+  children.add(proc);
+  proc.once("exit", () => children.delete(proc));
+  return proc;
+}
+
 async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, proc?: ChildProcess, logs?: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -53,6 +67,7 @@ function pgBin(name: string): string {
 
 function ownedTempDir(prefix: string, user: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.add(dir);
   if (process.getuid?.() === 0) {
     const id = (flag: string) => Number(spawnSync("id", [flag, user], { encoding: "utf8" }).stdout.trim());
     chownSync(dir, id("-u"), id("-g"));
@@ -94,7 +109,7 @@ export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   let logs = "";
-  const proc = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = track(spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"] }));
   proc.stdout!.on("data", (d) => (logs = (logs + d).slice(-4000)));
   proc.stderr!.on("data", (d) => (logs = (logs + d).slice(-4000)));
   await waitFor("moto_server", async () => (await fetch(`${endpoint}/moto-api/`)).ok, 20_000, proc, () => logs);
@@ -171,7 +186,7 @@ export async function startPostgres(): Promise<Database> {
     async start() {
       const cmd = [...asUser("postgres"), pgBin("postgres"), "-D", data, "-p", String(port), "-h", "127.0.0.1", "-k", dir,
         "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"];
-      proc = spawn(cmd[0]!, cmd.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+      proc = track(spawn(cmd[0]!, cmd.slice(1), { stdio: ["ignore", "pipe", "pipe"] }));
       proc.stderr!.on("data", (d) => (logs = (logs + d).slice(-4000)));
       await waitFor("postgres", async () => {
         const c = new Client({ host: "127.0.0.1", port, user: MASTER.username, password: MASTER.password, database: "postgres" });
@@ -219,13 +234,13 @@ export async function startMariadb(): Promise<Database> {
     dbname: "appdb",
     master: MASTER,
     async start() {
-      proc = spawn(
+      proc = track(spawn(
         "mariadbd",
         [`--no-defaults`, `--datadir=${data}`, `--port=${port}`, "--bind-address=127.0.0.1", `--socket=${path.join(dir, "sock")}`,
           `--pid-file=${path.join(dir, "pid")}`, "--skip-name-resolve", "--skip-log-bin", "--innodb-buffer-pool-size=16M",
           "--innodb-log-file-size=8M", "--innodb-flush-log-at-trx-commit=0", "--skip-innodb-doublewrite", "--max-connections=300", ...user],
         { stdio: ["ignore", "pipe", "pipe"] },
-      );
+      ));
       proc.stderr!.on("data", (d) => (logs = (logs + d).slice(-4000)));
       await waitFor("mariadb", async () => {
         const c = await connectAdmin();
