@@ -564,7 +564,7 @@ export function listenerPriority(tenantId: string): number {
 // ---------------------------------------------------------------------------------------------
 // The whole platform (stack-level invariants that no single component can see)
 
-/** Everything the platform stack is built from (stack config, see docs/components.md). */
+/** Everything the platform stack is built from (stack config, see README.md, "Components and stacks"). */
 export interface PlatformSettings {
   /** The platform network. */
   network: NetworkSettings;

@@ -130,10 +130,10 @@ export async function provisionAlternate(
   pending: User,
   timeoutMs = 5000,
 ): Promise<ProvisionReport> {
-  const result = await (master.engine === "postgres" ? pgMasterClient(master, timeoutMs) : mysqlMasterConnection(master, timeoutMs));
-  return master.engine === "postgres"
-    ? pgProvision(result as Client, master.dbname ?? "postgres", current, pending)
-    : mysqlProvision(result as mysql.Connection, master.dbname, current, pending);
+  if (master.engine === "postgres") {
+    return pgProvision(await pgMasterClient(master, timeoutMs), master.dbname ?? "postgres", current, pending);
+  }
+  return mysqlProvision(await mysqlMasterConnection(master, timeoutMs), master.dbname, current, pending);
 }
 
 /** Reports whether `username` exists, as seen by the master user. */

@@ -1,5 +1,5 @@
 /**
- * bulkhead-platform: the multi-tenant hosting platform. Config reference: docs/components.md.
+ * bulkhead-platform: the multi-tenant hosting platform. Config reference: README.md, "Components and stacks".
  * Outputs carry ARNs, endpoints and commands only: every credential stays in Secrets Manager.
  */
 import { buildPlatform, readPlatformConfig } from "./platform";

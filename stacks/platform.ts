@@ -41,7 +41,7 @@ export interface PlatformConfig {
   tenants: TenantConfig[];
 }
 
-/** Reads `bulkhead-platform:*` (and `aws:region`); every key is documented in docs/components.md. */
+/** Reads `bulkhead-platform:*` (and `aws:region`); every key is documented in README.md, "Components and stacks". */
 export function readPlatformConfig(): PlatformConfig {
   const c = new pulumi.Config("bulkhead-platform");
   const region = new pulumi.Config("aws").get("region") ?? "us-east-1";

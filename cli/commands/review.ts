@@ -1,0 +1,185 @@
+/**
+ * `bulkhead review` (one pull-request comment for every stack, optionally with SARIF per stack) and
+ * `bulkhead diagram` (just the reachability map). Exit codes as `check`: 0 no mandatory violation,
+ * 1 at least one, 2 usage error, missing project/stack/pack, or the program threw.
+ */
+import { Command, Option } from "commander";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { jobFor, runJobs, UsageError, type JobOptions } from "../engine";
+import { validatePackDir, PolicyPackError } from "../engine/analyzer";
+import type { CheckResult } from "../engine/types";
+import { checkMarkdown, GITHUB_COMMENT_LIMIT } from "../reporters/markdown";
+import { mermaidMap } from "../reporters/mermaid";
+import { checkSarif } from "../reporters/sarif";
+
+/** Hidden first line of the review comment: the workflow finds and updates the comment by it. */
+export const REVIEW_MARKER = "<!-- bulkhead-review -->";
+
+const EXIT = { ok: 0, violations: 1, usage: 2 } as const;
+
+class ReviewError extends Error {}
+
+/** Stack names of a project directory (its `Pulumi.<stack>.yaml` files); empty for a single program file. */
+export function projectStacks(target: string): string[] {
+  const abs = path.resolve(target);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) return [];
+  const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(abs, f)).find((f) => existsSync(f));
+  if (!file) return [];
+  let dir = abs;
+  try {
+    const doc = parseYaml(readFileSync(file, "utf8")) ?? {};
+    if (typeof doc.stackConfigDir === "string") dir = path.resolve(abs, doc.stackConfigDir);
+  } catch {
+    // resolveTarget reports the invalid YAML with its location.
+  }
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s)
+    .sort();
+}
+
+/** Runs the target once per stack in one engine worker; usage/program/pack failures become ReviewError. */
+export async function checkStacks(target: string, stacks: Array<string | undefined>, opts: Omit<JobOptions, "stack">): Promise<CheckResult[]> {
+  const jobs = stacks.map((stack) => {
+    try {
+      if (opts.policyPack) validatePackDir(opts.policyPack);
+      return jobFor(target, { ...opts, ...(stack ? { stack } : {}) }).job;
+    } catch (e) {
+      if (e instanceof UsageError || e instanceof PolicyPackError) throw new ReviewError(e.message);
+      throw e;
+    }
+  });
+  const results = await runJobs(jobs);
+  return results.map((r, i) => {
+    if (!r.ok) {
+      const where = r.location ? `\n    at ${r.location}` : "";
+      const what = r.kind === "program" ? `the program ${target} threw` : r.kind === "policy-config" ? "policy config rejected" : "policy pack failed";
+      throw new ReviewError(`${what} (stack ${jobs[i].stack}): ${r.message}${where}`);
+    }
+    if (!r.check) throw new ReviewError("the policy pack did not run");
+    return { run: r.run, ...r.check };
+  });
+}
+
+export interface ReviewOptions {
+  sourceUrl?: string;
+  /** Budget for the whole comment (default GitHub's 65,536), shared equally by the stacks. */
+  maxLength?: number;
+  collapseAbove?: number;
+}
+
+/** One comment for several stacks: the marker, then each stack's report within its share of the budget. */
+export function reviewMarkdown(results: CheckResult[], opts: ReviewOptions = {}): string {
+  const max = opts.maxLength ?? GITHUB_COMMENT_LIMIT;
+  const blocked = results.filter((r) => r.violations.some((v) => v.enforcement === "mandatory" && !v.exemption));
+  const head = [
+    REVIEW_MARKER,
+    `## bulkhead review: ${blocked.length ? `❌ ${blocked.length} of ${results.length} stack${results.length === 1 ? "" : "s"} blocked` : `✅ ${results.length} stack${results.length === 1 ? "" : "s"} pass`}`,
+    "",
+  ].join("\n");
+  const share = Math.floor((max - head.length) / Math.max(1, results.length)) - 2;
+  const parts = results.map((r) =>
+    checkMarkdown(r, {
+      maxLength: share,
+      headingLevel: 3,
+      ...(opts.sourceUrl ? { sourceUrl: opts.sourceUrl } : {}),
+      ...(opts.collapseAbove !== undefined ? { collapseAbove: opts.collapseAbove } : {}),
+    }),
+  );
+  return head + "\n" + parts.join("\n---\n\n");
+}
+
+function exitFor(results: CheckResult[]): number {
+  return results.some((r) => r.violations.some((v) => v.enforcement === "mandatory" && !v.exemption)) ? EXIT.violations : EXIT.ok;
+}
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new ReviewError(`${name} must be a positive integer, got "${v}".`);
+    return n;
+  };
+}
+
+function collect(v: string, prev: string[] = []): string[] {
+  return [...prev, v];
+}
+
+function emit(text: string, output?: string): void {
+  if (output) writeFileSync(output, text);
+  else process.stdout.write(text);
+}
+
+async function guarded(setExit: (code: number) => void, body: () => Promise<number>): Promise<void> {
+  try {
+    setExit(await body());
+  } catch (e) {
+    if (!(e instanceof ReviewError)) throw e;
+    process.stderr.write(`bulkhead: ${e.message}\n`);
+    setExit(EXIT.usage);
+  }
+}
+
+export function registerReviewCommands(program: Command, setExit: (code: number) => void): void {
+  const version: string = require("../../package.json").version;
+
+  program
+    .command("review")
+    .description("one pull-request comment (markdown) for every stack: verdict, findings, reachability map, resources")
+    .argument("<path>", "Pulumi project directory (with Pulumi.yaml) or a single .ts/.js program")
+    .option("-s, --stack <name>", "stack to review; repeat for several (default: every Pulumi.<stack>.yaml of the project)", collect)
+    .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
+    .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
+    .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .option("--source-url <base>", "link file:line to BASE/file#Lline, e.g. https://github.com/OWNER/REPO/blob/SHA")
+    .option("--max-length <chars>", `character budget of the whole comment (default ${GITHUB_COMMENT_LIMIT}, GitHub's limit)`)
+    .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
+    .option("--sarif-dir <dir>", "also write one SARIF file per stack (<project>-<stack>.sarif) for code scanning")
+    .option("-o, --output <file>", "write the comment to a file instead of stdout")
+    .action((target: string, o) =>
+      guarded(setExit, async () => {
+        const maxLength = o.maxLength !== undefined ? positiveInt("--max-length")(o.maxLength) : undefined;
+        const collapseAbove = o.collapseAbove !== undefined ? positiveInt("--collapse-above")(o.collapseAbove) : undefined;
+        const stacks: Array<string | undefined> = o.stack?.length ? o.stack : projectStacks(target);
+        const results = await checkStacks(target, stacks.length ? stacks : [undefined], {
+          ...(o.policyPack ? { policyPack: o.policyPack } : {}),
+          ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
+          assumeKnown: !!o.assumeKnown,
+        });
+        if (o.sarifDir) {
+          mkdirSync(o.sarifDir, { recursive: true });
+          for (const r of results) writeFileSync(path.join(o.sarifDir, `${r.run.project}-${r.run.stack}.sarif`), checkSarif(r, version));
+        }
+        emit(reviewMarkdown(results, { sourceUrl: o.sourceUrl, maxLength, collapseAbove }), o.output);
+        return exitFor(results);
+      }),
+    );
+
+  program
+    .command("diagram")
+    .description("print the stack's reachability map (Mermaid flowchart) as the policy pack sees it")
+    .argument("<path>", "Pulumi project directory (with Pulumi.yaml) or a single .ts/.js program")
+    .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use (default: the first stack file, else dev)")
+    .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
+    .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
+    .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
+    .addOption(new Option("--fence", "wrap the map in a ```mermaid code fence (for markdown files)"))
+    .option("-o, --output <file>", "write the map to a file instead of stdout")
+    .action((target: string, o) =>
+      guarded(setExit, async () => {
+        const collapseAbove = o.collapseAbove !== undefined ? positiveInt("--collapse-above")(o.collapseAbove) : undefined;
+        const [result] = await checkStacks(target, [o.stack], {
+          ...(o.policyPack ? { policyPack: o.policyPack } : {}),
+          ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
+          assumeKnown: !!o.assumeKnown,
+        });
+        const map = mermaidMap(result, collapseAbove !== undefined ? { collapseAbove } : {});
+        emit(o.fence ? "```mermaid\n" + map + "```\n" : map, o.output);
+        return exitFor([result]);
+      }),
+    );
+}
