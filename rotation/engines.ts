@@ -105,12 +105,17 @@ async function mysqlLogin(t: Target, tls: boolean, timeoutMs: number): Promise<L
 
 /** Logs in as `t.username`; never throws. An authentication failure is never retried without TLS. */
 export async function login(t: Target, timeoutMs = 5000): Promise<LoginResult> {
+  const modes = tlsModes(t.ssl);
+  const messages: string[] = [];
   let last: LoginResult | undefined;
-  for (const tls of tlsModes(t.ssl)) {
+  for (const tls of modes) {
     last = t.engine === "postgres" ? await pgLogin(t, tls, timeoutMs) : await mysqlLogin(t, tls, timeoutMs);
     if (last.ok || last.failure.kind === "auth") return last;
+    messages.push(`${modes.length > 1 ? (tls ? "with TLS: " : "without TLS: ") : ""}${last.failure.message}`);
   }
-  return last!;
+  // Both attempts failing usually means the TLS one has the real cause (e.g. an untrusted CA on a server
+  // that requires TLS): report both.
+  return { ok: false, failure: { kind: "unreachable", message: messages.join("; ") } };
 }
 
 /** What `provisionAlternate` did, for the log (never contains a password). */

@@ -178,7 +178,7 @@ export function reachabilityMap(input: MapInput, opts: MapOptions = {}, model: N
   for (const v of input.violations) {
     const grants = grantsByUrn.get(v.resource.urn);
     if (!grants || NODE_RULES.has(v.policy)) {
-      if (!v.exemption) nodeViolations.push(v);
+      if (!v.exemption && NODE_RULES.has(v.policy)) nodeViolations.push(v);
       continue;
     }
     for (const g of blamedGrants(model, grants, v)) {
@@ -341,7 +341,8 @@ export function renderMermaid(map: ReachMap): string {
   const red: number[] = [];
   const orange: number[] = [];
   map.edges.forEach((e, i) => {
-    const arrow = e.latent || e.state === "exempted" ? "-.->" : e.state === "violation" ? "==>" : "-->";
+    // A blamed edge is always thick (its label still says latent); dotted is for latent or exempted ones.
+    const arrow = e.state === "violation" ? "==>" : e.latent || e.state === "exempted" ? "-.->" : "-->";
     out.push(`  ${id.get(e.from)} ${arrow}|"${esc(edgeLabel(e))}"| ${id.get(e.to)}`);
     if (e.state === "violation") red.push(i);
     if (e.state === "exempted") orange.push(i);

@@ -2,7 +2,34 @@ import { isUnknown, T, type RuleDefinition, type StackResource } from "../model"
 import { cannotVerify, Findings, fromCredentialSource, list } from "./util";
 
 /** Environment variable names that hold credentials. */
-export const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
+/**
+ * A variable names a credential when its last word is one (DB_PASSWORD, stripeApiKey, GITHUB_TOKEN,
+ * AWS_SECRET_ACCESS_KEY), not when a credential word only qualifies something else
+ * (SECRETS_MANAGER_ENDPOINT, PASSWORD_LENGTH, TOKEN_TTL_SECONDS, DB_PASSWORD_FILE).
+ */
+const CREDENTIAL_ENDINGS = [
+  ["password"], ["passwd"], ["pwd"], ["pass"], ["secret"], ["token"], ["credential"], ["credentials"],
+  ["apikey"], ["api", "key"], ["private", "key"], ["secret", "key"], ["access", "key"], ["signing", "key"],
+  ["client", "secret"], ["connection", "string"], ["dsn"],
+];
+
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+export function namesCredential(name: string): boolean {
+  const w = words(name);
+  return CREDENTIAL_ENDINGS.some((end) => end.length <= w.length && end.every((e, i) => w[w.length - end.length + i] === e));
+}
+
+/** A URL carrying a password in its user info (postgres://app:hunter2@db/app) is a credential whatever its name. */
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
+/** Values that cannot be a credential: numbers, booleans, plain URLs without user info. */
+const NOT_A_CREDENTIAL = /^(-?\d+(\.\d+)?|true|false|yes|no|on|off|[a-z][a-z0-9+.-]*:\/\/[^@\s]*)$/i;
 
 /** Values that point at a secret instead of being one (ARNs, secret/parameter names by path). */
 const REFERENCE_VALUE = /^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|\{\{resolve:)/;
@@ -55,13 +82,17 @@ export const rule: RuleDefinition = {
     const envFinding = (r: StackResource, where: string, name: string) =>
       out.add(r.urn, `${model.label(r.urn)} puts a typed-in credential in ${where} ${name}. Fix: ${rule.meta.fix}`);
     const isTypedValue = (v: unknown) => typeof v === "string" && v !== "" && !isUnknown(v) && !REFERENCE_VALUE.test(v);
+    const typedCredential = (name: unknown, v: unknown) =>
+      typeof name === "string" &&
+      isTypedValue(v) &&
+      (URL_WITH_PASSWORD.test(v as string) || (namesCredential(name) && !NOT_A_CREDENTIAL.test(v as string)));
 
     for (const f of model.ofType(T.lambda)) {
       const vars = f.props.environment?.variables;
       if (!vars || typeof vars !== "object" || isUnknown(vars)) continue;
       // Generated values reach the map through its dependencies; they aren't typed in.
       if (fromCredentialSource(model, f.urn, "environment")) continue;
-      for (const [k, v] of Object.entries(vars)) if (SECRET_NAME.test(k) && isTypedValue(v)) envFinding(f, "environment variable", k);
+      for (const [k, v] of Object.entries(vars)) if (typedCredential(k, v)) envFinding(f, "environment variable", k);
     }
 
     for (const t of model.ofType(T.ecsTask)) {
@@ -77,7 +108,7 @@ export const rule: RuleDefinition = {
       for (const c of list(defs)) {
         for (const e of list((c as any)?.environment)) {
           const name = (e as any)?.name;
-          if (typeof name === "string" && SECRET_NAME.test(name) && isTypedValue((e as any)?.value))
+          if (typedCredential(name, (e as any)?.value))
             envFinding(t, `container ${(c as any)?.name ?? "?"} environment variable`, name);
         }
       }

