@@ -149,10 +149,8 @@ export class RecordingMonitor {
         if (!this.job.preview) {
           const isProvider = record.type.startsWith("pulumi:providers:");
           record.id = req.getImportid() || (!record.custom ? undefined : isProvider ? providerId(record.urn) : fakeId(record.type, record.urn));
-          if (record.type.startsWith("aws:") && record.custom && !object.getFieldsMap().has("arn")) {
-            const service = record.type.split(":")[1].split("/")[0];
-            object.getFieldsMap().set("arn", Value.fromJavaScript(`arn:aws:${service}:${this.region}:${DEFAULT_ACCOUNT_ID}:${record.name}`));
-          }
+          const fields = object.getFieldsMap();
+          for (const [k, v] of Object.entries(this.knownOutputs(record))) if (!fields.has(k)) fields.set(k, Value.fromJavaScript(v));
         }
         // An empty id is unknown to the SDK: a preview of a new resource.
         resp.setId(record.id ?? "");
@@ -168,6 +166,25 @@ export class RecordingMonitor {
       callback(null, {});
       void registerOutputs;
     };
+  }
+
+  /** --assume-known: the output-only values programs most often pass on (ARNs, endpoints, DNS names). */
+  private knownOutputs(r: RegisteredResource): Record<string, string> {
+    if (!r.type.startsWith("aws:") || !r.custom) return {};
+    const service = r.type.split(":")[1].split("/")[0];
+    const out: Record<string, string> = { arn: `arn:aws:${service}:${this.region}:${DEFAULT_ACCOUNT_ID}:${r.name}` };
+    const host = (svc: string) => `${r.name}.${hex(r.urn, 12)}.${this.region}.${svc}.amazonaws.com`;
+    if (r.type === "aws:rds/instance:Instance") {
+      out.address = host("rds");
+      const port = r.inputs.port ?? (String(r.inputs.engine ?? "").includes("mysql") || String(r.inputs.engine ?? "").includes("maria") ? 3306 : 5432);
+      out.endpoint = `${out.address}:${port}`;
+    } else if (r.type === "aws:rds/cluster:Cluster") {
+      out.endpoint = host("rds");
+      out.readerEndpoint = host("rds").replace(r.name, `${r.name}.cluster-ro`);
+    } else if (r.type === "aws:lb/loadBalancer:LoadBalancer") {
+      out.dnsName = `${r.name}-${hex(r.urn, 8)}.${this.region}.elb.amazonaws.com`;
+    }
+    return out;
   }
 
   private record(req: any): RegisteredResource {

@@ -7,7 +7,7 @@ import type { ProgramRun, Violation } from "../engine/types";
 import { T, type IngressGrant, type NetworkModel, type PortRange } from "../../policies/model";
 import { modelOf } from "./stack-model";
 
-export type NodeKind = "internet" | "lb" | "bastion" | "app" | "data" | "shared" | "source";
+export type NodeKind = "internet" | "lb" | "bastion" | "app" | "data" | "shared" | "source" | "vpc";
 
 export interface MapNode {
   /** Mermaid id (`n0`, `n1`, …): stable for one input. */
@@ -31,7 +31,7 @@ export type EdgeState = "ok" | "violation" | "exempted";
 export interface MapEdge {
   from: string;
   to: string;
-  /** Ports, e.g. ["443/tcp"]; one entry per distinct grant range. */
+  /** Ports, e.g. ["443/tcp"], one entry per distinct grant range; for a VPC peering `peering <name>`. */
   ports: string[];
   state: EdgeState;
   /** World-open but nothing attached is publicly routed yet (drawn dotted). */
@@ -72,8 +72,8 @@ const DATA_TYPES: readonly string[] = [
   T.rdsInstance, T.rdsCluster, T.rdsClusterInstance, T.redshift, T.cacheCluster, T.cacheRg,
   T.opensearch, T.elasticsearch, T.docdb, T.lightsailDb,
 ];
-/** Rules whose findings name a node rather than a grant (databases made public, public IPs on the wrong thing). */
-const NODE_RULES = new Set(["no-public-databases", "public-ip-only-bastion-lb", "private-eks-api", "default-sg-no-rules"]);
+/** Mandatory rules whose findings name a node rather than a grant (databases made public, public IPs on the wrong thing). */
+const NODE_RULES = new Set(["no-public-databases", "public-ip-only-bastion-lb", "private-eks-api"]);
 
 export const COLORS = { violation: "#cf222e", exempted: "#bc4c00" } as const;
 
@@ -208,6 +208,30 @@ export function reachabilityMap(input: MapInput, opts: MapOptions = {}, model: N
     } else edges.set(key, { from: from.key, to: to.key, ports: [port], state, latent, rules: [...(s?.rules ?? [])] });
   });
 
+  // VPC peerings are network paths too (tenant-isolation blames the peering): drawn between the two VPCs.
+  const peeringBlame = new Map<string, EdgeState>();
+  for (const v of input.violations) if (v.resource.type === T.peering) peeringBlame.set(v.resource.urn, v.exemption && peeringBlame.get(v.resource.urn) !== "violation" ? "exempted" : "violation");
+  for (const p of model.ofType(T.peering)) {
+    const end = (prop: string): MapNode => {
+      const r = model.resolve(p, prop, p.props[prop], [T.vpc]);
+      if (r.urns.length === 1) {
+        const vpc = model.byUrn(r.urns[0])!;
+        const n = nodes.get(vpc.urn) ?? { id: "", key: vpc.urn, kind: "vpc" as NodeKind, title: `vpc ${vpc.name}`, violation: false };
+        const tenant = model.tenantOf(vpc.urn);
+        if (tenant !== undefined) n.tenant = tenant;
+        const g = groupFor("shared", tenant);
+        if (g) n.group = g;
+        nodes.set(vpc.urn, n);
+        return n;
+      }
+      return node(r.external ? `external:${r.external}` : "unknown");
+    };
+    const from = end("vpcId");
+    const to = end("peerVpcId");
+    const state = peeringBlame.get(p.urn) ?? "ok";
+    edges.set(`peering\u0000${p.urn}`, { from: from.key, to: to.key, ports: [`peering ${p.name}`], state, latent: false, rules: state === "ok" ? [] : ["tenant-isolation"] });
+  }
+
   for (const v of nodeViolations) {
     const hit = [...nodes.values()].find((n) => n.key === v.resource.urn || model.sgByUrn(n.key)?.attachedTo.includes(v.resource.urn));
     if (hit) hit.violation = true;
@@ -222,7 +246,7 @@ export function reachabilityMap(input: MapInput, opts: MapOptions = {}, model: N
   return collapsed;
 }
 
-const KIND_ORDER: NodeKind[] = ["internet", "source", "lb", "bastion", "shared", "app", "data"];
+const KIND_ORDER: NodeKind[] = ["internet", "source", "vpc", "lb", "bastion", "shared", "app", "data"];
 
 function sortMap(map: ReachMap): void {
   const groupOrder = (g?: string) => (g === undefined ? 0 : g === "lbs" ? 1 : g === "platform" ? 2 : 3);
@@ -305,6 +329,8 @@ function shape(n: MapNode): string {
       return `(("${text}"))`;
     case "source":
       return `>"${text}"]`;
+    case "vpc":
+      return `[/"${text}"/]`;
     case "lb":
       return `{{"${text}"}}`;
     case "bastion":

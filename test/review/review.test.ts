@@ -75,7 +75,7 @@ function readMap(text: string): { titles: Map<string, string>; edges: DrawnEdge[
   const subgraphs: string[] = [];
   const red = new Set<number>();
   for (const line of text.split("\n")) {
-    const node = /^\s*(n\d+)[[({>]+"([^"<]*)/.exec(line);
+    const node = /^\s*(n\d+)[[({>/]+"([^"<]*)/.exec(line);
     const edge = /^\s*(n\d+) (?:-->|==>|-\.->)\|"([^"]*)"\| (n\d+)$/.exec(line);
     const style = /^\s*linkStyle ([\d,]+) stroke:([^,]+)/.exec(line);
     const sub = /^\s*subgraph g\d+ \["([^"]*)"\]/.exec(line);
@@ -227,8 +227,16 @@ describe("reachability map", () => {
     expect(readMap(mermaidMap(run, { collapseAbove: 50 })).subgraphs.length).toBe(21);
   });
 
+  it("a VPC peering between two tenants is drawn between their VPCs, red when blamed", () => {
+    const { run, blamed } = peeringRun();
+    const text = mermaidMap({ run, violations: [blamed] });
+    expect(readMap(text).edges).toEqual([{ from: "vpc acme-vpc", to: "vpc globex-vpc", label: "peering a-b", red: true }]);
+    expect(readMap(text).subgraphs).toEqual(["tenant acme", "tenant globex"]);
+    expect(readMap(mermaidMap({ run, violations: [] })).edges[0].red).toBe(false);
+  });
+
   it("every generated map parses with mermaid's own parser, and the parser does reject a broken map", async () => {
-    const texts = [mermaidMap(dev), mermaidMap(prod), mermaidMap(insecure), mermaidMap(twentyTenants()), mermaidMap(prod, { collapseAbove: 2 })];
+    const texts = [mermaidMap(dev), mermaidMap(prod), mermaidMap(insecure), mermaidMap(twentyTenants()), mermaidMap(prod, { collapseAbove: 2 }), mermaidMap({ run: peeringRun().run, violations: [peeringRun().blamed] })];
     for (const md of [checkMarkdown(dev), checkMarkdown(insecure)]) texts.push(/```mermaid\n([\s\S]*?)```/.exec(md)![1]);
     for (const t of texts) await expect(parseMermaid(t)).resolves.toMatchObject({ diagramType: "flowchart-v2" });
     await expect(parseMermaid(mermaidMap(insecure).replace(/-->\|/, "-->|x"))).rejects.toThrow();
@@ -236,6 +244,18 @@ describe("reachability map", () => {
     await expect(parseMermaid(mermaidMap(insecure) + "  linkStyle 99 stroke:red\n")).rejects.toThrow();
   });
 });
+
+/** Two tenant VPCs joined by a peering that tenant-isolation blames. */
+function peeringRun(): { run: { resources: RegisteredResource[] }; blamed: Violation } {
+  const res = (type: string, name: string, inputs: Record<string, unknown>): RegisteredResource => ({
+    urn: `urn:pulumi:t::p::${type}::${name}`, type, name, custom: true, inputs, dependencies: [], propertyDependencies: {}, source: null,
+  });
+  const a = res("aws:ec2/vpc:Vpc", "acme-vpc", { tags: { "bulkhead:tenant": "acme" } });
+  const b = res("aws:ec2/vpc:Vpc", "globex-vpc", { tags: { "bulkhead:tenant": "globex" } });
+  const peering = res("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "a-b", { vpcId: a.urn, peerVpcId: b.urn });
+  const blamed: Violation = { policy: "tenant-isolation", enforcement: "mandatory", resource: { urn: peering.urn, type: peering.type, name: "a-b", source: null }, message: "peering a-b connects two tenants. Fix: x" };
+  return { run: { resources: [a, b, peering] }, blamed };
+}
 
 /** A synthetic 20-tenant run: one LB, a bastion, app and database groups per tenant, t07's app reaching t03's database. */
 function twentyTenants(): { run: { resources: RegisteredResource[] }; violations: Violation[] } {
