@@ -12,6 +12,8 @@ import { checkMarkdown } from "./reporters/markdown";
 import { checkSarif } from "./reporters/sarif";
 import { checkText, previewText } from "./reporters/text";
 import { registerRotateCommand } from "./commands/rotate";
+import { registerReviewCommands } from "./commands/review";
+import { mermaidMap } from "./reporters/mermaid";
 
 const VERSION: string = require("../package.json").version;
 
@@ -93,8 +95,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use (default: the first stack file, else dev)")
     .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
     .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif", "markdown"]).default("text"))
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif", "markdown", "mermaid"]).default("text"))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option("--source-url <base>", "markdown: link file:line to BASE/file#Lline (e.g. a GitHub blob URL at the commit)")
     .option("--isolated", "run the pack in its own process over gRPC, exactly as the Pulumi CLI does")
     .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
     .action(async (path: string, o) => {
@@ -113,7 +116,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
           : format === "sarif"
             ? checkSarif(check, VERSION)
             : format === "markdown"
-              ? checkMarkdown(check)
+              ? checkMarkdown(check, { sourceUrl: o.sourceUrl })
+              : format === "mermaid"
+                ? mermaidMap(check) + "\n"
               : checkText(check, { color: !o.output && process.stdout.isTTY === true });
       emit(text, o.output);
       setExit(exitFor(check.violations));
@@ -150,6 +155,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(violations ? exitFor(violations) : EXIT.ok);
     });
 
+  registerReviewCommands(program, setExit);
   registerRotateCommand(program);
   return program;
 }

@@ -265,11 +265,17 @@ function sortMap(map: ReachMap): void {
 
 const TENANT_PLACEHOLDER = "‹tenant›";
 
+/** The tenant id as a whole word (so tenant `a` does not rewrite every letter a of `a-app-sg`). */
+function untenant(text: string, tenant: string): string {
+  const word = new RegExp(`(?<![A-Za-z0-9])${tenant.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9])`, "g");
+  return text.replace(word, TENANT_PLACEHOLDER);
+}
+
 /** Tenants whose nodes and edges are the same up to the tenant id share a pattern; beyond `limit` tenants they are drawn once. */
 function collapseTenants(map: ReachMap, limit: number): ReachMap {
   const tenants = map.groups.filter((g) => g.id.startsWith("tenant:"));
   if (tenants.length <= limit) return map;
-  const canon = (n: MapNode, tenant: string) => (n.tenant === tenant ? `${n.kind}:${n.title.split(tenant).join(TENANT_PLACEHOLDER)}:${(n.detail ?? "").split(tenant).join(TENANT_PLACEHOLDER)}:${n.violation}` : `@${n.key}`);
+  const canon = (n: MapNode, tenant: string) => (n.tenant === tenant ? `${n.kind}:${untenant(n.title, tenant)}:${untenant(n.detail ?? "", tenant)}:${n.violation}` : `@${n.key}`);
   const byKey = new Map(map.nodes.map((n) => [n.key, n]));
   const signatures = new Map<string, string[]>();
   for (const g of tenants) {
@@ -303,7 +309,7 @@ function collapseTenants(map: ReachMap, limit: number): ReachMap {
     .map((n) => {
       if (!n.group || !newGroups.has(n.group) || n.tenant === undefined) return n;
       const t = n.tenant;
-      return { ...n, title: n.title.split(t).join(TENANT_PLACEHOLDER), ...(n.detail ? { detail: n.detail.split(t).join(TENANT_PLACEHOLDER) } : {}) };
+      return { ...n, title: untenant(n.title, t), ...(n.detail ? { detail: untenant(n.detail, t) } : {}) };
     });
   const kept = new Set(nodes.map((n) => n.key));
   const groupOf = new Map(nodes.map((n) => [n.key, n.group]));

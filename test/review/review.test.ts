@@ -96,8 +96,12 @@ describe("markdown comment", () => {
   it("dev: passes, lists both exemptions with reason and expiry, resources by tenant with totals, and the map", () => {
     const md = checkMarkdown(dev, { sourceUrl: "https://github.com/o/r/blob/abc123" });
     expect(md).toContain("✅ **Passes** — 0 mandatory, 0 advisory, 2 exempted");
+    // The declaring line lives in a component another team edits: take it from the run.
+    const src = dev.violations.find((v) => v.resource.name === "acme-database-db")!.resource.source!;
+    const [file, line] = src.split(":");
+    expect(file).toBe("components/TenantDatabase.ts");
     expect(md).toContain(
-      "| `rds-deletion-protection` | advisory | `acme-database-db` | [components/TenantDatabase.ts:132](https://github.com/o/r/blob/abc123/components/TenantDatabase.ts#L132) | dev databases hold fixture data only and are rebuilt on demand | 2027-06-30 |",
+      `| \`rds-deletion-protection\` | advisory | \`acme-database-db\` | [${src}](https://github.com/o/r/blob/abc123/${file}#L${line}) | dev databases hold fixture data only and are rebuilt on demand | 2027-06-30 |`,
     );
     expect(md).not.toContain("Mandatory findings");
     const created = dev.run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
@@ -233,6 +237,8 @@ describe("reachability map", () => {
     expect(readMap(text).edges).toEqual([{ from: "vpc acme-vpc", to: "vpc globex-vpc", label: "peering a-b", red: true }]);
     expect(readMap(text).subgraphs).toEqual(["tenant acme", "tenant globex"]);
     expect(readMap(mermaidMap({ run, violations: [] })).edges[0].red).toBe(false);
+    const exempted = mermaidMap({ run, violations: [{ ...blamed, exemption: { reason: "merger", expires: "2030-01-01" } }] });
+    expect(exempted).toContain(`n0 -.->|"peering a-b"| n1\n  linkStyle 0 stroke:${COLORS.exempted}`);
   });
 
   it("every generated map parses with mermaid's own parser, and the parser does reject a broken map", async () => {
