@@ -39,7 +39,7 @@ async function measure(resources: number, check: boolean) {
       [
         `${checked.count} resources`,
         `bare ${(bare.wallMs / 1000).toFixed(1)} s (${(bare.stats.programMs / bare.count).toFixed(2)} ms/resource)`,
-        `check ${(checked.wallMs / 1000).toFixed(1)} s (${(checked.wallMs / checked.count).toFixed(2)} ms/resource; program ${(checked.stats.programMs / 1000).toFixed(1)} s + pack ${(checked.stats.policyMs / 1000).toFixed(1)} s)`,
+        `check ${(checked.wallMs / 1000).toFixed(1)} s (${(checked.wallMs / checked.count).toFixed(2)} ms/resource; program ${(checked.stats.programMs / 1000).toFixed(1)} s + release ${(checked.stats.releaseMs / 1000).toFixed(1)} s + pack ${(checked.stats.policyMs / 1000).toFixed(1)} s)`,
         `check/bare ${ratio.toFixed(2)}×`,
         `pack/registration +${(packShare * 100).toFixed(0)} %`,
         `peak ${peakMiB.toFixed(0)} MiB`,

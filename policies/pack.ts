@@ -124,31 +124,52 @@ function sameValue(x: any, y: any): boolean {
   return n === 0;
 }
 
-function sameStack(a: StackResource[], b: StackResource[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x.urn !== y.urn || x.type !== y.type || x.name !== y.name || x.parent !== y.parent) return false;
-    if (!sameValue(x.props, y.props) || !sameValue(x.propertyDependencies, y.propertyDependencies)) return false;
+/** Compares an SDK resource with a cached raw one without building a raw copy (the common, cache-hit case). */
+function samePolicyResource(x: StackResource, r: PolicyResource): boolean {
+  if (x.urn !== r.urn || x.type !== r.type || x.name !== r.name || x.parent !== r.parent?.urn) return false;
+  const props = ((r.props as any)?.["__getSpecialProxyTarget"] ?? r.props ?? {}) as Record<string, any>;
+  if (!sameValue(x.props, props)) return false;
+  const deps = r.propertyDependencies ?? {};
+  let n = 0;
+  for (const k in deps) {
+    n++;
+    const want = x.propertyDependencies[k];
+    const got = deps[k] ?? [];
+    if (!want || want.length !== got.length) return false;
+    for (let i = 0; i < got.length; i++) if (want[i] !== got[i].urn) return false;
   }
-  return true;
+  return n === Object.keys(x.propertyDependencies).length;
 }
 
 /**
  * One-entry cache keyed on the stack's content: the SDK deserialises a fresh `resources` array for every policy of
  * one AnalyzeStack call, so identity can't be the key. The content is compared structurally (URNs, raw props,
- * property dependencies; cheaper than serialising it), so a different stack or a changed prop never gets a stale
- * model, and the model is built once per stack, not per rule.
+ * property dependencies; cheaper than serialising it, and without copying on a hit), so a different stack or a
+ * changed prop never gets a stale model, and the model is built once per stack, not per rule.
  */
 let cache: { resources: StackResource[]; today: string; state: StackState } | undefined;
 
-export function stateFor(resources: StackResource[]): StackState {
+export function stateFor(resources: readonly PolicyResource[] | StackResource[]): StackState {
   const today = todayUtc();
-  if (cache && cache.today === today && sameStack(cache.resources, resources)) return cache.state;
-  const state = stackState(resources, today);
-  cache = { resources, today, state };
+  const sdk = resources.length > 0 && typeof (resources[0] as PolicyResource).isType === "function";
+  if (cache && cache.today === today && cache.resources.length === resources.length) {
+    const cached = cache.resources;
+    const hit = sdk
+      ? (resources as readonly PolicyResource[]).every((r, i) => samePolicyResource(cached[i], r))
+      : (resources as StackResource[]).every((r, i) => samePolicyResource(cached[i], toPolicyShape(r)));
+    if (hit) return cache.state;
+  }
+  const raw = sdk ? (resources as readonly PolicyResource[]).map(rawResource) : (resources as StackResource[]);
+  const state = stackState(raw, today);
+  cache = { resources: raw, today, state };
   return state;
+}
+
+/** A raw resource seen through the PolicyResource fields samePolicyResource reads. */
+function toPolicyShape(r: StackResource): PolicyResource {
+  const propertyDependencies: Record<string, Array<{ urn: string }>> = {};
+  for (const [k, urns] of Object.entries(r.propertyDependencies)) propertyDependencies[k] = urns.map((urn) => ({ urn }));
+  return { urn: r.urn, type: r.type, name: r.name, props: r.props, parent: r.parent ? { urn: r.parent } : undefined, propertyDependencies } as unknown as PolicyResource;
 }
 
 /** The StackValidationPolicy objects of the pack, one per rule. */
@@ -162,8 +183,7 @@ export function makePolicies(): StackValidationPolicy[] {
       severity: m.severity,
       configSchema: configSchemaOf(rule),
       validateStack: (args, reportViolation: ReportViolation) => {
-        const resources = args.resources.map(rawResource);
-        const state = stateFor(resources);
+        const state = stateFor(args.resources);
         const config = args.getConfig<Record<string, any>>() ?? {};
         // The SDK applies the configured level to object-form reports that don't set one; "mandatory" here is a
         // placeholder that is only used for exempted (advisory) and exemption-valid (mandatory) diagnostics.

@@ -38,6 +38,8 @@ export type JobResult =
 export interface JobStats {
   /** Running the program until every registration settled. */
   programMs: number;
+  /** Releasing the program's SDK objects (a full GC) before the pack runs; 0 without a check. */
+  releaseMs: number;
   /** Loading the pack, Analyze per resource and AnalyzeStack. */
   policyMs: number;
   /** The worker's peak resident memory so far, in MiB. */

@@ -30,7 +30,7 @@ function spawnWorker(jobs: EngineJob[], opts: RunOptions): Promise<JobResult[]> 
   env.NODE_PATH = [REPO_NODE_MODULES, env.NODE_PATH].filter(Boolean).join(path.delimiter);
   // A larger young generation: registration allocates many short-lived objects, and the default
   // semi-space made garbage collection a quarter of the run at thousands of resources.
-  const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", loader, path.join(__dirname, "child.ts"), jobFile, resultFile], {
+  const child = spawn(process.execPath, ["--max-semi-space-size=32", "--expose-gc", "--import", loader, path.join(__dirname, "child.ts"), jobFile, resultFile], {
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     env,
   });
