@@ -48,7 +48,7 @@ function describe(err: unknown): string {
   return e?.code && !text.includes(e.code) ? `${e.code}: ${text}` : text;
 }
 
-async function pgLogin(t: Target, tls: boolean, timeoutMs: number): Promise<LoginResult> {
+function pgClient(t: Target, tls: boolean, timeoutMs: number): Client {
   const client = new Client({
     host: t.host,
     port: t.port,
@@ -61,6 +61,11 @@ async function pgLogin(t: Target, tls: boolean, timeoutMs: number): Promise<Logi
   });
   // A server that goes away later must not crash the process through an unhandled 'error' event.
   client.on("error", () => undefined);
+  return client;
+}
+
+async function pgLogin(t: Target, tls: boolean, timeoutMs: number): Promise<LoginResult> {
+  const client = pgClient(t, tls, timeoutMs);
   try {
     await client.connect();
   } catch (err) {
@@ -163,17 +168,7 @@ export async function userExists(master: Target, username: string, timeoutMs = 5
 async function pgMasterClient(master: Target, timeoutMs: number): Promise<Client> {
   let lastError = "";
   for (const tls of tlsModes(master.ssl)) {
-    const client = new Client({
-      host: master.host,
-      port: master.port,
-      user: master.username,
-      password: master.password,
-      database: master.dbname ?? "postgres",
-      ssl: tls ? { rejectUnauthorized: true } : false,
-      connectionTimeoutMillis: timeoutMs,
-      query_timeout: timeoutMs,
-    });
-    client.on("error", () => undefined);
+    const client = pgClient(master, tls, timeoutMs);
     try {
       await client.connect();
       return client;
