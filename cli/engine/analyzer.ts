@@ -202,6 +202,74 @@ class RequestBuilder {
     return req;
   }
 
+  /** In process: the Analyze request as a read-only view (see analyzeStackViews). */
+  analyzeView(r: RegisteredResource, prov: RegisteredResource | undefined) {
+    const parent = r.parent ?? "";
+    return {
+      getType: () => r.type,
+      getUrn: () => r.urn,
+      getName: () => r.name,
+      getProperties: () => this.struct(r.inputs),
+      getOptions: () => this.optionsView(parent),
+      getProvider: () => this.providerView(prov),
+    };
+  }
+
+  private readonly providerViews = new Map<RegisteredResource, unknown>();
+
+  private providerView(prov: RegisteredResource | undefined) {
+    if (!prov) return undefined;
+    let v = this.providerViews.get(prov);
+    if (!v) {
+      const props = this.struct(prov.inputs);
+      v = { getType: () => prov.type, getUrn: () => prov.urn, getName: () => prov.name, getProperties: () => props };
+      this.providerViews.set(prov, v);
+    }
+    return v;
+  }
+
+  private optionsView(parent: string) {
+    const none: string[] = [];
+    return {
+      getProtect: () => false,
+      getIgnorechangesList: () => none,
+      getAliasesList: () => none,
+      getCustomtimeouts: () => undefined,
+      getAdditionalsecretoutputsList: () => none,
+      getDeletebeforereplacedefined: () => false,
+      getDeletebeforereplace: () => false,
+      getParent: () => parent,
+    };
+  }
+
+  /**
+   * In process, the AnalyzeStack request is handed over as read-only views that answer the
+   * message getters the SDK calls, from values computed once: the SDK walks every resource again
+   * for each stack policy, and re-reading protobuf fields is most of that walk. The values are
+   * exactly those the protobuf message below would carry (the --isolated test compares both).
+   */
+  analyzeStackViews(resources: RegisteredResource[], providerOf: (r: RegisteredResource) => RegisteredResource | undefined) {
+    const views = resources.map((r) => {
+      const parent = r.parent ?? "";
+      const options = this.optionsView(parent);
+      const deps = new Map(Object.entries(r.propertyDependencies).map(([k, urns]) => [k, { getUrnsList: () => urns }]));
+      const props = this.struct(r.inputs);
+      const provider = this.providerView(providerOf(r));
+      return {
+        getType: () => r.type,
+        getUrn: () => r.urn,
+        getName: () => r.name,
+        getParent: () => parent,
+        getProperties: () => props,
+        getOptions: () => options,
+        getProvider: () => provider,
+        getDependenciesList: () => r.dependencies,
+        getPropertydependenciesMap: () => deps,
+      };
+    });
+    return { getResourcesList: () => views };
+  }
+
   analyzeStack(resources: RegisteredResource[], providerOf: (r: RegisteredResource) => RegisteredResource | undefined) {
     const req = new this.p.analyzerPb.AnalyzeStackRequest();
     req.setResourcesList(
@@ -287,8 +355,8 @@ export function loadPackInProcess(packDir: string): PolicyPackConnection {
     mode: "in-process",
     info: async () => toInfo(await invoke("getAnalyzerInfo", new p.emptyPb.Empty())),
     configure: async (config) => void (await invoke("configure", build.configure(config))),
-    analyze: async (r, prov) => toDiagnostics(await invoke("analyze", build.analyze(r, prov))),
-    analyzeStack: async (rs, providerOf) => toDiagnostics(await invoke("analyzeStack", build.analyzeStack(rs, providerOf))),
+    analyze: async (r, prov) => toDiagnostics(await invoke("analyze", build.analyzeView(r, prov))),
+    analyzeStack: async (rs, providerOf) => toDiagnostics(await invoke("analyzeStack", build.analyzeStackViews(rs, providerOf))),
     close: async () => {},
   };
 }
