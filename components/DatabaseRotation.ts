@@ -13,6 +13,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { buildSync } from "esbuild";
 
+/** The Lambda runtime of the rotation function: a Node.js runtime Lambda still lets you create. */
+export const ROTATION_RUNTIME = "nodejs22.x";
+
 export interface DatabaseRotationArgs {
   /**
    * Tenant that owns the database; becomes the `bulkhead:tenant` tag on every taggable resource.
@@ -116,7 +119,8 @@ const HANDLER_ENTRY = path.resolve(__dirname, "..", "rotation", "handler.ts");
 const bundles = new Map<string, string>();
 
 /**
- * Bundles the rotation handler with its drivers and the AWS SDK into one CommonJS file for nodejs20.x.
+ * Bundles the rotation handler with its drivers and the AWS SDK into one CommonJS file (Node 20 syntax, runs on
+ * the ROTATION_RUNTIME).
  * Done once per process: every tenant's function gets byte-identical code, so deployments do not churn.
  */
 export function bundleRotationHandler(entry: string = HANDLER_ENTRY): string {
@@ -285,7 +289,9 @@ export class DatabaseRotation extends pulumi.ComponentResource {
     const fn = new aws.lambda.Function(`${name}-fn`, {
       name: fnName,
       description: `Alternating-users credential rotation for tenant ${args.tenantId}`,
-      runtime: "nodejs20.x",
+      // Node 20 reached end of life on 2026-04-30 and Lambda deprecates a runtime with it, after which new
+      // nodejs20.x functions cannot be created; the bundle targets Node 20 syntax and runs on 22 unchanged.
+      runtime: ROTATION_RUNTIME,
       handler: "index.handler",
       code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleRotationHandler()) }),
       role: role.arn,
@@ -296,7 +302,7 @@ export class DatabaseRotation extends pulumi.ComponentResource {
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       environment: {
         variables: {
-          // The Node 20 runtime no longer trusts the RDS certificate authorities unless told to load them.
+          // Node 20+ runtimes no longer trust the RDS certificate authorities unless told to load them.
           NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
           ...(args.secretsManagerEndpoint === undefined ? {} : { SECRETS_MANAGER_ENDPOINT: args.secretsManagerEndpoint }),
         },

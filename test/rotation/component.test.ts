@@ -86,9 +86,9 @@ describe("DatabaseRotation component", () => {
     ]);
   });
 
-  it("runs a bundled nodejs20.x function in the data tier with its own group", async () => {
+  it("runs a bundled nodejs22.x function in the data tier with its own group", async () => {
     const fn = one("aws:lambda/function:Function").inputs;
-    expect(fn.runtime).toBe("nodejs20.x");
+    expect(fn.runtime).toBe("nodejs22.x");
     expect(fn.handler).toBe("index.handler");
     expect(fn.vpcConfig).toEqual({ subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["acme-db-rotation-sg-id"] });
     expect(fn.kmsKeyArn).toBe(KEY);

@@ -137,7 +137,7 @@ export async function startMoto(): Promise<Moto> {
         headers: { "content-type": "application/json", authorization: FAKE_SIGNATURE("lambda") },
         body: JSON.stringify({
           FunctionName: name,
-          Runtime: "nodejs20.x",
+          Runtime: "nodejs22.x",
           Role: "arn:aws:iam::123456789012:role/rotation",
           Handler: "index.handler",
           // An empty zip: moto only records the function, it never runs it here.
