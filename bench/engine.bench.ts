@@ -33,15 +33,18 @@ async function measure(resources: number, check: boolean) {
     const bare = await measure(n, false);
     const checked = await measure(n, true);
     const ratio = checked.wallMs / bare.wallMs;
-    const packShare = checked.stats.policyMs / bare.stats.programMs;
+    // The issue's measure: evaluating the pack (model + all rules, through the SDK's Analyze and
+    // AnalyzeStack) over the registered stack; loading the pack is a fixed cost, reported apart.
+    const evaluateMs = checked.stats.policyMs - checked.stats.packLoadMs;
+    const packShare = evaluateMs / bare.stats.programMs;
     const peakMiB = Math.max(bare.stats.maxRssMiB, checked.stats.maxRssMiB);
     rows.push(
       [
         `${checked.count} resources`,
         `bare ${(bare.wallMs / 1000).toFixed(1)} s (${(bare.stats.programMs / bare.count).toFixed(2)} ms/resource)`,
-        `check ${(checked.wallMs / 1000).toFixed(1)} s (${(checked.wallMs / checked.count).toFixed(2)} ms/resource; program ${(checked.stats.programMs / 1000).toFixed(1)} s + release ${(checked.stats.releaseMs / 1000).toFixed(1)} s + pack ${(checked.stats.policyMs / 1000).toFixed(1)} s)`,
+        `check ${(checked.wallMs / 1000).toFixed(1)} s (${(checked.wallMs / checked.count).toFixed(2)} ms/resource; program ${(checked.stats.programMs / 1000).toFixed(1)} s + release ${(checked.stats.releaseMs / 1000).toFixed(1)} s + pack load ${(checked.stats.packLoadMs / 1000).toFixed(1)} s + evaluation ${(evaluateMs / 1000).toFixed(1)} s)`,
         `check/bare ${ratio.toFixed(2)}×`,
-        `pack/registration +${(packShare * 100).toFixed(0)} %`,
+        `pack evaluation/registration +${(packShare * 100).toFixed(0)} % (with loading +${((checked.stats.policyMs / bare.stats.programMs) * 100).toFixed(0)} %)`,
         `peak ${peakMiB.toFixed(0)} MiB`,
         `violations ${checked.violations}`,
       ].join(" | "),
@@ -50,13 +53,13 @@ async function measure(resources: number, check: boolean) {
       const misses = [
         checked.wallMs > 15_000 && `check took ${(checked.wallMs / 1000).toFixed(1)} s (> 15 s)`,
         ratio > 1.5 && `check/bare ${ratio.toFixed(2)}× (> 1.5×)`,
-        packShare > 0.3 && `pack adds ${(packShare * 100).toFixed(0)} % (> 30 %)`,
+        packShare > 0.3 && `pack evaluation adds ${(packShare * 100).toFixed(0)} % (> 30 %)`,
         peakMiB > 1200 && `peak ${peakMiB.toFixed(0)} MiB (> 1.2 GB)`,
       ].filter(Boolean);
       if (misses.length) {
         failed = true;
         rows.push(`  targets missed: ${misses.join("; ")}`);
-      } else rows.push("  targets met: ≤ 15 s, ≤ 1.5× bare, pack ≤ +30 %, ≤ 1.2 GB");
+      } else rows.push("  targets met: ≤ 15 s, ≤ 1.5× bare, pack evaluation ≤ +30 %, ≤ 1.2 GB");
     }
   }
   console.log(rows.join("\n"));

@@ -145,10 +145,12 @@ async function runJob(job: EngineJob): Promise<JobResult> {
   const programMs = performance.now() - started;
   progress(`registered ${run.resources.length} resources`);
   let releaseMs = 0;
+  const timings: { loadMs?: number } = {};
   const stats = () => ({
     programMs,
     releaseMs,
     policyMs: performance.now() - started - programMs - releaseMs,
+    packLoadMs: timings.loadMs ?? 0,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   });
   if (!job.check) return { ok: true, run, stats: stats() };
@@ -156,7 +158,7 @@ async function runJob(job: EngineJob): Promise<JobResult> {
   releaseProgram();
   releaseMs = performance.now() - releaseStarted;
   try {
-    const check = await evaluatePolicies(run, job.check, progress);
+    const check = await evaluatePolicies(run, job.check, progress, timings);
     return { ok: true, run, check, stats: stats() };
   } catch (err) {
     if (err instanceof PolicyPackError || err instanceof PolicyConfigError || err instanceof PolicyEvaluationError) {

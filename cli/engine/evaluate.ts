@@ -54,12 +54,15 @@ export async function evaluatePolicies(
   run: ProgramRun,
   opts: CheckOptions,
   progress: (m: string) => void = () => {},
+  timings: { loadMs?: number } = {},
 ): Promise<Omit<CheckResult, "run">> {
+  const started = performance.now();
   const conn: PolicyPackConnection = opts.isolated ? await startPackIsolated(opts.packDir) : loadPackInProcess(opts.packDir);
   try {
     const info = await conn.info();
     const config = resolvePolicyConfig(info, opts.policyConfig);
     await conn.configure(config);
+    timings.loadMs = performance.now() - started;
     const providerOf = providerResolver(run);
     const violations: Violation[] = [];
     const total = run.resources.length;

@@ -42,6 +42,8 @@ export interface JobStats {
   releaseMs: number;
   /** Loading the pack, Analyze per resource and AnalyzeStack. */
   policyMs: number;
+  /** The part of policyMs spent loading and configuring the pack (independent of the stack's size). */
+  packLoadMs: number;
   /** The worker's peak resident memory so far, in MiB. */
   maxRssMiB: number;
 }
