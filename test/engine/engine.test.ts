@@ -20,6 +20,7 @@ const cases: Record<string, () => EngineJob> = {
   beta: () => jobFor(path.join(fixtures, "project"), { stack: "beta", policyPack: false, displayRoot: repo }).job,
   sshInProcess: () => jobFor(path.join(fixtures, "open-ssh.ts"), { displayRoot: repo }).job,
   sshIsolated: () => jobFor(path.join(fixtures, "open-ssh.ts"), { isolated: true, displayRoot: repo }).job,
+  explicitProvider: () => jobFor(path.join(fixtures, "explicit-provider.ts"), { policyPack: false, displayRoot: repo }).job,
   unknownInvoke: () => jobFor(path.join(fixtures, "unknown-invoke.ts"), { policyPack: false, displayRoot: repo }).job,
   configUnknownPolicy: () => ({ ...cases.sshInProcess(), check: { ...cases.sshInProcess().check!, policyConfig: { "no-such-policy": "mandatory" } } }),
   configBadValue: () => ({
@@ -98,6 +99,15 @@ describe("registrations as the engine sees them", () => {
     expect(provider.urn).toBe("urn:pulumi:dev::shapes::pulumi:providers:aws::default_7_48_0");
     expect(find(run.resources, "shapes-vpc").provider).toBe(`${provider.urn}::${UNKNOWN}`);
     expect(find(run.resources, "outer").provider).toBeUndefined();
+  });
+
+  it("runs an `export =` program function and keeps an explicit provider instead of the default one", () => {
+    const { run } = ok("explicitProvider");
+    const provider = find(run.resources, "eu");
+    expect(provider.urn).toBe("urn:pulumi:dev::explicit-provider::pulumi:providers:aws::eu");
+    expect(find(run.resources, "logs").provider).toBe(`${provider.urn}::${UNKNOWN}`);
+    expect(run.resources.some((r) => r.name.startsWith("default_"))).toBe(false);
+    expect(Object.keys(run.outputs).sort()).toEqual(["bucket", "sgName"]);
   });
 
   it("records where the user's file declared each resource", () => {
