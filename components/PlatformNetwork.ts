@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
   NatStrategy,
+  NetworkSettings,
   Problems,
   TIERS,
   Tier,
@@ -16,29 +17,13 @@ import {
   subnetCidr,
 } from "./validation";
 
-export interface PlatformNetworkArgs {
-  /** IPv4 block of the VPC. Required; private (RFC 1918/6598), /16 to /23 (the slot table needs 32 subnets of ≥ /28). */
-  cidrBlock: string;
-  /**
-   * AZs by name (`["eu-west-1a", "eu-west-1b"]`, letters a–h, one region) or by count (1–6, named
-   * `<region>a`, `<region>b`, …). Required. Order does not matter: subnets are keyed by AZ letter.
-   */
-  availabilityZones: string[] | number;
-  /** Region, needed only when `availabilityZones` is a count. Default: the `aws:region` config value. */
-  region?: string;
-  /** NAT gateways: `none`, `single` (one, in the lowest AZ) or `perAz`. Default `single` (~$33/month each). */
-  natStrategy?: NatStrategy;
-  /** VPC flow logs (ALL traffic) to a KMS-encrypted CloudWatch log group. Default `true`. */
-  flowLogs?: boolean;
-  /** Flow-log retention in days; one of CloudWatch's accepted values. Default 90. */
-  flowLogRetentionDays?: number;
+/** The network settings a stack config gives (validated by networkProblems), plus what only code can pass. */
+export interface PlatformNetworkArgs extends NetworkSettings {
   /**
    * Interface endpoints created in the admin tier (service suffixes). Default
    * `["ssm", "ssmmessages", "ec2messages", "secretsmanager", "kms", "logs"]`; an S3 gateway endpoint is always added.
    */
   interfaceEndpoints?: string[];
-  /** Owner of a silo network: tags everything `bulkhead:tenant=<id>`. Default: unset (shared platform, untagged). */
-  tenantId?: string;
   /** Extra tags on every taggable child. Default `{}`. */
   tags?: Record<string, string>;
 }

@@ -47,19 +47,8 @@ export interface LoadBalancerRefs {
   listenerArn: pulumi.Input<string>;
 }
 
+/** The app tier: the sizing and routing fields of AppSettings (validated there), plus what only code can pass. */
 export interface TenantAppArgs extends AppSettings {
-  /** EC2 instance type. Default `t3.micro`. */
-  instanceType?: string;
-  /** Auto Scaling group minimum. Default 1. */
-  minSize?: number;
-  /** Auto Scaling group maximum. Default 2. */
-  maxSize?: number;
-  /** Desired capacity. Default `minSize`. */
-  desiredCapacity?: number;
-  /** HTTPS port the app listens on (target group and SG rules). Default 8443; 1024–65535. */
-  port?: number;
-  /** Host name routed to this tenant by the listener rule. Default `<tenantId>.example.com`. */
-  hostname?: string;
   /** AMI id. Default: latest Amazon Linux 2023 (public SSM parameter). */
   amiId?: pulumi.Input<string>;
   /** User data (plain text, base64-encoded here). Must not contain credentials: read them from Secrets Manager. */

@@ -294,19 +294,22 @@ export const NAT_STRATEGIES: NatStrategy[] = ["none", "single", "perAz"];
 
 /** Plain-data part of PlatformNetworkArgs (see there for defaults). */
 export interface NetworkSettings {
-  /** VPC CIDR: private IPv4, /16 to /23, network-aligned. */
+  /** IPv4 block of the VPC. Required; private (RFC 1918/6598), /16 to /23 (the slot table needs 32 subnets of ≥ /28). */
   cidrBlock: string;
-  /** AZ names (letters a–h, one region) or a count 1–6. */
+  /**
+   * AZs by name (`["eu-west-1a", "eu-west-1b"]`, letters a–h, one region) or by count (1–6, named
+   * `<region>a`, `<region>b`, …). Required. Order does not matter: subnets are keyed by AZ letter.
+   */
   availabilityZones: string[] | number;
-  /** Region; required when `availabilityZones` is a count. */
+  /** Region, needed only when `availabilityZones` is a count. Default: the `aws:region` config value. */
   region?: string;
-  /** `none`, `single` (default) or `perAz`. */
+  /** NAT gateways: `none`, `single` (one, in the lowest AZ) or `perAz`. Default `single` (~$33/month each). */
   natStrategy?: NatStrategy;
-  /** Flow logs on (default `true`). */
+  /** VPC flow logs (ALL traffic) to a KMS-encrypted CloudWatch log group. Default `true`. */
   flowLogs?: boolean;
-  /** Flow-log retention, a CloudWatch value; default 90. */
+  /** Flow-log retention in days; one of CloudWatch's accepted values. Default 90. */
   flowLogRetentionDays?: number;
-  /** Silo owner; default unset (platform). */
+  /** Owner of a silo network: tags everything `bulkhead:tenant=<id>`. Default: unset (shared platform, untagged). */
   tenantId?: string;
 }
 
@@ -494,17 +497,17 @@ export type Isolation = "pooled" | "silo";
 
 /** Plain-data part of a tenant's app tier (see TenantAppArgs for defaults). */
 export interface AppSettings {
-  /** EC2 instance type; default `t3.micro`. */
+  /** EC2 instance type. Default `t3.micro`. */
   instanceType?: string;
-  /** ASG minimum, 0–100; default 1. */
+  /** Auto Scaling group minimum, 0–100. Default 1. */
   minSize?: number;
-  /** ASG maximum, 1–100; default 2. */
+  /** Auto Scaling group maximum, 1–100. Default 2. */
   maxSize?: number;
-  /** ASG desired capacity; default `minSize`. */
+  /** Desired capacity. Default `minSize`. */
   desiredCapacity?: number;
-  /** App HTTPS port, 1024–65535; default 8443. */
+  /** HTTPS port the app listens on (target group and SG rules), 1024–65535. Default 8443. */
   port?: number;
-  /** Host name routed to the tenant; default `<tenantId>.example.com`. */
+  /** Host name routed to this tenant by the listener rule. Default `<tenantId>.example.com`. */
   hostname?: string;
 }
 
