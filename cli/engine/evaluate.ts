@@ -18,8 +18,7 @@ export function parseExemption(message: string): { message: string; exemption?: 
   return { message: message.slice(0, m.index).trimEnd(), exemption: { reason: m[2].trim(), expires: m[1] } };
 }
 
-function providerResolver(run: ProgramRun) {
-  const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+function providerResolver(byUrn: Map<string, RegisteredResource>) {
   return (r: RegisteredResource) => {
     if (!r.provider) return undefined;
     const cut = r.provider.lastIndexOf("::");
@@ -27,8 +26,12 @@ function providerResolver(run: ProgramRun) {
   };
 }
 
-export function toViolations(diags: Diagnostic[], run: ProgramRun, config: ResolvedPolicyConfig, fallbackUrn?: string): Violation[] {
-  const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+export function toViolations(
+  diags: Diagnostic[],
+  byUrn: Map<string, RegisteredResource>,
+  config: ResolvedPolicyConfig,
+  fallbackUrn?: string,
+): Violation[] {
   return diags.map((d) => {
     const urn = d.urn || fallbackUrn || "";
     const r = byUrn.get(urn);
@@ -63,17 +66,19 @@ export async function evaluatePolicies(
     const config = resolvePolicyConfig(info, opts.policyConfig);
     await conn.configure(config);
     timings.loadMs = performance.now() - started;
-    const providerOf = providerResolver(run);
+    // Built once: Analyze runs per resource, and a per-call index would make reporting quadratic.
+    const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+    const providerOf = providerResolver(byUrn);
     const violations: Violation[] = [];
     const total = run.resources.length;
     let i = 0;
     for (const r of run.resources) {
       const diags = await conn.analyze(r, providerOf(r));
-      if (diags.length) violations.push(...toViolations(diags, run, config, r.urn));
+      if (diags.length) violations.push(...toViolations(diags, byUrn, config, r.urn));
       if (++i % 500 === 0) progress(`analyzed ${i}/${total} resources`);
     }
     progress(`analyzing the stack (${total} resources)`);
-    violations.push(...toViolations(await conn.analyzeStack(run.resources, providerOf), run, config));
+    violations.push(...toViolations(await conn.analyzeStack(run.resources, providerOf), byUrn, config));
     return {
       policyPack: {
         name: info.name,

@@ -160,11 +160,10 @@ export class RecordingMonitor {
         callback(err, undefined);
       }
     };
-    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    // Only the root stack's outputs matter; the mock's own bookkeeping is bypassed like registrations.
     monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
       if (req.getUrn().split("::")[2] === ROOT_STACK_TYPE) this.rootOutputs = req.getOutputs()?.toJavaScript() ?? {};
       callback(null, {});
-      void registerOutputs;
     };
   }
 
