@@ -1,17 +1,38 @@
 /**
- * `npm run bench`: the engine at 500 and 5,000 resources. For each size, in one run: bare
- * registration (program only), then `bulkhead check` (program + the full pack in process); wall
- * time, time per resource, peak memory of the worker, and the ratios the issues set targets for:
- *   check ≤ 15 s and ≤ 1.5× bare registration at 5,000 resources, ≤ 1.2 GB peak (engine);
- *   pack evaluation ≤ 30 % on top of bare registration (pack).
- * Pass sizes as arguments to override, e.g. `npm run bench -- 1000`.
+ * `npm run bench`: the engine at 500 and 5,000 resources. Each repetition is one pair of runs: bare
+ * registration (program only), then `bulkhead check` (program + the full pack in process). Reported per
+ * size: wall time, time per resource, peak memory of the worker, and the measures the issues set targets
+ * for at 5,000 resources (medians over the repetitions, because the shared machine varies by ±30 % from
+ * one run to the next; peak memory is the maximum, not the median):
+ *   engine: check ≤ 15 s, check ≤ 1.5× bare registration, peak ≤ 1.2 GB;
+ *   pack:   evaluating the pack (model + all rules, through the SDK's Analyze and AnalyzeStack) adds
+ *           ≤ 30 % to bare registration in the same run. "Same run" is the check worker itself: it
+ *           registers the program without the pack, then evaluates the pack, so both are timed in one
+ *           process under the same load. The ratio to the separate bare run is printed next to it.
+ * Exits 1 when a median misses a target. Arguments: sizes and `--repeat N` (default 3 at ≥ 5,000
+ * resources, 1 below), e.g. `npm run bench -- 1000 --repeat 2`.
  */
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { jobFor, runJobs } from "../cli/engine";
 import type { EngineJob } from "../cli/engine/protocol";
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-const SIZES = sizes.length ? sizes : [500, 5000];
+const TARGET_SIZE = 5000;
+const MAX_CHECK_MS = 15_000;
+const MAX_CHECK_OVER_BARE = 1.5;
+const MAX_PACK_SHARE = 0.3;
+/** 1.2 GB (decimal, as the issue states it) in MiB, the unit the worker reports. */
+const MAX_PEAK_MIB = 1.2e9 / 2 ** 20;
+
+const { values, positionals } = parseArgs({ options: { repeat: { type: "string" } }, allowPositionals: true });
+const sizes = positionals.map(Number);
+const bad = positionals.filter((_, i) => !(sizes[i] > 0));
+const repeat = values.repeat === undefined ? undefined : Number(values.repeat);
+if (bad.length || (repeat !== undefined && !(Number.isInteger(repeat) && repeat > 0))) {
+  console.error(`bench: sizes must be positive numbers and --repeat a positive integer (got ${[...bad, values.repeat].filter(Boolean).join(", ")})`);
+  process.exit(2);
+}
+const SIZES = sizes.length ? sizes : [500, TARGET_SIZE];
 
 function job(resources: number, check: boolean): EngineJob {
   const { job } = jobFor(path.join(__dirname, "synthetic", "index.ts"), check ? {} : { policyPack: false });
@@ -26,42 +47,76 @@ async function measure(resources: number, check: boolean) {
   return { wallMs, count: r.run.resources.length, stats: r.stats, violations: r.check?.violations.length ?? 0 };
 }
 
+async function pair(n: number) {
+  const bare = await measure(n, false);
+  const checked = await measure(n, true);
+  // Loading the pack is a fixed cost, reported apart from evaluating it.
+  const evaluateMs = checked.stats.policyMs - checked.stats.packLoadMs;
+  return {
+    bare,
+    checked,
+    evaluateMs,
+    checkOverBare: checked.wallMs / bare.wallMs,
+    packShare: evaluateMs / checked.stats.programMs,
+    packShareOfBareRun: evaluateMs / bare.stats.programMs,
+    peakMiB: Math.max(bare.stats.maxRssMiB, checked.stats.maxRssMiB),
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const pct = (x: number) => `+${(x * 100).toFixed(0)} %`;
+const range = (xs: number[], f: (x: number) => string) => (xs.length > 1 ? ` (${f(Math.min(...xs))}–${f(Math.max(...xs))})` : "");
+
 (async () => {
-  const rows: string[] = [];
   let failed = false;
   for (const n of SIZES) {
-    const bare = await measure(n, false);
-    const checked = await measure(n, true);
-    const ratio = checked.wallMs / bare.wallMs;
-    // The issue's measure: evaluating the pack (model + all rules, through the SDK's Analyze and
-    // AnalyzeStack) over the registered stack; loading the pack is a fixed cost, reported apart.
-    const evaluateMs = checked.stats.policyMs - checked.stats.packLoadMs;
-    const packShare = evaluateMs / bare.stats.programMs;
-    const peakMiB = Math.max(bare.stats.maxRssMiB, checked.stats.maxRssMiB);
-    rows.push(
-      [
-        `${checked.count} resources`,
-        `bare ${(bare.wallMs / 1000).toFixed(1)} s (${(bare.stats.programMs / bare.count).toFixed(2)} ms/resource)`,
-        `check ${(checked.wallMs / 1000).toFixed(1)} s (${(checked.wallMs / checked.count).toFixed(2)} ms/resource; program ${(checked.stats.programMs / 1000).toFixed(1)} s + release ${(checked.stats.releaseMs / 1000).toFixed(1)} s + pack load ${(checked.stats.packLoadMs / 1000).toFixed(1)} s + evaluation ${(evaluateMs / 1000).toFixed(1)} s)`,
-        `check/bare ${ratio.toFixed(2)}×`,
-        `pack evaluation/registration +${(packShare * 100).toFixed(0)} % (with loading +${((checked.stats.policyMs / bare.stats.programMs) * 100).toFixed(0)} %)`,
-        `peak ${peakMiB.toFixed(0)} MiB`,
-        `violations ${checked.violations}`,
-      ].join(" | "),
-    );
-    if (n >= 5000) {
+    const runs = [];
+    const times = repeat ?? (n >= TARGET_SIZE ? 3 : 1);
+    for (let i = 0; i < times; i++) {
+      const p = await pair(n);
+      runs.push(p);
+      const { bare, checked } = p;
+      console.log(
+        [
+          `${checked.count} resources${times > 1 ? ` [${i + 1}/${times}]` : ""}`,
+          `bare ${s1(bare.wallMs)} (${(bare.stats.programMs / bare.count).toFixed(2)} ms/resource)`,
+          `check ${s1(checked.wallMs)} (${(checked.wallMs / checked.count).toFixed(2)} ms/resource; program ${s1(checked.stats.programMs)} + release ${s1(checked.stats.releaseMs)} + pack load ${s1(checked.stats.packLoadMs)} + evaluation ${s1(p.evaluateMs)})`,
+          `check/bare ${p.checkOverBare.toFixed(2)}×`,
+          `pack evaluation/registration ${pct(p.packShare)} (vs the bare run ${pct(p.packShareOfBareRun)})`,
+          `peak ${p.peakMiB.toFixed(0)} MiB`,
+          `violations ${checked.violations}`,
+        ].join(" | "),
+      );
+    }
+    const checkMs = median(runs.map((r) => r.checked.wallMs));
+    const ratio = median(runs.map((r) => r.checkOverBare));
+    const share = median(runs.map((r) => r.packShare));
+    const peak = Math.max(...runs.map((r) => r.peakMiB));
+    if (times > 1)
+      console.log(
+        `  median of ${times}: check ${s1(checkMs)}${range(runs.map((r) => r.checked.wallMs), s1)} | check/bare ${ratio.toFixed(2)}× | pack evaluation ${pct(share)}${range(runs.map((r) => r.packShare), pct)} (vs the bare run ${pct(median(runs.map((r) => r.packShareOfBareRun)))}) | peak ${peak.toFixed(0)} MiB`,
+      );
+    if (n >= TARGET_SIZE) {
       const misses = [
-        checked.wallMs > 15_000 && `check took ${(checked.wallMs / 1000).toFixed(1)} s (> 15 s)`,
-        ratio > 1.5 && `check/bare ${ratio.toFixed(2)}× (> 1.5×)`,
-        packShare > 0.3 && `pack evaluation adds ${(packShare * 100).toFixed(0)} % (> 30 %)`,
-        peakMiB > 1200 && `peak ${peakMiB.toFixed(0)} MiB (> 1.2 GB)`,
+        checkMs > MAX_CHECK_MS && `check took ${s1(checkMs)} (> 15 s)`,
+        ratio > MAX_CHECK_OVER_BARE && `check/bare ${ratio.toFixed(2)}× (> 1.5×)`,
+        share > MAX_PACK_SHARE && `pack evaluation adds ${pct(share)} (> +30 %)`,
+        peak > MAX_PEAK_MIB && `peak ${peak.toFixed(0)} MiB (> 1.2 GB = ${MAX_PEAK_MIB.toFixed(0)} MiB)`,
       ].filter(Boolean);
       if (misses.length) {
         failed = true;
-        rows.push(`  targets missed: ${misses.join("; ")}`);
-      } else rows.push("  targets met: ≤ 15 s, ≤ 1.5× bare, pack evaluation ≤ +30 %, ≤ 1.2 GB");
+        console.log(`  targets missed: ${misses.join("; ")}`);
+      } else console.log(`  targets met: check ≤ 15 s, ≤ 1.5× bare, pack evaluation ≤ +30 %, peak ≤ 1.2 GB (${MAX_PEAK_MIB.toFixed(0)} MiB)`);
     }
   }
-  console.log(rows.join("\n"));
   process.exitCode = failed ? 1 : 0;
-})();
+})().catch((e) => {
+  console.error(`bench: ${(e as Error).message}`);
+  process.exitCode = 2;
+});

@@ -142,26 +142,54 @@ function samePolicyResource(x: StackResource, r: PolicyResource): boolean {
 }
 
 /**
+ * The per-resource objects the SDK takes unchanged from the request message into every policy's view of one
+ * AnalyzeStack call: protobuf repeated fields (here `opts.aliases`) return the message's own array on every read,
+ * while everything else is decoded afresh per policy. The same arrays in the same order mean the same request
+ * messages, so the same content; any other case falls back to the structural comparison below.
+ */
+function requestTokens(resources: readonly PolicyResource[]): unknown[] | undefined {
+  const tokens: unknown[] = [];
+  for (const r of resources) {
+    const t = (r.opts as { aliases?: unknown } | undefined)?.aliases;
+    if (!Array.isArray(t)) return undefined;
+    tokens.push(t);
+  }
+  return tokens;
+}
+
+function sameTokens(a: unknown[] | undefined, b: unknown[] | undefined): boolean {
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
  * One-entry cache keyed on the stack's content: the SDK deserialises a fresh `resources` array for every policy of
- * one AnalyzeStack call, so identity can't be the key. The content is compared structurally (URNs, raw props,
- * property dependencies; cheaper than serialising it, and without copying on a hit), so a different stack or a
+ * one AnalyzeStack call, so identity of what a policy receives can't be the key. Within one call the request's own
+ * message arrays identify it (requestTokens: 23 policies, one model); otherwise the content is compared
+ * structurally (URNs, raw props, property dependencies; without copying on a hit), so a different stack or a
  * changed prop never gets a stale model, and the model is built once per stack, not per rule.
  */
-let cache: { resources: StackResource[]; today: string; state: StackState } | undefined;
+let cache: { resources: StackResource[]; tokens?: unknown[]; today: string; state: StackState } | undefined;
 
 export function stateFor(resources: readonly PolicyResource[] | StackResource[]): StackState {
   const today = todayUtc();
   const sdk = resources.length > 0 && typeof (resources[0] as PolicyResource).isType === "function";
+  const tokens = sdk ? requestTokens(resources as readonly PolicyResource[]) : undefined;
   if (cache && cache.today === today && cache.resources.length === resources.length) {
+    if (sameTokens(cache.tokens, tokens)) return cache.state;
     const cached = cache.resources;
     const hit = sdk
       ? (resources as readonly PolicyResource[]).every((r, i) => samePolicyResource(cached[i], r))
       : (resources as StackResource[]).every((r, i) => samePolicyResource(cached[i], toPolicyShape(r)));
-    if (hit) return cache.state;
+    if (hit) {
+      cache.tokens = tokens;
+      return cache.state;
+    }
   }
   const raw = sdk ? (resources as readonly PolicyResource[]).map(rawResource) : (resources as StackResource[]);
   const state = stackState(raw, today);
-  cache = { resources: raw, today, state };
+  cache = { resources: raw, tokens, today, state };
   return state;
 }
 

@@ -149,6 +149,11 @@ export function toAnalyzerWire(v: unknown): unknown {
   return out;
 }
 
+/** As the Pulumi engine marshals them for AnalyzeStack: properties without dependencies are left out. */
+function analyzerPropertyDependencies(r: RegisteredResource): Array<[string, string[]]> {
+  return Object.entries(r.propertyDependencies).filter(([, urns]) => urns.length > 0);
+}
+
 class RequestBuilder {
   private readonly structs = new WeakMap<object, unknown>();
 
@@ -252,7 +257,7 @@ class RequestBuilder {
     const views = resources.map((r) => {
       const parent = r.parent ?? "";
       const options = this.optionsView(parent);
-      const deps = new Map(Object.entries(r.propertyDependencies).map(([k, urns]) => [k, { getUrnsList: () => urns }]));
+      const deps = new Map(analyzerPropertyDependencies(r).map(([k, urns]) => [k, { getUrnsList: () => urns }]));
       const props = this.struct(r.inputs);
       const provider = this.providerView(providerOf(r));
       return {
@@ -283,7 +288,7 @@ class RequestBuilder {
         if (r.parent) ar.setParent(r.parent);
         ar.setDependenciesList(r.dependencies);
         const deps = ar.getPropertydependenciesMap();
-        for (const [k, urns] of Object.entries(r.propertyDependencies)) {
+        for (const [k, urns] of analyzerPropertyDependencies(r)) {
           const pd = new this.p.analyzerPb.AnalyzerPropertyDependencies();
           pd.setUrnsList(urns);
           deps.set(k, pd);

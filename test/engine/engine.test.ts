@@ -30,12 +30,22 @@ const cases: Record<string, () => EngineJob> = {
   configRaisesLevel: () => ({ ...cases.sshInProcess(), check: { ...cases.sshInProcess().check!, policyConfig: { "vpc-flow-logs": "mandatory" } } }),
 };
 
+/** A second pack needs its own worker: a process holds one policy pack. */
+const echoCases: Record<string, () => EngineJob> = {
+  echoInProcess: () => jobFor(path.join(fixtures, "open-ssh.ts"), { policyPack: path.join(fixtures, "echo-pack"), displayRoot: repo }).job,
+  echoIsolated: () => jobFor(path.join(fixtures, "open-ssh.ts"), { policyPack: path.join(fixtures, "echo-pack"), isolated: true, displayRoot: repo }).job,
+};
+
 const results: Record<string, JobResult> = {};
 
 beforeAll(async () => {
-  const names = Object.keys(cases);
-  const out = await runJobs(names.map((n) => cases[n]()));
-  names.forEach((n, i) => (results[n] = out[i]));
+  await Promise.all(
+    [cases, echoCases].map(async (batch) => {
+      const names = Object.keys(batch);
+      const out = await runJobs(names.map((n) => batch[n]()));
+      names.forEach((n, i) => (results[n] = out[i]));
+    }),
+  );
 }, 120_000);
 
 function ok(name: string) {
@@ -170,6 +180,17 @@ describe("policy evaluation", () => {
     expect(b.check!.violations.length).toBeGreaterThan(0);
     expect(JSON.parse(checkJson({ run: b.run, ...b.check! }))).toEqual(JSON.parse(checkJson({ run: a.run, ...a.check! })));
     expect(b.check!.policyPack).toEqual(a.check!.policyPack);
+  });
+
+  it("marshals AnalyzeStack property dependencies as the Pulumi CLI does: only properties that have some", () => {
+    const echoed = (name: string) =>
+      Object.fromEntries(ok(name).check!.violations.map((v) => [v.resource.name, JSON.parse(v.message.split("\n").pop()!)]));
+    const registered = find(ok("echoInProcess").run.resources, "ssh-open");
+    // The program's registration lists every input (most with no dependency); the analyzer request keeps only vpcId.
+    expect(Object.keys(registered.propertyDependencies)).toEqual(expect.arrayContaining(["vpcId", "description", "ingress"]));
+    expect(echoed("echoInProcess")["ssh-open"]).toEqual(["vpcId"]);
+    expect(echoed("echoInProcess")["app-vpc"]).toEqual([]);
+    expect(echoed("echoIsolated")).toEqual(echoed("echoInProcess"));
   });
 
   it("validates --policy-config against the pack: unknown policies, schema and enforcement levels", () => {

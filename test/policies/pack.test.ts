@@ -151,6 +151,34 @@ describe("in-process handlers (policies/index.ts, addService captured)", () => {
     s.set("acme-db", { publiclyAccessible: true });
     expect(stateFor(copy())).not.toBe(first);
   });
+
+  it("recognises the policies of one AnalyzeStack call by the request's own arrays, without re-reading props", () => {
+    const s = hardened();
+    let reads = 0;
+    // What each policy of one call receives from the SDK: fresh objects and props, the message's own aliases arrays.
+    const aliases = s.resources.map(() => [] as string[]);
+    const sdkView = (tokens: string[][]) =>
+      s.resources.map((r, i) => ({
+        ...r,
+        props: new Proxy(JSON.parse(JSON.stringify(r.props)), { get: (t, k) => (reads++, t[k as string]) }),
+        parent: r.parent ? { urn: r.parent } : undefined,
+        dependencies: [],
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, urns]) => [k, urns.map((urn) => ({ urn }))])),
+        opts: { aliases: tokens[i] },
+        isType: () => false,
+      })) as any;
+    const first = stateFor(sdkView(aliases));
+    reads = 0;
+    expect(stateFor(sdkView(aliases))).toBe(first);
+    expect(reads).toBe(0);
+    // Another request (new message arrays) with the same content is compared structurally: same model.
+    const next = s.resources.map(() => [] as string[]);
+    expect(stateFor(sdkView(next))).toBe(first);
+    expect(reads).toBeGreaterThan(0);
+    // A changed property in a new request rebuilds the model.
+    s.set("acme-db", { publiclyAccessible: true });
+    expect(stateFor(sdkView(s.resources.map(() => [])))).not.toBe(first);
+  });
 });
 
 describe("run-policy-pack over gRPC (how the Pulumi CLI starts the pack)", () => {
