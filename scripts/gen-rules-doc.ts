@@ -135,12 +135,24 @@ them from known values (explicit names) so they can be checked.
 AWS manages it (\`manageMasterUserPassword\` / \`manageMasterPassword: true\`). **Stack-config secrets count as
 typed in**: a human chose the value, it sits in the stack file's history, and it can't rotate without a deploy.
 Values read through invokes (e.g. \`getSecretVersion\`) carry no dependency and are treated the same way; use a
-resource in the stack or an AWS-managed password. Lambda/ECS environment variables whose names match
-\`/(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i\` with a literal value are reported
-(ARNs of Secrets Manager / SSM / KMS and \`{{resolve:…}}\` references are not literals). This name-based check
-is a heuristic, so it reads only what is known: an environment map or \`containerDefinitions\` JSON that is unknown
-at preview as a whole (e.g. built with an unknown image URI) is not reported — write the container definitions
-from known values to have them checked.
+resource in the stack or an AWS-managed password.
+
+Lambda and ECS environment variables are judged one by one:
+- A variable names a credential when its name's last word is one (\`DB_PASSWORD\`, \`stripeApiKey\`,
+  \`GITHUB_TOKEN\`, \`AWS_SECRET_ACCESS_KEY\`, \`client-secret\`, \`DSN\`), not when such a word only qualifies
+  something else (\`SECRETS_MANAGER_ENDPOINT\`, \`PASSWORD_LENGTH\`, \`DB_PASSWORD_FILE\`). Numbers, booleans,
+  plain URLs, ARNs of Secrets Manager / SSM / KMS and \`{{resolve:…}}\` references are not credentials; a URL with
+  a password in it (\`postgres://app:pw@host/db\`) is one whatever the variable is called.
+- Dependencies are recorded per top-level property (\`environment\`, \`containerDefinitions\`), so a generator or
+  secret behind one variable can't vouch for its neighbours: a known credential value is typed in unless it
+  is one of those sources' own values (a secret's name, say); an unknown credential value passes only when such
+  a source is among the dependencies, and otherwise fails closed.
+- A Lambda \`environment.variables\` map that is unknown as a whole (built inside an \`apply\`) fails closed:
+  write it as an object literal (values may be outputs) so the names are known.
+- An ECS \`containerDefinitions\` JSON is unknown as a whole when any part of it is (e.g. an image URL from a
+  repository created in the same stack). It passes when it draws on a generator or Secrets Manager resource
+  (credentials as \`secrets\` valueFrom a secret's ARN) and otherwise fails closed: build it from values known
+  at preview (an image URI from \`aws.getCallerIdentity\` / \`aws.getRegion\`) or reference the secrets.
 
 ### Exemptions
 - Tag on the resource: key \`bulkhead:exempt:<rule-id>\`, value \`<YYYY-MM-DD> <reason>\` (AWS tag values allow only

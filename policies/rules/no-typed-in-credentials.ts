@@ -1,5 +1,5 @@
 import { isUnknown, T, type RuleDefinition, type StackResource } from "../model";
-import { cannotVerify, Findings, fromCredentialSource, list } from "./util";
+import { cannotVerify, CREDENTIAL_SOURCES, Findings, fromCredentialSource, list } from "./util";
 
 /** Environment variable names that hold credentials. */
 /**
@@ -87,29 +87,62 @@ export const rule: RuleDefinition = {
       isTypedValue(v) &&
       (URL_WITH_PASSWORD.test(v as string) || (namesCredential(name) && !NOT_A_CREDENTIAL.test(v as string)));
 
+    /**
+     * Dependencies are recorded per top-level property, so one generated or secret-store value in an environment
+     * map can't vouch for its neighbours: a known credential value passes only when it is one of those sources'
+     * own values (a secret's name, say); an unknown one passes only when such a source is among the dependencies.
+     */
+    const envOrigin = (r: StackResource, prop: string) => {
+      const sources = (r.propertyDependencies[prop] ?? []).map((u) => model.byUrn(u)).filter((d): d is StackResource => !!d && CREDENTIAL_SOURCES.has(d.type));
+      const sourceValues = new Set<unknown>();
+      for (const d of sources) for (const v of Object.values(d.props)) if (typeof v === "string" && !isUnknown(v)) sourceValues.add(v);
+      return { hasSource: sources.length > 0, isSourceValue: (v: unknown) => sourceValues.has(v) };
+    };
+
     for (const f of model.ofType(T.lambda)) {
-      const vars = f.props.environment?.variables;
-      if (!vars || typeof vars !== "object" || isUnknown(vars)) continue;
-      // Generated values reach the map through its dependencies; they aren't typed in.
-      if (fromCredentialSource(model, f.urn, "environment")) continue;
-      for (const [k, v] of Object.entries(vars)) if (typedCredential(k, v)) envFinding(f, "environment variable", k);
+      const env = f.props.environment;
+      if (env === undefined || env === null) continue;
+      const vars = isUnknown(env) ? env : env.variables;
+      if (vars === undefined || vars === null) continue;
+      if (isUnknown(vars) || typeof vars !== "object") {
+        out.add(f.urn, `${model.label(f.urn)}: ${cannotVerify("environment.variables", "write the variables as an object literal (values may be outputs) so their names are known")}. Fix: ${rule.meta.fix}`);
+        continue;
+      }
+      const origin = envOrigin(f, "environment");
+      for (const [k, v] of Object.entries(vars)) {
+        if (typedCredential(k, v) && !origin.isSourceValue(v)) envFinding(f, "environment variable", k);
+        else if (isUnknown(v) && namesCredential(k) && !origin.hasSource)
+          out.add(f.urn, `${model.label(f.urn)}: ${cannotVerify(`environment variable ${k}`, "pass the secret's ARN and read it at run time, or derive the value from random.RandomPassword / a Secrets Manager secret in this stack")}. Fix: ${rule.meta.fix}`);
+      }
     }
 
     for (const t of model.ofType(T.ecsTask)) {
       const cd = t.props.containerDefinitions;
-      if (typeof cd !== "string" || isUnknown(cd)) continue;
-      if (fromCredentialSource(model, t.urn, "containerDefinitions")) continue;
-      let defs: unknown;
-      try {
-        defs = JSON.parse(cd);
-      } catch {
+      if (cd === undefined || cd === null || cd === "") continue;
+      const origin = envOrigin(t, "containerDefinitions");
+      if (isUnknown(cd)) {
+        // The whole JSON is unknown when any part of it is; a definition that references a generator or a
+        // secret is presumed to take its credentials from there (its environment can't be read either way).
+        if (!origin.hasSource)
+          out.add(t.urn, `${model.label(t.urn)}: ${cannotVerify("containerDefinitions", "build the JSON from values known at preview (e.g. an image URI from aws.getCallerIdentity/aws.getRegion instead of a new repository's URL), or pass credentials as `secrets` valueFrom a Secrets Manager secret in this stack")}. Fix: ${rule.meta.fix}`);
         continue;
+      }
+      let defs: unknown = cd;
+      if (typeof cd === "string") {
+        try {
+          defs = JSON.parse(cd);
+        } catch {
+          continue;
+        }
       }
       for (const c of list(defs)) {
         for (const e of list((c as any)?.environment)) {
           const name = (e as any)?.name;
-          if (typedCredential(name, (e as any)?.value))
+          const value = (e as any)?.value;
+          if (typedCredential(name, value) && !origin.isSourceValue(value))
             envFinding(t, `container ${(c as any)?.name ?? "?"} environment variable`, name);
+          else if (typeof name === "string" && isUnknown(value) && namesCredential(name) && !origin.hasSource)
+            out.add(t.urn, `${model.label(t.urn)}: ${cannotVerify(`container ${(c as any)?.name ?? "?"} environment variable ${name}`, "pass it as `secrets` valueFrom a Secrets Manager secret in this stack")}. Fix: ${rule.meta.fix}`);
         }
       }
     }

@@ -304,6 +304,40 @@ describe("no-typed-in-credentials", () => {
   });
 });
 
+describe("no-typed-in-credentials: environment provenance is per variable", () => {
+  it("flags a typed-in key next to a variable that comes from a secret (one source can't vouch for the map)", () => {
+    const s = hardened().set("acme-fn", { environment: { variables: { DB_SECRET_ARN: UNKNOWN, STRIPE_API_KEY: "sk_live_51Habc" } } }, { environment: ["acme-db-secret"] });
+    expect(mandatory(s)).toEqual({ "no-typed-in-credentials": ["acme-fn"] });
+    expect(messages(s, "no-typed-in-credentials")[0]).toContain("environment variable STRIPE_API_KEY");
+  });
+  it("passes a credential-named variable whose value is the referenced secret's own (its name)", () => {
+    const s = hardened().set("acme-db-secret", { name: "acme/db" });
+    s.set("acme-fn", { environment: { variables: { DB_SECRET: "acme/db" } } }, { environment: ["acme-db-secret"] });
+    expect(mandatory(s)).toEqual({});
+  });
+  it("passes an unknown credential from a generator, and fails closed on one nothing explains", () => {
+    expect(mandatory(hardened().set("acme-fn", { environment: { variables: { DB_PASSWORD: UNKNOWN } } }, { environment: ["acme-db-password"] }))).toEqual({});
+    const s = hardened().set("acme-fn", { environment: { variables: { DB_PASSWORD: UNKNOWN } } }, { environment: ["acme-db"] });
+    expect(mandatory(s)).toEqual({ "no-typed-in-credentials": ["acme-fn"] });
+    expect(messages(s, "no-typed-in-credentials")[0]).toContain("environment variable DB_PASSWORD is unknown at preview");
+  });
+  it("fails closed when the variables map is unknown as a whole (names can't be read)", () => {
+    const s = hardened().set("acme-fn", { environment: { variables: UNKNOWN } }, { environment: ["acme-db-secret"] });
+    expect(mandatory(s)).toEqual({ "no-typed-in-credentials": ["acme-fn"] });
+    expect(messages(s, "no-typed-in-credentials")[0]).toContain("environment.variables is unknown at preview");
+  });
+  it("ECS: an unknown containerDefinitions passes only when it draws on a generator or secret", () => {
+    expect(mandatory(hardened().set("acme-task", { containerDefinitions: UNKNOWN }, { containerDefinitions: ["acme-db-secret"] }))).toEqual({});
+    const s = hardened().set("acme-task", { containerDefinitions: UNKNOWN }, { containerDefinitions: ["acme-key"] });
+    expect(mandatory(s)).toEqual({ "no-typed-in-credentials": ["acme-task"] });
+    expect(messages(s, "no-typed-in-credentials")[0]).toContain("containerDefinitions is unknown at preview");
+  });
+  it("ECS: a typed-in token is flagged even when another container variable references a secret", () => {
+    const defs = JSON.stringify([{ name: "web", image: "nginx", environment: [{ name: "DB_SECRET_ARN", value: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme" }, { name: "API_TOKEN", value: "tok_live_9f8e7d" }] }]);
+    expect(mandatory(hardened().set("acme-task", { containerDefinitions: defs }, { containerDefinitions: ["acme-db-secret"] }))).toEqual({ "no-typed-in-credentials": ["acme-task"] });
+  });
+});
+
 describe("no-typed-in-credentials: what names and values count as credentials", () => {
   it("reads the last word of a variable name, in any case style", () => {
     for (const n of ["DB_PASSWORD", "stripeApiKey", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "client-secret", "PASSWORD"]) expect(namesCredential(n), n).toBe(true);
