@@ -100,11 +100,21 @@ CIDRs are sets (IPv4 and IPv6 intervals, parsed with \`ip-address\`), merged bef
   EIPs (and \`EipAssociation\`s) on non-bastion instances or ENIs (EIPs used by NAT gateways are fine); Lightsail
   instances (always public; without \`InstancePublicPorts\` their default firewall opens 22 to everyone).
 - Tenant isolation: group references between different tenants, CIDR rules into a tenant's group that cover
-  another tenant's subnets, VPC peering where one side is a tenant VPC and the other belongs to anyone else
-  (another tenant or the platform), transit gateways shared by VPCs of different owners (route-table
-  segmentation is not modelled: every tenant attachment of a mixed gateway is reported). Platform-to-tenant
-  access on non-data ports (e.g. a shared load balancer) is allowed; on data ports it is not
-  (\`data-ports-tenant-only\`, bastion included: data access from the bastion is admin access).
+  another tenant's subnets, VPC peering between two tenants' VPCs, and transit-gateway routes from one tenant's
+  attachment to another's. Transit routing is modelled per route table: an attachment sends through the table
+  it is associated with (the gateway's default table unless the gateway sets \`defaultRouteTableAssociation:
+  "disable"\` or the attachment \`transitGatewayDefaultRouteTableAssociation: false\`; an unknown setting counts
+  as on), and a table reaches every attachment that propagates into it (by default likewise) and every
+  attachment a non-blackhole static route points at. So tenants on one gateway with the default tables are
+  joined; a segmented design (each tenant's table reaches only the platform) passes. Connections between a
+  tenant and the shared platform (a central bastion or shared-services VPC, by peering or transit) are not
+  tenant-to-tenant paths, because peering is not transitive and segmented tables don't pass traffic on; what
+  may cross them is decided by \`bastion-only-admin\` and \`data-ports-tenant-only\`. Fails closed (mandatory,
+  "cannot be verified before deploy") on a tenant VPC peered with a VPC outside the stack or unknown at preview,
+  a tenant attachment to a gateway outside the stack, and associations, propagations or routes whose route
+  table or attachment can't be resolved. Platform-to-tenant access on non-data ports (e.g. a shared load
+  balancer) is allowed; on data ports it is not (\`data-ports-tenant-only\`, bastion included: data access
+  from the bastion is admin access).
 - \`no-public-databases\`: only an explicit \`publiclyAccessible: true\` counts (RDS, Aurora cluster instances,
   Redshift — whose provider default is false — and Lightsail databases); OpenSearch/Elasticsearch domains without
   \`vpcOptions\` whose access policy (or \`DomainPolicy\`) allows \`Principal "*"\`, with or without conditions.

@@ -4,6 +4,7 @@
  */
 import { CidrIndex, CidrSet } from "./cidr";
 import { ADMIN_PORTS, DATA_PORTS, enginePort, formatPorts, normaliseProtocol, portRange } from "./ports";
+import { analyseTransit, type TransitAnalysis } from "./transit";
 import {
   containsUnknown,
   isUnknown,
@@ -19,6 +20,7 @@ import {
 } from "./types";
 
 export * from "./types";
+export type { TransitAnalysis, TransitAttachment, TransitPath, TransitUnverifiable } from "./transit";
 export { CidrSet } from "./cidr";
 
 export const T = {
@@ -130,6 +132,8 @@ export interface NetworkModel {
   /** Subnets a resource (instance, ENI, LB, ASG, launch template via its ASGs) is placed in. */
   subnetsOf(urn: string): Resolved;
   reachability(): ReachEdge[];
+  /** Transit-gateway routing between VPC attachments (computed on first use, then kept). */
+  transit(): TransitAnalysis;
   /** World-wide exposures, with CIDRs united across every grant on the same group, protocol and ports. */
   worldExposures(): WorldExposure[];
   /** True when the grant's CIDRs are part of a world-wide exposure (alone or together with other grants). */
@@ -593,6 +597,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
 
   let subnetIndex: CidrIndex<SubnetNode> | undefined;
   let edges: ReachEdge[] | undefined;
+  let transit: TransitAnalysis | undefined;
   const publicHop = (sgUrn: string): string[] | undefined => {
     const node = sgNodes.get(sgUrn);
     if (!node) {
@@ -704,6 +709,9 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     isWorldGrant(g) {
       worldExposures();
       return worldGrants.has(g);
+    },
+    transit() {
+      return (transit ??= analyseTransit(model));
     },
     reachability() {
       if (edges) return edges;

@@ -7,6 +7,8 @@ function vpcOwner(model: NetworkModel, urn: string): string | undefined {
   return model.tenantOf(urn) ?? "";
 }
 const ownerText = (o: string) => (o === "" ? "the shared platform" : `tenant ${o}`);
+/** Two known owners ("" = the shared platform) are different tenants. */
+const crossesTenants = (a: string, b: string) => a !== "" && b !== "" && a !== b;
 
 export const rule: RuleDefinition = {
   meta: {
@@ -15,7 +17,7 @@ export const rule: RuleDefinition = {
     enforcementLevel: "mandatory",
     controls: ["EC2.18", "EC2.19"],
     why: "No security-group reference, CIDR rule, peering or transit route may let one tenant's resources reach another's: lateral movement was the breach's second half.",
-    fix: "Keep each tenant's groups, CIDR rules, peerings and transit-gateway attachments inside that tenant; cross-tenant traffic goes through a public, authenticated endpoint instead.",
+    fix: "Keep each tenant's groups, CIDR rules and peerings inside that tenant (or with the shared platform), and give each tenant's transit-gateway attachment its own route table that reaches only itself and the platform; cross-tenant traffic goes through a public, authenticated endpoint instead.",
   },
   check(model) {
     const out = new Findings();
@@ -34,7 +36,10 @@ export const rule: RuleDefinition = {
       }
     }
 
-    // A tenant VPC (silo) may connect only to itself; platform-to-platform peering is fine.
+    // Peering is not transitive: only a peering whose two ends belong to different tenants joins tenants. A tenant
+    // peered with the shared platform (a central bastion or shared-services VPC) is not a tenant-to-tenant path;
+    // what may cross it is decided by the security-group rules (bastion-only-admin, data-ports-tenant-only).
+    // An end whose owner can't be known (unknown at preview, or a VPC outside this stack) fails closed.
     for (const p of model.ofType(T.peering)) {
       const a = model.resolve(p, "vpcId", p.props.vpcId, [T.vpc]);
       const b = model.resolve(p, "peerVpcId", p.props.peerVpcId, [T.vpc]);
@@ -42,7 +47,7 @@ export const rule: RuleDefinition = {
       for (const x of ends(a))
         for (const y of ends(b)) {
           const known = x.owner !== undefined && y.owner !== undefined;
-          if (known ? x.owner === y.owner : !(x.owner || y.owner)) continue;
+          if (known ? !crossesTenants(x.owner!, y.owner!) : !(x.owner || y.owner)) continue;
           const unknownEnd = x.owner === undefined ? x.urn : y.urn;
           const msg = known
             ? `peering ${p.name} connects ${model.label(x.urn)} (${ownerText(x.owner!)}) with ${model.label(y.urn)} (${ownerText(y.owner!)})`
@@ -51,35 +56,35 @@ export const rule: RuleDefinition = {
         }
     }
 
-    // Transit gateways: VPCs of different owners on one gateway can route to each other (route-table segmentation
-    // is not modelled, so mixing is reported on every attachment of a tenant VPC).
-    const byTgw = new Map<string, Array<{ att: string; vpc: string; owner: string | undefined }>>();
-    for (const a of model.ofType(T.tgwAttachment)) {
-      const tg = model.resolve(a, "transitGatewayId", a.props.transitGatewayId, [T.tgw]);
-      const key = tg.urns[0] ?? tg.external ?? "unknown";
-      const vpc = model.resolve(a, "vpcId", a.props.vpcId, [T.vpc]);
-      for (const v of vpc.urns.length ? vpc.urns : ["unknown"]) {
-        const list = byTgw.get(key) ?? [];
-        list.push({ att: a.urn, vpc: v, owner: v === "unknown" ? undefined : vpcOwner(model, v) });
-        byTgw.set(key, list);
+    // Transit gateways: a tenant attachment whose route table reaches another tenant's attachment (propagation or
+    // static route, default route tables included) joins the two; one report per attachment and other owner.
+    const transit = model.transit();
+    const attOwner = (vpc: string | undefined) => (vpc ? vpcOwner(model, vpc) : undefined);
+    const reported = new Set<string>();
+    const once = (key: string) => !reported.has(key) && !!reported.add(key);
+    for (const { from, to, via } of transit.paths) {
+      const a = attOwner(from.vpc);
+      const b = attOwner(to.vpc);
+      const fromName = model.byUrn(from.urn)!.name;
+      const toName = model.byUrn(to.urn)!.name;
+      if (a === "") continue;
+      if (a === undefined) {
+        // Something whose owner can't be known routes into a tenant: fail closed on that attachment.
+        if (b && once(`${from.urn}\0unverifiable`))
+          out.add(from.urn, `transit gateway attachment ${fromName} routes into ${model.label(to.vpc!)} (tenant ${b}) through ${via}, but its own VPC's owner cannot be verified before deploy (reference a tagged VPC from this stack). Fix: ${rule.meta.fix}`);
+        continue;
       }
+      if (b !== undefined && !crossesTenants(a, b)) continue;
+      if (!once(`${from.urn}\0${b ?? "?"}`)) continue;
+      const toText = b === undefined ? `attachment ${toName}, whose VPC's owner cannot be verified before deploy` : `${model.label(to.vpc!)} (tenant ${b})`;
+      out.add(from.urn, `transit gateway attachment ${fromName} lets ${model.label(from.vpc!)} (tenant ${a}) route to ${toText} through ${via}. Path: ${model.label(from.vpc!)} → attachment ${fromName} → ${via} → attachment ${toName}${to.vpc ? ` → ${model.label(to.vpc)}` : ""}. Fix: ${rule.meta.fix}`);
     }
-    for (const [tgw, atts] of byTgw) {
-      const owners = new Set(atts.map((x) => x.owner));
-      if (owners.size <= 1 && !owners.has(undefined)) continue;
-      // One "other" attachment per owner keeps this linear in the number of attachments.
-      const firstOther = new Map<string | undefined, (typeof atts)[number]>();
-      for (const o of owners) {
-        const y = atts.find((a) => a.owner !== o);
-        if (y) firstOther.set(o, y);
-      }
-      for (const x of atts) {
-        if (x.owner === "" || x.owner === undefined) continue;
-        const other = firstOther.get(x.owner) ?? atts.find((y) => y.owner !== x.owner);
-        if (!other) continue;
-        const otherText = other.owner === undefined ? "a VPC whose owner cannot be verified before deploy" : `${model.label(other.vpc)} (${ownerText(other.owner)})`;
-        out.add(x.att, `transit gateway attachment ${model.byUrn(x.att)!.name} joins ${model.label(x.vpc)} (tenant ${x.owner}) to transit gateway ${model.byUrn(tgw)?.name ?? tgw} shared with ${otherText}. Path: ${model.label(x.vpc)} → tgw → ${model.label(other.vpc)}. Fix: ${rule.meta.fix}`);
-      }
+    for (const { attachment, reason } of transit.unverifiable) {
+      const owner = attOwner(attachment.vpc);
+      const name = model.byUrn(attachment.urn)!.name;
+      if (owner === "" || !once(`${attachment.urn}\0unverifiable`)) continue;
+      const vpcText = attachment.vpc ? `${model.label(attachment.vpc)} (${owner === undefined ? "owner unknown at preview" : `tenant ${owner}`})` : "a VPC that is unknown at preview";
+      out.add(attachment.urn, `transit gateway attachment ${name} joins ${vpcText}, and ${reason}, so tenant isolation cannot be verified before deploy (define the gateway, its route tables, associations and propagations in this stack with references). Fix: ${rule.meta.fix}`);
     }
     return out.list;
   },

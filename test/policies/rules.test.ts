@@ -424,10 +424,15 @@ describe("tenant-isolation", () => {
     s.add(T.sgIngress, "acme-from-10", { securityGroupId: UNKNOWN, cidrIpv4: "10.1.0.0/16", ipProtocol: "tcp", fromPort: 8080, toPort: 8080 }, { securityGroupId: ["acme-app-sg"] });
     expect(mandatory(s)).toEqual({ "tenant-isolation": ["acme-from-10"] });
   });
-  it("flags peering between tenants and between a tenant silo and the platform; passes platform-platform", () => {
+  it("flags peering between two tenants; passes a tenant peered with the platform, and platform-platform", () => {
     const s = withGlobex();
-    s.add(T.peering, "acme-globex", { vpcId: UNKNOWN, peerVpcId: UNKNOWN, autoAccept: true }, { vpcId: ["main-vpc"], peerVpcId: ["globex-vpc"] });
-    expect(mandatory(s)).toEqual({ "tenant-isolation": ["acme-globex"] });
+    s.add(T.vpc, "initech-vpc", { cidrBlock: "10.2.0.0/16", tags: { "bulkhead:tenant": "initech" } });
+    s.add(T.peering, "initech-globex", { vpcId: UNKNOWN, peerVpcId: UNKNOWN, autoAccept: true }, { vpcId: ["initech-vpc"], peerVpcId: ["globex-vpc"] });
+    expect(mandatory(s)).toEqual({ "tenant-isolation": ["initech-globex"] });
+    // Peering is not transitive: the platform's VPC (bastion, shared services) peered with a tenant joins no tenants.
+    const hub = withGlobex();
+    hub.add(T.peering, "platform-globex", { vpcId: UNKNOWN, peerVpcId: UNKNOWN, autoAccept: true }, { vpcId: ["main-vpc"], peerVpcId: ["globex-vpc"] });
+    expect(mandatory(hub)).toEqual({});
     const p = hardened();
     p.add(T.vpc, "shared-vpc", { cidrBlock: "10.9.0.0/16" });
     p.add(T.peering, "platform-peer", { vpcId: UNKNOWN, peerVpcId: UNKNOWN }, { vpcId: ["main-vpc"], peerVpcId: ["shared-vpc"] });
@@ -439,13 +444,58 @@ describe("tenant-isolation", () => {
     expect(mandatory(s)).toEqual({ "tenant-isolation": ["globex-ext"] });
     expect(messages(s, "tenant-isolation")[0]).toContain("cannot be verified before deploy");
   });
-  it("flags transit-gateway attachments that join different tenants' VPCs", () => {
+  /** globex and initech silos and the platform's VPC on one transit gateway; `segmented` gives each its own route table. */
+  const onHub = (opts: { segmented?: boolean } = {}) => {
     const s = withGlobex();
     s.add(T.vpc, "initech-vpc", { cidrBlock: "10.2.0.0/16", tags: { "bulkhead:tenant": "initech" } });
-    s.add(T.tgw, "hub", {});
-    s.add(T.tgwAtt, "globex-att", { transitGatewayId: UNKNOWN, vpcId: UNKNOWN, subnetIds: [UNKNOWN] }, { transitGatewayId: ["hub"], vpcId: ["globex-vpc"] });
-    s.add(T.tgwAtt, "initech-att", { transitGatewayId: UNKNOWN, vpcId: UNKNOWN, subnetIds: [UNKNOWN] }, { transitGatewayId: ["hub"], vpcId: ["initech-vpc"] });
+    s.add(T.tgw, "hub", opts.segmented ? { defaultRouteTableAssociation: "disable", defaultRouteTablePropagation: "disable" } : {});
+    for (const [att, vpc] of [["globex-att", "globex-vpc"], ["initech-att", "initech-vpc"], ["platform-att", "main-vpc"]])
+      s.add(T.tgwAtt, att, { transitGatewayId: UNKNOWN, vpcId: UNKNOWN, subnetIds: [UNKNOWN] }, { transitGatewayId: ["hub"], vpcId: [vpc] });
+    if (opts.segmented) {
+      // Each tenant's table reaches only the platform; the platform's table reaches every tenant.
+      for (const owner of ["globex", "initech", "platform"]) {
+        s.add(T.tgwRt, `${owner}-rt`, { transitGatewayId: UNKNOWN }, { transitGatewayId: ["hub"] });
+        s.add(T.tgwAssoc, `${owner}-assoc`, { transitGatewayAttachmentId: UNKNOWN, transitGatewayRouteTableId: UNKNOWN }, { transitGatewayAttachmentId: [`${owner}-att`], transitGatewayRouteTableId: [`${owner}-rt`] });
+      }
+      for (const [att, rt] of [["platform-att", "globex-rt"], ["platform-att", "initech-rt"], ["globex-att", "platform-rt"], ["initech-att", "platform-rt"]])
+        s.add(T.tgwProp, `${att}-into-${rt}`, { transitGatewayAttachmentId: UNKNOWN, transitGatewayRouteTableId: UNKNOWN }, { transitGatewayAttachmentId: [att], transitGatewayRouteTableId: [rt] });
+    }
+    return s;
+  };
+  it("flags tenant attachments that share the gateway's default route table", () => {
+    const s = onHub();
     expect(mandatory(s)).toEqual({ "tenant-isolation": ["globex-att", "initech-att"] });
+    expect(messages(s, "tenant-isolation")[0]).toContain("through the default route table of transit gateway hub (propagation by default)");
+  });
+  it("passes one tenant and the platform on the default route table", () => {
+    expect(mandatory(onHub().remove("initech-att"))).toEqual({});
+  });
+  it("passes segmented route tables (each tenant reaches only the platform), and an attachment kept off the default table", () => {
+    expect(mandatory(onHub({ segmented: true }))).toEqual({});
+    const s = onHub();
+    s.set("initech-att", { transitGatewayDefaultRouteTableAssociation: false, transitGatewayDefaultRouteTablePropagation: false });
+    expect(mandatory(s)).toEqual({});
+  });
+  it("flags a propagation or static route that lets one tenant's table reach another tenant; a blackhole route is fine", () => {
+    const p = onHub({ segmented: true });
+    p.add(T.tgwProp, "globex-into-initech", { transitGatewayAttachmentId: UNKNOWN, transitGatewayRouteTableId: UNKNOWN }, { transitGatewayAttachmentId: ["globex-att"], transitGatewayRouteTableId: ["initech-rt"] });
+    expect(mandatory(p)).toEqual({ "tenant-isolation": ["initech-att"] });
+    expect(messages(p, "tenant-isolation")[0]).toContain("route table initech-rt (propagation globex-into-initech)");
+    const r = onHub({ segmented: true });
+    r.add(T.tgwRoute, "initech-to-globex", { destinationCidrBlock: "10.1.0.0/16", transitGatewayAttachmentId: UNKNOWN, transitGatewayRouteTableId: UNKNOWN }, { transitGatewayAttachmentId: ["globex-att"], transitGatewayRouteTableId: ["initech-rt"] });
+    expect(mandatory(r)).toEqual({ "tenant-isolation": ["initech-att"] });
+    const b = onHub({ segmented: true });
+    b.add(T.tgwRoute, "initech-drop-globex", { destinationCidrBlock: "10.1.0.0/16", blackhole: true, transitGatewayRouteTableId: UNKNOWN }, { transitGatewayRouteTableId: ["initech-rt"] });
+    expect(mandatory(b)).toEqual({});
+  });
+  it("fails closed on a tenant attached to a gateway outside the stack, or associated with a table it can't resolve", () => {
+    const s = withGlobex();
+    s.add(T.tgwAtt, "globex-att", { transitGatewayId: "tgw-0123456789abcdef0", vpcId: UNKNOWN, subnetIds: [UNKNOWN] }, { vpcId: ["globex-vpc"] });
+    expect(mandatory(s)).toEqual({ "tenant-isolation": ["globex-att"] });
+    expect(messages(s, "tenant-isolation")[0]).toContain("cannot be verified before deploy");
+    const t = onHub({ segmented: true });
+    t.set("globex-assoc", { transitGatewayRouteTableId: UNKNOWN }, { transitGatewayRouteTableId: [] });
+    expect(mandatory(t)).toEqual({ "tenant-isolation": ["globex-att"] });
   });
 });
 
