@@ -29,7 +29,9 @@ export function renderRulesDoc(): string {
 The \`bulkhead\` CrossGuard pack (\`policies/\`) reasons about the whole stack: a network model built once per
 stack (\`policies/model/\`) knows which sources can reach which ports of which security group, through inline
 rules, \`aws.ec2.SecurityGroupRule\`, \`aws.vpc.SecurityGroupIngressRule\`, self and group references and prefix
-lists. \`pulumi preview --policy-pack policies\` and \`bulkhead check\` run it (from the compiled
+lists (a \`ManagedPrefixList\` defined in the stack counts as its entries, inline and \`ManagedPrefixListEntry\`; one
+outside the stack, e.g. AWS-managed, is a source whose addresses can't be known, so rules that depend on them
+fail closed). \`pulumi preview --policy-pack policies\` and \`bulkhead check\` run it (from the compiled
 \`policies/dist/index.js\`, built by \`npm run build\`).
 
 ## Mandatory rules

@@ -72,6 +72,8 @@ export const T = {
   ecsService: "aws:ecs/service:Service",
   ecsTask: "aws:ecs/taskDefinition:TaskDefinition",
   docdb: "aws:docdb/cluster:Cluster",
+  prefixList: "aws:ec2/managedPrefixList:ManagedPrefixList",
+  prefixListEntry: "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry",
 } as const;
 
 const LB_TYPES = [T.lb, T.alb];
@@ -384,6 +386,37 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     }
   };
 
+  /**
+   * A prefix list defined in this stack is its entries (inline \`entries\` plus ManagedPrefixListEntry resources):
+   * a CIDR source like any other. One outside the stack (AWS-managed, or shared from another account) stays a
+   * prefix-list source whose addresses can't be known.
+   */
+  const entriesOf = new Map<string, StackResource[]>();
+  for (const e of ofType(T.prefixListEntry))
+    for (const u of resolve(e, "prefixListId", e.props.prefixListId, [T.prefixList]).urns) entriesOf.set(u, [...(entriesOf.get(u) ?? []), e]);
+  const prefixListSource = (res: StackResource, field: string, value: unknown): GrantSource => {
+    const r = resolve(res, field, value, [T.prefixList]);
+    if (r.external) return { kind: "prefix-list", id: r.external };
+    if (!r.urns.length) return { kind: "unknown", why: `${field} unknown at preview` };
+    // An unknown id with several candidate lists in the property's dependencies: their union (a superset) decides.
+    const texts: string[] = [];
+    for (const urn of r.urns) {
+      const entries = byUrnMap.get(urn)!.props.entries;
+      if (isUnknown(entries)) return { kind: "unknown", why: `the entries of ${label(urn)} are unknown at preview` };
+      for (const c of [...asList(entries).map((e: any) => e?.cidr), ...(entriesOf.get(urn) ?? []).map((e) => e.props.cidr)]) {
+        if (isUnknown(c)) return { kind: "unknown", why: `an entry of ${label(urn)} is unknown at preview` };
+        if (typeof c === "string" && c !== "") texts.push(c);
+      }
+    }
+    const name = r.urns.map(label).join(" or ");
+    if (!texts.length) return { kind: "prefix-list", id: name };
+    try {
+      return { kind: "cidr", cidrs: CidrSet.of(texts), text: texts, prefixList: name };
+    } catch (e) {
+      return { kind: "unknown", why: (e as Error).message };
+    }
+  };
+
   const pushGrants = (
     grantUrn: string,
     targets: string[],
@@ -432,7 +465,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
       if (ru.self === true) sources.push({ kind: "self" });
       // Listing the group's own id is a self reference (sgSources drops it as a group source).
       if (Array.isArray(ru.securityGroups) && ru.securityGroups.some((x: unknown) => x === sg.props.id && x !== undefined)) sources.push({ kind: "self" });
-      for (const pl of asList(ru.prefixListIds)) sources.push(isUnknown(pl) ? { kind: "unknown", why: "prefix list unknown at preview" } : { kind: "prefix-list", id: String(pl) });
+      for (const pl of asList(ru.prefixListIds)) sources.push(prefixListSource(sg, "ingress", pl));
       pushGrants(sg.urn, [sg.urn], ru.protocol, ru.fromPort, ru.toPort, sources);
     }
   }
@@ -453,7 +486,8 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     if (c) sources.push(c);
     sources.push(...sgSources(r, "sourceSecurityGroupId", p.sourceSecurityGroupId));
     if (p.self === true) sources.push({ kind: "self" });
-    for (const pl of asList(p.prefixListIds)) sources.push(isUnknown(pl) ? { kind: "unknown", why: "prefixListIds unknown at preview" } : { kind: "prefix-list", id: String(pl) });
+    if (isUnknown(p.prefixListIds)) sources.push({ kind: "unknown", why: "prefixListIds unknown at preview" });
+    else for (const pl of asList(p.prefixListIds)) sources.push(prefixListSource(r, "prefixListIds", pl));
     if (isUnknown(p.self)) sources.push({ kind: "unknown", why: "self unknown at preview" });
     if (!sources.length) sources.push({ kind: "unknown", why: "the rule names no source" });
     pushGrants(r.urn, targets, p.protocol, p.fromPort, p.toPort, sources);
@@ -466,8 +500,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     const c = cidrSource(r, [["cidrIpv4", p.cidrIpv4], ["cidrIpv6", p.cidrIpv6]]);
     if (c) sources.push(c);
     sources.push(...sgSources(r, "referencedSecurityGroupId", p.referencedSecurityGroupId));
-    if (p.prefixListId !== undefined && p.prefixListId !== null)
-      sources.push(isUnknown(p.prefixListId) ? { kind: "unknown", why: "prefixListId unknown at preview" } : { kind: "prefix-list", id: String(p.prefixListId) });
+    if (p.prefixListId !== undefined && p.prefixListId !== null && p.prefixListId !== "") sources.push(prefixListSource(r, "prefixListId", p.prefixListId));
     if (!sources.length) sources.push({ kind: "unknown", why: "the rule names no source" });
     pushGrants(r.urn, targets, p.ipProtocol, p.fromPort, p.toPort, sources);
   }

@@ -50,7 +50,7 @@ export interface PortRange {
 }
 
 export type GrantSource =
-  | { kind: "cidr"; cidrs: CidrSet; text: string[] }
+  | { kind: "cidr"; cidrs: CidrSet; text: string[]; /** Label of the in-stack prefix list the CIDRs come from. */ prefixList?: string }
   | { kind: "sg"; sgUrn?: string; external?: string }
   | { kind: "self" }
   | { kind: "prefix-list"; id: string }

@@ -31,7 +31,7 @@ export function sourceText(model: NetworkModel, g: IngressGrant): string {
   const s = g.source;
   switch (s.kind) {
     case "cidr":
-      return `CIDR ${s.text.join(", ")}`;
+      return s.prefixList ? `${s.prefixList} (CIDR ${s.text.join(", ")})` : `CIDR ${s.text.join(", ")}`;
     case "sg":
       return s.sgUrn ? model.label(s.sgUrn) : `group ${s.external} (outside this stack)`;
     case "self":

@@ -81,6 +81,8 @@ export const TYPES = {
   tgw: "aws:ec2transitgateway/transitGateway:TransitGateway",
   tgwAtt: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
   tgwRt: "aws:ec2transitgateway/routeTable:RouteTable",
+  prefixList: "aws:ec2/managedPrefixList:ManagedPrefixList",
+  prefixListEntry: "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry",
   tgwAssoc: "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation",
   tgwProp: "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation",
   tgwRoute: "aws:ec2transitgateway/route:Route",

@@ -193,6 +193,30 @@ describe("data-ports-tenant-only", () => {
   });
 });
 
+describe("prefix lists defined in the stack are their entries", () => {
+  const withOfficeList = (cidrs: string[], extraEntry?: string) => {
+    const s = hardened();
+    s.add(T.prefixList, "office-ips", { name: "office", addressFamily: "IPv4", maxEntries: 5, entries: cidrs.map((cidr) => ({ cidr })) });
+    if (extraEntry) s.add(T.prefixListEntry, "office-extra", { prefixListId: UNKNOWN, cidr: extraEntry }, { prefixListId: ["office-ips"] });
+    s.add(T.sgIngress, "bastion-ssh-from-office", { securityGroupId: UNKNOWN, prefixListId: UNKNOWN, ipProtocol: "tcp", fromPort: 22, toPort: 22 }, { securityGroupId: ["bastion-sg"], prefixListId: ["office-ips"] });
+    return s;
+  };
+  it("passes the bastion's SSH from an office prefix list", () => {
+    expect(mandatory(withOfficeList(["52.94.10.0/24", "198.51.100.0/24"]))).toEqual({});
+  });
+  it("sees the whole internet split across a list's entries, inline or as ManagedPrefixListEntry", () => {
+    const split = withOfficeList(["0.0.0.0/1", "128.0.0.0/1"]);
+    expect(mandatory(split)).toEqual({ "no-world-open-sensitive-port": ["bastion-ssh-from-office"], "only-lbs-face-world": ["bastion-ssh-from-office"] });
+    expect(messages(split, "no-world-open-sensitive-port")[0]).toContain("from ec2.ManagedPrefixList office-ips (CIDR 0.0.0.0/1, 128.0.0.0/1)");
+    expect(mandatory(withOfficeList(["52.94.10.0/24"], "0.0.0.0/0"))).toEqual({ "no-world-open-sensitive-port": ["bastion-ssh-from-office"], "only-lbs-face-world": ["bastion-ssh-from-office"] });
+  });
+  it("fails closed when the list's entries are unknown", () => {
+    const s = withOfficeList([]);
+    s.set("office-ips", { entries: UNKNOWN });
+    expect(Object.keys(mandatory(s))).toContain("no-world-open-sensitive-port");
+  });
+});
+
 describe("only-lbs-face-world", () => {
   it("flags world 443 on a group that is not a load balancer's", () => {
     const s = hardened().set("acme-app-sg", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] });
