@@ -97,10 +97,12 @@ CIDRs are sets (IPv4 and IPv6 intervals, parsed with \`ip-address\`), merged bef
   without security groups passes client addresses through, so its targets' groups would face the world: give the
   NLB a security group and admit the targets from it.
 - Public IPs: \`associatePublicIpAddress: true\`; launch template \`networkInterfaces[].associatePublicIpAddress\`
-  "true"; an instance or auto-scaling group whose subnet has \`mapPublicIpOnLaunch: true\` (or that has no subnet
-  at all — the default VPC's subnets assign public IPs) unless it opts out with \`associatePublicIpAddress: false\`;
-  EIPs (and \`EipAssociation\`s) on non-bastion instances or ENIs (EIPs used by NAT gateways are fine); Lightsail
-  instances (always public; without \`InstancePublicPorts\` their default firewall opens 22 to everyone).
+  "true"; an instance, auto-scaling group or EKS managed node group whose subnet has \`mapPublicIpOnLaunch: true\`
+  (or that has no subnet at all — the default VPC's subnets assign public IPs) unless it (or its launch template)
+  opts out with \`associatePublicIpAddress: false\`; ECS services with \`networkConfiguration.assignPublicIp: true\`
+  (Fargate tasks ignore the subnet's default); EIPs (and \`EipAssociation\`s) on non-bastion instances or ENIs (EIPs
+  used by NAT gateways are fine); Lightsail instances (always public; without \`InstancePublicPorts\` their default
+  firewall opens 22 to everyone).
 - Tenant isolation: group references between different tenants, CIDR rules into a tenant's group that cover
   another tenant's subnets, VPC peering between two tenants' VPCs, and transit-gateway routes from one tenant's
   attachment to another's. Transit routing is modelled per route table: an attachment sends through the table

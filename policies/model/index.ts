@@ -70,6 +70,7 @@ export const T = {
   lightsailDb: "aws:lightsail/database:Database",
   lambda: "aws:lambda/function:Function",
   ecsService: "aws:ecs/service:Service",
+  eksNodeGroup: "aws:eks/nodeGroup:NodeGroup",
   ecsTask: "aws:ecs/taskDefinition:TaskDefinition",
   docdb: "aws:docdb/cluster:Cluster",
   prefixList: "aws:ec2/managedPrefixList:ManagedPrefixList",
@@ -607,6 +608,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     if (!r) return { urns: [], missing: true };
     if (r.type === T.instance || r.type === T.eni) return resolve(r, "subnetId", r.props.subnetId, [T.subnet]);
     if (r.type === T.asg) return resolveList(r, "vpcZoneIdentifiers", r.props.vpcZoneIdentifiers, [T.subnet]);
+    if (r.type === T.eksNodeGroup) return resolveList(r, "subnetIds", r.props.subnetIds, [T.subnet]);
     if (LB_TYPES.includes(r.type as any)) {
       const a = resolveList(r, "subnets", r.props.subnets, [T.subnet]);
       const b = resolveList(r, "subnetMappings", getPath(r.props.subnetMappings, ["*", "subnetId"]), [T.subnet]);

@@ -43,9 +43,9 @@ export const rule: RuleDefinition = {
     id: "public-ip-only-bastion-lb",
     severity: "high",
     enforcementLevel: "mandatory",
-    controls: ["EC2.9", "EC2.15", "AutoScaling.5"],
+    controls: ["EC2.9", "EC2.15", "AutoScaling.5", "ECS.2"],
     why: "A public IP on anything but the bastion or a load balancer turns every latent security-group rule into an open door.",
-    fix: "Set associatePublicIpAddress: false (instances, launch template network interfaces), drop EIPs on non-bastion instances/ENIs, and keep workloads in private subnets behind a load balancer; tag the bastion bulkhead:role=bastion.",
+    fix: "Set associatePublicIpAddress: false (instances, launch template network interfaces) and assignPublicIp: false (ECS services), drop EIPs on non-bastion instances/ENIs, and keep workloads (node groups included) in private subnets behind a load balancer; tag the bastion bulkhead:role=bastion.",
   },
   check(model) {
     const out = new Findings();
@@ -102,6 +102,26 @@ export const rule: RuleDefinition = {
       if (choices.length && choices.every((c) => c === "off")) continue;
       const verdict = subnetVerdict(model, model.subnetsOf(a.urn), "the launch template's networkInterfaces[].associatePublicIpAddress");
       if (verdict.bad) report(a, verdict.why);
+    }
+
+    // EKS managed node groups launch into their subnets like an auto-scaling group (a launch template may opt out).
+    for (const g of model.ofType(T.eksNodeGroup)) {
+      const ref = g.props.launchTemplate;
+      const lts = ref ? model.resolve(g, "launchTemplate", ref.id ?? ref.name, [T.launchTemplate]).urns.map((u) => model.byUrn(u)!) : [];
+      const choices = lts.map(ltPublicIp);
+      if (choices.some((c) => c === "on" || c === "unknown")) continue; // blamed on the launch template
+      if (choices.length && choices.every((c) => c === "off")) continue;
+      const verdict = subnetVerdict(model, model.subnetsOf(g.urn), "a launch template's networkInterfaces[].associatePublicIpAddress");
+      if (verdict.bad) report(g, verdict.why.replace("is placed in", "launches nodes into"));
+    }
+
+    // Fargate/awsvpc tasks get a public IP only when the service asks for one (subnet defaults don't apply).
+    for (const svc of model.ofType(T.ecsService)) {
+      if (model.isBastion(svc.urn)) continue;
+      const nc = svc.props.networkConfiguration;
+      const v = isUnknown(nc) ? nc : nc?.assignPublicIp;
+      if (v === true) report(svc, "sets networkConfiguration.assignPublicIp: true, giving every task a public IP");
+      else if (isUnknown(v)) report(svc, `: ${cannotVerify("networkConfiguration.assignPublicIp", "set it to the literal false")}`);
     }
 
     // Instances each ENI is attached to by aws.ec2.NetworkInterfaceAttachment, indexed once.

@@ -82,6 +82,8 @@ export const TYPES = {
   tgwAtt: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
   tgwRt: "aws:ec2transitgateway/routeTable:RouteTable",
   prefixList: "aws:ec2/managedPrefixList:ManagedPrefixList",
+  ecsService: "aws:ecs/service:Service",
+  eksNodeGroup: "aws:eks/nodeGroup:NodeGroup",
   prefixListEntry: "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry",
   tgwAssoc: "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation",
   tgwProp: "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation",

@@ -254,6 +254,30 @@ describe("no-public-databases", () => {
 });
 
 describe("public-ip-only-bastion-lb", () => {
+  it("flags an ECS service that assigns public IPs to its tasks; false passes, unknown fails closed", () => {
+    const svc = (nc: unknown) => {
+      const s = hardened();
+      s.add(T.ecsService, "acme-web-svc", { launchType: "FARGATE", networkConfiguration: nc, tags: { "bulkhead:tenant": "acme" } });
+      return s;
+    };
+    expect(mandatory(svc({ subnets: [UNKNOWN], securityGroups: [UNKNOWN], assignPublicIp: true }))).toEqual({ "public-ip-only-bastion-lb": ["acme-web-svc"] });
+    expect(mandatory(svc({ subnets: [UNKNOWN], securityGroups: [UNKNOWN], assignPublicIp: false }))).toEqual({});
+    expect(mandatory(svc({ subnets: [UNKNOWN], securityGroups: [UNKNOWN] }))).toEqual({});
+    expect(mandatory(svc({ subnets: [UNKNOWN], assignPublicIp: UNKNOWN }))).toEqual({ "public-ip-only-bastion-lb": ["acme-web-svc"] });
+  });
+  it("flags an EKS node group launching into a mapPublicIpOnLaunch subnet unless its launch template opts out", () => {
+    const ng = (subnet: string, lt?: Record<string, unknown>) => {
+      const s = hardened();
+      s.add(T.subnet, "nodes-a", { vpcId: UNKNOWN, cidrBlock: "10.0.30.0/24", mapPublicIpOnLaunch: subnet === "public" }, { vpcId: ["main-vpc"] });
+      if (lt) s.add(T.lt, "nodes-lt", { metadataOptions: { httpTokens: "required" }, ...lt, blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }] });
+      s.add(T.eksNodeGroup, "platform-nodes", { clusterName: "platform", subnetIds: [UNKNOWN], ...(lt ? { launchTemplate: { id: UNKNOWN, version: "1" } } : {}) }, { subnetIds: ["nodes-a"], ...(lt ? { launchTemplate: ["nodes-lt"] } : {}) });
+      return s;
+    };
+    expect(mandatory(ng("public"))).toEqual({ "public-ip-only-bastion-lb": ["platform-nodes"] });
+    expect(messages(ng("public"), "public-ip-only-bastion-lb")[0]).toContain("launches nodes into subnet nodes-a with mapPublicIpOnLaunch: true");
+    expect(mandatory(ng("private"))).toEqual({});
+    expect(mandatory(ng("public", { networkInterfaces: [{ associatePublicIpAddress: "false" }] }))).toEqual({});
+  });
   it("flags associatePublicIpAddress on a non-bastion instance, and unknown fails closed", () => {
     expect(mandatory(hardened().set("acme-worker", { associatePublicIpAddress: true }))).toEqual({ "public-ip-only-bastion-lb": ["acme-worker"] });
     const s = hardened().set("acme-worker", { associatePublicIpAddress: UNKNOWN });
