@@ -151,7 +151,15 @@ typed in**: a human chose the value, it sits in the stack file's history, and it
 Values read through invokes (e.g. \`getSecretVersion\`) carry no dependency and are treated the same way; use a
 resource in the stack or an AWS-managed password.
 
-Lambda and ECS environment variables are judged one by one:
+Where credentials are read: RDS, Aurora, Redshift, Redshift Serverless and DocumentDB master passwords,
+ElastiCache replication-group auth tokens and user passwords, MemoryDB user passwords, Lightsail database
+passwords, OpenSearch/Elasticsearch master-user passwords, Amazon MQ user passwords, DMS endpoint passwords,
+\`SecretVersion\` \`secretString\`/\`secretBinary\`, SSM \`SecureString\` parameter values — each with its write-only
+\`…Wo\` variant, which keeps the value out of the state but not out of the program — and Lambda, ECS and CodeBuild
+(\`PLAINTEXT\`) environment variables. Where one property holds several credentials (MQ users, user password
+lists) each value is judged on its own, as for environment variables below.
+
+Lambda, ECS and CodeBuild environment variables are judged one by one:
 - A variable names a credential when its name's last word is one (\`DB_PASSWORD\`, \`stripeApiKey\`,
   \`GITHUB_TOKEN\`, \`AWS_SECRET_ACCESS_KEY\`, \`client-secret\`, \`DSN\`), not when such a word only qualifies
   something else (\`SECRETS_MANAGER_ENDPOINT\`, \`PASSWORD_LENGTH\`, \`DB_PASSWORD_FILE\`). Numbers, booleans,

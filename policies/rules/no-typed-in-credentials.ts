@@ -34,15 +34,46 @@ const NOT_A_CREDENTIAL = /^(-?\d+(\.\d+)?|true|false|yes|no|on|off|[a-z][a-z0-9+
 /** Values that point at a secret instead of being one (ARNs, secret/parameter names by path). */
 const REFERENCE_VALUE = /^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|\{\{resolve:)/;
 
-/** [resource type, password property, property that switches to an AWS-managed password]. */
-const MASTER_PASSWORDS: Array<[string, string, string | undefined]> = [
-  [T.rdsInstance, "password", "manageMasterUserPassword"],
-  [T.rdsCluster, "masterPassword", "manageMasterUserPassword"],
-  [T.redshift, "masterPassword", "manageMasterPassword"],
-  [T.docdb, "masterPassword", undefined],
-  [T.cacheRg, "authToken", undefined],
-  [T.lightsailDb, "masterPassword", undefined],
+/**
+ * Where resources take a credential: the top-level property (dependencies are recorded per top-level property),
+ * the path below it ("*" = every element of a list), the property that hands the credential to AWS instead
+ * (e.g. manageMasterUserPassword), and a condition on the resource. Write-only (\`…Wo\`) variants are typed in
+ * just the same: they only stay out of the state.
+ */
+interface CredentialField {
+  type: string;
+  top: string;
+  path?: string[];
+  managed?: string;
+  when?: (props: Record<string, any>) => boolean;
+}
+const field = (type: string, tops: string[], rest: Omit<CredentialField, "type" | "top"> = {}): CredentialField[] => tops.map((top) => ({ type, top, ...rest }));
+const CREDENTIAL_FIELDS: CredentialField[] = [
+  ...field(T.rdsInstance, ["password", "passwordWo"], { managed: "manageMasterUserPassword" }),
+  ...field(T.rdsCluster, ["masterPassword", "masterPasswordWo"], { managed: "manageMasterUserPassword" }),
+  ...field(T.redshift, ["masterPassword", "masterPasswordWo"], { managed: "manageMasterPassword" }),
+  ...field("aws:redshiftserverless/namespace:Namespace", ["adminUserPassword", "adminUserPasswordWo"], { managed: "manageAdminPassword" }),
+  ...field(T.docdb, ["masterPassword", "masterPasswordWo"]),
+  ...field(T.cacheRg, ["authToken", "authTokenWo"]),
+  ...field(T.lightsailDb, ["masterPassword"]),
+  ...field(T.opensearch, ["advancedSecurityOptions"], { path: ["masterUserOptions", "masterUserPassword"] }),
+  ...field(T.elasticsearch, ["advancedSecurityOptions"], { path: ["masterUserOptions", "masterUserPassword"] }),
+  ...field("aws:mq/broker:Broker", ["users"], { path: ["*", "password"] }),
+  ...field("aws:dms/endpoint:Endpoint", ["password"]),
+  ...field("aws:elasticache/user:User", ["passwords", "passwordsWo"], { path: ["*"] }),
+  ...field("aws:memorydb/user:User", ["authenticationMode"], { path: ["passwords", "*"] }),
+  ...field("aws:secretsmanager/secretVersion:SecretVersion", ["secretString", "secretStringWo", "secretBinary"]),
+  ...field("aws:ssm/parameter:Parameter", ["value", "valueWo"], { when: (p) => p.type === "SecureString" }),
 ];
+
+/** The values at a path below a property ("*" walks every list element). */
+function valuesAt(v: unknown, path: string[]): unknown[] {
+  if (!path.length) return [v];
+  if (v === undefined || v === null || isUnknown(v)) return [v];
+  const [head, ...rest] = path;
+  if (head === "*") return list(v).flatMap((x) => valuesAt(x, rest));
+  return typeof v === "object" ? valuesAt((v as Record<string, unknown>)[head], rest) : [];
+}
 
 export const rule: RuleDefinition = {
   meta: {
@@ -51,33 +82,12 @@ export const rule: RuleDefinition = {
     enforcementLevel: "mandatory",
     controls: ["SecretsManager.1", "Lambda.3", "ECS.8", "CodeBuild.2"],
     why: "A password someone typed (in code or as a stack-config secret) can't rotate without a deploy and lives in history; generated or AWS-managed credentials can.",
-    fix: "Generate the credential (random.RandomPassword) and keep it in Secrets Manager, or let AWS manage it (manageMasterUserPassword: true); pass secrets to Lambda/ECS by reference (Secrets Manager ARN, ECS `secrets`).",
+    fix: "Generate the credential (random.RandomPassword) and keep it in Secrets Manager, or let AWS manage it (manageMasterUserPassword: true); pass secrets to Lambda/ECS/CodeBuild by reference (Secrets Manager ARN, ECS `secrets`, CodeBuild SECRETS_MANAGER variables).",
   },
   check(model) {
     const out = new Findings();
     const typed = (r: StackResource, prop: string) =>
       out.add(r.urn, `${model.label(r.urn)} sets ${prop} to a typed-in value (a literal or stack-config secret with no generator or Secrets Manager behind it). Fix: ${rule.meta.fix}`);
-
-    for (const [type, prop, managed] of MASTER_PASSWORDS) {
-      for (const r of model.ofType(type)) {
-        const v = r.props[prop];
-        if (v === undefined || v === null || v === "") continue;
-        if (managed && r.props[managed] === true) continue;
-        if (fromCredentialSource(model, r.urn, prop)) continue;
-        if (isUnknown(v)) out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify(prop, "derive it from random.RandomPassword / a Secrets Manager secret in this stack, or set manageMasterUserPassword: true")}. Fix: ${rule.meta.fix}`);
-        else typed(r, prop);
-      }
-    }
-
-    for (const r of model.ofType("aws:secretsmanager/secretVersion:SecretVersion")) {
-      for (const prop of ["secretString", "secretBinary"]) {
-        const v = r.props[prop];
-        if (v === undefined || v === null || v === "") continue;
-        if (fromCredentialSource(model, r.urn, prop)) continue;
-        if (isUnknown(v)) out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify(prop, "build it from random.RandomPassword outputs in this stack")}. Fix: ${rule.meta.fix}`);
-        else typed(r, prop);
-      }
-    }
 
     const envFinding = (r: StackResource, where: string, name: string) =>
       out.add(r.urn, `${model.label(r.urn)} puts a typed-in credential in ${where} ${name}. Fix: ${rule.meta.fix}`);
@@ -98,6 +108,28 @@ export const rule: RuleDefinition = {
       for (const d of sources) for (const v of Object.values(d.props)) if (typeof v === "string" && !isUnknown(v)) sourceValues.add(v);
       return { hasSource: sources.length > 0, isSourceValue: (v: unknown) => sourceValues.has(v) };
     };
+
+    for (const f of CREDENTIAL_FIELDS) {
+      for (const r of model.ofType(f.type)) {
+        if (f.when && !f.when(r.props)) continue;
+        if (f.managed && r.props[f.managed] === true) continue;
+        const where = [f.top, ...(f.path ?? [])].join(".").replace(/\.\*/g, "[]");
+        const values = valuesAt(r.props[f.top], f.path ?? []).filter((v) => v !== undefined && v !== null && v !== "");
+        if (!values.length) continue;
+        const howToKnow = f.managed ? `derive it from random.RandomPassword / a Secrets Manager secret in this stack, or set ${f.managed}: true` : "derive it from random.RandomPassword / a Secrets Manager secret in this stack";
+        if (!f.path) {
+          // The dependencies belong to exactly this value.
+          if (fromCredentialSource(model, r.urn, f.top)) continue;
+          if (isUnknown(values[0])) out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify(where, howToKnow)}. Fix: ${rule.meta.fix}`);
+          else typed(r, where);
+          continue;
+        }
+        // Several values share one top-level property's dependencies: each value is judged on its own.
+        const origin = envOrigin(r, f.top);
+        if (values.some((v) => !isUnknown(v) && !origin.isSourceValue(v))) typed(r, where);
+        else if (values.some((v) => isUnknown(v)) && !origin.hasSource) out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify(where, howToKnow)}. Fix: ${rule.meta.fix}`);
+      }
+    }
 
     for (const f of model.ofType(T.lambda)) {
       const env = f.props.environment;
@@ -144,6 +176,25 @@ export const rule: RuleDefinition = {
           else if (typeof name === "string" && isUnknown(value) && namesCredential(name) && !origin.hasSource)
             out.add(t.urn, `${model.label(t.urn)}: ${cannotVerify(`container ${(c as any)?.name ?? "?"} environment variable ${name}`, "pass it as `secrets` valueFrom a Secrets Manager secret in this stack")}. Fix: ${rule.meta.fix}`);
         }
+      }
+    }
+    // CodeBuild: PLAINTEXT variables (the default type) are stored and shown in clear; PARAMETER_STORE and
+    // SECRETS_MANAGER variables hold a reference.
+    for (const p of model.ofType("aws:codebuild/project:Project")) {
+      const env = p.props.environment;
+      const vars = isUnknown(env) ? env : env?.environmentVariables;
+      if (vars === undefined || vars === null) continue;
+      if (isUnknown(vars)) {
+        out.add(p.urn, `${model.label(p.urn)}: ${cannotVerify("environment.environmentVariables", "write the variables as a literal list (values may be outputs) so their names are known")}. Fix: ${rule.meta.fix}`);
+        continue;
+      }
+      const origin = envOrigin(p, "environment");
+      for (const v of list(vars)) {
+        const { name, value, type } = (v ?? {}) as Record<string, unknown>;
+        if (type !== undefined && type !== "PLAINTEXT") continue;
+        if (typedCredential(name, value) && !origin.isSourceValue(value)) envFinding(p, "PLAINTEXT environment variable", name as string);
+        else if (typeof name === "string" && isUnknown(value) && namesCredential(name) && !origin.hasSource)
+          out.add(p.urn, `${model.label(p.urn)}: ${cannotVerify(`environment variable ${name}`, "make it a SECRETS_MANAGER or PARAMETER_STORE variable that names the secret")}. Fix: ${rule.meta.fix}`);
       }
     }
     return out.list;

@@ -319,6 +319,10 @@ describe("public-ip-only-bastion-lb", () => {
 });
 
 describe("imdsv2-required", () => {
+  it("passes an instance whose metadata endpoint is switched off (no IMDS at all)", () => {
+    expect(mandatory(hardened().set("acme-worker", { metadataOptions: { httpEndpoint: "disabled" } }))).toEqual({});
+    expect(mandatory(hardened().set("acme-worker", { metadataOptions: { httpEndpoint: "enabled" } }))).toEqual({ "imdsv2-required": ["acme-worker"] });
+  });
   it("flags optional, missing and unknown httpTokens on instances and launch templates", () => {
     expect(mandatory(hardened().set("acme-worker", { metadataOptions: { httpTokens: "optional" } }))).toEqual({ "imdsv2-required": ["acme-worker"] });
     expect(mandatory(hardened().set("acme-app-lt", { metadataOptions: undefined }))).toEqual({ "imdsv2-required": ["acme-app-lt"] });
@@ -349,6 +353,36 @@ describe("no-typed-in-credentials", () => {
     expect(mandatory(s)).toEqual({ "no-typed-in-credentials": ["acme-fn"] });
     const t = hardened().set("acme-task", { containerDefinitions: JSON.stringify([{ name: "web", image: "nginx", environment: [{ name: "DB_PASSWORD", value: "hunter2" }] }]) });
     expect(mandatory(t)).toEqual({ "no-typed-in-credentials": ["acme-task"] });
+  });
+});
+
+describe("no-typed-in-credentials: every place AWS takes a credential", () => {
+  const withResource = (type: string, name: string, props: Record<string, unknown>, deps: Record<string, string[]> = {}) => {
+    const s = hardened();
+    s.add(type, name, props, deps);
+    return s;
+  };
+  it("flags literal passwords in nested and write-only fields; passes generated ones", () => {
+    const os = (pw: unknown, deps: Record<string, string[]> = {}) =>
+      withResource(T.opensearch, "search", { vpcOptions: { subnetIds: [UNKNOWN] }, advancedSecurityOptions: { enabled: true, masterUserOptions: { masterUserName: "admin", masterUserPassword: pw } } }, deps);
+    expect(mandatory(os("Adm1n!pass"))).toEqual({ "no-typed-in-credentials": ["search"] });
+    expect(messages(os("Adm1n!pass"), "no-typed-in-credentials")[0]).toContain("advancedSecurityOptions.masterUserOptions.masterUserPassword");
+    expect(mandatory(os(UNKNOWN, { advancedSecurityOptions: ["acme-db-password"] }))).toEqual({});
+    expect(mandatory(hardened().set("acme-db", { password: undefined, passwordWo: "hunter2hunter2" }, { password: [] }))).toEqual({ "no-typed-in-credentials": ["acme-db"] });
+    expect(mandatory(withResource(T.secretVersion, "wo-v", { secretId: UNKNOWN, secretStringWo: "p@ss", secretStringWoVersion: 1 }, { secretId: ["acme-db-secret"] }))).toEqual({ "no-typed-in-credentials": ["wo-v"] });
+  });
+  it("flags one typed-in broker user next to a generated one, and a literal SSM SecureString (not a plain String)", () => {
+    const mq = withResource("aws:mq/broker:Broker", "events-mq", { engineType: "RabbitMQ", users: [{ username: "app", password: UNKNOWN }, { username: "ops", password: "rabbit-ops-2024" }] }, { users: ["acme-db-password"] });
+    expect(mandatory(mq)).toEqual({ "no-typed-in-credentials": ["events-mq"] });
+    expect(messages(mq, "no-typed-in-credentials")[0]).toContain("users[].password");
+    const ssm = (type: string) => withResource("aws:ssm/parameter:Parameter", "db-password-param", { name: "/acme/db/password", type, value: "hunter2hunter2" });
+    expect(mandatory(ssm("SecureString"))).toEqual({ "no-typed-in-credentials": ["db-password-param"] });
+    expect(mandatory(ssm("String"))).toEqual({});
+  });
+  it("flags a PLAINTEXT CodeBuild credential; SECRETS_MANAGER references pass", () => {
+    const cb = (vars: unknown[]) => withResource("aws:codebuild/project:Project", "deploy-build", { environment: { computeType: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER", environmentVariables: vars } });
+    expect(mandatory(cb([{ name: "NPM_TOKEN", value: "npm_9f8e7d6c5b4a" }]))).toEqual({ "no-typed-in-credentials": ["deploy-build"] });
+    expect(mandatory(cb([{ name: "NPM_TOKEN", value: "ci/npm-token", type: "SECRETS_MANAGER" }, { name: "STAGE", value: "prod" }]))).toEqual({});
   });
 });
 
