@@ -128,7 +128,7 @@ CIDRs are sets (IPv4 and IPv6 intervals, parsed with \`ip-address\`), merged bef
 - \`no-admin-workloads\`: roles whose trust policy lets \`ec2\`, \`lambda\` or \`ecs-tasks.amazonaws.com\`
   assume them; admin = an Allow statement with \`Action "*"\`/\`"*:*"\` (or \`NotAction\`) on \`Resource "*"\`, or
   \`arn:aws:iam::aws:policy/AdministratorAccess\`, through \`inlinePolicies\`, \`managedPolicyArns\`, \`RolePolicy\`,
-  \`RolePolicyAttachment\` or \`PolicyAttachment\` (documents as JSON strings or objects).
+  \`RolePolicyAttachment\`, \`RolePolicyAttachmentsExclusive\` or \`PolicyAttachment\` (documents as JSON strings or objects).
 
 ### Unknown values fail closed
 At preview, ids and values derived from other resources' outputs are unknown. The pack reads raw properties

@@ -6,6 +6,7 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const POLICY = "aws:iam/policy:Policy";
 const POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment";
+const ROLE_ATTACHMENTS_EXCLUSIVE = "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive";
 const ADMIN_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
 const WORKLOAD_SERVICES = ["ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com"];
 
@@ -99,6 +100,19 @@ export const rule: RuleDefinition = {
     }
     for (const a of model.ofType(ROLE_POLICY_ATTACHMENT)) {
       for (const roleUrn of rolesOf(a, "role", a.props.role)) if (isWorkload(roleUrn)) report(a.urn, roleUrn, policyVerdict(a, "policyArn"), model.label(a.urn));
+    }
+    for (const a of model.ofType(ROLE_ATTACHMENTS_EXCLUSIVE)) {
+      const arns = a.props.policyArns;
+      const verdicts: Verdict[] = isUnknown(arns)
+        ? ["unknown"]
+        : list(arns).map((arn) => {
+            if (typeof arn === "string" && ADMIN_ARN.test(arn)) return "admin";
+            const pols = model.resolve(a, "policyArns", arn, [POLICY]);
+            const vs = pols.urns.map((u) => docVerdict(model.byUrn(u)!.props.policy));
+            return vs.includes("admin") ? "admin" : vs.includes("unknown") || (pols.unknown && !pols.urns.length) ? "unknown" : undefined;
+          });
+      const verdict: Verdict = verdicts.includes("admin") ? "admin" : verdicts.includes("unknown") ? "unknown" : undefined;
+      for (const roleUrn of rolesOf(a, "roleName", a.props.roleName)) if (isWorkload(roleUrn)) report(a.urn, roleUrn, verdict, model.label(a.urn));
     }
     for (const a of model.ofType(POLICY_ATTACHMENT)) {
       for (const roleUrn of rolesOf(a, "roles", a.props.roles)) if (isWorkload(roleUrn)) report(a.urn, roleUrn, policyVerdict(a, "policyArn"), model.label(a.urn));

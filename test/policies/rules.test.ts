@@ -438,6 +438,14 @@ describe("no-typed-in-credentials: what names and values count as credentials", 
 });
 
 describe("no-admin-workloads", () => {
+  it("flags AdministratorAccess attached through RolePolicyAttachmentsExclusive (role by name)", () => {
+    const s = hardened();
+    s.set("acme-app-role", { name: "acme-app" });
+    s.add("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", "acme-app-attachments", { roleName: "acme-app", policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"] });
+    expect(mandatory(s)).toEqual({ "no-admin-workloads": ["acme-app-attachments"] });
+    s.set("acme-app-attachments", { policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] });
+    expect(mandatory(s)).toEqual({});
+  });
   const admin = (statement: unknown) => JSON.stringify({ Version: "2012-10-17", Statement: statement });
   it('flags Action "*" on Resource "*" in a RolePolicy (Statement as object or list, "*:*")', () => {
     expect(mandatory(hardened().set("acme-app-policy", { policy: admin({ Effect: "Allow", Action: "*", Resource: "*" }) }))).toEqual({ "no-admin-workloads": ["acme-app-policy"] });
