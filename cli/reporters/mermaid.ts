@@ -211,25 +211,50 @@ export function reachabilityMap(input: MapInput, opts: MapOptions = {}, model: N
   // VPC peerings are network paths too (tenant-isolation blames the peering): drawn between the two VPCs.
   const peeringBlame = new Map<string, EdgeState>();
   for (const v of input.violations) if (v.resource.type === T.peering) peeringBlame.set(v.resource.urn, v.exemption && peeringBlame.get(v.resource.urn) !== "violation" ? "exempted" : "violation");
+  const vpcNode = (urn: string): MapNode => {
+    const vpc = model.byUrn(urn)!;
+    const n = nodes.get(vpc.urn) ?? { id: "", key: vpc.urn, kind: "vpc" as NodeKind, title: `vpc ${vpc.name}`, violation: false };
+    const tenant = model.tenantOf(vpc.urn);
+    if (tenant !== undefined) n.tenant = tenant;
+    const g = groupFor("shared", tenant);
+    if (g) n.group = g;
+    nodes.set(vpc.urn, n);
+    return n;
+  };
   for (const p of model.ofType(T.peering)) {
     const end = (prop: string): MapNode => {
       const r = model.resolve(p, prop, p.props[prop], [T.vpc]);
-      if (r.urns.length === 1) {
-        const vpc = model.byUrn(r.urns[0])!;
-        const n = nodes.get(vpc.urn) ?? { id: "", key: vpc.urn, kind: "vpc" as NodeKind, title: `vpc ${vpc.name}`, violation: false };
-        const tenant = model.tenantOf(vpc.urn);
-        if (tenant !== undefined) n.tenant = tenant;
-        const g = groupFor("shared", tenant);
-        if (g) n.group = g;
-        nodes.set(vpc.urn, n);
-        return n;
-      }
+      if (r.urns.length === 1) return vpcNode(r.urns[0]);
       return node(r.external ? `external:${r.external}` : "unknown");
     };
     const from = end("vpcId");
     const to = end("peerVpcId");
     const state = peeringBlame.get(p.urn) ?? "ok";
     edges.set(`peering\u0000${p.urn}`, { from: from.key, to: to.key, ports: [`peering ${p.name}`], state, latent: false, rules: state === "ok" ? [] : ["tenant-isolation"] });
+  }
+
+  // Transit-gateway routes between VPCs (one edge per pair of VPCs): red where tenant-isolation blamed an
+  // attachment for a route into another tenant.
+  const attachmentBlame = new Map<string, EdgeState>();
+  for (const v of input.violations)
+    if (v.policy === "tenant-isolation" && v.resource.type === T.tgwAttachment)
+      attachmentBlame.set(v.resource.urn, v.exemption && attachmentBlame.get(v.resource.urn) !== "violation" ? "exempted" : "violation");
+  for (const { from, to } of model.transit().paths) {
+    if (!from.vpc || !to.vpc || from.vpc === to.vpc) continue;
+    const [a, b] = [from.vpc, to.vpc].sort();
+    const key = `transit\u0000${a}\u0000${b}`;
+    const ta = model.tenantOf(from.vpc);
+    const tb = model.tenantOf(to.vpc);
+    const crossing = ta !== undefined && tb !== undefined && ta !== tb;
+    const blamed = crossing ? attachmentBlame.get(from.urn) : undefined;
+    const gateway = model.byUrn(from.gateway)?.name ?? from.gateway;
+    const edge = edges.get(key);
+    if (edge) {
+      if (blamed === "violation" || (blamed === "exempted" && edge.state === "ok")) edge.state = blamed;
+      if (blamed && !edge.rules.includes("tenant-isolation")) edge.rules.push("tenant-isolation");
+      continue;
+    }
+    edges.set(key, { from: vpcNode(a).key, to: vpcNode(b).key, ports: [`transit ${gateway}`], state: blamed ?? "ok", latent: false, rules: blamed ? ["tenant-isolation"] : [] });
   }
 
   for (const v of nodeViolations) {

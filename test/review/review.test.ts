@@ -241,8 +241,19 @@ describe("reachability map", () => {
     expect(exempted).toContain(`n0 -.->|"peering a-b"| n1\n  linkStyle 0 stroke:${COLORS.exempted}`);
   });
 
+  it("transit-gateway routes are drawn once per pair of VPCs, red only where a tenant reaches another tenant", () => {
+    const { run, blamed } = transitRun();
+    const edges = readMap(mermaidMap({ run, violations: [blamed] })).edges.sort((x, y) => (x.from + x.to).localeCompare(y.from + y.to));
+    expect(edges).toEqual([
+      { from: "vpc acme-vpc", to: "vpc globex-vpc", label: "transit hub", red: true },
+      { from: "vpc acme-vpc", to: "vpc shared-vpc", label: "transit hub", red: false },
+      { from: "vpc globex-vpc", to: "vpc shared-vpc", label: "transit hub", red: false },
+    ]);
+    expect(readMap(mermaidMap({ run, violations: [] })).edges.some((e) => e.red)).toBe(false);
+  });
+
   it("every generated map parses with mermaid's own parser, and the parser does reject a broken map", async () => {
-    const texts = [mermaidMap(dev), mermaidMap(prod), mermaidMap(insecure), mermaidMap(twentyTenants()), mermaidMap(prod, { collapseAbove: 2 }), mermaidMap({ run: peeringRun().run, violations: [peeringRun().blamed] })];
+    const texts = [mermaidMap(dev), mermaidMap(prod), mermaidMap(insecure), mermaidMap(twentyTenants()), mermaidMap(prod, { collapseAbove: 2 }), mermaidMap({ run: peeringRun().run, violations: [peeringRun().blamed] }), mermaidMap({ run: transitRun().run, violations: [transitRun().blamed] })];
     for (const md of [checkMarkdown(dev), checkMarkdown(insecure)]) texts.push(/```mermaid\n([\s\S]*?)```/.exec(md)![1]);
     for (const t of texts) await expect(parseMermaid(t)).resolves.toMatchObject({ diagramType: "flowchart-v2" });
     await expect(parseMermaid(mermaidMap(insecure).replace(/-->\|/, "-->|x"))).rejects.toThrow();
@@ -261,6 +272,18 @@ function peeringRun(): { run: { resources: RegisteredResource[] }; blamed: Viola
   const peering = res("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "a-b", { vpcId: a.urn, peerVpcId: b.urn });
   const blamed: Violation = { policy: "tenant-isolation", enforcement: "mandatory", resource: { urn: peering.urn, type: peering.type, name: "a-b", source: null }, message: "peering a-b connects two tenants. Fix: x" };
   return { run: { resources: [a, b, peering] }, blamed };
+}
+
+/** Two tenant VPCs and the platform's on one transit gateway with its default route table; acme's attachment is blamed. */
+function transitRun(): { run: { resources: RegisteredResource[] }; blamed: Violation } {
+  const res = (type: string, name: string, inputs: Record<string, unknown>): RegisteredResource => ({
+    urn: `urn:pulumi:t::p::${type}::${name}`, type, name, custom: true, inputs, dependencies: [], propertyDependencies: {}, source: null,
+  });
+  const hub = res("aws:ec2transitgateway/transitGateway:TransitGateway", "hub", {});
+  const vpcs = [res("aws:ec2/vpc:Vpc", "acme-vpc", { tags: { "bulkhead:tenant": "acme" } }), res("aws:ec2/vpc:Vpc", "globex-vpc", { tags: { "bulkhead:tenant": "globex" } }), res("aws:ec2/vpc:Vpc", "shared-vpc", {})];
+  const atts = vpcs.map((v) => res("aws:ec2transitgateway/vpcAttachment:VpcAttachment", `${v.name}-att`, { transitGatewayId: hub.urn, vpcId: v.urn, subnetIds: [] }));
+  const blamed: Violation = { policy: "tenant-isolation", enforcement: "mandatory", resource: { urn: atts[0].urn, type: atts[0].type, name: atts[0].name, source: null }, message: "attachment acme-vpc-att routes to globex. Fix: x" };
+  return { run: { resources: [hub, ...vpcs, ...atts] }, blamed };
 }
 
 /** A synthetic 20-tenant run: one LB, a bastion, app and database groups per tenant, t07's app reaching t03's database. */
