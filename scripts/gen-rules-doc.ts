@@ -102,7 +102,10 @@ CIDRs are sets (IPv4 and IPv6 intervals, parsed with \`ip-address\`), merged bef
   opts out with \`associatePublicIpAddress: false\`; ECS services with \`networkConfiguration.assignPublicIp: true\`
   (Fargate tasks ignore the subnet's default); EIPs (and \`EipAssociation\`s) on non-bastion instances or ENIs (EIPs
   used by NAT gateways are fine); Lightsail instances (always public; without \`InstancePublicPorts\` their default
-  firewall opens 22 to everyone).
+  firewall opens 22 to everyone); IPv6 addresses (\`ipv6AddressCount\`/\`ipv6Addresses\` on an instance or launch
+  template network interface, or a subnet's \`assignIpv6AddressOnCreation\` unless the instance sets
+  \`ipv6AddressCount: 0\`) in a subnet whose IPv6 routes lead to an internet gateway — IPv6 addresses are
+  globally routable, so only an egress-only internet gateway keeps them private.
 - Tenant isolation: group references between different tenants, CIDR rules into a tenant's group that cover
   another tenant's subnets, VPC peering between two tenants' VPCs, and transit-gateway routes from one tenant's
   attachment to another's. Transit routing is modelled per route table: an attachment sends through the table

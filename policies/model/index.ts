@@ -537,15 +537,22 @@ export function buildModel(resources: StackResource[]): NetworkModel {
   for (const g of ofType(T.igw)) igwNames.set(g.urn, g.name);
   const tableIgw = new Map<string, string>();
   const tableOf = (r: StackResource, prop: string) => resolve(r, prop, r.props[prop], [T.routeTable, T.defaultRt]).urns;
-  const noteIgw = (table: string, r: StackResource, prop: string, value: unknown) => {
+  // IPv6 routes to an internet gateway make every IPv6 address behind them reachable from the internet (an
+  // egress-only gateway does not), so they are tracked apart.
+  const tableIgw6 = new Map<string, string>();
+  const noteIgw = (table: string, r: StackResource, prop: string, value: unknown, ipv6: boolean) => {
     const g = resolve(r, prop, value, [T.igw]);
-    if (g.urns.length) tableIgw.set(table, igwNames.get(g.urns[0])!);
-    else if (typeof value === "string" && value.startsWith("igw-")) tableIgw.set(table, value);
+    const name = g.urns.length ? igwNames.get(g.urns[0])! : typeof value === "string" && value.startsWith("igw-") ? value : undefined;
+    if (!name) return;
+    tableIgw.set(table, name);
+    if (ipv6) tableIgw6.set(table, name);
   };
+  const isSet = (v: unknown) => v !== undefined && v !== null && v !== "";
   for (const rt of ofType(T.routeTable, T.defaultRt)) {
-    for (const route of asList(rt.props.routes)) if (route && typeof route === "object") noteIgw(rt.urn, rt, "routes", (route as any).gatewayId);
+    for (const route of asList(rt.props.routes))
+      if (route && typeof route === "object") noteIgw(rt.urn, rt, "routes", (route as any).gatewayId, isSet((route as any).ipv6CidrBlock));
   }
-  for (const r of ofType(T.route)) for (const t of tableOf(r, "routeTableId")) noteIgw(t, r, "gatewayId", r.props.gatewayId);
+  for (const r of ofType(T.route)) for (const t of tableOf(r, "routeTableId")) noteIgw(t, r, "gatewayId", r.props.gatewayId, isSet(r.props.destinationIpv6CidrBlock));
   const mainTable = new Map<string, string>();
   for (const r of ofType(T.defaultRt)) {
     for (const v of resolve(r, "defaultRouteTableId", r.props.defaultRouteTableId, [T.vpc]).urns) mainTable.set(v, r.urn);
@@ -574,6 +581,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     const vpc = resolve(s, "vpcId", s.props.vpcId, [T.vpc]).urns;
     const table = subnetTable.get(s.urn) ?? (vpc.length === 1 ? mainTable.get(vpc[0]) : undefined);
     const m = s.props.mapPublicIpOnLaunch;
+    const v6 = s.props.assignIpv6AddressOnCreation;
     subnetNodes.set(s.urn, {
       urn: s.urn,
       name: s.name,
@@ -582,6 +590,8 @@ export function buildModel(resources: StackResource[]): NetworkModel {
       cidrs,
       mapPublicIpOnLaunch: isUnknown(m) ? "unknown" : m === true,
       ...(table && tableIgw.has(table) ? { igw: tableIgw.get(table) } : {}),
+      assignIpv6OnCreation: isUnknown(v6) ? "unknown" : v6 === true,
+      ...(table && tableIgw6.has(table) ? { igw6: tableIgw6.get(table) } : {}),
     });
   }
 

@@ -123,6 +123,10 @@ export interface SubnetNode {
   mapPublicIpOnLaunch: boolean | "unknown";
   /** Name of the internet gateway this subnet routes to (explicit association or the VPC's main table), if any. */
   igw?: string;
+  /** assignIpv6AddressOnCreation: true / false, or "unknown" at preview. */
+  assignIpv6OnCreation: boolean | "unknown";
+  /** Name of the internet gateway this subnet's IPv6 routes lead to (its IPv6 addresses are public), if any. */
+  igw6?: string;
 }
 
 /** Result of resolving a reference-valued property (an id or ARN) to resources of the stack. */

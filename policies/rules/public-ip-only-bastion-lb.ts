@@ -104,6 +104,39 @@ export const rule: RuleDefinition = {
       if (verdict.bad) report(a, verdict.why);
     }
 
+    // IPv6 addresses are globally unique: behind a subnet whose IPv6 routes lead to an internet gateway (not an
+    // egress-only one) every one of them is a public address.
+    const publicV6 = (subs: Resolved, explicit: boolean, optedOut: boolean) => {
+      for (const u of subs.urns) {
+        const sn = model.subnetByUrn(u);
+        if (!sn?.igw6) continue;
+        if (explicit) return `gets a public IPv6 address: subnet ${sn.name} routes IPv6 to internet gateway ${sn.igw6}`;
+        if (!optedOut && sn.assignIpv6OnCreation === true)
+          return `gets a public IPv6 address: subnet ${sn.name} assigns IPv6 on creation and routes it to internet gateway ${sn.igw6}`;
+      }
+      return undefined;
+    };
+    const v6Count = (x: Record<string, any>) => (typeof x?.ipv6AddressCount === "number" ? x.ipv6AddressCount : undefined);
+    const v6Explicit = (x: Record<string, any>) => (v6Count(x) ?? 0) > 0 || list(x?.ipv6Addresses).length > 0;
+    const v6Fix = "; send IPv6 egress through an egress-only internet gateway instead";
+    for (const i of model.ofType(T.instance)) {
+      if (model.isBastion(i.urn)) continue;
+      const why = publicV6(model.subnetsOf(i.urn), v6Explicit(i.props), v6Count(i.props) === 0);
+      if (why) report(i, why + v6Fix);
+    }
+    for (const lt of model.ofType(T.launchTemplate)) {
+      if (model.isBastion(lt.urn)) continue;
+      const nis = list(lt.props.networkInterfaces) as Record<string, any>[];
+      if (!nis.some(v6Explicit)) continue;
+      const why = publicV6(ltSubnets(model, lt) ?? model.subnetsOf(lt.urn), true, false);
+      if (why) report(lt, why.replace("gets", "gives instances") + v6Fix);
+    }
+    for (const a of model.ofType(T.asg)) {
+      if (model.isBastion(a.urn)) continue;
+      const why = publicV6(model.subnetsOf(a.urn), false, false);
+      if (why) report(a, why.replace("gets a public IPv6 address", "launches instances with public IPv6 addresses") + v6Fix);
+    }
+
     // EKS managed node groups launch into their subnets like an auto-scaling group (a launch template may opt out).
     for (const g of model.ofType(T.eksNodeGroup)) {
       const ref = g.props.launchTemplate;

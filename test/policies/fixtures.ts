@@ -82,6 +82,7 @@ export const TYPES = {
   tgwAtt: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
   tgwRt: "aws:ec2transitgateway/routeTable:RouteTable",
   prefixList: "aws:ec2/managedPrefixList:ManagedPrefixList",
+  eigw: "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway",
   ecsService: "aws:ecs/service:Service",
   eksNodeGroup: "aws:eks/nodeGroup:NodeGroup",
   prefixListEntry: "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry",

@@ -254,6 +254,26 @@ describe("no-public-databases", () => {
 });
 
 describe("public-ip-only-bastion-lb", () => {
+  /** acme-worker moved into a dual-stack subnet whose IPv6 default route goes to `gateway`. */
+  const dualStack = (gateway: "igw" | "eigw", subnet: Record<string, unknown> = {}) => {
+    const s = hardened();
+    if (gateway === "eigw") s.add(T.eigw, "main-eigw", { vpcId: UNKNOWN }, { vpcId: ["main-vpc"] });
+    s.add(T.subnet, "v6-a", { vpcId: UNKNOWN, cidrBlock: "10.0.40.0/24", ipv6CidrBlock: "2600:1f18:abcd:ef00::/64", ...subnet }, { vpcId: ["main-vpc"] });
+    const route = gateway === "igw" ? { ipv6CidrBlock: "::/0", gatewayId: UNKNOWN } : { ipv6CidrBlock: "::/0", egressOnlyGatewayId: UNKNOWN };
+    s.add(T.rt, "v6-rt", { vpcId: UNKNOWN, routes: [route] }, { vpcId: ["main-vpc"], routes: [gateway === "igw" ? "main-igw" : "main-eigw"] });
+    s.add(T.rta, "v6-a-rta", { subnetId: UNKNOWN, routeTableId: UNKNOWN }, { subnetId: ["v6-a"], routeTableId: ["v6-rt"] });
+    s.set("acme-worker", {}, { subnetId: ["v6-a"] });
+    return s;
+  };
+  it("flags an IPv6 address behind an internet gateway (explicit or assigned by the subnet); egress-only or opted out passes", () => {
+    const explicit = dualStack("igw").set("acme-worker", { ipv6AddressCount: 1 });
+    expect(mandatory(explicit)).toEqual({ "public-ip-only-bastion-lb": ["acme-worker"] });
+    expect(messages(explicit, "public-ip-only-bastion-lb")[0]).toContain("gets a public IPv6 address: subnet v6-a routes IPv6 to internet gateway main-igw");
+    expect(mandatory(dualStack("eigw").set("acme-worker", { ipv6AddressCount: 1 }))).toEqual({});
+    expect(mandatory(dualStack("igw", { assignIpv6AddressOnCreation: true }))).toEqual({ "public-ip-only-bastion-lb": ["acme-worker"] });
+    expect(mandatory(dualStack("igw", { assignIpv6AddressOnCreation: true }).set("acme-worker", { ipv6AddressCount: 0 }))).toEqual({});
+    expect(mandatory(dualStack("igw"))).toEqual({});
+  });
   it("flags an ECS service that assigns public IPs to its tasks; false passes, unknown fails closed", () => {
     const svc = (nc: unknown) => {
       const s = hardened();
