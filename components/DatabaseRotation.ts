@@ -166,6 +166,8 @@ export class DatabaseRotation extends pulumi.ComponentResource {
   public readonly functionArn: pulumi.Output<string>;
   public readonly functionName: pulumi.Output<string>;
   public readonly securityGroupId: pulumi.Output<string>;
+  /** The function's execution role: secret policies that must admit the rotation name it. */
+  public readonly roleArn: pulumi.Output<string>;
 
   constructor(name: string, args: DatabaseRotationArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before registering anything, so a bad call leaves no half-built component behind.
@@ -329,6 +331,7 @@ export class DatabaseRotation extends pulumi.ComponentResource {
     this.functionArn = fn.arn;
     this.functionName = fn.name;
     this.securityGroupId = sg.id;
-    this.registerOutputs({ functionArn: this.functionArn, functionName: this.functionName, securityGroupId: this.securityGroupId });
+    this.roleArn = role.arn;
+    this.registerOutputs({ functionArn: this.functionArn, functionName: this.functionName, securityGroupId: this.securityGroupId, roleArn: this.roleArn });
   }
 }

@@ -69,14 +69,6 @@ const SECURE_TRANSPORT: Record<Engine, { name: string; value: string }> = {
   mysql: { name: "require_secure_transport", value: "1" },
 };
 
-/** Finds the child IAM role of a component as it is constructed (legacy transformations see the resource object). */
-function captureRole(sink: { role?: aws.iam.Role }): pulumi.ResourceTransformation {
-  return (a) => {
-    if (a.type === "aws:iam/role:Role") sink.role = a.resource as aws.iam.Role;
-    return undefined;
-  };
-}
-
 export class TenantDatabase extends pulumi.ComponentResource {
   public readonly address: pulumi.Output<string>;
   public readonly port: pulumi.Output<number>;
@@ -185,7 +177,6 @@ export class TenantDatabase extends pulumi.ComponentResource {
 
     let rotationFunctionArn: pulumi.Output<string | undefined> = pulumi.output(undefined);
     if (rotate) {
-      const sink: { role?: aws.iam.Role } = {};
       const rotation = new DatabaseRotation(`${name}-rotation`, {
         tenantId: args.tenantId,
         secretArn: credential.secretArn,
@@ -198,9 +189,8 @@ export class TenantDatabase extends pulumi.ComponentResource {
         secretsManagerEndpointSecurityGroupId: args.endpointSecurityGroupId,
         rotationDays: args.rotationDays,
         tags: args.tags,
-      }, { parent: this, transformations: [captureRole(sink)] });
-      if (!sink.role) throw new Error(`TenantDatabase "${name}": DatabaseRotation created no IAM role to admit to the secret policy`);
-      resolveRotationRole(sink.role.arn.apply((a) => [a]));
+      }, child);
+      resolveRotationRole(rotation.roleArn.apply((a) => [a]));
       rotationFunctionArn = rotation.functionArn;
       new aws.vpc.SecurityGroupIngressRule(`${name}-from-rotation`, {
         securityGroupId: sg.id,
