@@ -123,7 +123,7 @@ CIDRs are sets (IPv4 and IPv6 intervals, parsed with \`ip-address\`), merged bef
   balancer) is allowed; on data ports it is not (\`data-ports-tenant-only\`, bastion included: data access
   from the bastion is admin access).
 - \`no-public-databases\`: only an explicit \`publiclyAccessible: true\` counts (RDS, Aurora cluster instances,
-  Redshift — whose provider default is false — and Lightsail databases); OpenSearch/Elasticsearch domains without
+  Redshift clusters — whose provider default is false — Redshift Serverless workgroups and Lightsail databases); OpenSearch/Elasticsearch domains without
   \`vpcOptions\` whose access policy (or \`DomainPolicy\`) allows \`Principal "*"\`, with or without conditions.
 - \`no-public-s3-write\`: \`Principal "*"\` statements are not public when their \`Condition\` pins
   \`aws:SourceVpc\`, \`aws:SourceVpce\`, \`aws:PrincipalOrgID\`, \`aws:PrincipalAccount\`, \`aws:SourceAccount\`,

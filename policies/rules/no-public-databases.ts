@@ -1,19 +1,21 @@
 import { isUnknown, T, type RuleDefinition } from "../model";
 import { cannotVerify, Findings, isPublicPrincipal, parseDoc } from "./util";
 
+const REDSHIFT_WORKGROUP = "aws:redshiftserverless/workgroup:Workgroup";
+
 export const rule: RuleDefinition = {
   meta: {
     id: "no-public-databases",
     severity: "critical",
     enforcementLevel: "mandatory",
-    controls: ["RDS.2", "Redshift.1", "Opensearch.2", "ES.2"],
+    controls: ["RDS.2", "Redshift.1", "RedshiftServerless.3", "Opensearch.2", "ES.2"],
     why: "A database with a public endpoint is one leaked or weak password away from the internet.",
-    fix: "Set publiclyAccessible: false (RDS, Aurora instances, Redshift, Lightsail databases) and place OpenSearch/Elasticsearch domains in a VPC (vpcOptions) without a Principal \"*\" access policy.",
+    fix: "Set publiclyAccessible: false (RDS, Aurora instances, Redshift clusters and Serverless workgroups, Lightsail databases) and place OpenSearch/Elasticsearch domains in a VPC (vpcOptions) without a Principal \"*\" access policy.",
   },
   check(model) {
     const out = new Findings();
     // Redshift's provider default is false (v7), so only an explicit true counts; RDS defaults to false too.
-    for (const r of model.ofType(T.rdsInstance, T.rdsClusterInstance, T.redshift, T.lightsailDb)) {
+    for (const r of model.ofType(T.rdsInstance, T.rdsClusterInstance, T.redshift, REDSHIFT_WORKGROUP, T.lightsailDb)) {
       const v = r.props.publiclyAccessible;
       if (v === true) out.add(r.urn, `${model.label(r.urn)} sets publiclyAccessible: true, giving the database a public endpoint. Fix: ${rule.meta.fix}`);
       else if (isUnknown(v)) out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify("publiclyAccessible", "set it to the literal false")}. Fix: ${rule.meta.fix}`);

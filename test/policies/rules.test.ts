@@ -234,6 +234,13 @@ describe("only-lbs-face-world", () => {
 });
 
 describe("no-public-databases", () => {
+  it("flags a publicly accessible Redshift Serverless workgroup", () => {
+    const s = hardened();
+    s.add("aws:redshiftserverless/workgroup:Workgroup", "analytics-wg", { namespaceName: "analytics", workgroupName: "analytics", publiclyAccessible: true });
+    expect(mandatory(s)).toEqual({ "no-public-databases": ["analytics-wg"] });
+    s.set("analytics-wg", { publiclyAccessible: false });
+    expect(mandatory(s)).toEqual({});
+  });
   it("flags publiclyAccessible on RDS, Redshift and fails closed when unknown", () => {
     expect(mandatory(hardened().set("acme-db", { publiclyAccessible: true }))).toEqual({ "no-public-databases": ["acme-db"] });
     const s = hardened().set("acme-db", { publiclyAccessible: UNKNOWN });
