@@ -66,6 +66,9 @@ ${advisory}
   protocols are compared normalised (\`6\`=tcp, \`17\`=udp, \`1\`=icmp, \`58\`=icmpv6, any case). TCP, UDP and
   all-protocol rules open ports; ICMP never does.
 - Egress is never ingress: world-wide egress is not a violation.
+- A \`self\` rule is a source like any other: a group that admits itself on all traffic (\`-1\`, common for
+  cluster nodes) lets every member reach every other member's admin ports, so \`bastion-only-admin\` reports it;
+  admit only the peer ports the cluster needs (its application or gossip ports) instead.
 
 ### The public address space ("world-wide")
 CIDRs are sets (IPv4 and IPv6 intervals, parsed with \`ip-address\`), merged before comparison, so
