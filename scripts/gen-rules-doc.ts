@@ -54,7 +54,9 @@ ${advisory}
   (\`tagsAll\`) count when they are known; \`tags\` wins.
 - \`bulkhead:role\` = \`bastion\` on the bastion's security group and instance (a launch template may carry it in
   \`tags\` or \`tagSpecifications\`). The bastion's group is exempt from \`bastion-only-admin\`, never from
-  \`no-world-open-sensitive-port\`.
+  \`no-world-open-sensitive-port\`. A security group attached only to bastion-tagged resources counts as the
+  bastion's group even without the tag (never the other way round: the group's tag does not make an untagged
+  instance a bastion).
 
 ### Ports and protocols
 - Admin ports: ${ADMIN_PORTS.join(", ")} (plus the \`adminPorts\` config).

@@ -353,6 +353,12 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     }
   }
 
+  // A group used only by bastion-tagged resources is the bastion's group even when the tag sits on the
+  // instance alone: nothing else can be reached through it. (Never the other way round: a group's tag does not
+  // make an untagged instance a bastion.)
+  for (const node of sgNodes.values())
+    if (!node.isBastion && node.attachedTo.length && node.attachedTo.every((u) => isBastionRes(u))) node.isBastion = true;
+
   // ---- Ingress grants -------------------------------------------------------------------------------
   const ingress: IngressGrant[] = [];
   // CIDR lists may be unknown at preview when they come from a VPC/subnet; their echoed cidrBlocks resolve them.
@@ -736,7 +742,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     tagsOf,
     tagsUnknown,
     tenantOf,
-    isBastion: isBastionRes,
+    isBastion: (urn) => sgNodes.get(urn)?.isBastion ?? isBastionRes(urn),
     label,
     resolve,
     resolveList,

@@ -124,6 +124,12 @@ describe("no-world-open-sensitive-port", () => {
 });
 
 describe("bastion-only-admin", () => {
+  it("treats a group used only by the bastion-tagged instance as the bastion's group, and only then", () => {
+    const s = hardened().set("bastion-sg", { tags: {} });
+    expect(mandatory(s)).toEqual({});
+    s.add(T.instance, "ops-box", { ami: "ami-1", instanceType: "t3.micro", subnetId: UNKNOWN, vpcSecurityGroupIds: [UNKNOWN], metadataOptions: { httpTokens: "required" }, rootBlockDevice: { encrypted: true } }, { subnetId: ["acme-app-a"], vpcSecurityGroupIds: ["bastion-sg"] });
+    expect(Object.keys(mandatory(s))).toContain("bastion-only-admin");
+  });
   it("flags a private CIDR (the VPC CIDR) on 22", () => {
     const s = sshRuleSource(hardened(), { cidrBlocks: ["10.0.0.0/16"] });
     expect(mandatory(s)).toEqual({ "bastion-only-admin": ["acme-app-ssh"] });
