@@ -100,7 +100,9 @@ CIDRs are sets (IPv4 and IPv6 intervals, parsed with \`ip-address\`), merged bef
 - Internet-facing load balancer = \`aws.lb.LoadBalancer\` / \`aws.alb.LoadBalancer\` with \`internal\` false or unset;
   its \`securityGroups\` may accept the world on 80/443 (\`allowedWorldPorts\` config). A Network Load Balancer
   without security groups passes client addresses through, so its targets' groups would face the world: give the
-  NLB a security group and admit the targets from it.
+  NLB a security group and admit the targets from it. A load balancer's group that is also attached to anything
+  else (an instance, a function, a database) is not a load balancer's group for this purpose: that resource
+  would face the world directly.
 - Public IPs: \`associatePublicIpAddress: true\`; launch template \`networkInterfaces[].associatePublicIpAddress\`
   "true"; an instance, auto-scaling group or EKS managed node group whose subnet has \`mapPublicIpOnLaunch: true\`
   (or that has no subnet at all — the default VPC's subnets assign public IPs) unless it (or its launch template)

@@ -1,5 +1,5 @@
 import { formatPorts } from "../model/ports";
-import type { IngressGrant, RuleDefinition } from "../model";
+import { T, type IngressGrant, type RuleDefinition } from "../model";
 import { configPorts, Findings, grantText, PORTS_SCHEMA, sourceText, unknownNote } from "./util";
 
 export const rule: RuleDefinition = {
@@ -22,11 +22,15 @@ export const rule: RuleDefinition = {
     const reported = new Set<IngressGrant>();
     for (const e of model.worldExposures()) {
       const sg = model.sgByUrn(e.targetSgUrn);
-      const lbOk = sg?.isInternetFacingLb === true;
+      // A group shared by the load balancer and anything else lets that something else face the world directly.
+      const alsoOn = sg ? sg.attachedTo.filter((u) => ![T.lb, T.alb].includes(model.byUrn(u)?.type as typeof T.lb)) : [];
+      const lbOk = sg?.isInternetFacingLb === true && alsoOn.length === 0;
       const portsOk = allowedRange(e.protocol, e.ports.from, e.ports.to);
       const problems: string[] = [];
       if (!portsOk) problems.push(`${formatPorts(e.ports)}/${e.protocol} is not an allowed world port (${[...allowed].join(", ") || "none"})`);
-      if (!lbOk)
+      if (sg?.isInternetFacingLb && alsoOn.length)
+        problems.push(`${model.label(e.targetSgUrn)} is the load balancer's group but is also attached to ${alsoOn.map((u) => model.label(u)).join(", ")}, which thereby face the world directly`);
+      else if (!lbOk)
         problems.push(
           `${model.label(e.targetSgUrn)} is not attached to an internet-facing load balancer${sg?.isLoadBalancer ? " (its load balancers are internal, or `internal` is unknown at preview)" : ""}`,
         );

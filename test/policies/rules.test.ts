@@ -224,6 +224,12 @@ describe("prefix lists defined in the stack are their entries", () => {
 });
 
 describe("only-lbs-face-world", () => {
+  it("flags the load balancer's group when it is also attached to an instance, which then faces the world", () => {
+    const s = hardened().set("acme-worker", {}, { vpcSecurityGroupIds: ["acme-app-sg", "alb-sg"] });
+    s.set("acme-worker", { vpcSecurityGroupIds: [UNKNOWN, UNKNOWN] });
+    expect(mandatory(s)).toEqual({ "only-lbs-face-world": ["alb-sg"] });
+    expect(messages(s, "only-lbs-face-world")[0]).toContain("is also attached to instance acme-worker");
+  });
   it("flags world 443 on a group that is not a load balancer's", () => {
     const s = hardened().set("acme-app-sg", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] });
     expect(mandatory(s)).toEqual({ "only-lbs-face-world": ["acme-app-sg"] });
