@@ -56,7 +56,8 @@ ${advisory}
   \`tags\` or \`tagSpecifications\`). The bastion's group is exempt from \`bastion-only-admin\`, never from
   \`no-world-open-sensitive-port\`. A security group attached only to bastion-tagged resources counts as the
   bastion's group even without the tag (never the other way round: the group's tag does not make an untagged
-  instance a bastion).
+  instance a bastion). A bastion-tagged group that is also attached to a non-bastion resource is not the
+  bastion's group: that resource would take the bastion's admin traffic and reach what the bastion reaches.
 
 ### Ports and protocols
 - Admin ports: ${ADMIN_PORTS.join(", ")} (plus the \`adminPorts\` config).

@@ -356,8 +356,15 @@ export function buildModel(resources: StackResource[]): NetworkModel {
   // A group used only by bastion-tagged resources is the bastion's group even when the tag sits on the
   // instance alone: nothing else can be reached through it. (Never the other way round: a group's tag does not
   // make an untagged instance a bastion.)
-  for (const node of sgNodes.values())
-    if (!node.isBastion && node.attachedTo.length && node.attachedTo.every((u) => isBastionRes(u))) node.isBastion = true;
+  // A bastion-tagged group that is also on something else lets that something take the bastion's admin
+  // traffic (and reach what the bastion reaches): it is not the bastion's group then.
+  for (const node of sgNodes.values()) {
+    const others = node.attachedTo.filter((u) => !isBastionRes(u));
+    if (node.isBastion && others.length) {
+      node.isBastion = false;
+      node.bastionTagSharedWith = others;
+    } else if (!node.isBastion && node.attachedTo.length && !others.length) node.isBastion = true;
+  }
 
   // ---- Ingress grants -------------------------------------------------------------------------------
   const ingress: IngressGrant[] = [];

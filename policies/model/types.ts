@@ -79,7 +79,13 @@ export interface SecurityGroupNode {
   urn: string;
   name: string;
   tenant: string | undefined;
+  /**
+   * The bastion's group: tagged \`bulkhead:role=bastion\` (or used only by bastion-tagged resources) and attached
+   * to nothing that isn't a bastion.
+   */
   isBastion: boolean;
+  /** Non-bastion resources a bastion-tagged group is also attached to (which is why it isn't the bastion's). */
+  bastionTagSharedWith?: string[];
   /** Attached to at least one load balancer whose `internal` is false or unset. */
   isInternetFacingLb: boolean;
   isLoadBalancer: boolean;

@@ -28,6 +28,11 @@ export const rule: RuleDefinition = {
       if (s.kind === "unknown") why = `admits ${sourceText(model, g)}; whether it is the bastion cannot be verified before deploy — reference the bastion's security group from this stack`;
       else if (s.kind === "sg" && s.external) why = `admits ${sourceText(model, g)}, which cannot be verified to be the bastion — reference the bastion's security group from this stack`;
       else why = `admits ${sourceText(model, g)}, which is not the bastion's security group`;
+      const shared = (urn: string | undefined) => (urn ? model.sgByUrn(urn)?.bastionTagSharedWith : undefined);
+      const targetShared = shared(g.targetSgUrn);
+      const sourceShared = s.kind === "sg" ? shared(s.sgUrn) : undefined;
+      if (targetShared) why += ` (${model.label(g.targetSgUrn)} is tagged bastion but also attached to ${targetShared.map((u) => model.label(u)).join(", ")})`;
+      else if (sourceShared) why += ` (it is tagged bastion but also attached to ${sourceShared.map((u) => model.label(u)).join(", ")})`;
       out.add(g.grantUrn, `${grantText(model, g)}: admin port ${ports.join(", ")} on ${model.label(g.targetSgUrn)} ${why}${unknownNote(g)}. Path: ${model.pathOf(g, ports[0])}. Fix: ${rule.meta.fix}`);
     }
     return out.list;

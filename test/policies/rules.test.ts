@@ -124,6 +124,14 @@ describe("no-world-open-sensitive-port", () => {
 });
 
 describe("bastion-only-admin", () => {
+  it("a bastion-tagged group also attached to a non-bastion instance is not the bastion's: its admin CIDR is flagged", () => {
+    const s = hardened().set("acme-worker", { vpcSecurityGroupIds: [UNKNOWN, UNKNOWN] }, { vpcSecurityGroupIds: ["acme-app-sg", "bastion-sg"] });
+    // Its own SSH from the office is no longer the bastion's door, and groups admitting it admit acme-worker too.
+    expect(mandatory(s)).toEqual({ "bastion-only-admin": ["acme-app-ssh", "bastion-sg"] });
+    const msgs = messages(s, "bastion-only-admin");
+    expect(msgs.find((m) => m.startsWith("sg bastion-sg"))).toContain("sg bastion-sg is tagged bastion but also attached to instance acme-worker");
+    expect(msgs.find((m) => m.includes("acme-app-ssh"))).toContain("(it is tagged bastion but also attached to instance acme-worker)");
+  });
   it("treats a group used only by the bastion-tagged instance as the bastion's group, and only then", () => {
     const s = hardened().set("bastion-sg", { tags: {} });
     expect(mandatory(s)).toEqual({});
