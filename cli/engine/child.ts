@@ -82,16 +82,16 @@ function boundCallsiteDepth(): void {
 }
 
 /**
- * Everything the run needs is in the records now. The SDK's resource objects (about 200 KB each)
- * stay reachable through the root stack and the program's module until released here, so the
- * pack's evaluation can reuse that memory instead of adding to the peak.
- */
-/**
  * Below this many resources the heap stays small and a full collection (~150 ms) costs more than the
  * growth it avoids: a batch of 80 small programs spent 12 s of its 21 s in these collections.
  */
 const FULL_GC_FROM_RESOURCES = 1000;
 
+/**
+ * Everything the run needs is in the records now. The SDK's resource objects (about 200 KB each)
+ * stay reachable through the root stack and the program's module until released here, so the
+ * pack's evaluation can reuse that memory instead of adding to the peak.
+ */
 function releaseProgram(resourceCount: number): void {
   const store = require("@pulumi/pulumi/runtime/state").getStore();
   store.stackResource = undefined;
