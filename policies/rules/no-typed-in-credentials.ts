@@ -102,11 +102,18 @@ export const rule: RuleDefinition = {
      * map can't vouch for its neighbours: a known credential value passes only when it is one of those sources'
      * own values (a secret's name, say); an unknown one passes only when such a source is among the dependencies.
      */
-    const envOrigin = (r: StackResource, prop: string) => {
+    const originOf = (r: StackResource, prop: string) => {
       const sources = (r.propertyDependencies[prop] ?? []).map((u) => model.byUrn(u)).filter((d): d is StackResource => !!d && CREDENTIAL_SOURCES.has(d.type));
       const sourceValues = new Set<unknown>();
       for (const d of sources) for (const v of Object.values(d.props)) if (typeof v === "string" && !isUnknown(v)) sourceValues.add(v);
       return { hasSource: sources.length > 0, isSourceValue: (v: unknown) => sourceValues.has(v) };
+    };
+
+    /** One environment variable: a typed-in credential, one that can't be verified, or fine. */
+    const judgeVariable = (r: StackResource, origin: ReturnType<typeof originOf>, where: string, name: unknown, value: unknown, howToKnow: string) => {
+      if (typedCredential(name, value) && !origin.isSourceValue(value)) envFinding(r, where, name as string);
+      else if (typeof name === "string" && isUnknown(value) && namesCredential(name) && !origin.hasSource)
+        out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify(`${where} ${name}`, howToKnow)}. Fix: ${rule.meta.fix}`);
     };
 
     for (const f of CREDENTIAL_FIELDS) {
@@ -125,7 +132,7 @@ export const rule: RuleDefinition = {
           continue;
         }
         // Several values share one top-level property's dependencies: each value is judged on its own.
-        const origin = envOrigin(r, f.top);
+        const origin = originOf(r, f.top);
         if (values.some((v) => !isUnknown(v) && !origin.isSourceValue(v))) typed(r, where);
         else if (values.some((v) => isUnknown(v)) && !origin.hasSource) out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify(where, howToKnow)}. Fix: ${rule.meta.fix}`);
       }
@@ -140,18 +147,15 @@ export const rule: RuleDefinition = {
         out.add(f.urn, `${model.label(f.urn)}: ${cannotVerify("environment.variables", "write the variables as an object literal (values may be outputs) so their names are known")}. Fix: ${rule.meta.fix}`);
         continue;
       }
-      const origin = envOrigin(f, "environment");
-      for (const [k, v] of Object.entries(vars)) {
-        if (typedCredential(k, v) && !origin.isSourceValue(v)) envFinding(f, "environment variable", k);
-        else if (isUnknown(v) && namesCredential(k) && !origin.hasSource)
-          out.add(f.urn, `${model.label(f.urn)}: ${cannotVerify(`environment variable ${k}`, "pass the secret's ARN and read it at run time, or derive the value from random.RandomPassword / a Secrets Manager secret in this stack")}. Fix: ${rule.meta.fix}`);
-      }
+      const origin = originOf(f, "environment");
+      for (const [k, v] of Object.entries(vars))
+        judgeVariable(f, origin, "environment variable", k, v, "pass the secret's ARN and read it at run time, or derive the value from random.RandomPassword / a Secrets Manager secret in this stack");
     }
 
     for (const t of model.ofType(T.ecsTask)) {
       const cd = t.props.containerDefinitions;
       if (cd === undefined || cd === null || cd === "") continue;
-      const origin = envOrigin(t, "containerDefinitions");
+      const origin = originOf(t, "containerDefinitions");
       if (isUnknown(cd)) {
         // The whole JSON is unknown when any part of it is; a definition that references a generator or a
         // secret is presumed to take its credentials from there (its environment can't be read either way).
@@ -168,16 +172,11 @@ export const rule: RuleDefinition = {
         }
       }
       for (const c of list(defs)) {
-        for (const e of list((c as any)?.environment)) {
-          const name = (e as any)?.name;
-          const value = (e as any)?.value;
-          if (typedCredential(name, value) && !origin.isSourceValue(value))
-            envFinding(t, `container ${(c as any)?.name ?? "?"} environment variable`, name);
-          else if (typeof name === "string" && isUnknown(value) && namesCredential(name) && !origin.hasSource)
-            out.add(t.urn, `${model.label(t.urn)}: ${cannotVerify(`container ${(c as any)?.name ?? "?"} environment variable ${name}`, "pass it as `secrets` valueFrom a Secrets Manager secret in this stack")}. Fix: ${rule.meta.fix}`);
-        }
+        for (const e of list((c as any)?.environment))
+          judgeVariable(t, origin, `container ${(c as any)?.name ?? "?"} environment variable`, (e as any)?.name, (e as any)?.value, "pass it as `secrets` valueFrom a Secrets Manager secret in this stack");
       }
     }
+
     // CodeBuild: PLAINTEXT variables (the default type) are stored and shown in clear; PARAMETER_STORE and
     // SECRETS_MANAGER variables hold a reference.
     for (const p of model.ofType("aws:codebuild/project:Project")) {
@@ -188,13 +187,11 @@ export const rule: RuleDefinition = {
         out.add(p.urn, `${model.label(p.urn)}: ${cannotVerify("environment.environmentVariables", "write the variables as a literal list (values may be outputs) so their names are known")}. Fix: ${rule.meta.fix}`);
         continue;
       }
-      const origin = envOrigin(p, "environment");
+      const origin = originOf(p, "environment");
       for (const v of list(vars)) {
         const { name, value, type } = (v ?? {}) as Record<string, unknown>;
         if (type !== undefined && type !== "PLAINTEXT") continue;
-        if (typedCredential(name, value) && !origin.isSourceValue(value)) envFinding(p, "PLAINTEXT environment variable", name as string);
-        else if (typeof name === "string" && isUnknown(value) && namesCredential(name) && !origin.hasSource)
-          out.add(p.urn, `${model.label(p.urn)}: ${cannotVerify(`environment variable ${name}`, "make it a SECRETS_MANAGER or PARAMETER_STORE variable that names the secret")}. Fix: ${rule.meta.fix}`);
+        judgeVariable(p, origin, "PLAINTEXT environment variable", name, value, "make it a SECRETS_MANAGER or PARAMETER_STORE variable that names the secret");
       }
     }
     return out.list;
