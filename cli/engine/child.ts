@@ -82,6 +82,36 @@ function boundCallsiteDepth(): void {
 }
 
 /**
+ * The SDK wraps every promise it creates (several per output property of every resource) in
+ * `debuggablePromise`, which also stamps three debug properties on it, one of them an Error's stack.
+ * Those serve only PULUMI_DEBUG_PROMISE_LEAKS reports, and the exit-time leak message never fires
+ * here because the worker clears the candidates itself (releaseProgram). Keeping the leak tracking and
+ * the rejection annotation without the stamping makes registration about a quarter faster (5,000
+ * resources: 2.15 → 1.6 ms/resource). With PULUMI_DEBUG_PROMISE_LEAKS set, the SDK's own stays.
+ */
+function lightenPromiseTracking(): void {
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+  if (debuggable.__bulkheadLight || debuggable.debugPromiseLeaks) return;
+  const state = require("@pulumi/pulumi/runtime/state");
+  debuggable.__bulkheadLight = true;
+  debuggable.debuggablePromise = <T>(p: Promise<T>): Promise<T> => {
+    const candidates: Set<Promise<unknown>> = state.getStore().leakCandidates;
+    candidates.add(p);
+    return p.then(
+      (value) => {
+        candidates.delete(p);
+        return value;
+      },
+      (err) => {
+        candidates.delete(p);
+        if (err !== null && typeof err === "object") (err as { promise?: unknown }).promise = p;
+        throw err;
+      },
+    );
+  };
+}
+
+/**
  * Below this many resources the heap stays small and a full collection (~150 ms) costs more than the
  * growth it avoids: a batch of 80 small programs spent 12 s of its 21 s in these collections.
  */
@@ -106,6 +136,7 @@ function releaseProgram(resourceCount: number): void {
 async function runJob(job: EngineJob): Promise<JobResult> {
   const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
   boundCallsiteDepth();
+  lightenPromiseTracking();
   const stackModule = require("@pulumi/pulumi/runtime/stack");
   const settings = require("@pulumi/pulumi/runtime/settings");
   currentFailure = undefined;

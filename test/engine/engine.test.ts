@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { jobFor, runJobs, type EngineJob, type JobResult } from "../../cli/engine";
 import type { RegisteredResource } from "../../cli/engine/types";
 import { SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_SENTINELS } from "../../cli/engine/wire";
+import { toAnalyzerWire } from "../../cli/engine/analyzer";
 import { previewJson, checkJson } from "../../cli/reporters/json";
 
 const fixtures = path.join(__dirname, "fixtures");
@@ -191,6 +192,16 @@ describe("policy evaluation", () => {
     expect(echoed("echoInProcess")["ssh-open"]).toEqual(["vpcId"]);
     expect(echoed("echoInProcess")["app-vpc"]).toEqual([]);
     expect(echoed("echoIsolated")).toEqual(echoed("echoInProcess"));
+  });
+
+  it("hands the SDK in process exactly what a Struct round trip of the analyzer wire form gives", () => {
+    const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+    const recorded = ["shapes", "shapesKnown", "alpha", "sshInProcess", "explicitProvider"].flatMap((n) => ok(n).run.resources);
+    expect(recorded.length).toBeGreaterThan(10);
+    for (const r of recorded) {
+      const wire = toAnalyzerWire(r.inputs);
+      expect(Struct.fromJavaScript(wire).toJavaScript(), r.urn).toStrictEqual(wire);
+    }
   });
 
   it("validates --policy-config against the pack: unknown policies, schema and enforcement levels", () => {
