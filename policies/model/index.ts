@@ -4,7 +4,7 @@
  */
 import { CidrIndex, CidrSet } from "./cidr";
 import { ADMIN_PORTS, DATA_PORTS, enginePort, formatPorts, normaliseProtocol, portRange } from "./ports";
-import { analyseTransit, type TransitAnalysis } from "./transit";
+import { analyseTransit, TGW_TYPES, type TransitAnalysis } from "./transit";
 import {
   containsUnknown,
   isUnknown,
@@ -35,8 +35,8 @@ export const T = {
   igwAttachment: "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment",
   nat: "aws:ec2/natGateway:NatGateway",
   peering: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
-  tgwAttachment: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
-  tgw: "aws:ec2transitgateway/transitGateway:TransitGateway",
+  tgwAttachment: TGW_TYPES.vpcAttachment,
+  tgw: TGW_TYPES.tgw,
   sg: "aws:ec2/securityGroup:SecurityGroup",
   defaultSg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
   sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",

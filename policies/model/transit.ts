@@ -18,6 +18,8 @@ export const TGW_TYPES = {
   defaultPropagation: "aws:ec2transitgateway/defaultRouteTablePropagation:DefaultRouteTablePropagation",
 } as const;
 
+const VPC = "aws:ec2/vpc:Vpc";
+
 /** Attachment types that are not VPCs (peering, VPN, Direct Connect, Connect): routes to them leave the tenant model. */
 const OTHER_ATTACHMENT_TYPES = [
   "aws:ec2transitgateway/peeringAttachment:PeeringAttachment",
@@ -71,7 +73,7 @@ export function analyseTransit(model: ModelView): TransitAnalysis {
   const byUrn = new Map<string, TransitAttachment>();
   for (const a of model.ofType(T.vpcAttachment)) {
     const gateway = gatewayKey(model.resolve(a, "transitGatewayId", a.props.transitGatewayId, [T.tgw]));
-    const vpcs = model.resolve(a, "vpcId", a.props.vpcId, ["aws:ec2/vpc:Vpc"]).urns;
+    const vpcs = model.resolve(a, "vpcId", a.props.vpcId, [VPC]).urns;
     const att: TransitAttachment = { urn: a.urn, gateway, ...(vpcs.length === 1 ? { vpc: vpcs[0] } : {}) };
     attachments.push(att);
     byUrn.set(a.urn, att);
