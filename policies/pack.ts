@@ -7,6 +7,7 @@ import type { PolicyConfigSchema, PolicyResource, ReportViolation, StackValidati
 import { buildModel, type Finding, type NetworkModel, type RuleDefinition, type StackResource } from "./model";
 import { configExemptions, EXEMPTION_RULE, indexTagExemptions, todayUtc, type Exemption, type ExemptionIndex } from "./model/exemptions";
 import { RULE_IDS, rules } from "./rules";
+import { renderFinding } from "./rules/util";
 
 export { buildModel, rules };
 export type { NetworkModel, RuleDefinition, StackResource, Finding };
@@ -16,6 +17,10 @@ export interface Diagnostic {
   policy: string;
   enforcement: "mandatory" | "advisory";
   urn?: string;
+  /** The finding's stable kind (see Finding.kind); absent for exemption-config problems. */
+  kind?: string;
+  data?: Record<string, unknown>;
+  path?: string;
   message: string;
   exemption?: Exemption;
 }
@@ -66,8 +71,10 @@ function runRule(state: StackState, rule: RuleDefinition, config: Record<string,
   for (const p of cfg.problems) out.push({ policy: EXEMPTION_RULE, enforcement: "mandatory", ...(p.urn ? { urn: p.urn } : {}), message: p.message });
   for (const f of rule.check(state.model, config ?? {})) {
     const ex = id === EXEMPTION_RULE ? undefined : state.tags.lookup(f.urn, id) ?? cfg.valid.get(f.urn);
-    if (ex) out.push({ policy: id, enforcement: "advisory", urn: f.urn, message: `${f.message}\n${exemptionLine(ex)}`, exemption: ex });
-    else out.push({ policy: id, enforcement: level, urn: f.urn, message: f.message });
+    const message = renderFinding(rule.meta, f);
+    const facts = { kind: f.kind, data: f.data, ...(f.path !== undefined ? { path: f.path } : {}) };
+    if (ex) out.push({ policy: id, enforcement: "advisory", urn: f.urn, ...facts, message: `${message}\n${exemptionLine(ex)}`, exemption: ex });
+    else out.push({ policy: id, enforcement: level, urn: f.urn, ...facts, message });
   }
   return out;
 }

@@ -147,8 +147,20 @@ export interface Resolved {
   missing?: boolean;
 }
 
+/**
+ * One finding as a rule returns it: data, not prose. `kind` is stable per message shape (like a lint rule's
+ * messageId) so tests, reporters and exemptions key on it; the text is rendered at the edge from
+ * `RuleMeta.messages[kind]` with `data` (see renderFinding in policies/rules/util.ts).
+ */
 export interface Finding {
   urn: string;
+  /** Stable id of the message shape, e.g. "world-open-port". Legacy rules that still build text use "finding". */
+  kind: string;
+  /** Values the message is rendered from: labels, ports, CIDRs, statement ids, the other tenant… */
+  data: Record<string, unknown>;
+  /** Property path on `urn` that opens the door (e.g. `ingress[1].cidrBlocks`), when one property is to blame. */
+  path?: string;
+  /** Rendered text. Empty until the edge renders it (a legacy rule may give it directly). */
   message: string;
 }
 
@@ -162,6 +174,11 @@ export interface RuleMeta {
   why: string;
   /** How to fix a violation. */
   fix: string;
+  /**
+   * Message templates by finding kind: `{key}` is replaced by `data[key]` (arrays joined with ", "). Every kind a
+   * rule reports must have a template here; the docs list them.
+   */
+  messages?: Record<string, string>;
   /** JSON-schema `properties` of the rule's own config (the pack adds `exemptions`). */
   configSchema?: Record<string, any>;
 }

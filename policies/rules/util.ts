@@ -1,18 +1,43 @@
 /**
  * Helpers shared by the rules: message building, config ports, IAM/S3 policy documents.
  */
-import { isUnknown, type Finding, type IngressGrant, type NetworkModel } from "../model";
+import { isUnknown, type Finding, type IngressGrant, type NetworkModel, type RuleMeta } from "../model";
 
 /** Collects findings, dropping exact duplicates (one resource can declare the same door twice). */
 export class Findings {
   private readonly seen = new Set<string>();
   readonly list: Finding[] = [];
+  /** Legacy form: a rule that still builds its own text (kind "finding"). */
   add(urn: string, message: string): void {
-    const key = `${urn}\u0000${message}`;
+    this.push({ urn, kind: "finding", data: {}, message });
+  }
+  /** A structured finding: `kind` names a template in the rule's `meta.messages`; the text is rendered at the edge. */
+  report(urn: string, kind: string, data: Record<string, unknown> = {}, path?: string): void {
+    this.push({ urn, kind, data, ...(path !== undefined ? { path } : {}), message: "" });
+  }
+  private push(f: Finding): void {
+    const key = `${f.urn}\u0000${f.kind}\u0000${f.message}\u0000${f.path ?? ""}\u0000${JSON.stringify(f.data)}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.list.push({ urn, message });
+    this.list.push(f);
   }
+}
+
+/** Renders `{key}` placeholders of a template from a finding's data (arrays joined with ", "). */
+export function renderTemplate(template: string, data: Record<string, unknown>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    const v = data[key];
+    if (v === undefined) return whole;
+    return Array.isArray(v) ? v.map(String).join(", ") : String(v);
+  });
+}
+
+/** The finding's text: its own message (legacy rules), else its kind's template from the rule's metadata. */
+export function renderFinding(meta: RuleMeta, f: Finding): string {
+  if (f.message) return f.message;
+  const template = meta.messages?.[f.kind];
+  if (template === undefined) throw new Error(`bulkhead pack: rule ${meta.id} reported kind "${f.kind}" with no template in meta.messages`);
+  return renderTemplate(template, f.data);
 }
 
 /** The sentence every fail-closed finding carries, so reviewers and tests can spot them. */
