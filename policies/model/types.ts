@@ -92,6 +92,14 @@ export interface SecurityGroupNode {
   vpcUrn: string | undefined;
   /** URNs of the resources that use this group (instances, launch templates, ENIs, LBs, databases, …). */
   attachedTo: string[];
+  /** Endpoints the group reaches through any attachment path (see policies/model/endpoints.ts). */
+  members: string[];
+  /** Declared tenants (`bulkhead:tenant`) of those members. */
+  memberTenants: string[];
+  /** The group's tenants: its own tag and its members' tenants. More than one is a cross-tenant group. */
+  tenants: string[];
+  /** VPCs the group is associated with by `aws:vpc/securityGroupVpcAssociation` (besides its own). */
+  associatedVpcs: string[];
 }
 
 export interface ReachEdge {
