@@ -20,6 +20,8 @@ export interface EndpointExposure {
   cidrText: string[];
   /** Distinct grant targets (groups, or the endpoint for AWS-opened ports) the blamed grants sit on. */
   groups: string[];
+  /** Only grants on different groups TOGETHER open it: no group alone does (those are in worldExposures). */
+  acrossGroups: boolean;
 }
 
 export interface ExposureStage {
@@ -137,6 +139,7 @@ export function buildExposure(ix: ResourceIndex, ep: EndpointStage, ing: Ingress
       grants: x.grants,
       cidrText: x.cidrText,
       groups: [...new Set(x.grants.map((g) => g.targetSgUrn))],
+      acrossGroups: new Set(x.grants.map((g) => g.targetSgUrn)).size > 1 && !x.grants.some((g) => cidrsOf(g).coversPublicInternet()),
     }));
   };
 

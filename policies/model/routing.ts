@@ -114,6 +114,9 @@ export function buildRouting(ix: ResourceIndex, ep: EndpointStage): RoutingStage
       ...(table && tableIgw.has(table) ? { igw: tableIgw.get(table) } : {}),
       assignIpv6OnCreation: isUnknown(v6) ? "unknown" : v6 === true,
       ...(table && tableIgw6.has(table) ? { igw6: tableIgw6.get(table) } : {}),
+      members: [],
+      memberTenants: [],
+      tenants: [],
     });
   }
 
@@ -138,6 +141,17 @@ export function buildRouting(ix: ResourceIndex, ep: EndpointStage): RoutingStage
     return genericSubnets(r);
   };
 
+
+  // Tenancy by membership: a subnet's tenants are its own tag and the tenants of the endpoints placed in it.
+  for (const e of ep.endpoints) {
+    for (const s of subnetsOf(e.urn).urns) {
+      const sn = subnetNodes.get(s);
+      if (!sn) continue;
+      sn.members.push(e.urn);
+      if (e.tenant !== undefined && !sn.memberTenants.includes(e.tenant)) sn.memberTenants.push(e.tenant);
+    }
+  }
+  for (const sn of subnetNodes.values()) sn.tenants = [...new Set([...(sn.tenant !== undefined ? [sn.tenant] : []), ...sn.memberTenants])].sort();
 
   const vpcOwner = (urn: string): string | undefined => {
     if (ix.tagsUnknown(urn)) return undefined;

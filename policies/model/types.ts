@@ -141,6 +141,12 @@ export interface SubnetNode {
   assignIpv6OnCreation: boolean | "unknown";
   /** Name of the internet gateway this subnet's IPv6 routes lead to (its IPv6 addresses are public), if any. */
   igw6?: string;
+  /** Endpoints placed in the subnet. */
+  members: string[];
+  /** Declared tenants of those members. */
+  memberTenants: string[];
+  /** The subnet's tenants: its own tag and its members' tenants. */
+  tenants: string[];
 }
 
 /** Result of resolving a reference-valued property (an id or ARN) to resources of the stack. */
