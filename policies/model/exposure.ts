@@ -84,11 +84,14 @@ export function exposuresOf(target: string, all: IngressGrant[]): WorldExposure[
 export function buildExposure(ix: ResourceIndex, ep: EndpointStage, ing: IngressStage, routing: RoutingStage): ExposureStage {
   // ---- Data ports: fixed list plus the listener ports of database resources -------------------------
   const dataPorts = new Set<number>(DATA_PORTS);
-  for (const db of ix.ofType(T.rdsInstance, T.rdsCluster, T.redshift, T.cacheCluster, T.cacheRg, T.docdb, T.neptune, T.memorydb, T.redshiftWorkgroup)) {
+  for (const db of ix.ofType(T.rdsInstance, T.rdsCluster, T.redshift, T.cacheCluster, T.cacheRg, T.docdb, T.docdbElastic, T.neptune, T.memorydb, T.redshiftWorkgroup)) {
     const port = typeof db.props.port === "number" ? db.props.port : enginePort(db.type, db.props.engine);
     // 80/443 are web ports (OpenSearch-style HTTPS endpoints): treating them as data ports would forbid every LB.
     if (port !== undefined && port !== 80 && port !== 443) dataPorts.add(port);
   }
+
+  // MSK brokers: plaintext, TLS, SASL/SCRAM and IAM listeners (https://docs.aws.amazon.com/msk/latest/developerguide/port-info.html).
+  if (ix.ofType(T.msk, T.mskServerless).length) for (const p of [9092, 9094, 9096, 9098]) dataPorts.add(p);
 
   const publicHop = (target: string): string[] | undefined => {
     const node = ep.sgNodes.get(target);
