@@ -88,6 +88,8 @@ export interface NetworkModel {
   endpointExposures(urn: string): EndpointExposure[];
   /** World exposures of every endpoint (endpoints sharing a set of groups share one computation). */
   allEndpointExposures(): EndpointExposure[];
+  /** Endpoint exposures that only grants on different groups open together (none of those groups alone does). */
+  acrossGroupExposures(): EndpointExposure[];
   /** The public hop (internet gateway and subnet, or Lightsail's public IP) in front of a group or endpoint. */
   publicHop(target: string): string[] | undefined;
 
@@ -143,6 +145,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     grantsTo: ing.grantsTo,
     endpointExposures: exp.endpointExposures,
     allEndpointExposures: exp.allEndpointExposures,
+    acrossGroupExposures: exp.acrossGroupExposures,
     publicHop: exp.publicHop,
     peerings: routing.peerings,
     vpcOwner: routing.vpcOwner,
