@@ -3,6 +3,7 @@
  * Kept free of runtime imports so the CLI and benches can load them cheaply.
  */
 import type { CidrSet } from "./cidr";
+import { OPAQUE_MARK } from "./placeholders";
 
 /** One resource as AnalyzeStack sees it, with RAW props (secrets unwrapped, unknowns left as sentinels). */
 export interface StackResource {
@@ -29,9 +30,12 @@ export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
   "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
 ]);
 
-/** True when `v` is a preview unknown (any of the seven SDK sentinels). */
+/**
+ * True when `v` is a preview unknown: one of the seven SDK sentinels, or a string built over an opaque unknown of the
+ * offline engine (an IP address or CIDR output it will not guess, see ./placeholders).
+ */
 export function isUnknown(v: unknown): boolean {
-  return typeof v === "string" && UNKNOWN_SENTINELS.has(v);
+  return typeof v === "string" && (UNKNOWN_SENTINELS.has(v) || v.includes(OPAQUE_MARK));
 }
 
 /** True when `v` or anything nested in it is a preview unknown. */
