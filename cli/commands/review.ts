@@ -151,7 +151,6 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
           ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
           assumeKnown: !!o.assumeKnown,
           unknowns: o.unknowns,
-        unknowns: o.unknowns,
         });
         if (o.sarifDir) {
           mkdirSync(o.sarifDir, { recursive: true });
@@ -182,7 +181,6 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
           ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
           assumeKnown: !!o.assumeKnown,
           unknowns: o.unknowns,
-        unknowns: o.unknowns,
         });
         const map = mermaidMap(result, collapseAbove !== undefined ? { collapseAbove } : {});
         emit(o.fence ? "```mermaid\n" + map + "```\n" : map, o.output);

@@ -187,7 +187,33 @@ export interface RuleMeta {
   configSchema?: Record<string, any>;
 }
 
+/**
+ * The kind of a resource-level finding whose deciding own input is unknown (a preview of a resource built over new
+ * outputs): the pack reports it as advisory "deferred to deploy", because the same check runs again, with known
+ * inputs, when `pulumi up` registers the resource — before it is created. data: {what, how}.
+ */
+export const DEFERRED_KIND = "deferred";
+
+/**
+ * Judgements that depend only on one resource's own inputs. The pack serves them as a resource policy (Analyze):
+ * during `pulumi up` Analyze runs on each resource with known inputs before its step, and a mandatory violation
+ * halts the update before the resource is created, which a stack policy (run after the steps) cannot do.
+ */
+export interface ResourceCheck {
+  /** Resource types the check judges; Analyze of any other type skips it. */
+  types: readonly string[];
+  /**
+   * Findings about `r` from its own props alone (no dependencies: Analyze carries none). `model` is the whole
+   * stack's model offline, or a model of `r` alone inside Analyze: use it for labels, not for other resources. An
+   * own input that decides the finding and is unknown reports DEFERRED_KIND.
+   */
+  check(r: StackResource, model: import("./index").NetworkModel, config: Record<string, any>): Finding[];
+}
+
 export interface RuleDefinition {
   meta: RuleMeta;
-  check(model: import("./index").NetworkModel, config: Record<string, any>): Finding[];
+  /** Judgements over the whole stack (reachability, references between resources). */
+  check?(model: import("./index").NetworkModel, config: Record<string, any>): Finding[];
+  /** Judgements of one resource's own inputs, served as a resource policy too (see ResourceCheck). */
+  resource?: ResourceCheck;
 }
