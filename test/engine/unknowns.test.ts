@@ -12,7 +12,8 @@ import { DEFAULT_POLICY_PACK, jobFor, runJobs, UsageError, type EngineJob, type 
 import { startPackIsolated, type PolicyPackConnection } from "../../cli/engine/analyzer";
 import { classifyOutput } from "../../cli/engine/symbolic";
 import type { RegisteredResource, Violation } from "../../cli/engine/types";
-import { UNKNOWN_SENTINELS } from "../../cli/engine/wire";
+import { displayWire, UNKNOWN_SENTINELS } from "../../cli/engine/wire";
+import { buildModel, type StackResource } from "../../policies/model";
 import { PlaceholderIndex, placeholderToken } from "../../policies/model/placeholders";
 
 const fixtures = path.join(__dirname, "fixtures", "unknowns");
@@ -89,6 +90,32 @@ describe("symbolic placeholders", () => {
     const rule = find(run.resources, "rdp-in");
     expect(rule.inputs.cidrIpv4).toBe(`bulkhead-unknown:publicIp:${placeholderToken(eip.urn)}/32`);
     expect(new PlaceholderIndex(run.resources.map((r) => r.urn)).provenance(rule.inputs.cidrIpv4)).toEqual([{ output: "publicIp", urn: eip.urn }]);
+    expect(displayWire(rule.inputs.cidrIpv4)).toBe("[unknown publicIp]/32");
+  });
+
+  it("resolves a placeholder to the one resource it names; one of another type stays unknown, never an outside literal", () => {
+    const res = (type: string, name: string, props: Record<string, any> = {}, propertyDependencies: Record<string, string[]> = {}): StackResource => ({
+      urn: `urn:pulumi:dev::p::${type}::${name}`,
+      type,
+      name,
+      props,
+      dependencies: Object.values(propertyDependencies).flat(),
+      propertyDependencies,
+    });
+    const sg = "aws:ec2/securityGroup:SecurityGroup";
+    const a = res(sg, "a");
+    const b = res(sg, "b");
+    const vpc = res("aws:ec2/vpc:Vpc", "v");
+    const user = res(sg, "user");
+    const model = buildModel([a, b, vpc, user]);
+    const ph = (r: StackResource) => `sg-${placeholderToken(r.urn)}`;
+    // Both groups are dependencies of the property: only the placeholder tells which one this value is.
+    const withDeps = { ...user, propertyDependencies: { ingress: [a.urn, b.urn] } };
+    expect(model.resolve(withDeps, "ingress", ph(b), [sg])).toEqual({ urns: [b.urn] });
+    expect(model.resolveList(withDeps, "ingress", [ph(a)], [sg]).urns).toEqual([a.urn]);
+    expect(model.resolve(user, "ingress", `sg-${placeholderToken(vpc.urn)}`, [sg])).toEqual({ urns: [], unknown: true });
+    // A real id that merely contains the mark is a literal outside the stack.
+    expect(model.resolve(user, "ingress", "sg-0b1d0123456789abcdef", [sg])).toEqual({ urns: [], external: "sg-0b1d0123456789abcdef" });
   });
 
   it("classifies outputs by what their value decides", () => {
