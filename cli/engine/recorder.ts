@@ -12,7 +12,7 @@ import { answerInvoke, DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from "./invokes";
 import type { EngineJob } from "./protocol";
 import type { ProgramRun, RegisteredResource } from "./types";
 import { UNKNOWN_SENTINELS } from "./wire";
-import { OutputShapes, placeholderArn, placeholderId, symbolicOutputs, type UnknownsMode } from "./symbolic";
+import { OutputShapes, placeholderArn, placeholderId, SymbolicAnswers, type UnknownsMode } from "./symbolic";
 
 const UNKNOWN = [...UNKNOWN_SENTINELS][0];
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -32,12 +32,12 @@ export class RecordingMonitor {
   private rootOutputs: Record<string, unknown> | undefined;
   private readonly region: string;
   private readonly mode: UnknownsMode;
-  private readonly shapes: OutputShapes;
+  private readonly symbolicAnswers: SymbolicAnswers;
 
   constructor(private readonly job: EngineJob) {
     this.region = job.config["aws:region"]?.value ?? DEFAULT_REGION;
     this.mode = job.unknowns ?? (job.preview ? "preview" : "known");
-    this.shapes = new OutputShapes(job.projectDir);
+    this.symbolicAnswers = new SymbolicAnswers(new OutputShapes(job.projectDir), { region: this.region, accountId: DEFAULT_ACCOUNT_ID });
   }
 
   readonly mocks = {
@@ -130,10 +130,13 @@ export class RecordingMonitor {
         const object = req.getObject();
         if (this.mode !== "preview") {
           const isProvider = record.type.startsWith("pulumi:providers:");
-          record.id = req.getImportid() || (!record.custom ? undefined : isProvider ? providerId(record.urn) : placeholderId(record.type, record.urn, record.name));
+          const symbolic = this.mode === "symbolic" && record.custom && !isProvider ? this.symbolicAnswers.answer(record, record.inputs) : undefined;
+          const ctx = { region: this.region, accountId: DEFAULT_ACCOUNT_ID };
+          record.id =
+            req.getImportid() || (!record.custom ? undefined : isProvider ? providerId(record.urn) : symbolic?.id ?? placeholderId(record.type, record.urn, record.name, ctx));
           const fields = object.getFieldsMap();
-          const answers = this.mode === "known" ? this.knownOutputs(record) : record.custom && !isProvider ? this.symbolic(record) : {};
-          for (const [k, v] of Object.entries(answers)) if (!fields.has(k)) fields.set(k, Value.fromJavaScript(v));
+          const answers = this.mode === "known" ? this.knownOutputs(record) : symbolic?.outputs ?? {};
+          for (const k in answers) if (!fields.has(k)) fields.set(k, Value.fromJavaScript(answers[k]));
         }
         // An empty id is unknown to the SDK: a preview of a new resource.
         resp.setId(record.id ?? "");
@@ -148,11 +151,6 @@ export class RecordingMonitor {
       if (req.getUrn().split("::")[2] === ROOT_STACK_TYPE) this.rootOutputs = req.getOutputs()?.toJavaScript() ?? {};
       callback(null, {});
     };
-  }
-
-  /** Symbolic unknowns: placeholders for the outputs a preview leaves unknown (see ./symbolic.ts). */
-  private symbolic(r: RegisteredResource): Record<string, string> {
-    return symbolicOutputs(this.shapes, r, r.inputs, { region: this.region, accountId: DEFAULT_ACCOUNT_ID });
   }
 
   /** --assume-known: the output-only values programs most often pass on (ARNs, endpoints, DNS names). */

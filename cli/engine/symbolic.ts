@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { opaqueUnknown, placeholderToken } from "../../policies/model/placeholders";
+import { OPAQUE_MARK, placeholderToken } from "../../policies/model/placeholders";
 
 /** How the engine answers outputs a preview leaves unknown. */
 export type UnknownsMode = "symbolic" | "preview" | "known";
@@ -185,68 +185,138 @@ function kebab(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
 }
 
-/** A placeholder ARN for one resource (no wildcard, ever: the name part is sanitised). */
-export function placeholderArn(type: string, urn: string, name: string, ctx: PlaceholderContext): string {
-  const token = placeholderToken(urn);
+/** One resource as its placeholders spell it: computed once per resource (one hash). */
+interface Ident {
+  /** `<safe name>-<token>`. */
+  id: string;
+  /** The same, lower case (host names, repositories). */
+  lower: string;
+}
+
+function ident(urn: string, name: string): Ident {
+  const id = `${safeName(name)}-${placeholderToken(urn)}`;
+  return { id, lower: id.toLowerCase() };
+}
+
+/** Builds one resource's ARN from its ident: the service's ARN format, chosen once per type. */
+function arnBuilder(type: string, ctx: PlaceholderContext): (i: Ident) => string {
   const svc = arnService(type);
   const file = type.split(":")[1]?.split("/")[1] ?? "resource";
-  const id = `${safeName(name)}-${token}`;
-  if (svc === "s3") return `arn:aws:s3:::${id}`;
-  if (svc === "logs") return `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${id}`;
-  if (svc === "secretsmanager") return `arn:aws:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${id}`;
-  if (svc === "lambda") return `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${id}`;
-  if (svc === "sqs" || svc === "sns") return `arn:aws:${svc}:${ctx.region}:${ctx.accountId}:${id}`;
-  const region = GLOBAL_SERVICES.has(svc) ? "" : ctx.region;
-  return `arn:aws:${svc}:${region}:${ctx.accountId}:${kebab(file)}/${id}`;
+  const { region, accountId } = ctx;
+  if (svc === "s3") return (i) => `arn:aws:s3:::${i.lower}`;
+  if (svc === "logs") return (i) => `arn:aws:logs:${region}:${accountId}:log-group:${i.id}`;
+  if (svc === "secretsmanager") return (i) => `arn:aws:secretsmanager:${region}:${accountId}:secret:${i.id}`;
+  if (svc === "lambda") return (i) => `arn:aws:lambda:${region}:${accountId}:function:${i.id}`;
+  if (svc === "sqs" || svc === "sns") return (i) => `arn:aws:${svc}:${region}:${accountId}:${i.id}`;
+  const prefix = `arn:aws:${svc}:${GLOBAL_SERVICES.has(svc) ? "" : region}:${accountId}:${kebab(file)}/`;
+  return (i) => prefix + i.id;
 }
+
+/** A placeholder ARN for one resource (no wildcard, ever: the name part is sanitised). */
+export function placeholderArn(type: string, urn: string, name: string, ctx: PlaceholderContext): string {
+  return arnBuilder(type, ctx)(ident(urn, name));
+}
+
+/** Types whose id AWS gives as the resource's ARN (so a program that passes `.id` on passes an ARN). */
+const ID_IS_ARN = new Set([
+  "aws:secretsmanager/secret:Secret",
+  "aws:iam/policy:Policy",
+  "aws:sns/topic:Topic",
+  "aws:lb/loadBalancer:LoadBalancer",
+  "aws:lb/targetGroup:TargetGroup",
+  "aws:lb/listener:Listener",
+  "aws:alb/loadBalancer:LoadBalancer",
+  "aws:alb/targetGroup:TargetGroup",
+  "aws:alb/listener:Listener",
+  "aws:acm/certificate:Certificate",
+  "aws:sfn/stateMachine:StateMachine",
+]);
 
 /** The placeholder id of a new custom resource. */
-export function placeholderId(type: string, urn: string, name: string): string {
-  const token = placeholderToken(urn);
+export function placeholderId(type: string, urn: string, name: string, ctx: PlaceholderContext): string {
   const prefix = ID_PREFIXES[type];
-  return prefix ? `${prefix}-${token}` : `${safeName(name)}-${token}`;
+  if (prefix) return `${prefix}-${placeholderToken(urn)}`;
+  return ID_IS_ARN.has(type) ? placeholderArn(type, urn, name, ctx) : ident(urn, name).id;
 }
 
-/** The value a reference-like output gets: its shape follows the property's name. */
-function referenceValue(prop: string, type: string, urn: string, name: string, inputs: Record<string, unknown>, ctx: PlaceholderContext): string {
-  const token = placeholderToken(urn);
+type Builder = (i: Ident, inputs: Record<string, unknown>) => string;
+
+/** How one reference-like output is spelled: its shape follows the property's name; chosen once per type. */
+function referenceBuilder(prop: string, type: string, ctx: PlaceholderContext): Builder {
   const w = words(prop);
   const last = w[w.length - 1];
   const svc = arnService(type);
-  const host = `${safeName(name).toLowerCase()}-${token}.${ctx.region}.${svc}.amazonaws.com`;
-  if (prop === "repositoryUrl") return `${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com/${safeName(name).toLowerCase()}-${token}`;
-  if (last === "arn" || (last === "suffix" && w.includes("arn"))) return placeholderArn(type, urn, name, ctx);
-  if (last === "url" || last === "uri") return `https://${host}/`;
-  if (last === "endpoint") return typeof inputs.port === "number" ? `${host}:${inputs.port}` : host;
-  if (["dns", "domain", "hostname", "host", "address"].includes(last) || (last === "name" && (w.includes("dns") || w.includes("domain")))) return host;
+  const hostTail = `.${ctx.region}.${svc}.amazonaws.com`;
+  if (prop === "repositoryUrl") {
+    const registry = `${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com/`;
+    return (i) => registry + i.lower;
+  }
+  if (last === "arn" || (last === "suffix" && w.includes("arn"))) {
+    const arn = arnBuilder(type, ctx);
+    return (i) => arn(i);
+  }
+  if (last === "url" || last === "uri") return (i) => `https://${i.lower}${hostTail}/`;
+  if (last === "endpoint") return (i, inputs) => (typeof inputs.port === "number" ? `${i.lower}${hostTail}:${inputs.port}` : i.lower + hostTail);
+  if (["dns", "domain", "hostname", "host", "address"].includes(last) || (last === "name" && (w.includes("dns") || w.includes("domain")))) return (i) => i.lower + hostTail;
   if (last === "id") {
     const kind = prop.slice(0, -2);
-    const prefix = ID_OUTPUT_PREFIXES[kind] ?? Object.entries(ID_OUTPUT_PREFIXES).find(([k]) => kind.endsWith(k.charAt(0).toUpperCase() + k.slice(1)))?.[1];
-    return `${prefix ?? kebab(kind)}-${token}`;
+    const prefix =
+      ID_OUTPUT_PREFIXES[kind] ?? Object.entries(ID_OUTPUT_PREFIXES).find(([k]) => kind.endsWith(k.charAt(0).toUpperCase() + k.slice(1)))?.[1] ?? kebab(kind);
+    return (i) => `${prefix}-${i.id.slice(i.id.lastIndexOf("-") + 1)}`;
   }
-  return `${safeName(name)}-${token}`;
+  return (i) => i.id;
 }
+
+/** Per type: each string output not given as an input is answered by one of these. */
+type Plan = Array<{ prop: string; value: Builder }>;
 
 /**
  * The outputs a preview would leave unknown that the engine answers symbolically: for each string output of the
- * class not given as an input, a reference placeholder or an opaque unknown (address outputs).
+ * class not given as an input, a reference placeholder or an opaque unknown (address outputs). The plan of each
+ * type is computed once; a resource costs one hash and some string concatenation.
  */
-export function symbolicOutputs(
-  shapes: OutputShapes,
-  r: { type: string; urn: string; name: string },
-  inputs: Record<string, unknown>,
-  ctx: PlaceholderContext,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  const s = shapes.of(r.type);
-  if (!s) return out;
-  for (const prop of s.strings) {
-    if (prop in inputs || prop === "id" || prop === "urn") continue;
-    const c = classifyOutput(prop, ownKind(r.type));
-    if (c === "reference") out[prop] = referenceValue(prop, r.type, r.urn, r.name, inputs, ctx);
-    else if (c === "address") out[prop] = opaqueUnknown(prop, r.urn);
+export class SymbolicAnswers {
+  private readonly plans = new Map<string, Plan | null>();
+
+  constructor(
+    private readonly shapes: OutputShapes,
+    private readonly ctx: PlaceholderContext,
+  ) {}
+
+  private plan(type: string): Plan | null {
+    let p = this.plans.get(type);
+    if (p !== undefined) return p;
+    const s = this.shapes.of(type);
+    p = null;
+    if (s) {
+      p = [];
+      const kind = ownKind(type);
+      for (const prop of s.strings) {
+        if (prop === "id" || prop === "urn") continue;
+        const c = classifyOutput(prop, kind);
+        if (c === "reference") p.push({ prop, value: referenceBuilder(prop, type, this.ctx) });
+        else if (c === "address") p.push({ prop, value: (i) => `${OPAQUE_MARK}${prop}:${i.id.slice(i.id.lastIndexOf("-") + 1)}` });
+      }
+    }
+    this.plans.set(type, p);
+    return p;
   }
-  return out;
+
+  /** The id and the symbolic outputs of one new custom resource. */
+  answer(r: { type: string; urn: string; name: string }, inputs: Record<string, unknown>): { id: string; outputs: Record<string, string> } {
+    const outputs: Record<string, string> = {};
+    const plan = this.plan(r.type);
+    const i = ident(r.urn, r.name);
+    if (plan) for (const { prop, value } of plan) if (!(prop in inputs)) outputs[prop] = value(i, inputs);
+    const prefix = ID_PREFIXES[r.type];
+    const id = prefix ? `${prefix}-${i.id.slice(i.id.lastIndexOf("-") + 1)}` : ID_IS_ARN.has(r.type) ? arnBuilder(r.type, this.ctx)(i) : i.id;
+    return { id, outputs };
+  }
+}
+
+/** The symbolic outputs of one resource (see SymbolicAnswers, which callers with many resources should keep). */
+export function symbolicOutputs(shapes: OutputShapes, r: { type: string; urn: string; name: string }, inputs: Record<string, unknown>, ctx: PlaceholderContext): Record<string, string> {
+  return new SymbolicAnswers(shapes, ctx).answer(r, inputs).outputs;
 }
 
 /** `--unknowns` help text, shared by every command that runs a program. */

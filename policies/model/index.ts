@@ -124,6 +124,11 @@ export interface NetworkModel {
    * matches directly; an unknown value (or a known value matching no id) falls back to the property's dependencies.
    */
   resolve(res: StackResource, topProp: string, value: unknown, types: readonly string[]): Resolved;
+  /**
+   * The resources an offline-engine placeholder in `value` names (an id, ARN, name or endpoint AWS gives that
+   * resource; see ./placeholders), or undefined when it names none: such a value is a reference, never a literal.
+   */
+  placeholderOwners(value: string): string[] | undefined;
   /** Like `resolve` for list-valued references; candidates of every element are merged. */
   resolveList(res: StackResource, topProp: string, value: unknown, types: readonly string[]): Resolved & { externals: string[] };
   securityGroups: SecurityGroupNode[];
@@ -763,6 +768,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     label,
     resolve,
     resolveList,
+    placeholderOwners: (v) => placeholders.owners(v),
     securityGroups: [...sgNodes.values()],
     sgByUrn: (urn) => sgNodes.get(urn),
     ingress,

@@ -72,6 +72,9 @@ describe("symbolic placeholders", () => {
     expect(bp.Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::123456789012:role/app-task-${token}` });
     const repoUrl = `123456789012.dkr.ecr.us-east-1.amazonaws.com/app-${placeholderToken(find(run.resources, "app", "aws:ecr/repository:Repository").urn)}`;
     expect(JSON.parse(find(run.resources, "app", "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions as string)[0].image).toBe(`${repoUrl}:latest`);
+    // AWS gives a secret's ARN as its id (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html).
+    const secret = find(run.resources, "db-password");
+    expect(secret.id).toBe(`arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-${placeholderToken(secret.urn)}`);
     // Same program, same placeholders: the values are a function of the URN alone.
     const again = ok("scopedAgain").run;
     expect(again.resources.map((r) => [r.urn, r.id, r.inputs])).toEqual(run.resources.map((r) => [r.urn, r.id, r.inputs]));
