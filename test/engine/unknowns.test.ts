@@ -7,6 +7,7 @@
  * over new outputs) and with known inputs (the update, just before the resource's step).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { DEFAULT_POLICY_PACK, jobFor, runJobs, UsageError, type EngineJob, type JobResult } from "../../cli/engine";
 import { startPackIsolated, type PolicyPackConnection } from "../../cli/engine/analyzer";
@@ -134,8 +135,19 @@ describe("symbolic placeholders", () => {
     expect(classifyOutput("bucket", "bucket")).toBe("reference");
   });
 
-  it("refuses --assume-known together with another --unknowns mode", () => {
+  it("refuses --assume-known together with another --unknowns mode, and an unknown mode, naming the flag (exit 2)", async () => {
     expect(() => jobFor(path.join(fixtures, "two-group-sg.ts"), { assumeKnown: true, unknowns: "preview" })).toThrow(UsageError);
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(process.execPath, [path.join(repo, "bin", "bulkhead.js"), ...args], { cwd: repo }, (err, _out, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stderr }),
+        ),
+      );
+    const program = path.join(fixtures, "two-group-sg.ts");
+    const both = await cli("check", program, "--assume-known", "--unknowns", "preview");
+    expect([both.code, both.stderr]).toEqual([2, expect.stringContaining("--assume-known and --unknowns preview contradict each other")]);
+    const bogus = await cli("preview", program, "--unknowns", "maybe");
+    expect([bogus.code, bogus.stderr]).toEqual([2, expect.stringContaining("--unknowns <mode>' argument 'maybe' is invalid")]);
   });
 });
 
