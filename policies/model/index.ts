@@ -461,7 +461,10 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     let ports: PortRange;
     if (isUnknown(from) || isUnknown(to)) {
       ports = { from: 0, to: 65535 };
-      unknownFields.push("port range");
+      // Ports are numbers: the engine never guesses them, but the resources they come from are known.
+      const deps = ["fromPort", "toPort", "ingress", "portInfos"].flatMap((k) => byUrnMap.get(grantUrn)?.propertyDependencies?.[k] ?? []);
+      const origins = [...new Set(deps)].map((u) => byUrnMap.get(u)).filter((d): d is StackResource => !!d && !SG_TYPES.includes(d.type as any));
+      unknownFields.push(origins.length ? `port range (from an output of ${origins.map((d) => `${d.type} ${d.name}`).join(" or ")})` : "port range");
     } else ports = portRange(protocol, from, to);
     for (const targetSgUrn of targets)
       for (const source of sources)
