@@ -1,27 +1,63 @@
 import { DEFERRED_KIND, isUnknown, T, type RuleDefinition } from "../model";
-import { Findings } from "./util";
+import { cannotVerify, Findings } from "./util";
 
+const FIX =
+  'Set metadataOptions: { httpTokens: "required" } on every instance and launch template (or httpEndpoint: "disabled" where nothing needs instance metadata), or set account-level aws.ec2.InstanceMetadataDefaults { httpTokens: "required" } for launches that set nothing.';
+
+/**
+ * Effective settings follow AWS's precedence (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html):
+ * the launch's own metadataOptions, else its launch template's, else the account-level InstanceMetadataDefaults,
+ * else AWS's default (httpTokens optional: IMDSv1 allowed).
+ */
 export const rule: RuleDefinition = {
   meta: {
     id: "imdsv2-required",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: ["EC2.8", "AutoScaling.3"],
-    why: "IMDSv1 hands instance-role credentials to any SSRF; only session-token IMDSv2 closes that door (omitted means optional).",
-    fix: "Set metadataOptions: { httpTokens: \"required\" } on every instance and launch template (or httpEndpoint: \"disabled\" where nothing needs instance metadata).",
+    why: "IMDSv1 hands instance-role credentials to any SSRF; only session-token IMDSv2 closes that door (omitted means optional unless a launch template or the account default says otherwise).",
+    fix: FIX,
+    messages: {
+      "imds-v1-allowed": '{resource} has metadataOptions.httpTokens "{tokens}"{inherited}. Fix: ' + FIX,
+      "imds-unset": "{resource} has metadataOptions.httpTokens unset (AWS default: optional, IMDSv1 allowed){inherited}. Fix: " + FIX,
+      "imds-unverifiable": "{resource}: " + cannotVerify("metadataOptions.httpTokens", 'set it to the literal "required"') + "{inherited}. Fix: " + FIX,
+      "account-default-allows-v1": '{resource} sets the account-level default httpTokens "{tokens}", so every launch that sets nothing allows IMDSv1. Fix: ' + FIX,
+    },
   },
-  // One instance's or launch template's own setting: judged in Analyze too, so `pulumi up` stops it before creation.
+  check(model) {
+    const out = new Findings();
+    for (const d of model.ofType(T.metadataDefaults)) {
+      const v = d.props.httpTokens;
+      if (v === "optional" || isUnknown(v))
+        out.report(d.urn, isUnknown(v) ? "imds-unverifiable" : "account-default-allows-v1", { resource: model.label(d.urn), tokens: v, inherited: "" }, "httpTokens");
+    }
+    for (const r of model.ofType(T.instance, T.spotInstance, T.launchTemplate, T.launchConfiguration)) {
+      const m = model.metadataOf(r.urn)!;
+      // A launch's own setting is judged by `resource` below (in Analyze too).
+      if (m.source === "own") continue;
+      if (m.httpTokens === "required") continue;
+      // With the metadata endpoint switched off there is no IMDS to steal credentials from, v1 or v2.
+      if (m.httpEndpoint === "disabled") continue;
+      // A value inherited from a launch template or the account default is reported there, where it is fixed.
+      if ((m.source === "launch-template" || m.source === "account-default") && !isUnknown(m.httpTokens)) continue;
+      const inherited = m.source === "launch-template" && m.from ? ` (inherited from ${model.label(m.from)})` : "";
+      const data = { resource: model.label(r.urn), tokens: m.httpTokens, inherited };
+      if (isUnknown(m.httpTokens)) out.report(r.urn, "imds-unverifiable", data, "metadataOptions.httpTokens");
+      else if (m.httpTokens === undefined) out.report(r.urn, "imds-unset", data, "metadataOptions.httpTokens");
+      else out.report(r.urn, "imds-v1-allowed", data, "metadataOptions.httpTokens");
+    }
+    return out.list;
+  },
+  // A launch's own httpTokens wins over its launch template's and the account default (AWS's precedence), so it is
+  // judged from the resource alone: in Analyze too, so `pulumi up` stops the launch before it is created.
   resource: {
-    types: [T.instance, T.launchTemplate],
+    types: [T.instance, T.spotInstance, T.launchTemplate, T.launchConfiguration],
     check(r, model) {
       const out = new Findings();
-      const mo = r.props.metadataOptions;
-      const tokens = mo && typeof mo === "object" ? mo.httpTokens : mo;
-      if (tokens === "required") return [];
-      // With the metadata endpoint switched off there is no IMDS to steal credentials from, v1 or v2.
-      if (mo && typeof mo === "object" && mo.httpEndpoint === "disabled") return [];
-      if (isUnknown(tokens)) out.report(r.urn, DEFERRED_KIND, { what: "metadataOptions.httpTokens", how: 'set it to the literal "required"' });
-      else out.add(r.urn, `${model.label(r.urn)} has metadataOptions.httpTokens ${tokens === undefined ? "unset (AWS default: optional, IMDSv1 allowed)" : `"${tokens}"`}. Fix: ${rule.meta.fix}`);
+      const m = model.metadataOf(r.urn);
+      if (!m || m.source !== "own" || m.httpTokens === "required" || m.httpEndpoint === "disabled") return [];
+      if (isUnknown(m.httpTokens)) out.report(r.urn, DEFERRED_KIND, { what: "metadataOptions.httpTokens", how: 'set it to the literal "required"' }, "metadataOptions.httpTokens");
+      else out.report(r.urn, "imds-v1-allowed", { resource: model.label(r.urn), tokens: m.httpTokens, inherited: "" }, "metadataOptions.httpTokens");
       return out.list;
     },
   },

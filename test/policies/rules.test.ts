@@ -26,6 +26,14 @@ function group(ds: Diagnostic[]): Record<string, string[]> {
 function messages(s: Stack, rule: string, configs: Record<string, Record<string, any>> = {}): string[] {
   return evaluate(s.resources, configs).filter((d) => d.policy === rule).map((d) => d.message);
 }
+/** Kinds of a rule's findings, in report order (the stable message ids tests key on, not the text). */
+function kinds(s: Stack, rule: string, configs: Record<string, Record<string, any>> = {}): string[] {
+  return evaluate(s.resources, configs).filter((d) => d.policy === rule).map((d) => d.kind ?? "");
+}
+/** Kind of the first finding of a rule whose message starts with `prefix`. */
+function kindOf(s: Stack, rule: string, prefix: string): string | undefined {
+  return evaluate(s.resources).find((d) => d.policy === rule && d.message.startsWith(prefix))?.kind;
+}
 const sshRuleSource = (s: Stack, props: Record<string, any>, deps: Record<string, string[]> = {}) =>
   s.set("acme-app-ssh", { sourceSecurityGroupId: undefined, ...props }, { sourceSecurityGroupId: [], ...deps });
 
@@ -40,6 +48,7 @@ describe("no-world-open-sensitive-port", () => {
     const s = hardened().set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] });
     expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["bastion-sg"], "only-lbs-face-world": ["bastion-sg"] });
     expect(messages(s, "no-world-open-sensitive-port")[0]).toContain("internet → igw main-igw → subnet public-a → sg bastion-sg:22/tcp");
+    expect(kinds(s, "no-world-open-sensitive-port")[0]).toBe("world-open-port");
   });
   it("flags 0.0.0.0/1 + 128.0.0.0/1 split across one rule on the bastion", () => {
     const s = hardened().set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"] }] });
@@ -57,6 +66,7 @@ describe("no-world-open-sensitive-port", () => {
     s.add(T.sgIngress, "ssh-high", { securityGroupId: UNKNOWN, cidrIpv4: "128.0.0.0/1", ipProtocol: "tcp", fromPort: 0, toPort: 1024 }, { securityGroupId: ["bastion-sg"] });
     expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["ssh-high", "ssh-low"], "only-lbs-face-world": ["ssh-high", "ssh-low"] });
     expect(messages(s, "no-world-open-sensitive-port").find((m) => m.startsWith("ec2.SecurityGroupRule ssh-low"))).toContain("together with vpc.SecurityGroupIngressRule ssh-high");
+    expect(kindOf(s, "no-world-open-sensitive-port", "ec2.SecurityGroupRule ssh-low")).toBe("world-open-port");
   });
   it("flags ::/0 alone (IPv6 world) on 3389", () => {
     const s = hardened().set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 3389, toPort: 3389, ipv6CidrBlocks: ["::/0"] }] });
@@ -80,6 +90,7 @@ describe("no-world-open-sensitive-port", () => {
     s.add(T.sg, "spare-sg", { vpcId: UNKNOWN, ingress: [{ protocol: "6", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] }] }, { vpcId: ["main-vpc"] });
     expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["spare-sg"], "data-ports-tenant-only": ["spare-sg"], "only-lbs-face-world": ["spare-sg"] });
     expect(messages(s, "no-world-open-sensitive-port")[0]).toContain("latent");
+    expect(kinds(s, "no-world-open-sensitive-port")[0]).toBe("world-open-port");
   });
   it("does not count ICMP as opening TCP ports", () => {
     const s = hardened().set("bastion-sg", { ingress: [{ protocol: "icmp", fromPort: -1, toPort: -1, cidrBlocks: ["0.0.0.0/0"] }] });
@@ -104,6 +115,7 @@ describe("no-world-open-sensitive-port", () => {
     const s = hardened().set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: [UNKNOWN] }] });
     expect(mandatory(s)).toEqual({ "no-world-open-sensitive-port": ["bastion-sg"], "only-lbs-face-world": ["bastion-sg"] });
     expect(messages(s, "no-world-open-sensitive-port")[0]).toContain("cannot be verified before deploy");
+    expect(kinds(s, "no-world-open-sensitive-port")[0]).toBe("world-open-port-unverifiable");
   });
   it("resolves an unknown CIDR to the VPC it came from (private: no world finding)", () => {
     const s = hardened().set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: [UNKNOWN] }] }, { ingress: ["main-vpc"] });
@@ -120,6 +132,7 @@ describe("no-world-open-sensitive-port", () => {
       "only-lbs-face-world": ["alb-unknown-port"],
     });
     expect(messages(s, "no-world-open-sensitive-port")[0]).toMatch(/port range is unknown at preview, so this cannot be verified before deploy/);
+    expect(kinds(s, "no-world-open-sensitive-port")[0]).toBe("world-open-port");
   });
 });
 
@@ -155,16 +168,19 @@ describe("bastion-only-admin", () => {
     const ext = sshRuleSource(hardened(), { sourceSecurityGroupId: "sg-0123456789abcdef0" });
     expect(mandatory(ext)).toEqual({ "bastion-only-admin": ["acme-app-ssh"] });
     expect(messages(ext, "bastion-only-admin")[0]).toContain("cannot be verified to be the bastion");
+    expect(kinds(ext, "bastion-only-admin")[0]).toBe("admin-port-external-source");
   });
   it("fails closed on an unknown source group with no dependency to resolve it", () => {
     const s = sshRuleSource(hardened(), { sourceSecurityGroupId: UNKNOWN });
     expect(mandatory(s)).toEqual({ "bastion-only-admin": ["acme-app-ssh"], "no-world-open-sensitive-port": ["acme-app-ssh"], "only-lbs-face-world": ["acme-app-ssh"] });
     expect(messages(s, "bastion-only-admin")[0]).toContain("cannot be verified before deploy");
+    expect(kinds(s, "bastion-only-admin")[0]).toBe("admin-port-unverifiable-source");
   });
   it("when several candidate groups could be the source, passes only if all are bastions", () => {
     const s = sshRuleSource(hardened(), { sourceSecurityGroupId: UNKNOWN }, { sourceSecurityGroupId: ["bastion-sg", "alb-sg"] });
     expect(mandatory(s)).toEqual({ "bastion-only-admin": ["acme-app-ssh"] });
     expect(messages(s, "bastion-only-admin")[0]).toContain("sg alb-sg");
+    expect(kinds(s, "bastion-only-admin")[0]).toBe("admin-port-not-from-bastion");
   });
   it("flags admin ports opened by protocol -1 from a CIDR on a launch template's group (inline)", () => {
     const s = hardened().set("acme-app-sg", { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/24"] }] });
@@ -195,6 +211,7 @@ describe("data-ports-tenant-only", () => {
     // Could be public, could be world-wide: every rule that depends on the source fails closed.
     expect(mandatory(s)).toEqual({ "data-ports-tenant-only": ["acme-db-from-app"], "no-world-open-sensitive-port": ["acme-db-from-app"], "only-lbs-face-world": ["acme-db-from-app"] });
     expect(messages(s, "data-ports-tenant-only")[0]).toContain("cannot be verified before deploy");
+    expect(kinds(s, "data-ports-tenant-only")[0]).toBe("data-port-unverifiable-source");
   });
   it("flags public CIDRs", () => {
     expect(mandatory(dbSource(hardened(), { cidrBlocks: ["52.94.0.0/16"] }))).toEqual({ "data-ports-tenant-only": ["acme-db-from-app"] });
@@ -204,6 +221,7 @@ describe("data-ports-tenant-only", () => {
     const s = hardened().set("acme-db-from-app", { protocol: "-1", fromPort: 0, toPort: 0 }, { sourceSecurityGroupId: ["alb-sg"] });
     expect(mandatory(s)).toEqual({ "data-ports-tenant-only": ["acme-db-from-app"], "bastion-only-admin": ["acme-db-from-app"] });
     expect(messages(s, "data-ports-tenant-only")[0]).toContain("11211");
+    expect(kinds(s, "data-ports-tenant-only")[0]).toBe("data-port-other-owner");
   });
 });
 
@@ -222,6 +240,7 @@ describe("prefix lists defined in the stack are their entries", () => {
     const split = withOfficeList(["0.0.0.0/1", "128.0.0.0/1"]);
     expect(mandatory(split)).toEqual({ "no-world-open-sensitive-port": ["bastion-ssh-from-office"], "only-lbs-face-world": ["bastion-ssh-from-office"] });
     expect(messages(split, "no-world-open-sensitive-port")[0]).toContain("from ec2.ManagedPrefixList office-ips (CIDR 0.0.0.0/1, 128.0.0.0/1)");
+    expect(kinds(split, "no-world-open-sensitive-port")[0]).toBe("world-open-port");
     expect(mandatory(withOfficeList(["52.94.10.0/24"], "0.0.0.0/0"))).toEqual({ "no-world-open-sensitive-port": ["bastion-ssh-from-office"], "only-lbs-face-world": ["bastion-ssh-from-office"] });
   });
   it("fails closed when the list's entries are unknown", () => {
@@ -237,6 +256,7 @@ describe("only-lbs-face-world", () => {
     s.set("acme-worker", { vpcSecurityGroupIds: [UNKNOWN, UNKNOWN] });
     expect(mandatory(s)).toEqual({ "only-lbs-face-world": ["alb-sg"] });
     expect(messages(s, "only-lbs-face-world")[0]).toContain("is also attached to instance acme-worker");
+    expect(kinds(s, "only-lbs-face-world")[0]).toBe("world-facing-lb-group-shared");
   });
   it("flags world 443 on a group that is not a load balancer's", () => {
     const s = hardened().set("acme-app-sg", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] });
@@ -266,6 +286,7 @@ describe("no-public-databases", () => {
     const s = hardened().set("acme-db", { publiclyAccessible: UNKNOWN });
     expect(mandatory(s)).toEqual({ "no-public-databases": ["acme-db"] });
     expect(messages(s, "no-public-databases")[0]).toContain("cannot be verified before deploy");
+    expect(kinds(s, "no-public-databases")[0]).toBe("publicly-accessible-unverifiable");
     const r = hardened();
     r.add(T.redshift, "warehouse", { clusterIdentifier: "w", nodeType: "ra3.xlplus", manageMasterPassword: true, publiclyAccessible: true });
     expect(mandatory(r)).toEqual({ "no-public-databases": ["warehouse"] });
@@ -296,6 +317,7 @@ describe("public-ip-only-bastion-lb", () => {
     const explicit = dualStack("igw").set("acme-worker", { ipv6AddressCount: 1 });
     expect(mandatory(explicit)).toEqual({ "public-ip-only-bastion-lb": ["acme-worker"] });
     expect(messages(explicit, "public-ip-only-bastion-lb")[0]).toContain("gets a public IPv6 address: subnet v6-a routes IPv6 to internet gateway main-igw");
+    expect(kinds(explicit, "public-ip-only-bastion-lb")[0]).toBe("public-ipv6");
     expect(mandatory(dualStack("eigw").set("acme-worker", { ipv6AddressCount: 1 }))).toEqual({});
     expect(mandatory(dualStack("igw", { assignIpv6AddressOnCreation: true }))).toEqual({ "public-ip-only-bastion-lb": ["acme-worker"] });
     expect(mandatory(dualStack("igw", { assignIpv6AddressOnCreation: true }).set("acme-worker", { ipv6AddressCount: 0 }))).toEqual({});
@@ -322,6 +344,7 @@ describe("public-ip-only-bastion-lb", () => {
     };
     expect(mandatory(ng("public"))).toEqual({ "public-ip-only-bastion-lb": ["platform-nodes"] });
     expect(messages(ng("public"), "public-ip-only-bastion-lb")[0]).toContain("launches nodes into subnet nodes-a with mapPublicIpOnLaunch: true");
+    expect(kinds(ng("public"), "public-ip-only-bastion-lb")[0]).toBe("public-subnet");
     expect(mandatory(ng("private"))).toEqual({});
     expect(mandatory(ng("public", { networkInterfaces: [{ associatePublicIpAddress: "false" }] }))).toEqual({});
   });
@@ -330,6 +353,7 @@ describe("public-ip-only-bastion-lb", () => {
     const s = hardened().set("acme-worker", { associatePublicIpAddress: UNKNOWN });
     expect(mandatory(s)).toEqual({ "public-ip-only-bastion-lb": ["acme-worker"] });
     expect(messages(s, "public-ip-only-bastion-lb")[0]).toContain("cannot be verified before deploy");
+    expect(kinds(s, "public-ip-only-bastion-lb")[0]).toBe("public-ip-unverifiable");
   });
   it("flags an instance landing in a mapPublicIpOnLaunch subnet without opting out", () => {
     const s = hardened().set("public-a", { mapPublicIpOnLaunch: true }).set("acme-worker", {}, { subnetId: ["public-a"] });
@@ -583,6 +607,7 @@ describe("tenant-isolation", () => {
     s.add(T.peering, "globex-ext", { vpcId: UNKNOWN, peerVpcId: "vpc-0abc", peerOwnerId: "123456789012" }, { vpcId: ["globex-vpc"] });
     expect(mandatory(s)).toEqual({ "tenant-isolation": ["globex-ext"] });
     expect(messages(s, "tenant-isolation")[0]).toContain("cannot be verified before deploy");
+    expect(kinds(s, "tenant-isolation")[0]).toBe("peering-unverifiable");
   });
   /** globex and initech silos and the platform's VPC on one transit gateway; `segmented` gives each its own route table. */
   const onHub = (opts: { segmented?: boolean } = {}) => {
@@ -606,6 +631,7 @@ describe("tenant-isolation", () => {
     const s = onHub();
     expect(mandatory(s)).toEqual({ "tenant-isolation": ["globex-att", "initech-att"] });
     expect(messages(s, "tenant-isolation")[0]).toContain("through the default route table of transit gateway hub (propagation by default)");
+    expect(kinds(s, "tenant-isolation")[0]).toBe("transit-crosses-tenants");
   });
   it("passes one tenant and the platform on the default route table", () => {
     expect(mandatory(onHub().remove("initech-att"))).toEqual({});
@@ -621,6 +647,7 @@ describe("tenant-isolation", () => {
     p.add(T.tgwProp, "globex-into-initech", { transitGatewayAttachmentId: UNKNOWN, transitGatewayRouteTableId: UNKNOWN }, { transitGatewayAttachmentId: ["globex-att"], transitGatewayRouteTableId: ["initech-rt"] });
     expect(mandatory(p)).toEqual({ "tenant-isolation": ["initech-att"] });
     expect(messages(p, "tenant-isolation")[0]).toContain("route table initech-rt (propagation globex-into-initech)");
+    expect(kinds(p, "tenant-isolation")[0]).toBe("transit-crosses-tenants");
     const r = onHub({ segmented: true });
     r.add(T.tgwRoute, "initech-to-globex", { destinationCidrBlock: "10.1.0.0/16", transitGatewayAttachmentId: UNKNOWN, transitGatewayRouteTableId: UNKNOWN }, { transitGatewayAttachmentId: ["globex-att"], transitGatewayRouteTableId: ["initech-rt"] });
     expect(mandatory(r)).toEqual({ "tenant-isolation": ["initech-att"] });
@@ -633,6 +660,7 @@ describe("tenant-isolation", () => {
     s.add(T.tgwAtt, "globex-att", { transitGatewayId: "tgw-0123456789abcdef0", vpcId: UNKNOWN, subnetIds: [UNKNOWN] }, { vpcId: ["globex-vpc"] });
     expect(mandatory(s)).toEqual({ "tenant-isolation": ["globex-att"] });
     expect(messages(s, "tenant-isolation")[0]).toContain("cannot be verified before deploy");
+    expect(kinds(s, "tenant-isolation")[0]).toBe("transit-unverifiable");
     const t = onHub({ segmented: true });
     t.set("globex-assoc", { transitGatewayRouteTableId: UNKNOWN }, { transitGatewayRouteTableId: [] });
     expect(mandatory(t)).toEqual({ "tenant-isolation": ["globex-att"] });
