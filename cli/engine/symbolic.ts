@@ -187,6 +187,8 @@ function kebab(s: string): string {
 
 /** One resource as its placeholders spell it: computed once per resource (one hash). */
 interface Ident {
+  /** The token naming the resource (see placeholderToken). */
+  token: string;
   /** `<safe name>-<token>`. */
   id: string;
   /** The same, lower case (host names, repositories). */
@@ -194,8 +196,9 @@ interface Ident {
 }
 
 function ident(urn: string, name: string): Ident {
-  const id = `${safeName(name)}-${placeholderToken(urn)}`;
-  return { id, lower: id.toLowerCase() };
+  const token = placeholderToken(urn);
+  const id = `${safeName(name)}-${token}`;
+  return { token, id, lower: id.toLowerCase() };
 }
 
 /** Builds one resource's ARN from its ident: the service's ARN format, chosen once per type. */
@@ -234,9 +237,13 @@ const ID_IS_ARN = new Set([
 
 /** The placeholder id of a new custom resource. */
 export function placeholderId(type: string, urn: string, name: string, ctx: PlaceholderContext): string {
+  return idOf(type, ident(urn, name), ctx);
+}
+
+function idOf(type: string, i: Ident, ctx: PlaceholderContext): string {
   const prefix = ID_PREFIXES[type];
-  if (prefix) return `${prefix}-${placeholderToken(urn)}`;
-  return ID_IS_ARN.has(type) ? placeholderArn(type, urn, name, ctx) : ident(urn, name).id;
+  if (prefix) return `${prefix}-${i.token}`;
+  return ID_IS_ARN.has(type) ? arnBuilder(type, ctx)(i) : i.id;
 }
 
 type Builder = (i: Ident, inputs: Record<string, unknown>) => string;
@@ -262,7 +269,7 @@ function referenceBuilder(prop: string, type: string, ctx: PlaceholderContext): 
     const kind = prop.slice(0, -2);
     const prefix =
       ID_OUTPUT_PREFIXES[kind] ?? Object.entries(ID_OUTPUT_PREFIXES).find(([k]) => kind.endsWith(k.charAt(0).toUpperCase() + k.slice(1)))?.[1] ?? kebab(kind);
-    return (i) => `${prefix}-${i.id.slice(i.id.lastIndexOf("-") + 1)}`;
+    return (i) => `${prefix}-${i.token}`;
   }
   return (i) => i.id;
 }
@@ -295,7 +302,7 @@ export class SymbolicAnswers {
         if (prop === "id" || prop === "urn") continue;
         const c = classifyOutput(prop, kind);
         if (c === "reference") p.push({ prop, value: referenceBuilder(prop, type, this.ctx) });
-        else if (c === "address") p.push({ prop, value: (i) => `${OPAQUE_MARK}${prop}:${i.id.slice(i.id.lastIndexOf("-") + 1)}` });
+        else if (c === "address") p.push({ prop, value: (i) => `${OPAQUE_MARK}${prop}:${i.token}` });
       }
     }
     this.plans.set(type, p);
@@ -308,15 +315,8 @@ export class SymbolicAnswers {
     const plan = this.plan(r.type);
     const i = ident(r.urn, r.name);
     if (plan) for (const { prop, value } of plan) if (!(prop in inputs)) outputs[prop] = value(i, inputs);
-    const prefix = ID_PREFIXES[r.type];
-    const id = prefix ? `${prefix}-${i.id.slice(i.id.lastIndexOf("-") + 1)}` : ID_IS_ARN.has(r.type) ? arnBuilder(r.type, this.ctx)(i) : i.id;
-    return { id, outputs };
+    return { id: idOf(r.type, i, this.ctx), outputs };
   }
-}
-
-/** The symbolic outputs of one resource (see SymbolicAnswers, which callers with many resources should keep). */
-export function symbolicOutputs(shapes: OutputShapes, r: { type: string; urn: string; name: string }, inputs: Record<string, unknown>, ctx: PlaceholderContext): Record<string, string> {
-  return new SymbolicAnswers(shapes, ctx).answer(r, inputs).outputs;
 }
 
 /** `--unknowns` help text, shared by every command that runs a program. */

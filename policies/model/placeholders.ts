@@ -30,11 +30,6 @@ export function placeholderToken(urn: string): string {
   return TOKEN_MARK + createHash("sha256").update(urn).digest("hex").slice(0, TOKEN_HEX);
 }
 
-/** The opaque unknown standing for output `prop` of the resource `urn`. */
-export function opaqueUnknown(prop: string, urn: string): string {
-  return `${OPAQUE_MARK}${prop}:${placeholderToken(urn)}`;
-}
-
 /** True when a string carries an opaque unknown anywhere (e.g. `bulkhead-unknown:publicIp:b1d…/32`). */
 export function hasOpaqueUnknown(v: string): boolean {
   return v.includes(OPAQUE_MARK);
