@@ -2,6 +2,7 @@
  * Pulumi's wire encoding of property values, as the engine and the analyzer see them.
  * Kept free of @pulumi/pulumi imports so reporters can use it cheaply.
  */
+import { OPAQUE_MARK } from "../../policies/model/placeholders";
 
 export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -46,10 +47,17 @@ export function decodeWire(v: unknown): unknown {
   return out;
 }
 
-/** Replaces secret values with "[secret]" and unknowns with "[unknown]": what a reviewer may see. */
+/** `bulkhead-unknown:publicIp:b1d…` (an address the engine will not guess) as a reviewer reads it. */
+const OPAQUE_DISPLAY = new RegExp(`${OPAQUE_MARK}([A-Za-z0-9_]+):b1d[0-9a-f]{14}`, "g");
+
+/**
+ * Replaces secret values with "[secret]", unknowns with "[unknown]" and the engine's opaque unknowns with
+ * "[unknown publicIp]": what a reviewer may see.
+ */
 export function displayWire(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(displayWire);
   if (isUnknownValue(v)) return "[unknown]";
+  if (typeof v === "string" && v.includes(OPAQUE_MARK)) return v.replace(OPAQUE_DISPLAY, "[unknown $1]");
   if (v === null || typeof v !== "object") return v;
   const o = v as Record<string, unknown>;
   if (isSig(o, SECRET_SIG)) return "[secret]";

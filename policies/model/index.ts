@@ -47,6 +47,11 @@ export interface NetworkModel {
   resolve(res: StackResource, topProp: string, value: unknown, types: readonly string[]): Resolved;
   /** Like `resolve` for list-valued references; candidates of every element are merged. */
   resolveList(res: StackResource, topProp: string, value: unknown, types: readonly string[]): Resolved & { externals: string[] };
+  /**
+   * The resources an offline-engine placeholder in `value` names (an id, ARN, name or endpoint AWS gives that
+   * resource; see ./placeholders), or undefined when it names none: such a value is a reference, never a literal.
+   */
+  placeholderOwners(value: string): string[] | undefined;
   securityGroups: SecurityGroupNode[];
   sgByUrn(urn: string): SecurityGroupNode | undefined;
   ingress: IngressGrant[];
@@ -120,6 +125,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     // Wrappers, not the functions themselves, so a hook added to the index's resolve is seen by every caller.
     resolve: (res, topProp, value, types) => ix.resolve(res, topProp, value, types),
     resolveList: (res, topProp, value, types) => ix.resolveList(res, topProp, value, types),
+    placeholderOwners: (v) => ix.placeholders.owners(v),
     securityGroups: [...ep.sgNodes.values()],
     sgByUrn: (urn) => ep.sgNodes.get(urn),
     ingress: ing.ingress,

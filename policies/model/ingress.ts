@@ -10,6 +10,7 @@ import { CidrSet } from "./cidr";
 import { SG_TYPES, T } from "./aws-types";
 import { beanstalkSettings } from "./endpoints";
 import { normaliseProtocol, portRange } from "./ports";
+import { provenanceText } from "./placeholders";
 import { asList, type ResourceIndex } from "./resource-index";
 import { containsUnknown, isUnknown, type GrantSource, type IngressGrant, type PortRange, type StackResource } from "./types";
 
@@ -23,11 +24,15 @@ const WORLD_V4 = "0.0.0.0/0";
 
 export function buildIngress(ix: ResourceIndex): IngressStage {
   const ingress: IngressGrant[] = [];
+  const describe = (u: string) => {
+    const d = ix.byUrn(u);
+    return d && `${d.type} ${d.name}`;
+  };
   // CIDR lists may be unknown at preview when they come from a VPC/subnet; their echoed cidrBlocks resolve them.
-  const cidrSource = (res: StackResource, fields: Array<[string, unknown]>): GrantSource | undefined => {
+  const cidrSource = (res: StackResource, fields: Array<[string, unknown, string?]>): GrantSource | undefined => {
     const texts: string[] = [];
     const unknownFields: string[] = [];
-    for (const [field, value] of fields) {
+    for (const [field, value, shown] of fields) {
       if (value === undefined || value === null) continue;
       if (isUnknown(value) || containsUnknown(value)) {
         const deps = (res.propertyDependencies?.[field] ?? []).filter((u) => {
@@ -39,14 +44,15 @@ export function buildIngress(ix: ResourceIndex): IngressStage {
           const p = ix.byUrn(d)!.props;
           for (const k of ["cidrBlock", "ipv6CidrBlock"]) if (typeof p[k] === "string" && !isUnknown(p[k])) known.push(p[k]);
         }
-        if (!known.length) unknownFields.push(field);
+        // Where the value comes from: the output an opaque unknown names, else the property's dependencies.
+        if (!known.length) unknownFields.push(provenanceText(ix.placeholders, shown ?? field, value, res.propertyDependencies?.[field] ?? [], describe) ?? `${shown ?? field} unknown at preview`);
         texts.push(...known);
         for (const v of asList(value)) if (typeof v === "string" && !isUnknown(v)) texts.push(v);
         continue;
       }
       for (const v of asList(value)) if (typeof v === "string" && v !== "") texts.push(v);
     }
-    if (unknownFields.length) return { kind: "unknown", why: `${[...new Set(unknownFields)].join(", ")} unknown at preview` };
+    if (unknownFields.length) return { kind: "unknown", why: [...new Set(unknownFields)].join("; ") };
     if (!texts.length) return undefined;
     try {
       return { kind: "cidr", cidrs: CidrSet.of(texts), text: texts };
@@ -101,7 +107,10 @@ export function buildIngress(ix: ResourceIndex): IngressStage {
     let ports: PortRange;
     if (isUnknown(from) || isUnknown(to)) {
       ports = { from: 0, to: 65535 };
-      unknownFields.push("port range");
+      // Ports are numbers: the engine never guesses them, but the resources they come from are known.
+      const deps = ["fromPort", "toPort", "ingress", "portInfos"].flatMap((k) => ix.byUrn(grantUrn)?.propertyDependencies?.[k] ?? []);
+      const origins = [...new Set(deps)].map((u) => ix.byUrn(u)).filter((d): d is StackResource => !!d && !SG_TYPES.includes(d.type as any));
+      unknownFields.push(origins.length ? `port range (from an output of ${origins.map((d) => `${d.type} ${d.name}`).join(" or ")})` : "port range");
     } else ports = portRange(protocol, from, to);
     for (const targetSgUrn of targets)
       for (const source of sources)
@@ -128,7 +137,7 @@ export function buildIngress(ix: ResourceIndex): IngressStage {
       if (!rule || typeof rule !== "object") continue;
       const ru = rule as Record<string, any>;
       const sources: GrantSource[] = [];
-      const c = cidrSource(sg, [["ingress", ru.cidrBlocks], ["ingress", ru.ipv6CidrBlocks]]);
+      const c = cidrSource(sg, [["ingress", ru.cidrBlocks, "ingress.cidrBlocks"], ["ingress", ru.ipv6CidrBlocks, "ingress.ipv6CidrBlocks"]]);
       if (c) sources.push(c);
       sources.push(...sgSources(sg, "ingress", ru.securityGroups, sg.urn));
       if (ru.self === true) sources.push({ kind: "self" });

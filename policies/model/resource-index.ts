@@ -3,6 +3,7 @@
  * reads the stack only through this, so lookups stay O(1) and the whole model O(n) in the number of resources.
  */
 import { ROLE_TAG, T, TENANT_TAG } from "./aws-types";
+import { PlaceholderIndex } from "./placeholders";
 import { isUnknown, type Resolved, type StackResource } from "./types";
 
 export interface ResourceIndex {
@@ -27,6 +28,8 @@ export interface ResourceIndex {
   resolve(res: StackResource, topProp: string, value: unknown, types: readonly string[]): Resolved;
   /** Like `resolve` for list-valued references; candidates of every element are merged. */
   resolveList(res: StackResource, topProp: string, value: unknown, types: readonly string[]): Resolved & { externals: string[] };
+  /** The offline engine's placeholders of this stack's resources (see ./placeholders). */
+  placeholders: PlaceholderIndex;
   /** True when any resource carries `bulkhead:role=bastion`. */
   hasBastion: boolean;
 }
@@ -155,6 +158,7 @@ export function indexResources(resources: StackResource[]): ResourceIndex {
     return `${shortType(r.type)} ${r.name}`;
   };
 
+  const placeholders = new PlaceholderIndex(byUrnMap.keys());
   const resolve = (res: StackResource, topProp: string, value: unknown, types: readonly string[]): Resolved => {
     if (value === undefined || value === null || value === "") return { urns: [], missing: true };
     const fromDeps = () => (res.propertyDependencies?.[topProp] ?? []).filter((u) => {
@@ -166,6 +170,14 @@ export function indexResources(resources: StackResource[]): ResourceIndex {
       return c.length ? { urns: c } : { urns: [], unknown: true };
     }
     if (typeof value === "string") {
+      // The offline engine's placeholder names exactly one resource; one of another type is no literal either.
+      const owners = placeholders.owners(value);
+      if (owners) {
+        const hit = owners.filter((u) => types.includes(byUrnMap.get(u)!.type));
+        if (hit.length) return { urns: hit };
+        const c = fromDeps();
+        return c.length ? { urns: c } : { urns: [], unknown: true };
+      }
       const direct = idIndex.get(value) ?? (byUrnMap.has(value) ? value : undefined);
       if (direct && types.includes(byUrnMap.get(direct)!.type)) return { urns: [direct] };
       // Known ids are not always echoed in props (ids aren't properties): fall back to the dependencies.
@@ -195,6 +207,7 @@ export function indexResources(resources: StackResource[]): ResourceIndex {
 
   return {
     resources,
+    placeholders,
     byUrn: (urn) => byUrnMap.get(urn),
     ofType,
     tagsOf,

@@ -1,4 +1,4 @@
-import { isUnknown, T, type RuleDefinition } from "../model";
+import { DEFERRED_KIND, isUnknown, T, type RuleDefinition } from "../model";
 import { cannotVerify, Findings } from "./util";
 
 const FIX =
@@ -33,6 +33,8 @@ export const rule: RuleDefinition = {
     }
     for (const r of model.ofType(T.instance, T.spotInstance, T.launchTemplate, T.launchConfiguration)) {
       const m = model.metadataOf(r.urn)!;
+      // A launch's own setting is judged by `resource` below (in Analyze too).
+      if (m.source === "own") continue;
       if (m.httpTokens === "required") continue;
       // With the metadata endpoint switched off there is no IMDS to steal credentials from, v1 or v2.
       if (m.httpEndpoint === "disabled") continue;
@@ -45,5 +47,18 @@ export const rule: RuleDefinition = {
       else out.report(r.urn, "imds-v1-allowed", data, "metadataOptions.httpTokens");
     }
     return out.list;
+  },
+  // A launch's own httpTokens wins over its launch template's and the account default (AWS's precedence), so it is
+  // judged from the resource alone: in Analyze too, so `pulumi up` stops the launch before it is created.
+  resource: {
+    types: [T.instance, T.spotInstance, T.launchTemplate, T.launchConfiguration],
+    check(r, model) {
+      const out = new Findings();
+      const m = model.metadataOf(r.urn);
+      if (!m || m.source !== "own" || m.httpTokens === "required" || m.httpEndpoint === "disabled") return [];
+      if (isUnknown(m.httpTokens)) out.report(r.urn, DEFERRED_KIND, { what: "metadataOptions.httpTokens", how: 'set it to the literal "required"' }, "metadataOptions.httpTokens");
+      else out.report(r.urn, "imds-v1-allowed", { resource: model.label(r.urn), tokens: m.httpTokens, inherited: "" }, "metadataOptions.httpTokens");
+      return out.list;
+    },
   },
 };

@@ -92,10 +92,12 @@ export const rule: RuleDefinition = {
     const envFinding = (r: StackResource, where: string, name: string) =>
       out.add(r.urn, `${model.label(r.urn)} puts a typed-in credential in ${where} ${name}. Fix: ${rule.meta.fix}`);
     const isTypedValue = (v: unknown) => typeof v === "string" && v !== "" && !isUnknown(v) && !REFERENCE_VALUE.test(v);
+    // An id, ARN, name or endpoint of a resource of this stack (the offline engine's placeholder) is no credential;
+    // a URL that carries a password next to one still is.
     const typedCredential = (name: unknown, v: unknown) =>
       typeof name === "string" &&
       isTypedValue(v) &&
-      (URL_WITH_PASSWORD.test(v as string) || (namesCredential(name) && !NOT_A_CREDENTIAL.test(v as string)));
+      (URL_WITH_PASSWORD.test(v as string) || (namesCredential(name) && !NOT_A_CREDENTIAL.test(v as string) && !model.placeholderOwners(v as string)));
 
     /**
      * Dependencies are recorded per top-level property, so one generated or secret-store value in an environment

@@ -1,5 +1,5 @@
 import { CidrSet } from "../model/cidr";
-import { containsUnknown, isUnknown, T, type RuleDefinition } from "../model";
+import { containsUnknown, DEFERRED_KIND, isUnknown, T, type RuleDefinition } from "../model";
 import { Findings } from "./util";
 
 export const rule: RuleDefinition = {
@@ -11,30 +11,29 @@ export const rule: RuleDefinition = {
     why: "A Kubernetes API endpoint open to 0.0.0.0/0 (EKS's default when public access is on) puts the cluster's control plane on the internet.",
     fix: "Set vpcConfig.endpointPublicAccess: false with endpointPrivateAccess: true, or restrict vpcConfig.publicAccessCidrs to known operator ranges.",
     messages: {
-      "eks-vpc-config-unverifiable": "{resource}: vpcConfig is unknown at preview, so this cannot be verified before deploy; use literal endpoint settings. Fix: Set vpcConfig.endpointPublicAccess: false with endpointPrivateAccess: true, or restrict vpcConfig.publicAccessCidrs to known operator ranges.",
-      "eks-public-access-unverifiable": "{resource}: vpcConfig.endpointPublicAccess is unknown at preview, so this cannot be verified before deploy; set it to the literal false. Fix: Set vpcConfig.endpointPublicAccess: false with endpointPrivateAccess: true, or restrict vpcConfig.publicAccessCidrs to known operator ranges.",
-      "eks-public-cidrs-unverifiable": "{resource}: the public endpoint is on and vpcConfig.publicAccessCidrs is unknown at preview, so this cannot be verified before deploy; use literal CIDRs. Fix: Set vpcConfig.endpointPublicAccess: false with endpointPrivateAccess: true, or restrict vpcConfig.publicAccessCidrs to known operator ranges.",
       "eks-public-api": "{resource} exposes the Kubernetes API publicly (endpointPublicAccess {publicAccess}) to {cidrs}. Fix: Set vpcConfig.endpointPublicAccess: false with endpointPrivateAccess: true, or restrict vpcConfig.publicAccessCidrs to known operator ranges.",
     },
   },
-  check(model) {
-    const out = new Findings();
-    for (const c of model.ofType(T.eks)) {
+  // The cluster's own endpoint settings: judged in Analyze too, so `pulumi up` stops it before creation.
+  resource: {
+    types: [T.eks],
+    check(c, model) {
+      const out = new Findings();
       const vc = c.props.vpcConfig;
       if (isUnknown(vc)) {
-        out.report(c.urn, "eks-vpc-config-unverifiable", { resource: model.label(c.urn) }, "vpcConfig");
-        continue;
+        out.report(c.urn, DEFERRED_KIND, { what: "vpcConfig", how: "use literal endpoint settings" }, "vpcConfig");
+        return out.list;
       }
       const pub = vc?.endpointPublicAccess;
-      if (pub === false) continue;
+      if (pub === false) return [];
       if (isUnknown(pub)) {
-        out.report(c.urn, "eks-public-access-unverifiable", { resource: model.label(c.urn) }, "vpcConfig.endpointPublicAccess");
-        continue;
+        out.report(c.urn, DEFERRED_KIND, { what: "vpcConfig.endpointPublicAccess", how: "set it to the literal false" }, "vpcConfig.endpointPublicAccess");
+        return out.list;
       }
       const cidrs = vc?.publicAccessCidrs;
       if (containsUnknown(cidrs)) {
-        out.report(c.urn, "eks-public-cidrs-unverifiable", { resource: model.label(c.urn) }, "vpcConfig.publicAccessCidrs");
-        continue;
+        out.report(c.urn, DEFERRED_KIND, { what: "vpcConfig.publicAccessCidrs (with the public endpoint on)", how: "use literal CIDRs" }, "vpcConfig.publicAccessCidrs");
+        return out.list;
       }
       const list: string[] = Array.isArray(cidrs) ? cidrs : [];
       let world = list.length === 0;
@@ -52,7 +51,7 @@ export const rule: RuleDefinition = {
           { resource: model.label(c.urn), publicAccess: pub === undefined ? "unset, default true" : "true", cidrs: list.length ? list : ["0.0.0.0/0 (publicAccessCidrs unset)"] },
           "vpcConfig.endpointPublicAccess",
         );
-    }
-    return out.list;
+      return out.list;
+    },
   },
 };

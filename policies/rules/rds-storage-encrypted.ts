@@ -1,4 +1,4 @@
-import { isUnknown, T, type RuleDefinition } from "../model";
+import { DEFERRED_KIND, isUnknown, T, type RuleDefinition } from "../model";
 import { Findings } from "./util";
 
 export const rule: RuleDefinition = {
@@ -10,19 +10,20 @@ export const rule: RuleDefinition = {
     why: "Unencrypted database storage and snapshots leak everything once a snapshot is shared or copied.",
     fix: "Set storageEncrypted: true (with a customer-managed kmsKeyId).",
     messages: {
-      "storage-encryption-unverifiable": "{resource}: storageEncrypted is unknown at preview, so this cannot be verified before deploy; set it to the literal true. Fix: Set storageEncrypted: true (with a customer-managed kmsKeyId).",
       "storage-unencrypted": "{resource} has storageEncrypted {value}. Fix: Set storageEncrypted: true (with a customer-managed kmsKeyId).",
     },
   },
-  check(model) {
-    const out = new Findings();
-    for (const r of model.ofType(T.rdsInstance, T.rdsCluster)) {
+  // The database's own setting: judged in Analyze too, so `pulumi up` stops it before creation.
+  resource: {
+    types: [T.rdsInstance, T.rdsCluster],
+    check(r, model) {
+      const out = new Findings();
       const v = r.props.storageEncrypted;
       // Aurora Serverless v1 clusters are always encrypted.
-      if (v === true || (r.type === T.rdsCluster && r.props.engineMode === "serverless")) continue;
-      if (isUnknown(v)) out.report(r.urn, "storage-encryption-unverifiable", { resource: model.label(r.urn) }, "storageEncrypted");
+      if (v === true || (r.type === T.rdsCluster && r.props.engineMode === "serverless")) return [];
+      if (isUnknown(v)) out.report(r.urn, DEFERRED_KIND, { what: "storageEncrypted", how: "set it to the literal true" }, "storageEncrypted");
       else out.report(r.urn, "storage-unencrypted", { resource: model.label(r.urn), value: v === undefined ? "unset (default false)" : String(v) }, "storageEncrypted");
-    }
-    return out.list;
+      return out.list;
+    },
   },
 };
