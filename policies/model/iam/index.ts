@@ -14,7 +14,7 @@ export { evalConditions, evalEntry, type RequestContext } from "./conditions";
 export { allows, statementApplies, type Decision, type PermissionSet, type PolicySource, type SourcedStatement, type UnreadablePolicy } from "./evaluate";
 export { actionMatches, actionRegex, arnMatches, arnAccount } from "./match";
 export { expandAction, actionExists, serviceActions, allServices, probeArns, type CatalogueAction } from "./catalogue";
-export { effectivePermissions, resolvePolicyArn, IAM } from "./principals";
+export { effectivePermissions, ownPermissions, isOwnSource, resolvePolicyArn, IAM } from "./principals";
 export { AWS_MANAGED_POLICIES, awsManagedName, awsManagedPolicy } from "./aws-managed";
 export { ESCALATION_METHODS, type EscalationMethod } from "./escalations";
 export { privileges, allowedBroadly, ADMIN_PROBE_ACTIONS, type PrivilegeVerdict, type Grant } from "./privileges";

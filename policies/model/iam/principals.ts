@@ -225,3 +225,39 @@ export function effectivePermissions(principalUrn: string, model: NetworkModel):
   ix.perms.set(principalUrn, perms);
   return perms;
 }
+
+/**
+ * The statements a role, user or group carries in its OWN inputs: inline policies and AWS managed policy ARNs (read
+ * from the table). Needs no other resource, so it works where only the resource itself is known (Analyze, before
+ * `pulumi up` creates it). Customer-managed ARNs are left to effectivePermissions (they name other resources).
+ */
+export function ownPermissions(r: StackResource): PermissionSet {
+  const statements: SourcedStatement[] = [];
+  const unreadable: UnreadablePolicy[] = [];
+  const inline = r.props.inlinePolicies;
+  const add = (doc: PolicyDocument | undefined, source: PolicySource) => {
+    if (!doc) return;
+    if (doc.kind === "unknown") unreadable.push({ source, why: "the policy document is unknown at preview" });
+    else if (doc.kind === "invalid") unreadable.push({ source, why: `AWS would reject the policy document: ${doc.why}` });
+    else for (const statement of doc.statements) statements.push({ statement, source });
+  };
+  if (isUnknown(inline)) unreadable.push({ source: { urn: r.urn, via: "inlinePolicies", path: "inlinePolicies" }, why: "inlinePolicies is unknown at preview" });
+  else
+    list(inline).forEach((p: any, i) => {
+      if (p?.policy === undefined) return;
+      add(parsePolicy(p.policy), { urn: r.urn, via: `inline policy ${JSON.stringify(p?.name ?? i)}`, path: `inlinePolicies[${i}].policy` });
+    });
+  const managed = r.props.managedPolicyArns;
+  if (!isUnknown(managed))
+    list(managed).forEach((arn, i) => {
+      const name = typeof arn === "string" ? awsManagedName(arn) : undefined;
+      const p = name ? awsManagedPolicy(name) : undefined;
+      if (p) add(parsePolicy({ Statement: p.statements }), { urn: r.urn, via: `managedPolicyArns: AWS managed ${name}`, path: `managedPolicyArns[${i}]`, awsManaged: name });
+    });
+  return { principalUrn: r.urn, statements, unreadable };
+}
+
+/** True when a statement's source is one of the principal's own inputs that ownPermissions reads. */
+export function isOwnSource(principalUrn: string, s: PolicySource): boolean {
+  return s.urn === principalUrn && (s.path?.startsWith("inlinePolicies") === true || s.awsManaged !== undefined);
+}
