@@ -127,6 +127,12 @@ describe("coverage of issue 3", () => {
     ['Action "*" / Resource "*" inline on a Lambda role', "no-admin-workloads", /lambda\.amazonaws\.com[\s\S]*inlinePolicies[\s\S]*Action: "\*", Resource: "\*"/],
     ["public-read-write bucket ACL", "no-public-resource-policy", /acl: "public-read-write"/],
     ['bucket policy Principal "*" s3:PutObject', "no-public-resource-policy", /Principal: "\*",\s*Action: \["s3:PutObject"/],
+    // Issue 11: IAM read as AWS evaluates it.
+    ['Action "*" with NotResource', "no-admin-workloads", /Action: "\*", NotResource:/],
+    ["escalation through a policy attached by literal ARN", "no-admin-workloads", /policyArn: pulumi\.interpolate`arn:aws:iam::\$\{caller\.accountId\}:policy\//],
+    ['StringLike "*" condition value', "no-public-resource-policy", /StringLike: \{ "aws:SourceAccount": "\*" \}/],
+    ["role trust without sts:ExternalId", "no-public-resource-policy", /Principal: \{ AWS: "arn:aws:iam::\d{12}:root" \}, Action: "sts:AssumeRole"/],
+    ['lambda.Permission principal "*"', "no-public-resource-policy", /new aws\.lambda\.Permission\([\s\S]*principal: "\*"/],
     ["expired exemption", "exemption-valid", /"bulkhead:exempt:[a-z0-9-]+": "20(1|2)\d-\d\d-\d\d /],
     ["reason-less exemption", "exemption-valid", /"bulkhead:exempt:[a-z0-9-]+": "\d{4}-\d\d-\d\d"/],
     ["latent door: 3306 open to the world, attached to nothing", "no-world-open-sensitive-port", /^new aws\.ec2\.SecurityGroup\("[a-z-]+", \{[^}]*fromPort: 3306, toPort: 3306, cidrBlocks: \["0\.0\.0\.0\/0"\]/m],

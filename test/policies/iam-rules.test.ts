@@ -190,3 +190,20 @@ describe("no-public-resource-policy: every resource-policy service", () => {
     expect(diags[0].message).toContain(FOREIGN);
   });
 });
+
+describe("the stack's own account (zone of trust) comes from the stack itself", () => {
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-concepts.html (zone of trust: the account)
+  it("an ARN that names an in-stack resource (offline placeholder token) makes its account the stack's own", () => {
+    const s = hardened();
+    s.add(T.role, "vendor-role", { assumeRolePolicy: trust({ AWS: `arn:aws:iam::${FOREIGN}:root` }) });
+    s.add(T.rolePolicy, "vendor-read", { role: UNKNOWN, policy: doc({ Effect: "Allow", Action: "logs:GetLogEvents", Resource: `arn:aws:logs:us-east-1:${OWN}:log-group:app-b1d525c6e519abcc5:*` }) }, { role: ["vendor-role"] });
+    expect(found(s)).toEqual([xacct("vendor-role")]);
+  });
+  it("an ARN naming a resource by its in-stack name counts too; a foreign root names nothing of the stack", () => {
+    const s = hardened().set("acme-app-role", { name: "acme-app" });
+    s.add(T.role, "vendor-role", { assumeRolePolicy: trust({ AWS: `arn:aws:iam::${FOREIGN}:root` }) });
+    expect(found(s)).toEqual([]);
+    s.add(T.rolePolicy, "self-describe", { role: UNKNOWN, policy: doc({ Effect: "Allow", Action: "iam:GetRole", Resource: `arn:aws:iam::${OWN}:role/acme-app` }) }, { role: ["acme-app-role"] });
+    expect(found(s)).toEqual([xacct("vendor-role")]);
+  });
+});

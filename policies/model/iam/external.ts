@@ -28,19 +28,54 @@ export interface TrustZone {
 
 const ACCOUNT_RE = /^\d{12}$/;
 
+const ARN_IN_TEXT = /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):([^"\s,\]}]+)/g;
+/** A placeholder token of the offline engine (see model/placeholders.ts): it names one resource of this stack. */
+const PLACEHOLDER_TOKEN = /b1d[0-9a-f]{14}/;
+const accountCache = new WeakMap<NetworkModel, Set<string>>();
+
 /**
- * The zone of trust: accounts from the rule config plus the account of every in-stack ARN known at preview (the
- * resources the stack creates live in its account), organizations from config.
+ * Accounts the stack's own resources live in: the account of every known `arn` of an in-stack resource, and of every
+ * ARN written anywhere in the stack that names an in-stack resource (by the engine's placeholder token or by the
+ * resource's name) - e.g. a role policy over `logGroup.arn`.
+ */
+export function stackAccounts(model: NetworkModel): Set<string> {
+  const cached = accountCache.get(model);
+  if (cached) return cached;
+  const out = new Set<string>();
+  const names = new Set<string>();
+  for (const r of model.resources) if (typeof r.props?.name === "string" && r.props.name.length > 2) names.add(r.props.name);
+  for (const r of model.resources) {
+    const arn = r.props?.arn;
+    if (typeof arn === "string" && !isUnknown(arn)) {
+      const acct = arnAccount(arn);
+      if (acct && ACCOUNT_RE.test(acct)) out.add(acct);
+    }
+    let text: string;
+    try {
+      text = JSON.stringify(r.props ?? {});
+    } catch {
+      continue;
+    }
+    if (!text.includes("arn:")) continue;
+    ARN_IN_TEXT.lastIndex = 0;
+    for (let m = ARN_IN_TEXT.exec(text); m; m = ARN_IN_TEXT.exec(text)) {
+      const rest = m[2].replace(/\\+$/, "");
+      const last = rest.split(/[/:]/).filter(Boolean).pop() ?? "";
+      if (PLACEHOLDER_TOKEN.test(rest) || names.has(last)) out.add(m[1]);
+    }
+  }
+  accountCache.set(model, out);
+  return out;
+}
+
+/**
+ * The zone of trust: accounts from the rule config plus the accounts the stack's own resources live in
+ * (stackAccounts), organizations from config.
  */
 export function trustZone(model: NetworkModel, config: { trustedAccounts?: unknown; trustedOrganizations?: unknown } = {}): TrustZone {
   const accounts = new Set<string>();
   for (const a of Array.isArray(config.trustedAccounts) ? config.trustedAccounts : []) if (typeof a === "string" && ACCOUNT_RE.test(a)) accounts.add(a);
-  for (const r of model.resources) {
-    const arn = r.props?.arn;
-    if (typeof arn !== "string" || isUnknown(arn)) continue;
-    const acct = arnAccount(arn);
-    if (acct && ACCOUNT_RE.test(acct)) accounts.add(acct);
-  }
+  for (const a of stackAccounts(model)) accounts.add(a);
   const organizations = new Set<string>();
   for (const o of Array.isArray(config.trustedOrganizations) ? config.trustedOrganizations : []) if (typeof o === "string") organizations.add(o);
   return { accounts, organizations, ownerKnown: accounts.size > 0 };
