@@ -102,6 +102,19 @@ function regionalApi(model: NetworkModel, r: StackResource): boolean {
   });
 }
 
+/**
+ * True when the unknown parts of a policy property come only from resources of this stack: their ARNs, ids and
+ * names are inside the stack's account, so an unknown principal or condition value built from them names no outsider.
+ */
+function fromStack(model: NetworkModel, r: StackResource, prop: string): boolean {
+  const deps = r.propertyDependencies?.[prop] ?? [];
+  // Another stack's outputs (StackReference) may name any account.
+  return deps.length > 0 && deps.every((u) => {
+    const d = model.byUrn(u);
+    return d !== undefined && d.type !== "pulumi:pulumi:StackReference";
+  });
+}
+
 /** A lambda.Permission / LayerVersionPermission is one statement of the function's (layer's) policy. */
 function permissionStatement(r: StackResource): Statement | "unknown" {
   const p = r.props;
@@ -141,6 +154,8 @@ export const rule: RuleDefinition = {
         "{resource}: trust policy {statement} lets any identity of {providers} assume the role: no exact {subKey} condition says which workload. Fix: add StringEquals on the provider's :sub (and :aud) claim naming the one repository / service account allowed.",
       "unknown-principal":
         "{resource}: {what} {statement} names a principal unknown at preview, so whether it lets in outsiders cannot be verified before deploy. Fix: build the principal from values the stack knows (account id, role names).",
+      "unknown-condition":
+        "{resource}: {what} {statement} lets outsiders in unless its condition pins them, and the condition's value is unknown at preview and comes from outside this stack, so this cannot be verified before deploy. Fix: build the condition from values the stack knows (this stack's ARNs, the account id).",
       "unknown-policy":
         "{resource}: the {what} is unknown at preview, so who it lets in cannot be verified before deploy. Fix: build the document from known values (names, the account id from getCallerIdentity) so it can be checked.",
       "public-acl":
@@ -180,7 +195,11 @@ export const rule: RuleDefinition = {
           sample: sample(grant),
           conditions: g.verdict.unpinnedConditions.length ? ` - its conditions (${g.verdict.unpinnedConditions.join(", ")}) do not pin the caller` : "",
         };
-        if (g.verdict.who.kind === "unknown") out.report(r.urn, "unknown-principal", base, t.prop);
+        if (g.verdict.who.kind === "unknown") {
+          // A principal built from this stack's own resources (role ARNs…) is inside the account.
+          if (!fromStack(model, r, t.prop)) out.report(r.urn, "unknown-principal", base, t.prop);
+        } else if (g.verdict.pinUnknown && !fromStack(model, r, t.prop)) out.report(r.urn, "unknown-condition", base, t.prop);
+        else if (g.verdict.pinUnknown) continue;
         else if (g.verdict.who.kind === "accounts") out.report(r.urn, "cross-account-access", { ...base, accounts: g.verdict.who.accounts, zone: zoneText }, t.prop);
         else if (!blocked && !offNetwork) out.report(r.urn, "public-access", { ...base, principal: g.statement.notPrincipal ? "NotPrincipal" : "Principal \"*\"" }, t.prop);
       }

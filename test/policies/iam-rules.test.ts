@@ -207,3 +207,15 @@ describe("the stack's own account (zone of trust) comes from the stack itself", 
     expect(found(s)).toEqual([xacct("vendor-role")]);
   });
 });
+
+describe("no-public-resource-policy: unknown values resolved by provenance", () => {
+  // Unknowns fail closed only where the value itself decides the door (docs/rules.md, "Unknown values fail closed").
+  const topicPolicy = (principal: unknown, sourceArn: unknown) =>
+    doc({ Effect: "Allow", Principal: { AWS: principal }, Action: "sqs:SendMessage", Resource: "*", Condition: { ArnEquals: { "aws:SourceArn": sourceArn } } });
+  run([
+    ["secure: a condition value unknown at preview that comes from this stack's topic", () => add("aws:sqs/queuePolicy:QueuePolicy", "q-policy", { queueUrl: UNKNOWN, policy: topicPolicy("*", UNKNOWN) }, { policy: ["acme-key"] }), []],
+    ["insecure: the same condition value with no provenance fails closed", () => add("aws:sqs/queuePolicy:QueuePolicy", "q-policy", { queueUrl: UNKNOWN, policy: topicPolicy("*", UNKNOWN) }), [[RP, "q-policy", "unknown-condition"]]],
+    ["secure: a trust principal unknown at preview built from an in-stack role", () => add(T.role, "assumer", { assumeRolePolicy: trust({ AWS: UNKNOWN }) }, { assumeRolePolicy: ["acme-app-role"] }), []],
+    ["insecure: a trust principal unknown at preview with no provenance fails closed", () => add(T.role, "assumer", { assumeRolePolicy: trust({ AWS: UNKNOWN }) }), [[RP, "assumer", "unknown-principal"]]],
+  ]);
+});

@@ -179,6 +179,8 @@ export interface ExternalVerdict {
   who: Outsider;
   /** The statement's conditions, when they exist but pin nothing (for messages). */
   unpinnedConditions: string[];
+  /** A condition that would pin the statement has values unknown at preview: whether it pins can't be told yet. */
+  pinUnknown?: boolean;
 }
 
 /**
@@ -190,8 +192,12 @@ export function isExternalAccess(s: Statement, zone: TrustZone, extraPins: Reado
   const who = outsiders(s, zone);
   if (!who) return undefined;
   const pinKeys = who.kind === "accounts" ? extraPins : new Set<string>();
-  if (!s.unknown.includes("Condition") && s.conditions.some((e) => pins(e, zone, pinKeys))) return undefined;
-  return { who, unpinnedConditions: s.conditions.map((e) => `${e.operator} ${e.keyText}`) };
+  if (s.conditions.some((e) => pins(e, zone, pinKeys))) return undefined;
+  // An unknown value under a pinning key and a positive operator may well pin (it is usually an in-stack ARN).
+  const pinUnknown =
+    s.conditions.some((e) => e.unknown && (PINNING_KEYS.includes(e.key) || pinKeys.has(e.key)) && POSITIVE.has(e.base.toLowerCase()) && e.set !== "ForAllValues") ||
+    (s.unknown.includes("Condition") && !s.conditions.length);
+  return { who, unpinnedConditions: s.conditions.map((e) => `${e.operator} ${e.keyText}`), ...(pinUnknown ? { pinUnknown } : {}) };
 }
 
 /** Does a Deny statement take `action` on the allow's resources away from every outside caller? */

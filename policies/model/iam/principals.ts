@@ -74,6 +74,18 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 const ARN_POLICY = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy(\/.*\/|\/)([^/]+)$/;
 
+const pathIndexes = new WeakMap<NetworkModel, Map<string, StackResource>>();
+/** In-stack iam.Policy resources by `<path><name>` (path defaults to "/"), as their ARNs spell them. */
+function policiesByPath(model: NetworkModel): Map<string, StackResource> {
+  let m = pathIndexes.get(model);
+  if (!m) {
+    m = new Map();
+    for (const p of model.ofType(IAM.policy)) if (typeof p.props.name === "string") m.set(`${typeof p.props.path === "string" ? p.props.path : "/"}${p.props.name}`, p);
+    pathIndexes.set(model, m);
+  }
+  return m;
+}
+
 /** Resolves a policy ARN (literal or reference) to an in-stack iam.Policy, an AWS managed policy, or why not. */
 export function resolvePolicyArn(model: NetworkModel, res: StackResource, prop: string, value: unknown): ResolvedPolicy {
   if (typeof value === "string" && !isUnknown(value)) {
@@ -88,7 +100,7 @@ export function resolvePolicyArn(model: NetworkModel, res: StackResource, prop: 
     if (m) {
       // A literal customer-managed ARN names the in-stack policy with that name and path.
       const [, , path, name] = m;
-      const hit = model.ofType(IAM.policy).find((p) => p.props.name === name && (p.props.path ?? "/") === path);
+      const hit = policiesByPath(model).get(`${path}${name}`);
       if (hit) return { doc: parsePolicy(hit.props.policy), name: `${model.label(hit.urn)} (by literal ARN)` };
     }
   }
