@@ -192,9 +192,13 @@ Access (\`BucketPublicAccessBlock\` / \`AccountPublicAccessBlock\` blockPublicPo
 point's own block (on by default), a \`SecretPolicy\` with \`blockPublicPolicy\`; OpenSearch domains in a VPC and
 REST APIs that are not PRIVATE are reached by network/endpoint type, not by their policy. Bucket ACLs granting
 AllUsers/AuthenticatedUsers (\`public-read\`, \`public-read-write\`, \`authenticated-read\`) are public unless Block
-Public Access ignores them. Role trust policies: \`"*"\`, another account without \`sts:ExternalId\`, or an OIDC
-provider without an exact \`:sub\` condition (\`unpinned-federation\`). Kinds: \`public-access\`,
-\`cross-account-access\`, \`unpinned-federation\`, \`public-acl\`, \`unknown-principal\`, \`unknown-policy\`.
+Public Access ignores them or \`BucketOwnershipControls\` \`BucketOwnerEnforced\` disables ACLs. Role trust policies:
+\`"*"\`, another account without \`sts:ExternalId\`, an OIDC provider without an exact \`:sub\` condition or a Cognito
+identity pool without an exact \`cognito-identity.amazonaws.com:aud\` (\`unpinned-federation\`). A principal or
+condition value unknown at preview is inside the account when it is built from this stack's own resources (its
+\`propertyDependencies\`); with no provenance it fails closed (\`unknown-principal\`, \`unknown-condition\`). Kinds: \`public-access\`,
+\`cross-account-access\`, \`unpinned-federation\`, \`public-acl\`, \`unknown-principal\`, \`unknown-condition\`,
+\`unknown-policy\`.
 
 ### Unknown values fail closed
 At preview, ids and values derived from other resources' outputs are unknown. The pack reads raw properties

@@ -44,6 +44,7 @@ const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const ACLS = ["aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketAcl:BucketAcl"];
 const BUCKET_BPA = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
 const ACCOUNT_BPA = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock";
+const OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
 const LAMBDA_PERMISSION = "aws:lambda/permission:Permission";
 const LAYER_PERMISSION = "aws:lambda/layerVersionPermission:LayerVersionPermission";
 const ALL_USERS = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)$/;
@@ -151,7 +152,7 @@ export const rule: RuleDefinition = {
       "cross-account-access":
         "{resource}: {what} {statement} lets account(s) {accounts} outside this stack's account(s) ({zone}) call {levels} actions ({count}, e.g. {sample}){conditions}. Fix: grant only your own account's roles, pin the statement with a condition, or list the account in the rule's trustedAccounts config if it is yours.",
       "unpinned-federation":
-        "{resource}: trust policy {statement} lets any identity of {providers} assume the role: no exact {subKey} condition says which workload. Fix: add StringEquals on the provider's :sub (and :aud) claim naming the one repository / service account allowed.",
+        "{resource}: trust policy {statement} lets any identity of {providers} assume the role: no exact {subKey} condition says which identity. Fix: add StringEquals on that claim naming the one repository, service account or identity pool allowed.",
       "unknown-principal":
         "{resource}: {what} {statement} names a principal unknown at preview, so whether it lets in outsiders cannot be verified before deploy. Fix: build the principal from values the stack knows (account id, role names).",
       "unknown-condition":
@@ -178,7 +179,7 @@ export const rule: RuleDefinition = {
       for (const s of doc.statements) {
         if (!trust) continue;
         const providers = unpinnedFederation(s);
-        if (providers.length) out.report(r.urn, "unpinned-federation", { resource, statement: statementRef(s), providers, subKey: `${providers[0].replace(/^.*:oidc-provider\//, "")}:sub` }, t.prop);
+        if (providers.length) out.report(r.urn, "unpinned-federation", { resource, statement: statementRef(s), providers, subKey: providers[0] === "cognito-identity.amazonaws.com" ? "cognito-identity.amazonaws.com:aud" : `${providers[0].replace(/^.*:oidc-provider\//, "")}:sub` }, t.prop);
       }
       const blocked = publicBlocked(model, r);
       const offNetwork = inVpc(model, r) || regionalApi(model, r);
@@ -218,9 +219,12 @@ export const rule: RuleDefinition = {
     }
 
     // Bucket ACLs: AllUsers / AuthenticatedUsers grants are public (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html).
+    // BucketOwnerEnforced disables ACLs altogether (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html).
+    const aclsDisabled = new Set<string>();
+    for (const o of model.ofType(OWNERSHIP)) if (o.props.rule?.objectOwnership === "BucketOwnerEnforced") model.resolve(o, "bucket", o.props.bucket, BUCKETS).urns.forEach((u) => aclsDisabled.add(u));
     for (const r of model.ofType(...BUCKETS, ...ACLS)) {
       const buckets = ACLS.includes(r.type) ? model.resolve(r, "bucket", r.props.bucket, BUCKETS).urns : [r.urn];
-      if (bucketBpa(model, buckets).acl) continue;
+      if (bucketBpa(model, buckets).acl || (buckets.length && buckets.every((b) => aclsDisabled.has(b)))) continue;
       const resource = model.label(r.urn);
       const acl = r.props.acl;
       if (typeof acl === "string" && PUBLIC_CANNED.has(acl))

@@ -257,17 +257,24 @@ export function externalGrants(doc: PolicyDocument & { kind: "known" }, zone: Tr
   return out;
 }
 
-/** Federated (web identity) principals of a trust statement that no audience/subject condition pins. */
+/**
+ * Federated (web identity) principals of a trust statement that no exact claim condition pins: an OIDC provider
+ * needs its `:sub` claim (which repository / service account may assume), Cognito identity pools their `:aud`
+ * (which pool). https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html,
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html
+ */
 export function unpinnedFederation(s: Statement): string[] {
   if (s.effect !== "Allow" || !s.principal) return [];
   const out: string[] = [];
+  const exact = (e: ConditionEntry) =>
+    !e.unknown && !isNegated(e) && e.set !== "ForAllValues" && !e.ifExists && POSITIVE.has(e.base.toLowerCase()) && e.values.length > 0 && e.values.every((v) => v !== "*" && !/^[^:]*:\*$/.test(v));
   for (const f of s.principal.federated) {
-    // An OIDC provider ARN: arn:aws:iam::<acct>:oidc-provider/<host>; its `<host>:sub` says which workload may assume.
-    const host = /:oidc-provider\/(.+)$/.exec(f)?.[1] ?? (f.includes("amazonaws.com") || f.includes(".") ? f : undefined);
-    if (!host) continue;
-    const sub = `${host.toLowerCase()}:sub`;
-    const pinned = s.conditions.some((e) => e.key === sub && !e.unknown && !isNegated(e) && e.set !== "ForAllValues" && !e.ifExists && e.values.length > 0 && e.values.every((v) => v !== "*" && !/^[^:]*:\*$/.test(v) && v !== "repo:*"));
-    if (!pinned && f !== "cognito-identity.amazonaws.com") out.push(f);
+    const cognito = f === "cognito-identity.amazonaws.com";
+    const oidc = /:oidc-provider\//.test(f) || (!f.startsWith("arn:") && !cognito && f.includes("."));
+    if (!cognito && !oidc) continue; // SAML providers and others: not judged here.
+    const claim = cognito ? ":aud" : ":sub";
+    // The provider ARN of an in-stack provider may not spell its host (offline placeholders), so any `<host>:sub` counts.
+    if (!s.conditions.some((e) => e.key.endsWith(claim) && exact(e))) out.push(f);
   }
   return out;
 }
