@@ -12,7 +12,7 @@ import { rule as imdsv2Required } from "./imdsv2-required";
 import { rule as naclNoWorldAdmin } from "./nacl-no-world-admin";
 import { rule as noAdminWorkloads } from "./no-admin-workloads";
 import { rule as noPublicDatabases } from "./no-public-databases";
-import { rule as noPublicS3Write } from "./no-public-s3-write";
+import { rule as noPublicResourcePolicy } from "./no-public-resource-policy";
 import { rule as noTypedInCredentials } from "./no-typed-in-credentials";
 import { rule as noWorldOpenSensitivePort } from "./no-world-open-sensitive-port";
 import { rule as onlyLbsFaceWorld } from "./only-lbs-face-world";
@@ -37,7 +37,7 @@ const byId = new Map<string, RuleDefinition>([
   [naclNoWorldAdmin.meta.id, naclNoWorldAdmin],
   [noAdminWorkloads.meta.id, noAdminWorkloads],
   [noPublicDatabases.meta.id, noPublicDatabases],
-  [noPublicS3Write.meta.id, noPublicS3Write],
+  [noPublicResourcePolicy.meta.id, noPublicResourcePolicy],
   [noTypedInCredentials.meta.id, noTypedInCredentials],
   [noWorldOpenSensitivePort.meta.id, noWorldOpenSensitivePort],
   [onlyLbsFaceWorld.meta.id, onlyLbsFaceWorld],

@@ -163,13 +163,13 @@ describe("the pack reads a placeholder as the one resource it names", () => {
 
   it("passes plainly scoped IAM, bucket and task-definition documents built with jsonStringify over in-stack ARNs", () => {
     expect(mandatory("scoped")).toEqual([]);
-    for (const rule of ["no-admin-workloads", "no-public-s3-write", "no-typed-in-credentials"]) expect(violations("scoped").filter((v) => v.policy === rule)).toEqual([]);
+    for (const rule of ["no-admin-workloads", "no-public-resource-policy", "no-typed-in-credentials"]) expect(violations("scoped").filter((v) => v.policy === rule)).toEqual([]);
   });
 
   it('still blocks Action "*", Principal "*" writes and a typed-in password built the same way', () => {
     expect(mandatory("admin")).toEqual([
       ["no-admin-workloads", "app-everything"],
-      ["no-public-s3-write", "assets-policy"],
+      ["no-public-resource-policy", "assets-policy"],
       ["no-typed-in-credentials", "app"],
     ]);
     expect(violations("admin").find((v) => v.policy === "no-admin-workloads")!.message).toContain('grants administrator access (Action "*" on Resource "*"');
