@@ -12,6 +12,7 @@ export const MANDATORY_RULE_IDS = [
   "no-public-s3-write",
   "tenant-isolation",
   "private-eks-api",
+  "no-public-entry-points",
   "exemption-valid",
 ] as const;
 

@@ -12,6 +12,7 @@ import { rule as imdsv2Required } from "./imdsv2-required";
 import { rule as naclNoWorldAdmin } from "./nacl-no-world-admin";
 import { rule as noAdminWorkloads } from "./no-admin-workloads";
 import { rule as noPublicDatabases } from "./no-public-databases";
+import { rule as noPublicEntryPoints } from "./no-public-entry-points";
 import { rule as noPublicS3Write } from "./no-public-s3-write";
 import { rule as noTypedInCredentials } from "./no-typed-in-credentials";
 import { rule as noWorldOpenSensitivePort } from "./no-world-open-sensitive-port";
@@ -37,6 +38,7 @@ const byId = new Map<string, RuleDefinition>([
   [naclNoWorldAdmin.meta.id, naclNoWorldAdmin],
   [noAdminWorkloads.meta.id, noAdminWorkloads],
   [noPublicDatabases.meta.id, noPublicDatabases],
+  [noPublicEntryPoints.meta.id, noPublicEntryPoints],
   [noPublicS3Write.meta.id, noPublicS3Write],
   [noTypedInCredentials.meta.id, noTypedInCredentials],
   [noWorldOpenSensitivePort.meta.id, noWorldOpenSensitivePort],
