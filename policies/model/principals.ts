@@ -28,6 +28,8 @@ export interface RoleDocument {
   unreadable?: "unknown" | "aws-managed";
   /** ARN of an AWS-managed (or out-of-stack) policy. */
   managedArn?: string;
+  /** Resources of the stack the document's value was built from (their ARNs are its unknown Resource values). */
+  deps: string[];
 }
 
 export interface RolePrincipal {
@@ -70,12 +72,16 @@ export function statementsOf(v: unknown): Record<string, any>[] | "unknown" | un
   if (!doc || typeof doc !== "object") return undefined;
   const st = doc.Statement ?? doc.statement ?? doc.statements;
   if (isUnknown(st)) return "unknown";
-  const out = list(st).filter((s): s is Record<string, any> => !!s && typeof s === "object");
-  const hasUnknown = (x: unknown): boolean => isUnknown(x) || (Array.isArray(x) ? x.some(hasUnknown) : !!x && typeof x === "object" && Object.values(x).some(hasUnknown));
-  // A statement with an unknown Effect, Action or Resource can't be judged; an unknown condition value can (it's
-  // the program's own value, it only narrows).
-  if (out.some((s) => [s.Effect, s.Action, s.NotAction, s.Resource, s.NotResource, s.Principal].some(hasUnknown))) return "unknown";
-  return out;
+  if (list(st).some(isUnknown)) return "unknown";
+  // Unknown values inside a statement stay in place as the SDK's sentinels: each consumer decides whether the
+  // field it reads decides its verdict (an unknown Resource is usually an ARN of a resource of the stack, see
+  // RoleDocument.deps; an unknown Action is not knowable at all).
+  return list(st).filter((s): s is Record<string, any> => !!s && typeof s === "object");
+}
+
+/** True when the value, or anything nested in it, is unknown at preview. */
+export function hasUnknown(x: unknown): boolean {
+  return isUnknown(x) || (Array.isArray(x) ? x.some(hasUnknown) : !!x && typeof x === "object" && Object.values(x).some(hasUnknown));
 }
 
 const computeRoleRefs: Array<[string, string, (p: Record<string, any>) => unknown]> = [
@@ -98,27 +104,28 @@ export function rolePrincipals(model: NetworkModel): Map<string, RolePrincipal> 
     const p: RolePrincipal = { urn: r.urn, services, documents: [], usedBy: [] };
     out.set(r.urn, p);
     const inline = r.props.inlinePolicies;
-    if (isUnknown(inline)) p.documents.push({ blameUrn: r.urn, where: `${model.label(r.urn)} inlinePolicies`, unreadable: "unknown" });
-    for (const ip of list(inline)) pushDoc(model, p, r.urn, `${model.label(r.urn)} inline policy ${(ip as any)?.name ?? ""}`.trim(), (ip as any)?.policy);
+    if (isUnknown(inline)) p.documents.push({ blameUrn: r.urn, where: `${model.label(r.urn)} inlinePolicies`, unreadable: "unknown", deps: [] });
+    for (const ip of list(inline)) pushDoc(model, p, r.urn, `${model.label(r.urn)} inline policy ${(ip as any)?.name ?? ""}`.trim(), (ip as any)?.policy, { urn: r.urn, prop: "inlinePolicies" });
     const managed = r.props.managedPolicyArns;
-    if (isUnknown(managed)) p.documents.push({ blameUrn: r.urn, where: `${model.label(r.urn)} managedPolicyArns`, unreadable: "unknown" });
+    if (isUnknown(managed)) p.documents.push({ blameUrn: r.urn, where: `${model.label(r.urn)} managedPolicyArns`, unreadable: "unknown", deps: [] });
     else for (const arn of list(managed)) pushManaged(model, p, r, "managedPolicyArns", arn, r.urn);
     const boundary = r.props.permissionsBoundary;
     if (boundary !== undefined && boundary !== null && boundary !== "") {
       const pol = model.resolve(r, "permissionsBoundary", boundary, [IAM.policy]);
       if (pol.urns.length === 1) {
         const st = statementsOf(model.byUrn(pol.urns[0])!.props.policy);
-        p.boundary = { blameUrn: pol.urns[0], where: model.label(pol.urns[0]), ...(Array.isArray(st) ? { statements: st } : { unreadable: "unknown" as const }) };
+        const deps = model.byUrn(pol.urns[0])!.propertyDependencies?.policy ?? [];
+        p.boundary = { blameUrn: pol.urns[0], where: model.label(pol.urns[0]), deps, ...(Array.isArray(st) ? { statements: st } : { unreadable: "unknown" as const }) };
       }
     }
   }
   const rolesOf = (r: StackResource, prop: string, v: unknown) => model.resolveList(r, prop, v, [IAM.role]).urns;
-  for (const rp of model.ofType(IAM.rolePolicy)) for (const u of rolesOf(rp, "role", rp.props.role)) pushDoc(model, out.get(u)!, rp.urn, model.label(rp.urn), rp.props.policy);
+  for (const rp of model.ofType(IAM.rolePolicy)) for (const u of rolesOf(rp, "role", rp.props.role)) pushDoc(model, out.get(u)!, rp.urn, model.label(rp.urn), rp.props.policy, { urn: rp.urn, prop: "policy" });
   for (const a of model.ofType(IAM.rolePolicyAttachment)) for (const u of rolesOf(a, "role", a.props.role)) pushManaged(model, out.get(u)!, a, "policyArn", a.props.policyArn, a.urn);
   for (const a of model.ofType(IAM.policyAttachment)) for (const u of rolesOf(a, "roles", a.props.roles)) pushManaged(model, out.get(u)!, a, "policyArn", a.props.policyArn, a.urn);
   for (const a of model.ofType(IAM.attachmentsExclusive)) {
     for (const u of rolesOf(a, "roleName", a.props.roleName)) {
-      if (isUnknown(a.props.policyArns)) out.get(u)!.documents.push({ blameUrn: a.urn, where: model.label(a.urn), unreadable: "unknown" });
+      if (isUnknown(a.props.policyArns)) out.get(u)!.documents.push({ blameUrn: a.urn, where: model.label(a.urn), unreadable: "unknown", deps: [] });
       else for (const arn of list(a.props.policyArns)) pushManaged(model, out.get(u)!, a, "policyArns", arn, a.urn);
     }
   }
@@ -147,18 +154,19 @@ export function rolePrincipals(model: NetworkModel): Map<string, RolePrincipal> 
 }
 const cache = new WeakMap<NetworkModel, Map<string, RolePrincipal>>();
 
-function pushDoc(model: NetworkModel, p: RolePrincipal, blameUrn: string, where: string, v: unknown): void {
+function pushDoc(model: NetworkModel, p: RolePrincipal, blameUrn: string, where: string, v: unknown, from?: { urn: string; prop: string }): void {
   const st = statementsOf(v);
   if (st === undefined) return;
-  p.documents.push(st === "unknown" ? { blameUrn, where, unreadable: "unknown" } : { blameUrn, where, statements: st });
+  const deps = from ? model.byUrn(from.urn)?.propertyDependencies?.[from.prop] ?? [] : [];
+  p.documents.push(st === "unknown" ? { blameUrn, where, unreadable: "unknown", deps } : { blameUrn, where, statements: st, deps });
 }
 
 function pushManaged(model: NetworkModel, p: RolePrincipal, res: StackResource, prop: string, arn: unknown, blameUrn: string): void {
   const pols = model.resolve(res, prop, arn, [IAM.policy]);
   if (pols.urns.length) {
-    for (const u of pols.urns) pushDoc(model, p, blameUrn, blameUrn === u ? model.label(u) : `${model.label(blameUrn)} (${model.label(u)})`, model.byUrn(u)!.props.policy);
+    for (const u of pols.urns) pushDoc(model, p, blameUrn, blameUrn === u ? model.label(u) : `${model.label(blameUrn)} (${model.label(u)})`, model.byUrn(u)!.props.policy, { urn: u, prop: "policy" });
     return;
   }
-  if (typeof arn === "string" && !isUnknown(arn)) p.documents.push({ blameUrn, where: `${model.label(blameUrn)} (${arn})`, unreadable: "aws-managed", managedArn: arn });
-  else if (pols.unknown) p.documents.push({ blameUrn, where: model.label(blameUrn), unreadable: "unknown" });
+  if (typeof arn === "string" && !isUnknown(arn)) p.documents.push({ blameUrn, where: `${model.label(blameUrn)} (${arn})`, unreadable: "aws-managed", managedArn: arn, deps: [] });
+  else if (pols.unknown) p.documents.push({ blameUrn, where: model.label(blameUrn), unreadable: "unknown", deps: [] });
 }

@@ -13,6 +13,7 @@ export const MANDATORY_RULE_IDS = [
   "tenant-isolation",
   "private-eks-api",
   "no-public-entry-points",
+  "no-workload-admin-tools",
   "exemption-valid",
 ] as const;
 

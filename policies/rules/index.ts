@@ -15,6 +15,7 @@ import { rule as noPublicDatabases } from "./no-public-databases";
 import { rule as noPublicEntryPoints } from "./no-public-entry-points";
 import { rule as noPublicS3Write } from "./no-public-s3-write";
 import { rule as noTypedInCredentials } from "./no-typed-in-credentials";
+import { rule as noWorkloadAdminTools } from "./no-workload-admin-tools";
 import { rule as noWorldOpenSensitivePort } from "./no-world-open-sensitive-port";
 import { rule as onlyLbsFaceWorld } from "./only-lbs-face-world";
 import { rule as privateEksApi } from "./private-eks-api";
@@ -41,6 +42,7 @@ const byId = new Map<string, RuleDefinition>([
   [noPublicEntryPoints.meta.id, noPublicEntryPoints],
   [noPublicS3Write.meta.id, noPublicS3Write],
   [noTypedInCredentials.meta.id, noTypedInCredentials],
+  [noWorkloadAdminTools.meta.id, noWorkloadAdminTools],
   [noWorldOpenSensitivePort.meta.id, noWorldOpenSensitivePort],
   [onlyLbsFaceWorld.meta.id, onlyLbsFaceWorld],
   [privateEksApi.meta.id, privateEksApi],

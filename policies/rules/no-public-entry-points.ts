@@ -230,8 +230,8 @@ function dataRight(d: RoleDocument): string | undefined {
   for (const s of d.statements ?? []) {
     if (s.Effect !== "Allow") continue;
     if (s.NotAction !== undefined) return "every action but those in NotAction";
-    const a = list(s.Action).find((x) => typeof x === "string" && !guestSafe(x));
-    if (a) return String(a);
+    const a = list(s.Action).find((x) => typeof x !== "string" || isUnknown(x) || !guestSafe(x));
+    if (a !== undefined) return typeof a === "string" && !isUnknown(a) ? a : "(an action unknown at preview)";
   }
   return undefined;
 }
