@@ -1,7 +1,7 @@
 /**
  * Helpers shared by the rules: message building, config ports, IAM/S3 policy documents.
  */
-import { isUnknown, type Finding, type IngressGrant, type NetworkModel, type RuleMeta } from "../model";
+import { type Finding, type IngressGrant, type NetworkModel, type RuleMeta } from "../model";
 
 /** Collects findings, dropping exact duplicates (one resource can declare the same door twice). */
 export class Findings {
@@ -86,46 +86,8 @@ export const PORTS_SCHEMA = {
   items: { type: "integer", minimum: 0, maximum: 65535 },
 };
 
-/** Parsed IAM-style policy document: statements as a list, or why it can't be read. */
-export type Doc = { statements: Record<string, any>[] } | { unknown: true } | { invalid: string };
-
-/** Reads a policy given as a JSON string or an object; Statement may be one object or a list. */
-export function parseDoc(v: unknown): Doc | undefined {
-  if (v === undefined || v === null || v === "") return undefined;
-  if (isUnknown(v)) return { unknown: true };
-  let doc: any = v;
-  if (typeof v === "string") {
-    try {
-      doc = JSON.parse(v);
-    } catch (e) {
-      return { invalid: (e as Error).message };
-    }
-  }
-  if (!doc || typeof doc !== "object") return { invalid: "not an object" };
-  const st = doc.Statement ?? doc.statement ?? doc.statements;
-  if (isUnknown(st)) return { unknown: true };
-  const statements = (Array.isArray(st) ? st : st ? [st] : []).filter((s: unknown) => s && typeof s === "object");
-  if (statements.some((s: any) => Object.values(s).some((x) => isUnknown(x)))) return { unknown: true };
-  return { statements };
-}
-
-export function list(v: unknown): unknown[] {
-  if (v === undefined || v === null) return [];
-  return Array.isArray(v) ? v : [v];
-}
-
-/** True when a statement's principal is everyone: "*" or {AWS: "*"} (also inside a list). */
-export function isPublicPrincipal(p: unknown): boolean {
-  if (p === "*") return true;
-  if (p && typeof p === "object") return list((p as any).AWS).includes("*") || list((p as any).CanonicalUser).includes("*");
-  return false;
-}
-
-/** Turns an IAM action pattern (wildcards * and ?) into a case-insensitive regex. */
-export function actionRegex(pattern: string): RegExp {
-  const esc = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${esc}$`, "i");
-}
+// IAM document helpers live in the IAM model; re-exported for the rules that read raw statements.
+export { parseDoc, isPublicPrincipal, actionRegex, list, type Doc } from "../model/iam";
 
 /** Generator/secret-store resource types whose outputs count as "not typed in". */
 export const CREDENTIAL_SOURCES = new Set([

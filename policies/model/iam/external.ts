@@ -1,0 +1,234 @@
+/**
+ * External access through a resource-based policy, judged as IAM Access Analyzer does
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html): a statement grants external
+ * access when it allows a principal outside the zone of trust (the stack's account(s) and the organizations named in
+ * config) - `"*"`, a NotPrincipal, another account - and no condition really pins the caller or its source back
+ * inside the zone. A condition pins only with its operator's semantics: a positive operator (StringEquals,
+ * StringLike, ArnLike, ForAnyValue:…) on a key that names the caller or its source, every value inside the zone and
+ * free of wildcards that reach outside it. Negated operators, `ForAllValues:` (true when the key is absent),
+ * `…IfExists` on a key a caller can leave out, `Null`, and wildcard values (`StringLike "*"`) pin nothing.
+ * An explicit Deny that applies to every outside caller (e.g. `StringNotEquals aws:PrincipalOrgID`) takes its
+ * actions away again (deny overrides allow).
+ * Condition keys: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ */
+import type { NetworkModel } from "../index";
+import { isUnknown } from "../types";
+import { expandAction, serviceActions, type CatalogueAction } from "./catalogue";
+import { isNegated } from "./conditions";
+import type { ConditionEntry, PolicyDocument, PrincipalSpec, Statement } from "./document";
+import { actionMatches, arnAccount, arnMatches, arnParts, hasWildcard } from "./match";
+
+/** The accounts and organizations inside which access is not external. */
+export interface TrustZone {
+  accounts: Set<string>;
+  organizations: Set<string>;
+  /** False when no account of the stack could be found: named accounts can't be told inside from outside. */
+  ownerKnown: boolean;
+}
+
+const ACCOUNT_RE = /^\d{12}$/;
+
+/**
+ * The zone of trust: accounts from the rule config plus the account of every in-stack ARN known at preview (the
+ * resources the stack creates live in its account), organizations from config.
+ */
+export function trustZone(model: NetworkModel, config: { trustedAccounts?: unknown; trustedOrganizations?: unknown } = {}): TrustZone {
+  const accounts = new Set<string>();
+  for (const a of Array.isArray(config.trustedAccounts) ? config.trustedAccounts : []) if (typeof a === "string" && ACCOUNT_RE.test(a)) accounts.add(a);
+  for (const r of model.resources) {
+    const arn = r.props?.arn;
+    if (typeof arn !== "string" || isUnknown(arn)) continue;
+    const acct = arnAccount(arn);
+    if (acct && ACCOUNT_RE.test(acct)) accounts.add(acct);
+  }
+  const organizations = new Set<string>();
+  for (const o of Array.isArray(config.trustedOrganizations) ? config.trustedOrganizations : []) if (typeof o === "string") organizations.add(o);
+  return { accounts, organizations, ownerKnown: accounts.size > 0 };
+}
+
+/** Account of an AWS principal entry: an account id, or the account segment of a principal ARN. */
+export function principalAccount(p: string): string | undefined {
+  if (ACCOUNT_RE.test(p)) return p;
+  const a = arnAccount(p);
+  return a && ACCOUNT_RE.test(a) ? a : undefined;
+}
+
+export type Outsider =
+  | { kind: "public" }
+  | { kind: "accounts"; accounts: string[] }
+  /** The principal is unknown at preview. */
+  | { kind: "unknown" };
+
+/** Who outside the zone a statement's principal lets in (undefined: nobody outside). */
+export function outsiders(s: Statement, zone: TrustZone): Outsider | undefined {
+  if (s.notPrincipal) return { kind: "public" };
+  const p = s.principal;
+  if (!p) return undefined;
+  if (p.star) return { kind: "public" };
+  const foreign = new Set<string>();
+  let unknown = p.unknown;
+  for (const a of p.aws) {
+    if (hasWildcard(a)) return { kind: "public" };
+    const acct = principalAccount(a);
+    if (!acct) {
+      // Unique ids (AROA…/AIDA…) and other forms name a principal whose account the document doesn't say.
+      unknown = true;
+      continue;
+    }
+    if (zone.ownerKnown && !zone.accounts.has(acct)) foreign.add(acct);
+  }
+  if (foreign.size) return { kind: "accounts", accounts: [...foreign].sort() };
+  return unknown ? { kind: "unknown" } : undefined;
+}
+
+/** Keys that name the calling principal's account / organization / identity. */
+const PRINCIPAL_ACCOUNT_KEYS = new Set(["aws:principalaccount", "kms:calleraccount"]);
+const PRINCIPAL_ARN_KEYS = new Set(["aws:principalarn"]);
+const ORG_KEYS = new Set(["aws:principalorgid", "aws:sourceorgid"]);
+const ORG_PATH_KEYS = new Set(["aws:principalorgpaths", "aws:sourceorgpaths"]);
+/** Keys that name the resource or account on whose behalf a service calls (confused-deputy protection). */
+const SOURCE_ACCOUNT_KEYS = new Set(["aws:sourceaccount", "aws:sourceowner"]);
+const SOURCE_ARN_KEYS = new Set(["aws:sourcearn"]);
+/** Keys that pin the network path to the stack's own VPC / VPC endpoint. */
+const NETWORK_KEYS = new Set(["aws:sourcevpc", "aws:sourcevpce", "aws:sourcevpcarn"]);
+/** Keys present in every authenticated request, so `…IfExists` on them still pins. */
+const ALWAYS_PRESENT = new Set(["aws:principalaccount", "aws:principalarn", "kms:calleraccount"]);
+
+export const PINNING_KEYS: readonly string[] = [...PRINCIPAL_ACCOUNT_KEYS, ...PRINCIPAL_ARN_KEYS, ...ORG_KEYS, ...ORG_PATH_KEYS, ...SOURCE_ACCOUNT_KEYS, ...SOURCE_ARN_KEYS, ...NETWORK_KEYS];
+
+const POSITIVE = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
+
+/** Is one condition value inside the zone for its key? Wildcards that can reach outside make it not. */
+function valueTrusted(key: string, v: string, zone: TrustZone): boolean {
+  if (v.includes("${")) return false;
+  if (PRINCIPAL_ACCOUNT_KEYS.has(key) || SOURCE_ACCOUNT_KEYS.has(key)) return ACCOUNT_RE.test(v) && (!zone.ownerKnown || zone.accounts.has(v));
+  if (PRINCIPAL_ARN_KEYS.has(key) || SOURCE_ARN_KEYS.has(key)) {
+    const parts = arnParts(v);
+    if (!parts) return false;
+    const acct = parts[4];
+    if (acct === "") {
+      // Account-less ARNs (S3 buckets): one named resource pins; a wildcard in its name reaches anyone's.
+      return !hasWildcard(parts[5]) && !hasWildcard(parts[2]);
+    }
+    return ACCOUNT_RE.test(acct) && (!zone.ownerKnown || zone.accounts.has(acct));
+  }
+  if (ORG_KEYS.has(key)) return /^o-[a-z0-9]{10,32}$/.test(v) && (zone.organizations.size === 0 || zone.organizations.has(v));
+  if (ORG_PATH_KEYS.has(key)) {
+    const org = v.split("/")[0];
+    return /^o-[a-z0-9]{10,32}$/.test(org) && (zone.organizations.size === 0 || zone.organizations.has(org));
+  }
+  if (NETWORK_KEYS.has(key)) return v !== "" && !hasWildcard(v);
+  return false;
+}
+
+/** True when the entry can only hold for callers (or sources) inside the zone: it pins the statement. */
+export function pins(e: ConditionEntry, zone: TrustZone, extra: ReadonlySet<string> = new Set()): boolean {
+  if (e.unknown || e.set === "ForAllValues" || isNegated(e)) return false;
+  const base = e.base.toLowerCase();
+  if (!POSITIVE.has(base)) return false;
+  if (e.ifExists && !ALWAYS_PRESENT.has(e.key)) return false;
+  if (!e.values.length) return false;
+  if (extra.has(e.key)) return e.values.every((v) => v !== "" && !(base === "stringlike" && hasWildcard(v)));
+  if (!PINNING_KEYS.includes(e.key)) return false;
+  return e.values.every((v) => valueTrusted(e.key, v, zone));
+}
+
+/** True when the entry holds for EVERY caller outside the zone (a Deny guarded by it denies them all). */
+function trueForOutsiders(e: ConditionEntry, zone: TrustZone): boolean {
+  if (e.unknown || !isNegated(e) || e.set === "ForAnyValue") return false;
+  if (![...PRINCIPAL_ACCOUNT_KEYS, ...PRINCIPAL_ARN_KEYS, ...ORG_KEYS, ...ORG_PATH_KEYS, ...NETWORK_KEYS].includes(e.key)) return false;
+  return e.values.length > 0 && e.values.every((v) => valueTrusted(e.key, v, zone));
+}
+
+export interface ExternalVerdict {
+  who: Outsider;
+  /** The statement's conditions, when they exist but pin nothing (for messages). */
+  unpinnedConditions: string[];
+}
+
+/**
+ * Does this statement (on its own) grant access to someone outside the zone? `extraPins` adds keys that pin in the
+ * caller's context (sts:ExternalId for a named account in a role trust policy).
+ */
+export function isExternalAccess(s: Statement, zone: TrustZone, extraPins: ReadonlySet<string> = new Set()): ExternalVerdict | undefined {
+  if (s.effect !== "Allow" || s.unknown.includes("Effect")) return undefined;
+  const who = outsiders(s, zone);
+  if (!who) return undefined;
+  const pinKeys = who.kind === "accounts" ? extraPins : new Set<string>();
+  if (!s.unknown.includes("Condition") && s.conditions.some((e) => pins(e, zone, pinKeys))) return undefined;
+  return { who, unpinnedConditions: s.conditions.map((e) => `${e.operator} ${e.keyText}`) };
+}
+
+/** Does a Deny statement take `action` on the allow's resources away from every outside caller? */
+function denyCovers(d: Statement, allow: Statement, action: string, zone: TrustZone): boolean {
+  if (d.effect !== "Deny" || d.unknown.length) return false;
+  const p = d.principal;
+  const everyone = d.notPrincipal ? d.notPrincipal.aws.every((a) => zone.accounts.has(principalAccount(a) ?? "")) : !!p?.star;
+  if (!everyone) return false;
+  const actionOk = d.action ? d.action.some((x) => actionMatches(x, action)) : !(d.notAction ?? []).some((x) => actionMatches(x, action));
+  if (!actionOk) return false;
+  const targets = allow.resource ?? ["*"];
+  const resOk = d.resource
+    ? targets.every((r) => d.resource!.some((x) => arnMatches(x, r)))
+    : d.notResource
+      ? targets.every((r) => !d.notResource!.some((x) => arnMatches(x, r)))
+      : true;
+  return resOk && d.conditions.every((e) => trueForOutsiders(e, zone));
+}
+
+export interface ExternalGrant {
+  statement: Statement;
+  verdict: ExternalVerdict;
+  /** Real actions (of the policy's services) granted to outsiders after Deny statements are applied. */
+  actions: CatalogueAction[];
+  /** Access levels among those actions (Read, Write, List, Tagging, Permissions management). */
+  levels: string[];
+}
+
+/** Actions of a statement, expanded against the catalogue within the services the policy governs. */
+export function statementActions(s: Statement, services: readonly string[]): CatalogueAction[] {
+  if (s.unknown.includes("Action") || s.unknown.includes("NotAction")) return services.flatMap((x) => serviceActions(x));
+  if (s.action) {
+    const seen = new Set<string>();
+    const out: CatalogueAction[] = [];
+    for (const p of s.action) for (const a of expandAction(p, services)) if (!seen.has(a.name)) seen.add(a.name), out.push(a);
+    return out;
+  }
+  const not = s.notAction ?? [];
+  return services.flatMap((x) => serviceActions(x)).filter((a) => !not.some((p) => actionMatches(p, a.name)));
+}
+
+/**
+ * Every statement of a resource-based policy that grants outsiders at least one real action of `services`, with
+ * those actions; Deny statements of the same document that cover every outsider are applied first.
+ */
+export function externalGrants(doc: PolicyDocument & { kind: "known" }, zone: TrustZone, services: readonly string[], extraPins?: ReadonlySet<string>): ExternalGrant[] {
+  const out: ExternalGrant[] = [];
+  const denies = doc.statements.filter((s) => s.effect === "Deny");
+  for (const s of doc.statements) {
+    const verdict = isExternalAccess(s, zone, extraPins);
+    if (!verdict) continue;
+    const actions = statementActions(s, services).filter((a) => !denies.some((d) => denyCovers(d, s, a.name, zone)));
+    if (!actions.length) continue;
+    const levels = [...new Set(actions.flatMap((a) => a.accessLevels))].sort();
+    out.push({ statement: s, verdict, actions, levels });
+  }
+  return out;
+}
+
+/** Federated (web identity) principals of a trust statement that no audience/subject condition pins. */
+export function unpinnedFederation(s: Statement): string[] {
+  if (s.effect !== "Allow" || !s.principal) return [];
+  const out: string[] = [];
+  for (const f of s.principal.federated) {
+    // An OIDC provider ARN: arn:aws:iam::<acct>:oidc-provider/<host>; its `<host>:sub` says which workload may assume.
+    const host = /:oidc-provider\/(.+)$/.exec(f)?.[1] ?? (f.includes("amazonaws.com") || f.includes(".") ? f : undefined);
+    if (!host) continue;
+    const sub = `${host.toLowerCase()}:sub`;
+    const pinned = s.conditions.some((e) => e.key === sub && !e.unknown && !isNegated(e) && e.set !== "ForAllValues" && !e.ifExists && e.values.length > 0 && e.values.every((v) => v !== "*" && !/^[^:]*:\*$/.test(v) && v !== "repo:*"));
+    if (!pinned && f !== "cognito-identity.amazonaws.com") out.push(f);
+  }
+  return out;
+}
+
+export type { PrincipalSpec };
