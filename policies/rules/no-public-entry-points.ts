@@ -1,8 +1,8 @@
 import { CidrSet, isUnknown, type NetworkModel, type RuleDefinition, type StackResource } from "../model";
 import { adminPathMatched } from "../model/admin-paths";
-import { isExternalAccess } from "../model/external-access";
-import { rolePrincipals, type RoleDocument } from "../model/principals";
-import { Findings, list, parseDoc } from "./util";
+import { entryExternal, statementOf } from "../model/external-access";
+import { effectivePermissions, parsePolicy, statementRef, type PermissionSet } from "../model/iam";
+import { Findings, list } from "./util";
 
 const TY = {
   amiLaunch: "aws:ec2/amiLaunchPermission:AmiLaunchPermission",
@@ -141,14 +141,18 @@ export const rule: RuleDefinition = {
         continue;
       }
       // The resource-policy statement the permission adds (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html).
+      // A source value unknown at preview that comes from a resource of the stack (an API's execution ARN, a
+      // bucket's ARN) pins to that resource: its presence decides, and its provenance is known.
+      const fromStack = (prop: string) => isUnknown(p[prop]) && (r.propertyDependencies?.[prop] ?? []).length > 0;
+      if (["sourceArn", "sourceAccount", "principalOrgId"].some(fromStack)) continue;
       const cond: Record<string, Record<string, unknown>> = {};
       if (p.sourceArn) (cond.ArnLike ??= {})["AWS:SourceArn"] = p.sourceArn;
       if (p.sourceAccount) (cond.StringEquals ??= {})["AWS:SourceAccount"] = p.sourceAccount;
       if (p.principalOrgId) (cond.StringEquals ??= {})["aws:PrincipalOrgID"] = p.principalOrgId;
-      if (p.eventSourceToken) (cond.StringEquals ??= {})["lambda:EventSourceToken"] = p.eventSourceToken;
-      const principal = p.principal === "*" ? "*" : /\.amazon(aws)?\.com/.test(String(p.principal)) ? { Service: p.principal } : { AWS: p.principal };
-      const v = isExternalAccess(principal, cond);
-      // Alexa skills pin with eventSourceToken, the one source condition Lambda documents for them.
+      const principal = p.principal === "*" ? "*" : /\.amazon(aws)?\.com$/.test(String(p.principal)) ? { Service: p.principal } : { AWS: p.principal };
+      const st = statementOf({ Principal: principal, ...(Object.keys(cond).length ? { Condition: cond } : {}) });
+      const v = st ? entryExternal(model, st) : { external: true as const, who: "everyone" as const, principal: String(p.principal) };
+      // Alexa skills pin with eventSourceToken, the one source check Lambda documents for them.
       if (!v.external || (p.eventSourceToken && v.who === "any-account-service")) continue;
       const data = { resource: label(r.urn), action: String(p.action ?? "lambda:InvokeFunction"), function: fnText(r, "function") };
       if (v.who === "everyone") out.report(r.urn, "public-lambda-permission", data, "principal");
@@ -172,13 +176,13 @@ export const rule: RuleDefinition = {
       if (types.some((t) => String(t).toUpperCase() === "PRIVATE")) return true;
       const policies = [api.props.policy, ...model.ofType(TY.restApiPolicy).filter((p) => model.resolve(p, "restApiId", p.props.restApiId, [TY.restApi]).urns.includes(api.urn)).map((p) => p.props.policy)];
       for (const pv of policies) {
-        const doc = parseDoc(pv);
-        if (!doc || !("statements" in doc)) continue;
-        const allows = doc.statements.filter((s) => s.Effect === "Allow");
-        const denies = doc.statements.filter((s) => s.Effect === "Deny" && (s.Principal === "*" || s.Principal?.AWS === "*"));
-        // Every allow pinned, or a blanket Deny for callers outside a source range / endpoint (the documented pattern).
-        if (allows.length && allows.every((s) => !isExternalAccess(s.Principal, s.Condition).external)) return true;
-        if (denies.some((s) => s.Condition && Object.keys(s.Condition).some((op) => /^(NotIpAddress|StringNotEquals)/.test(op)))) return true;
+        const doc = parsePolicy(pv);
+        if (doc?.kind !== "known") continue;
+        const allows = doc.statements.filter((x) => x.effect === "Allow");
+        // Every Allow pinned to the account, organisation or a VPC endpoint; or the documented blanket Deny for
+        // callers outside a source range or endpoint (NotIpAddress aws:SourceIp / StringNotEquals aws:SourceVpce).
+        if (allows.length && allows.every((x) => !entryExternal(model, x).external)) return true;
+        if (doc.statements.some((x) => x.effect === "Deny" && x.principal?.star && x.conditions.some((e) => /^(notipaddress|stringnotequals)$/i.test(e.base) && /^aws:(sourceip|sourcevpce?)$/.test(e.key)))) return true;
       }
       return false;
     };
@@ -197,7 +201,6 @@ export const rule: RuleDefinition = {
     checkLoadBalancers(model, out);
 
     // ---- Cognito identity pools: guest roles with data rights --------------------------------------------
-    const principals = rolePrincipals(model);
     for (const att of model.ofType(TY.poolRoles)) {
       const pools = model.resolve(att, "identityPoolId", att.props.identityPoolId, [TY.identityPool]).urns;
       const open = pools.filter((u) => isTrue(model.byUrn(u)!.props.allowUnauthenticatedIdentities));
@@ -205,16 +208,11 @@ export const rule: RuleDefinition = {
       const roles = att.props.roles;
       const guest = roles && typeof roles === "object" && !isUnknown(roles) ? roles.unauthenticated : undefined;
       if (guest === undefined) continue;
-      const roleUrns = model.resolve(att, "roles", guest, ["aws:iam/role:Role"]).urns;
-      for (const roleUrn of roleUrns) {
-        const p = principals.get(roleUrn);
-        if (!p) continue;
-        for (const d of p.documents) {
-          const action = dataRight(d);
-          if (!action) continue;
+      for (const roleUrn of model.resolve(att, "roles", guest, ["aws:iam/role:Role"]).urns) {
+        for (const g of dataRights(effectivePermissions(roleUrn, model))) {
           for (const pool of open) {
-            out.report(pool, "guest-data-rights", { resource: label(pool), role: label(roleUrn), action, where: d.where }, "allowUnauthenticatedIdentities");
-            out.report(d.blameUrn, "guest-data-grant", { resource: label(d.blameUrn), role: label(roleUrn), pool: label(pool), action });
+            out.report(pool, "guest-data-rights", { resource: label(pool), role: label(roleUrn), action: g.action, where: g.where }, "allowUnauthenticatedIdentities");
+            out.report(g.blame, "guest-data-grant", { resource: label(g.blame), role: label(roleUrn), pool: label(pool), action: g.action });
           }
         }
       }
@@ -223,17 +221,21 @@ export const rule: RuleDefinition = {
   },
 };
 
-/** The first action beyond guest telemetry that a document allows, or why it can't be read. */
-function dataRight(d: RoleDocument): string | undefined {
-  if (d.unreadable === "unknown") return "(a policy unknown at preview)";
-  if (d.unreadable === "aws-managed") return `the AWS-managed policy ${d.managedArn}`;
-  for (const s of d.statements ?? []) {
-    if (s.Effect !== "Allow") continue;
-    if (s.NotAction !== undefined) return "every action but those in NotAction";
-    const a = list(s.Action).find((x) => typeof x !== "string" || isUnknown(x) || !guestSafe(x));
-    if (a !== undefined) return typeof a === "string" && !isUnknown(a) ? a : "(an action unknown at preview)";
+/** Per policy source, the first action beyond guest telemetry that it allows (unreadable policies fail closed). */
+function dataRights(perms: PermissionSet): Array<{ blame: string; where: string; action: string }> {
+  const out = new Map<string, { blame: string; where: string; action: string }>();
+  for (const u of perms.unreadable) if (!out.has(u.source.urn)) out.set(u.source.urn, { blame: u.source.urn, where: u.source.via, action: `a policy that cannot be read (${u.why})` });
+  for (const { statement: s, source } of perms.statements) {
+    if (s.effect !== "Allow" || out.has(source.urn)) continue;
+    const where = `${source.via}, ${statementRef(s)}`;
+    if (s.unknown.includes("Action") || s.unknown.includes("NotAction")) out.set(source.urn, { blame: source.urn, where, action: "(actions unknown at preview)" });
+    else if (s.notAction) out.set(source.urn, { blame: source.urn, where, action: "every action but those in NotAction" });
+    else {
+      const a = (s.action ?? []).find((x) => !guestSafe(x));
+      if (a) out.set(source.urn, { blame: source.urn, where, action: a });
+    }
   }
-  return undefined;
+  return [...out.values()];
 }
 
 function checkLoadBalancers(model: NetworkModel, out: Findings): void {

@@ -1,19 +1,41 @@
-import { isUnknown, type RuleDefinition } from "../model";
-import { ADMIN_TOOLS, MANAGED_WITH_ADMIN_TOOLS } from "../model/admin-tools";
-import { actionMatches } from "../model/iam-match";
-import { hasUnknown, isWorkloadRole, rolePrincipals, type RolePrincipal } from "../model/principals";
-import { Findings, list } from "./util";
+import type { NetworkModel, RuleDefinition } from "../model";
+import { ADMIN_TOOLS, MANAGED_WITH_ADMIN_TOOLS, type AdminTool } from "../model/admin-tools";
+import { zoneOf } from "../model/external-access";
+import { arnParts } from "../model/iam/match";
+import { allows, effectivePermissions, probeArns, statementRef, type PermissionSet, type SourcedStatement } from "../model/iam";
+import { isWorkloadRole, roleUses, type RoleUse } from "../model/workloads";
+import { Findings } from "./util";
 
 const ADMIN_ROLES = new Set(["bastion", "admin"]);
-
-/** True when a Resource list names only specific resources (no wildcard): the workload's own, by intent. */
-const specific = (resources: unknown[]) => resources.length > 0 && resources.every((r) => typeof r === "string" && (isUnknown(r) || !/[*?]/.test(r)));
+const FULL_ADMIN = (s: SourcedStatement) => s.source.awsManaged === "AdministratorAccess" || ((s.statement.action ?? []).some((a) => a === "*" || a === "*:*") && (s.statement.resource ?? []).includes("*"));
 
 /** The stack says this role is an admin principal: tagged bulkhead:role=bastion|admin, or only bastions use it. */
-function isAdminPrincipal(model: Parameters<RuleDefinition["check"]>[0], p: RolePrincipal): boolean {
-  const role = model.tagsOf(p.urn)?.["bulkhead:role"];
+function isAdminPrincipal(model: NetworkModel, u: RoleUse): boolean {
+  const role = model.tagsOf(u.urn)?.["bulkhead:role"];
   if (role !== undefined && ADMIN_ROLES.has(role)) return true;
-  return p.usedBy.length > 0 && p.usedBy.every((u) => model.isBastion(u) || ADMIN_ROLES.has(model.tagsOf(u)?.["bulkhead:role"] ?? ""));
+  return u.usedBy.length > 0 && u.usedBy.every((x) => model.isBastion(x) || ADMIN_ROLES.has(model.tagsOf(x)?.["bulkhead:role"] ?? ""));
+}
+
+/**
+ * ARNs of compute the workload never named, for every region and account its own policies mention (a pattern
+ * pinned to eu-west-1 still covers every instance there).
+ */
+function probes(tool: AdminTool, perms: PermissionSet, accounts: string[]): string[] {
+  const regions = new Set(["us-east-1"]);
+  const accts = new Set(accounts.length ? accounts : ["123456789012"]);
+  for (const { statement } of perms.statements)
+    for (const r of statement.resource ?? []) {
+      const parts = arnParts(r);
+      if (parts?.[3] && !/[*?]/.test(parts[3])) regions.add(parts[3]);
+      if (parts?.[4] && /^\d{12}$/.test(parts[4])) accts.add(parts[4]);
+    }
+  const out: string[] = [];
+  for (const account of accts)
+    for (const region of regions) {
+      if (tool.target) out.push(tool.target.replace("{region}", region).replace("{account}", account));
+      else out.push(...probeArns(tool.action, account).map((a) => a.replace(":us-east-1:", `:${region}:`)));
+    }
+  return [...new Set(out)];
 }
 
 export const rule: RuleDefinition = {
@@ -25,51 +47,43 @@ export const rule: RuleDefinition = {
     why: "Actions that run commands, open sessions, push keys, exec into containers, replace function code or swap roles on other compute are the platform's admin tools; a workload holding them on more than its own resources lets one compromised host take over every tenant's hosts, as in the breach.",
     fix: "Remove the admin action from the workload's role, or scope it to the workload's own resources by exact ARN; give admin tools only to the bastion or an admin role tagged bulkhead:role=bastion / bulkhead:role=admin.",
     messages: {
-      "workload-admin-tool": "{where} lets workload {role} call {action} ({gives}) on {resources} ({sid}): one compromised workload controls other compute. See {doc}. Fix: remove it or scope it to the workload's own resources by exact ARN; admin tools belong to a role tagged bulkhead:role=admin or bastion.",
-      "workload-admin-managed": "{where} gives workload {role} the AWS-managed policy {policy}, which holds {holds} (including {action}: {gives}). Fix: replace it with a policy naming only the actions and resources the workload needs.",
-      "cannot-verify": "{where} on workload {role} has a statement whose Effect or Action is unknown at preview, so whether it grants admin tools (ssm:SendCommand, ecs:ExecuteCommand, iam:PassRole…) cannot be verified before deploy. Fix: build the actions from known values.",
+      "workload-admin-tool": "{where} lets workload {role} call {action} on compute it does not own ({statement}); the first {gives}. See {doc}. Fix: remove it or scope it to the workload's own resources by exact ARN; admin tools belong to a role tagged bulkhead:role=admin or bastion.",
+      "workload-admin-managed": "{where} gives workload {role} the AWS-managed policy {policy}, which holds {holds}: admin tools over other compute. Fix: replace it with a policy naming only the actions and resources the workload needs.",
+      "cannot-verify": "{where} on workload {role} has a statement ({statement}) whose actions are unknown at preview, so whether it grants admin tools (ssm:SendCommand, ecs:ExecuteCommand, iam:PassRole…) cannot be verified before deploy. Fix: build the actions from known values.",
     },
   },
   check(model) {
     const out = new Findings();
-    for (const p of rolePrincipals(model).values()) {
-      if (!isWorkloadRole(p) || isAdminPrincipal(model, p)) continue;
-      const role = model.label(p.urn);
-      // Explicit denies anywhere in the role's identity policies that cover an action on every resource.
-      const denied = (action: string) =>
-        p.documents.some((d) => (d.statements ?? []).some((s) => s.Effect === "Deny" && !s.Condition && actionMatches(s.Action, action) && list(s.Resource).includes("*")));
-      for (const d of p.documents) {
-        // A document unknown as a whole, full admin (Action "*" on "*") and AdministratorAccess are
-        // no-admin-workloads' findings on the same resource; this rule judges what is short of them.
-        if (d.unreadable === "unknown") continue;
-        if (d.unreadable === "aws-managed") {
-          const name = /policy\/(?:.*\/)?([^/]+)$/.exec(d.managedArn ?? "")?.[1] ?? "";
-          const holds = MANAGED_WITH_ADMIN_TOOLS[name];
-          if (holds && name !== "AdministratorAccess") {
-            const tool = ADMIN_TOOLS.find((t) => !denied(t.action))!;
-            if (tool) out.report(d.blameUrn, "workload-admin-managed", { where: d.where, role, policy: name, holds, action: tool.action, gives: tool.gives });
-          }
-          continue;
+    const accounts = [...zoneOf(model).accounts];
+    for (const use of roleUses(model).values()) {
+      if (!isWorkloadRole(use) || isAdminPrincipal(model, use)) continue;
+      const perms = effectivePermissions(use.urn, model);
+      const role = model.label(use.urn);
+      // AWS-managed policies the evaluation can't read but whose documented content holds admin tools.
+      for (const u of perms.unreadable) {
+        const holds = u.source.awsManaged ? MANAGED_WITH_ADMIN_TOOLS[u.source.awsManaged] : undefined;
+        if (holds && u.source.awsManaged !== "AdministratorAccess")
+          out.report(u.source.urn, "workload-admin-managed", { where: model.label(u.source.urn), role, policy: u.source.awsManaged, holds }, u.source.path);
+      }
+      // One finding per granting statement, naming every admin tool it gives.
+      const granted = new Map<SourcedStatement, AdminTool[]>();
+      for (const tool of ADMIN_TOOLS) {
+        for (const arn of probes(tool, perms, accounts)) {
+          const d = allows(perms, tool.action, arn);
+          if (d.decision !== "allow") continue;
+          for (const st of d.by) granted.set(st, [...(granted.get(st) ?? []), tool]);
+          break;
         }
-        for (const [i, s] of (d.statements ?? []).entries()) {
-          if ([s.Effect, s.Action, s.NotAction].some(hasUnknown)) {
-            out.report(d.blameUrn, "cannot-verify", { where: d.where, role });
-            continue;
-          }
-          if (s.Effect !== "Allow") continue;
-          if (list(s.Action).some((a) => a === "*" || a === "*:*") && list(s.Resource).includes("*")) continue;
-          // An unknown Resource is an ARN of a resource of the stack (its value is an output): a specific resource.
-          const resources = list(s.Resource);
-          if (s.NotResource === undefined && specific(resources)) continue;
-          for (const tool of ADMIN_TOOLS) {
-            const grants = s.Action !== undefined ? actionMatches(s.Action, tool.action) : s.NotAction !== undefined && !actionMatches(s.NotAction, tool.action);
-            if (!grants || denied(tool.action)) continue;
-            const sid = typeof s.Sid === "string" && s.Sid ? `statement ${s.Sid}` : `Statement[${i}]`;
-            const res = s.NotResource !== undefined ? "every resource but NotResource" : resources.map(String).join(", ");
-            out.report(d.blameUrn, "workload-admin-tool", { where: d.where, role, action: tool.action, gives: tool.gives, resources: res, sid, doc: tool.doc });
-            break;
-          }
-        }
+      }
+      for (const [st, tools] of granted) {
+        // Full admin is no-admin-workloads' finding on the same resource; one finding per door.
+        if (FULL_ADMIN(st)) continue;
+        const u = st.statement.unknown;
+        const data = { where: st.source.via ? `${model.label(st.source.urn)} (${st.source.via})` : model.label(st.source.urn), role, statement: statementRef(st.statement) };
+        if (u.includes("Action") || u.includes("NotAction") || u.includes("Effect")) out.report(st.source.urn, "cannot-verify", data, st.source.path);
+        // An unknown Resource is an ARN of a resource of the stack (an output): that one resource, not others'.
+        else if (u.includes("Resource") || u.includes("NotResource")) continue;
+        else out.report(st.source.urn, "workload-admin-tool", { ...data, action: tools.map((t) => t.action), gives: tools[0].gives, doc: tools[0].doc }, st.source.path);
       }
     }
     return out.list;

@@ -55,6 +55,9 @@ const insecure: Case[] = [
   ["workload with the AWS-managed AmazonSSMFullAccess (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMFullAccess.html)", (s) =>
     s.add(TY.role, "patcher-role", { assumeRolePolicy: trust("ec2.amazonaws.com"), managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonSSMFullAccess"] }),
   [`${RULE} patcher-role workload-admin-managed`]],
+  ["Lambda role with PowerUserAccess: NotAction iam:* still holds Run Command and function updates (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/PowerUserAccess.html)", (s) =>
+    s.add(TY.role, "report-fn-role", { assumeRolePolicy: trust("lambda.amazonaws.com"), managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] }),
+  [`${RULE} report-fn-role workload-admin-tool`]],
   ["a tenant-tagged role used by an instance, swapping instance profiles on *(https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/attach-iam-role.html)", (s) => {
     roleWith(s, "acme-ops-role", "ec2.amazonaws.com", [{ Sid: "SwapRoles", Effect: "Allow", Action: "ec2:ReplaceIamInstanceProfileAssociation", Resource: "*" }], { "bulkhead:tenant": "acme" });
   }, [`${RULE} acme-ops-role-policy workload-admin-tool`]],
