@@ -9,7 +9,7 @@ export const MANDATORY_RULE_IDS = [
   "imdsv2-required",
   "no-typed-in-credentials",
   "no-admin-workloads",
-  "no-public-s3-write",
+  "no-public-resource-policy",
   "tenant-isolation",
   "private-eks-api",
   "no-public-entry-points",

@@ -13,7 +13,7 @@ import { rule as naclNoWorldAdmin } from "./nacl-no-world-admin";
 import { rule as noAdminWorkloads } from "./no-admin-workloads";
 import { rule as noPublicDatabases } from "./no-public-databases";
 import { rule as noPublicEntryPoints } from "./no-public-entry-points";
-import { rule as noPublicS3Write } from "./no-public-s3-write";
+import { rule as noPublicResourcePolicy } from "./no-public-resource-policy";
 import { rule as noTypedInCredentials } from "./no-typed-in-credentials";
 import { rule as noWorkloadAdminTools } from "./no-workload-admin-tools";
 import { rule as noWorldOpenSensitivePort } from "./no-world-open-sensitive-port";
@@ -40,7 +40,7 @@ const byId = new Map<string, RuleDefinition>([
   [noAdminWorkloads.meta.id, noAdminWorkloads],
   [noPublicDatabases.meta.id, noPublicDatabases],
   [noPublicEntryPoints.meta.id, noPublicEntryPoints],
-  [noPublicS3Write.meta.id, noPublicS3Write],
+  [noPublicResourcePolicy.meta.id, noPublicResourcePolicy],
   [noTypedInCredentials.meta.id, noTypedInCredentials],
   [noWorkloadAdminTools.meta.id, noWorkloadAdminTools],
   [noWorldOpenSensitivePort.meta.id, noWorldOpenSensitivePort],

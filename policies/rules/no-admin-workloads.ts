@@ -1,43 +1,42 @@
 import { isUnknown, type RuleDefinition, type StackResource } from "../model";
-import { cannotVerify, Findings, list, parseDoc } from "./util";
+import { ADMIN_PROBE_ACTIONS, effectivePermissions, IAM, parsePolicy, privileges, statementRef, trustZone, type SourcedStatement } from "../model/iam";
+import { Findings } from "./util";
 
-const ROLE = "aws:iam/role:Role";
-const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
-const ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
-const POLICY = "aws:iam/policy:Policy";
-const POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment";
-const ROLE_ATTACHMENTS_EXCLUSIVE = "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive";
-const ADMIN_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
-const WORKLOAD_SERVICES = ["ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com"];
+/**
+ * Services that run the customer's code with the role's credentials (a compromise of the code is a compromise of
+ * the role): EC2 instance profiles, Lambda (and Lambda@Edge), ECS/Batch tasks, EKS Pod Identity, App Runner,
+ * CodeBuild, Glue, SageMaker, Step Functions and Elastic Beanstalk instances.
+ */
+export const WORKLOAD_SERVICES = [
+  "ec2.amazonaws.com",
+  "lambda.amazonaws.com",
+  "edgelambda.amazonaws.com",
+  "ecs-tasks.amazonaws.com",
+  "pods.eks.amazonaws.com",
+  "tasks.apprunner.amazonaws.com",
+  "codebuild.amazonaws.com",
+  "glue.amazonaws.com",
+  "sagemaker.amazonaws.com",
+  "states.amazonaws.com",
+];
 
-type Verdict = "admin" | "unknown" | undefined;
-
-/** Does a policy document allow every action on every resource? (`NotAction` with Allow on "*" counts too.) */
-function docVerdict(v: unknown): Verdict {
-  const doc = parseDoc(v);
-  if (!doc || "invalid" in doc) return undefined;
-  if ("unknown" in doc) return "unknown";
-  for (const s of doc.statements) {
-    if (s.Effect !== "Allow") continue;
-    const resources = list(s.Resource);
-    if (!resources.includes("*")) continue;
-    if (list(s.Action).some((a) => a === "*" || a === "*:*") || s.NotAction !== undefined) return "admin";
-  }
-  return undefined;
-}
-
-/** Which workload services may assume the role; "unknown" when the trust policy can't be read at preview. */
-function workloadServices(role: StackResource): string[] | "unknown" {
-  const doc = parseDoc(role.props.assumeRolePolicy);
-  if (!doc || "invalid" in doc) return [];
-  if ("unknown" in doc) return "unknown";
+/** Who may assume the role as a workload; "unknown" when the trust policy can't be read at preview. */
+function workloadAssumers(role: StackResource): string[] | "unknown" {
+  const doc = parsePolicy(role.props.assumeRolePolicy);
+  if (!doc || doc.kind === "invalid") return [];
+  if (doc.kind === "unknown") return "unknown";
   const found = new Set<string>();
   for (const s of doc.statements) {
-    if (s.Effect !== "Allow") continue;
-    for (const svc of list(s.Principal?.Service)) if (typeof svc === "string" && WORKLOAD_SERVICES.includes(svc)) found.add(svc);
+    if (s.effect !== "Allow" || !s.principal) continue;
+    if (s.unknown.includes("Principal")) return "unknown";
+    for (const svc of s.principal.service) if (WORKLOAD_SERVICES.includes(svc.toLowerCase())) found.add(svc);
+    // IAM roles for service accounts: the cluster's OIDC provider lets pods assume the role.
+    for (const f of s.principal.federated) if (/oidc\.eks\./.test(f)) found.add("EKS pods (IRSA)");
   }
   return [...found];
 }
+
+const statementsText = (by: SourcedStatement[]) => [...new Set(by.map((b) => statementRef(b.statement)))];
 
 export const rule: RuleDefinition = {
   meta: {
@@ -45,79 +44,66 @@ export const rule: RuleDefinition = {
     severity: "critical",
     enforcementLevel: "mandatory",
     controls: ["IAM.1", "IAM.21"],
-    why: "A compromised instance, function or task with Action \"*\" on Resource \"*\" owns the account; workloads get only what they need.",
-    fix: "Replace Action \"*\" / AdministratorAccess with the specific actions and resource ARNs the workload uses.",
+    why: "A compromised instance, function or task whose role is administrator, or can make itself one (privilege escalation), owns the account; workloads get only what they need.",
+    fix: "Grant the workload only the actions it calls on the resource ARNs it uses; never Action \"*\" / AdministratorAccess, and none of the escalation action sets (docs/rules.md) on resources it did not name.",
+    messages: {
+      "admin-policy":
+        "{via} gives workload role {role} ({assumedBy}) administrator access: {statements} allow every probed power ({probes}) on resources the role never named. Fix: replace it with the specific actions and resource ARNs the workload uses.",
+      escalation:
+        "{via} lets workload role {role} ({assumedBy}) escalate its own privileges: {methods} (allowed on resources it never named: {actions}). Fix: remove these actions or scope them to the exact resources the workload uses (the escalation catalogue is in docs/rules.md).",
+      "unknown-document":
+        "{via} on workload role {role} ({assumedBy}): {why}, so what the role may do cannot be verified before deploy; build the document from known values so it can be checked. Fix: use literal actions and ARNs (or names the stack knows) in the policy.",
+    },
   },
   check(model) {
     const out = new Findings();
-    const roles = new Map<string, string[] | "unknown">();
-    for (const r of model.ofType(ROLE)) roles.set(r.urn, workloadServices(r));
-    const roleText = (urn: string) => {
-      const s = roles.get(urn)!;
-      return s === "unknown" ? `${model.label(urn)} (trust policy unknown at preview)` : `${model.label(urn)} (assumable by ${s.join(", ")})`;
-    };
-    const isWorkload = (urn: string) => {
-      const s = roles.get(urn);
-      return s === "unknown" || (Array.isArray(s) && s.length > 0);
-    };
-    const report = (blame: string, roleUrn: string, what: Verdict, where: string) => {
-      if (what === "admin") out.add(blame, `${where} grants administrator access (Action "*" on Resource "*" / AdministratorAccess) to workload ${roleText(roleUrn)}. Fix: ${rule.meta.fix}`);
-      else if (what === "unknown") out.add(blame, `${where} on workload ${roleText(roleUrn)}: ${cannotVerify("the policy document", "build the document from known values so it can be checked")}. Fix: ${rule.meta.fix}`);
-    };
-    const rolesOf = (r: StackResource, prop: string, value: unknown) => {
-      const res = model.resolveList(r, prop, value, [ROLE]);
-      return res.urns;
-    };
-    // iam.Policy documents, looked up by ARN reference from attachments.
-    const policyVerdict = (attach: StackResource, prop: string): Verdict => {
-      const v = attach.props[prop];
-      if (typeof v === "string" && ADMIN_ARN.test(v)) return "admin";
-      const pols = model.resolve(attach, prop, v, [POLICY]);
-      if (pols.urns.length) {
-        const vs = pols.urns.map((u) => docVerdict(model.byUrn(u)!.props.policy));
-        return vs.includes("admin") ? "admin" : vs.includes("unknown") ? "unknown" : undefined;
+    const zone = trustZone(model);
+    const account = [...zone.accounts][0] ?? "000000000000";
+    for (const role of model.ofType(IAM.role)) {
+      const assumers = workloadAssumers(role);
+      if (assumers !== "unknown" && !assumers.length) continue;
+      const assumedBy = assumers === "unknown" ? "trust policy unknown at preview" : `assumable by ${assumers.join(", ")}`;
+      const roleLabel = model.label(role.urn);
+      const perms = effectivePermissions(role.urn, model);
+      for (const u of perms.unreadable) {
+        if (!/unknown at preview/.test(u.why)) continue;
+        out.report(u.source.urn, "unknown-document", { role: roleLabel, assumedBy, via: u.source.via, why: u.why }, u.source.path);
       }
-      return pols.unknown ? "unknown" : undefined;
-    };
-
-    for (const [urn] of roles) {
-      if (!isWorkload(urn)) continue;
-      const role = model.byUrn(urn)!;
-      const inline = role.props.inlinePolicies;
-      if (isUnknown(inline)) report(urn, urn, "unknown", `${model.label(urn)} inlinePolicies`);
-      for (const p of list(inline)) report(urn, urn, docVerdict((p as any)?.policy), `${model.label(urn)} inline policy ${(p as any)?.name ?? ""}`.trim());
-      const managed = role.props.managedPolicyArns;
-      for (const arn of list(managed)) {
-        if (typeof arn === "string" && ADMIN_ARN.test(arn)) report(urn, urn, "admin", `${model.label(urn)} managedPolicyArns`);
+      const ownArns: string[] = [];
+      if (typeof role.props.arn === "string" && !isUnknown(role.props.arn)) ownArns.push(role.props.arn);
+      if (typeof role.props.name === "string" && !isUnknown(role.props.name)) ownArns.push(`arn:aws:iam::${account}:role${role.props.path ?? "/"}${role.props.name}`);
+      const v = privileges(perms, account, ownArns);
+      const bySource = (by: SourcedStatement[]) => {
+        const m = new Map<string, SourcedStatement[]>();
+        for (const b of by) m.set(`${b.source.urn}\u0000${b.source.path ?? ""}`, [...(m.get(`${b.source.urn}\u0000${b.source.path ?? ""}`) ?? []), b]);
+        return [...m.values()];
+      };
+      if (v.admin) {
+        for (const group of bySource(v.admin.by)) {
+          const src = group[0].source;
+          if (v.admin.unknown) out.report(src.urn, "unknown-document", { role: roleLabel, assumedBy, via: src.via, why: "a value of the policy is unknown at preview and, read worst-case, it grants administrator access" }, src.path);
+          else out.report(src.urn, "admin-policy", { role: roleLabel, assumedBy, via: src.via, statements: statementsText(group), probes: ADMIN_PROBE_ACTIONS }, src.path);
+        }
+        continue;
       }
-      if (managed !== undefined && !isUnknown(managed) && list(managed).some(isUnknown)) {
-        const pols = model.resolveList(role, "managedPolicyArns", managed, [POLICY]).urns;
-        for (const u of pols) report(urn, urn, docVerdict(model.byUrn(u)!.props.policy), `${model.label(urn)} managedPolicyArns (${model.label(u)})`);
+      // One finding per blamed policy, listing every escalation method it takes part in.
+      const perSource = new Map<string, { src: SourcedStatement["source"]; methods: Set<string>; actions: Set<string>; unknown: boolean }>();
+      for (const e of v.escalations) {
+        for (const group of bySource(e.grant.by)) {
+          const src = group[0].source;
+          const key = `${src.urn}\u0000${src.path ?? ""}`;
+          const entry = perSource.get(key) ?? { src, methods: new Set(), actions: new Set(), unknown: false };
+          entry.methods.add(e.method.id);
+          e.method.actions.forEach((a) => entry.actions.add(a));
+          entry.unknown ||= e.grant.unknown;
+          perSource.set(key, entry);
+        }
       }
-    }
-    for (const rp of model.ofType(ROLE_POLICY)) {
-      for (const roleUrn of rolesOf(rp, "role", rp.props.role)) if (isWorkload(roleUrn)) report(rp.urn, roleUrn, docVerdict(rp.props.policy), model.label(rp.urn));
-    }
-    for (const a of model.ofType(ROLE_POLICY_ATTACHMENT)) {
-      for (const roleUrn of rolesOf(a, "role", a.props.role)) if (isWorkload(roleUrn)) report(a.urn, roleUrn, policyVerdict(a, "policyArn"), model.label(a.urn));
-    }
-    for (const a of model.ofType(ROLE_ATTACHMENTS_EXCLUSIVE)) {
-      const arns = a.props.policyArns;
-      const verdicts: Verdict[] = isUnknown(arns)
-        ? ["unknown"]
-        : list(arns).map((arn) => {
-            if (typeof arn === "string" && ADMIN_ARN.test(arn)) return "admin";
-            const pols = model.resolve(a, "policyArns", arn, [POLICY]);
-            const vs = pols.urns.map((u) => docVerdict(model.byUrn(u)!.props.policy));
-            return vs.includes("admin") ? "admin" : vs.includes("unknown") || (pols.unknown && !pols.urns.length) ? "unknown" : undefined;
-          });
-      const verdict: Verdict = verdicts.includes("admin") ? "admin" : verdicts.includes("unknown") ? "unknown" : undefined;
-      for (const roleUrn of rolesOf(a, "roleName", a.props.roleName)) if (isWorkload(roleUrn)) report(a.urn, roleUrn, verdict, model.label(a.urn));
-    }
-    for (const a of model.ofType(POLICY_ATTACHMENT)) {
-      for (const roleUrn of rolesOf(a, "roles", a.props.roles)) if (isWorkload(roleUrn)) report(a.urn, roleUrn, policyVerdict(a, "policyArn"), model.label(a.urn));
+      for (const { src, methods, actions, unknown } of perSource.values()) {
+        if (unknown) out.report(src.urn, "unknown-document", { role: roleLabel, assumedBy, via: src.via, why: `a value of the policy is unknown at preview and, read worst-case, it allows privilege escalation (${[...methods].join(", ")})` }, src.path);
+        else out.report(src.urn, "escalation", { role: roleLabel, assumedBy, via: src.via, methods: [...methods], actions: [...actions] }, src.path);
+      }
     }
     return out.list;
   },
 };
-

@@ -87,7 +87,7 @@ function mixed(): Stack {
   s.set("bastion-sg", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"] }] });
   s.set("acme-worker", { associatePublicIpAddress: UNKNOWN, metadataOptions: { httpTokens: "optional" } });
   s.set("acme-db", { publiclyAccessible: true, tags: { "bulkhead:tenant": "acme", "bulkhead:exempt:no-public-databases": "2099-12-31 vendor migration" } });
-  s.set("acme-assets", { tags: { "bulkhead:exempt:no-public-s3-write": "2020-01-01 expired long ago" } });
+  s.set("acme-assets", { tags: { "bulkhead:exempt:no-public-resource-policy": "2020-01-01 expired long ago" } });
   s.add(T.sgRule, "partner-ssh", { type: "ingress", securityGroupId: UNKNOWN, cidrBlocks: ["52.94.20.0/24"], protocol: "tcp", fromPort: 22, toPort: 22 }, { securityGroupId: ["acme-app-sg"] });
   return s;
 }

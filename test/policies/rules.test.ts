@@ -274,7 +274,8 @@ describe("no-public-databases", () => {
     const policy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "es:*", Resource: "*" }] });
     const s = hardened();
     s.add(T.opensearch, "search", { domainName: "search", accessPolicies: policy });
-    expect(mandatory(s)).toEqual({ "no-public-databases": ["search"] });
+    // The access policy itself is also a public resource policy (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ac.html).
+    expect(mandatory(s)).toEqual({ "no-public-databases": ["search"], "no-public-resource-policy": ["search"] });
     s.set("search", { vpcOptions: { subnetIds: [UNKNOWN], securityGroupIds: [UNKNOWN] } }, { vpcOptions: ["acme-db-a", "acme-db-sg"] });
     expect(mandatory(s)).toEqual({});
   });
@@ -521,19 +522,19 @@ describe("no-admin-workloads", () => {
   });
 });
 
-describe("no-public-s3-write", () => {
+describe("no-public-resource-policy", () => {
   it("flags public-read-write ACLs on a bucket and a BucketAclV2", () => {
-    expect(mandatory(hardened().set("acme-assets", { acl: "public-read-write" }))).toEqual({ "no-public-s3-write": ["acme-assets"] });
+    expect(mandatory(hardened().set("acme-assets", { acl: "public-read-write" }))).toEqual({ "no-public-resource-policy": ["acme-assets"] });
     const s = hardened();
     s.add(T.bucketAcl, "assets-acl", { bucket: UNKNOWN, acl: "public-read-write" }, { bucket: ["acme-assets"] });
-    expect(mandatory(s)).toEqual({ "no-public-s3-write": ["assets-acl"] });
+    expect(mandatory(s)).toEqual({ "no-public-resource-policy": ["assets-acl"] });
   });
   it('flags Principal {AWS:"*"} with s3:Put* or "*" in a bucket policy, and an unknown policy fails closed', () => {
     const pol = (stmt: unknown) => JSON.stringify({ Statement: [stmt] });
-    expect(mandatory(hardened().set("acme-assets-policy", { policy: pol({ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:Put*", Resource: "*" }) }))).toEqual({ "no-public-s3-write": ["acme-assets-policy"] });
-    expect(mandatory(hardened().set("acme-assets-policy", { policy: pol({ Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "*"], Resource: "*" }) }))).toEqual({ "no-public-s3-write": ["acme-assets-policy"] });
+    expect(mandatory(hardened().set("acme-assets-policy", { policy: pol({ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:Put*", Resource: "*" }) }))).toEqual({ "no-public-resource-policy": ["acme-assets-policy"] });
+    expect(mandatory(hardened().set("acme-assets-policy", { policy: pol({ Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "*"], Resource: "*" }) }))).toEqual({ "no-public-resource-policy": ["acme-assets-policy"] });
     expect(mandatory(hardened().set("acme-assets-policy", { policy: pol({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" }) }))).toEqual({});
-    expect(mandatory(hardened().set("acme-assets-policy", { policy: UNKNOWN }))).toEqual({ "no-public-s3-write": ["acme-assets-policy"] });
+    expect(mandatory(hardened().set("acme-assets-policy", { policy: UNKNOWN }))).toEqual({ "no-public-resource-policy": ["acme-assets-policy"] });
   });
 });
 

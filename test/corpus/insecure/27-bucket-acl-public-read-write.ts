@@ -1,4 +1,4 @@
-// expect: no-public-s3-write uploads-acl
+// expect: no-public-resource-policy uploads-acl
 // why: a "public-read-write" ACL: anyone on the internet can upload, overwrite or host content in the bucket.
 import * as aws from "@pulumi/aws";
 

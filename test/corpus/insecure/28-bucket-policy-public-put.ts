@@ -1,4 +1,4 @@
-// expect: no-public-s3-write dropbox-policy
+// expect: no-public-resource-policy dropbox-policy
 // why: a bucket policy letting Principal "*" call s3:PutObject - an anonymous file drop for malware and warez.
 import * as aws from "@pulumi/aws";
 

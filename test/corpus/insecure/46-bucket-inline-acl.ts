@@ -1,4 +1,4 @@
-// expect: no-public-s3-write build-artifacts
+// expect: no-public-resource-policy build-artifacts
 // why: the bucket's own acl argument is "public-read-write", so anyone can replace the build artifacts the deploys pull.
 import * as aws from "@pulumi/aws";
 

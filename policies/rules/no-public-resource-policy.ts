@@ -1,0 +1,223 @@
+import { isUnknown, type NetworkModel, type RuleDefinition, type StackResource } from "../model";
+import { externalGrants, IAM, list, parsePolicy, statementRef, trustZone, unpinnedFederation, type ExternalGrant, type PolicyDocument, type Statement, type TrustZone } from "../model/iam";
+import { Findings } from "./util";
+
+/**
+ * Every resource type that carries a resource-based policy, with the property holding it and the services whose
+ * actions that policy governs (a resource policy's "*" only reaches its own service's actions).
+ * Service Authorization Reference per service: https://docs.aws.amazon.com/service-authorization/latest/reference/
+ */
+export const POLICY_TYPES: Array<{ type: string; prop: string; services: string[]; what: string }> = [
+  { type: "aws:s3/bucketPolicy:BucketPolicy", prop: "policy", services: ["s3"], what: "bucket policy" },
+  { type: "aws:s3/bucket:Bucket", prop: "policy", services: ["s3"], what: "bucket policy" },
+  { type: "aws:s3/bucketV2:BucketV2", prop: "policy", services: ["s3"], what: "bucket policy" },
+  { type: "aws:s3control/bucketPolicy:BucketPolicy", prop: "policy", services: ["s3"], what: "bucket policy" },
+  { type: "aws:s3/accessPoint:AccessPoint", prop: "policy", services: ["s3"], what: "access point policy" },
+  { type: "aws:s3control/accessPointPolicy:AccessPointPolicy", prop: "policy", services: ["s3"], what: "access point policy" },
+  { type: "aws:ecr/repositoryPolicy:RepositoryPolicy", prop: "policy", services: ["ecr"], what: "repository policy" },
+  { type: "aws:ecr/registryPolicy:RegistryPolicy", prop: "policy", services: ["ecr"], what: "registry policy" },
+  { type: "aws:sqs/queuePolicy:QueuePolicy", prop: "policy", services: ["sqs"], what: "queue policy" },
+  { type: "aws:sqs/queue:Queue", prop: "policy", services: ["sqs"], what: "queue policy" },
+  { type: "aws:sns/topicPolicy:TopicPolicy", prop: "policy", services: ["sns"], what: "topic policy" },
+  { type: "aws:sns/topic:Topic", prop: "policy", services: ["sns"], what: "topic policy" },
+  { type: "aws:kms/key:Key", prop: "policy", services: ["kms"], what: "key policy" },
+  { type: "aws:kms/keyPolicy:KeyPolicy", prop: "policy", services: ["kms"], what: "key policy" },
+  { type: "aws:kms/replicaKey:ReplicaKey", prop: "policy", services: ["kms"], what: "key policy" },
+  { type: "aws:secretsmanager/secretPolicy:SecretPolicy", prop: "policy", services: ["secretsmanager"], what: "secret policy" },
+  { type: "aws:secretsmanager/secret:Secret", prop: "policy", services: ["secretsmanager"], what: "secret policy" },
+  { type: "aws:opensearch/domainPolicy:DomainPolicy", prop: "accessPolicies", services: ["es"], what: "domain access policy" },
+  { type: "aws:opensearch/domain:Domain", prop: "accessPolicies", services: ["es"], what: "domain access policy" },
+  { type: "aws:elasticsearch/domainPolicy:DomainPolicy", prop: "accessPolicies", services: ["es"], what: "domain access policy" },
+  { type: "aws:elasticsearch/domain:Domain", prop: "accessPolicies", services: ["es"], what: "domain access policy" },
+  { type: "aws:efs/fileSystemPolicy:FileSystemPolicy", prop: "policy", services: ["elasticfilesystem"], what: "file system policy" },
+  { type: "aws:apigateway/restApiPolicy:RestApiPolicy", prop: "policy", services: ["execute-api"], what: "REST API policy" },
+  { type: "aws:apigateway/restApi:RestApi", prop: "policy", services: ["execute-api"], what: "REST API policy" },
+  { type: "aws:cloudwatch/eventBusPolicy:EventBusPolicy", prop: "policy", services: ["events"], what: "event bus policy" },
+  { type: "aws:backup/vaultPolicy:VaultPolicy", prop: "policy", services: ["backup"], what: "backup vault policy" },
+  { type: "aws:glacier/vault:Vault", prop: "accessPolicy", services: ["glacier"], what: "vault access policy" },
+  { type: "aws:dynamodb/resourcePolicy:ResourcePolicy", prop: "policy", services: ["dynamodb"], what: "table resource policy" },
+  { type: "aws:kinesis/resourcePolicy:ResourcePolicy", prop: "policy", services: ["kinesis"], what: "stream resource policy" },
+  { type: IAM.role, prop: "assumeRolePolicy", services: ["sts"], what: "trust policy" },
+];
+
+const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+const ACLS = ["aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketAcl:BucketAcl"];
+const BUCKET_BPA = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const ACCOUNT_BPA = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock";
+const LAMBDA_PERMISSION = "aws:lambda/permission:Permission";
+const LAYER_PERMISSION = "aws:lambda/layerVersionPermission:LayerVersionPermission";
+const ALL_USERS = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)$/;
+/** Canned ACLs that grant the AllUsers / AuthenticatedUsers groups (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl). */
+const PUBLIC_CANNED = new Set(["public-read", "public-read-write", "authenticated-read"]);
+/** Trust-policy condition keys that pin a NAMED outside account: the external id a third party must present. */
+const TRUST_PINS = new Set(["sts:externalid"]);
+const ASSUME = /^sts:AssumeRole/i;
+
+const sample = (g: ExternalGrant) => g.actions.slice(0, 4).map((a) => a.name);
+
+/** S3 Block Public Access that makes AWS reject or ignore public policies / ACLs of a bucket. */
+function bucketBpa(model: NetworkModel, bucketUrns: string[]): { policy: boolean; acl: boolean } {
+  let policy = false;
+  let acl = false;
+  for (const a of model.ofType(ACCOUNT_BPA)) {
+    policy ||= a.props.blockPublicPolicy === true || a.props.restrictPublicBuckets === true;
+    acl ||= a.props.blockPublicAcls === true || a.props.ignorePublicAcls === true;
+  }
+  for (const b of model.ofType(BUCKET_BPA)) {
+    if (!model.resolve(b, "bucket", b.props.bucket, BUCKETS).urns.some((u) => bucketUrns.includes(u))) continue;
+    policy ||= b.props.blockPublicPolicy === true || b.props.restrictPublicBuckets === true;
+    acl ||= b.props.blockPublicAcls === true || b.props.ignorePublicAcls === true;
+  }
+  return { policy, acl };
+}
+
+/** Public (Principal "*") grants AWS itself refuses or ignores for this resource, and why. */
+function publicBlocked(model: NetworkModel, r: StackResource): string | undefined {
+  if (BUCKETS.includes(r.type)) return bucketBpa(model, [r.urn]).policy ? "S3 Block Public Access" : undefined;
+  if (r.type === "aws:s3/bucketPolicy:BucketPolicy") return bucketBpa(model, model.resolve(r, "bucket", r.props.bucket, BUCKETS).urns).policy ? "S3 Block Public Access" : undefined;
+  if (r.type === "aws:s3/accessPoint:AccessPoint") {
+    // Access points block public access unless their configuration turns it off (the default is on).
+    const c = r.props.publicAccessBlockConfiguration;
+    return c?.blockPublicPolicy === false && c?.restrictPublicBuckets === false ? undefined : "the access point's Block Public Access";
+  }
+  if (r.type === "aws:secretsmanager/secretPolicy:SecretPolicy") return r.props.blockPublicPolicy === true ? "blockPublicPolicy" : undefined;
+  return undefined;
+}
+
+/** Domains inside a VPC are reached only through the VPC; their policy does not face outsiders. */
+function inVpc(model: NetworkModel, r: StackResource): boolean {
+  const domainTypes = ["aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"];
+  const domains = domainTypes.includes(r.type) ? [r] : r.type.endsWith("/domainPolicy:DomainPolicy") ? model.resolve(r, "domainName", r.props.domainName, domainTypes).urns.map((u) => model.byUrn(u)!) : [];
+  return domains.length > 0 && domains.every((d) => d.props.vpcOptions?.subnetIds !== undefined && list(d.props.vpcOptions.subnetIds).length > 0);
+}
+
+/** A REST API's policy only guards a PRIVATE API; a regional/edge API is public by its endpoint type. */
+function regionalApi(model: NetworkModel, r: StackResource): boolean {
+  const apiType = "aws:apigateway/restApi:RestApi";
+  const apis = r.type === apiType ? [r] : r.type === "aws:apigateway/restApiPolicy:RestApiPolicy" ? model.resolve(r, "restApiId", r.props.restApiId, [apiType]).urns.map((u) => model.byUrn(u)!) : [];
+  if (!apis.length) return false;
+  return apis.every((a) => {
+    const types = a.props.endpointConfiguration?.types;
+    return !isUnknown(types) && !list(types).some((t) => t === "PRIVATE");
+  });
+}
+
+/** A lambda.Permission / LayerVersionPermission is one statement of the function's (layer's) policy. */
+function permissionStatement(r: StackResource): Statement | "unknown" {
+  const p = r.props;
+  const principal = p.principal;
+  if (isUnknown(principal)) return "unknown";
+  const spec = { star: false, aws: [] as string[], service: [] as string[], federated: [] as string[], canonicalUser: [] as string[], unknown: false };
+  if (principal === "*") spec.star = true;
+  else if (typeof principal === "string" && /\.amazonaws\.com$|\.amazon\.com$/.test(principal)) spec.service.push(principal);
+  else if (typeof principal === "string") spec.aws.push(principal);
+  const conditions: Statement["conditions"] = [];
+  const cond = (operator: string, base: string, keyText: string, v: unknown) => {
+    if (v === undefined || v === null || v === "") return;
+    conditions.push({ operator, base, ifExists: false, keyText, key: keyText.toLowerCase(), values: isUnknown(v) ? [] : [String(v)], unknown: isUnknown(v) });
+  };
+  cond("ArnLike", "ArnLike", "AWS:SourceArn", p.sourceArn);
+  cond("StringEquals", "StringEquals", "AWS:SourceAccount", p.sourceAccount);
+  cond("StringEquals", "StringEquals", "aws:PrincipalOrgID", p.principalOrgId ?? p.organizationId);
+  if (p.functionUrlAuthType === "AWS_IAM") cond("StringEquals", "StringEquals", "lambda:FunctionUrlAuthType", "AWS_IAM");
+  const action = typeof p.action === "string" && !isUnknown(p.action) ? p.action : "lambda:*";
+  return { index: 0, ...(typeof p.statementId === "string" ? { sid: p.statementId } : {}), effect: "Allow", principal: spec, action: [action], conditions, unknown: isUnknown(p.action) ? ["Action"] : [] };
+}
+
+export const rule: RuleDefinition = {
+  meta: {
+    id: "no-public-resource-policy",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    controls: ["S3.2", "S3.3", "S3.8", "S3.19", "Lambda.1", "SNS.4", "SQS.3", "KMS.5", "Opensearch.2"],
+    why: "A resource policy that lets in everyone, or an account outside yours, without a condition that pins the caller is an open door no security group guards: anonymous uploads, read-out secrets, keys and queues used from outside.",
+    fix: "Name the principals that need access (roles of your account), or pin Principal \"*\" with a condition on the caller or source (aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceArn / aws:SourceAccount, aws:SourceVpce) with exact values; require sts:ExternalId for third-party roles; keep S3 Block Public Access on.",
+    messages: {
+      "public-access":
+        "{resource}: {what} {statement} lets anyone ({principal}) call {levels} actions ({count}, e.g. {sample}){conditions}. Fix: name the principals that need access, or pin the statement with aws:PrincipalOrgID / aws:PrincipalAccount / aws:SourceArn / aws:SourceVpce using exact values.",
+      "cross-account-access":
+        "{resource}: {what} {statement} lets account(s) {accounts} outside this stack's account(s) ({zone}) call {levels} actions ({count}, e.g. {sample}){conditions}. Fix: grant only your own account's roles, pin the statement with a condition, or list the account in the rule's trustedAccounts config if it is yours.",
+      "unpinned-federation":
+        "{resource}: trust policy {statement} lets any identity of {providers} assume the role: no exact {subKey} condition says which workload. Fix: add StringEquals on the provider's :sub (and :aud) claim naming the one repository / service account allowed.",
+      "unknown-principal":
+        "{resource}: {what} {statement} names a principal unknown at preview, so whether it lets in outsiders cannot be verified before deploy. Fix: build the principal from values the stack knows (account id, role names).",
+      "unknown-policy":
+        "{resource}: the {what} is unknown at preview, so who it lets in cannot be verified before deploy. Fix: build the document from known values (names, the account id from getCallerIdentity) so it can be checked.",
+      "public-acl":
+        "{resource} grants {permission} to {grantee} through its ACL: anyone can {access} the bucket. Fix: use the \"private\" canned ACL (or BucketOwnershipControls BucketOwnerEnforced) and keep S3 Block Public Access on.",
+    },
+    configSchema: {
+      trustedAccounts: { type: "array", items: { type: "string", pattern: "^\\d{12}$" }, description: "Account ids inside your zone of trust besides the stack's own (found from in-stack ARNs)." },
+      trustedOrganizations: { type: "array", items: { type: "string", pattern: "^o-[a-z0-9]{10,32}$" }, description: "AWS Organizations ids whose aws:PrincipalOrgID conditions count as pinning (any exact org id counts when empty)." },
+    },
+  },
+  check(model, config) {
+    const out = new Findings();
+    const zone: TrustZone = trustZone(model, config);
+    const zoneText = zone.ownerKnown ? [...zone.accounts].join(", ") : "unknown";
+    const judge = (r: StackResource, doc: PolicyDocument, t: { prop: string; services: string[]; what: string }) => {
+      const resource = model.label(r.urn);
+      if (doc.kind === "unknown") return out.report(r.urn, "unknown-policy", { resource, what: t.what }, t.prop);
+      if (doc.kind !== "known") return;
+      const trust = t.what === "trust policy";
+      for (const s of doc.statements) {
+        if (!trust) continue;
+        const providers = unpinnedFederation(s);
+        if (providers.length) out.report(r.urn, "unpinned-federation", { resource, statement: statementRef(s), providers, subKey: `${providers[0].replace(/^.*:oidc-provider\//, "")}:sub` }, t.prop);
+      }
+      const blocked = publicBlocked(model, r);
+      const offNetwork = inVpc(model, r) || regionalApi(model, r);
+      for (const g of externalGrants(doc, zone, t.services, trust ? TRUST_PINS : undefined)) {
+        const actions = trust ? g.actions.filter((a) => ASSUME.test(a.name)) : g.actions;
+        if (!actions.length) continue;
+        const grant = { ...g, actions };
+        const base = {
+          resource,
+          what: t.what,
+          statement: statementRef(g.statement),
+          levels: g.levels.join("/"),
+          count: `${actions.length} action${actions.length === 1 ? "" : "s"}`,
+          sample: sample(grant),
+          conditions: g.verdict.unpinnedConditions.length ? ` - its conditions (${g.verdict.unpinnedConditions.join(", ")}) do not pin the caller` : "",
+        };
+        if (g.verdict.who.kind === "unknown") out.report(r.urn, "unknown-principal", base, t.prop);
+        else if (g.verdict.who.kind === "accounts") out.report(r.urn, "cross-account-access", { ...base, accounts: g.verdict.who.accounts, zone: zoneText }, t.prop);
+        else if (!blocked && !offNetwork) out.report(r.urn, "public-access", { ...base, principal: g.statement.notPrincipal ? "NotPrincipal" : "Principal \"*\"" }, t.prop);
+      }
+    };
+    for (const t of POLICY_TYPES) {
+      for (const r of model.ofType(t.type)) {
+        const doc = parsePolicy(r.props[t.prop]);
+        if (doc) judge(r, doc, t);
+      }
+    }
+    for (const r of model.ofType(LAMBDA_PERMISSION, LAYER_PERMISSION)) {
+      const s = permissionStatement(r);
+      const what = r.type === LAMBDA_PERMISSION ? "lambda permission" : "layer permission";
+      if (s === "unknown") out.report(r.urn, "unknown-principal", { resource: model.label(r.urn), what, statement: "principal" }, "principal");
+      else judge(r, { kind: "known", statements: [s] }, { prop: "principal", services: ["lambda"], what });
+    }
+
+    // Bucket ACLs: AllUsers / AuthenticatedUsers grants are public (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html).
+    for (const r of model.ofType(...BUCKETS, ...ACLS)) {
+      const buckets = ACLS.includes(r.type) ? model.resolve(r, "bucket", r.props.bucket, BUCKETS).urns : [r.urn];
+      if (bucketBpa(model, buckets).acl) continue;
+      const resource = model.label(r.urn);
+      const acl = r.props.acl;
+      if (typeof acl === "string" && PUBLIC_CANNED.has(acl))
+        out.report(r.urn, "public-acl", { resource, permission: `canned ACL "${acl}"`, grantee: acl === "authenticated-read" ? "every AWS account (AuthenticatedUsers)" : "everyone (AllUsers)", access: acl === "public-read-write" ? "write to and read" : "read" }, "acl");
+      else if (isUnknown(acl)) out.report(r.urn, "unknown-policy", { resource, what: "canned ACL" }, "acl");
+      const grants = r.props.accessControlPolicy?.grants ?? r.props.grants;
+      list(grants).forEach((g: any, i) => {
+        const uri = g?.grantee?.uri ?? g?.uri;
+        const perms = [g?.permission, ...list(g?.permissions)].filter((p) => typeof p === "string") as string[];
+        if (typeof uri !== "string" || !ALL_USERS.test(uri)) return;
+        for (const perm of perms) {
+          const access = /WRITE|FULL_CONTROL/.test(perm) ? "write to" : "read";
+          out.report(r.urn, "public-acl", { resource, permission: perm, grantee: uri, access }, r.props.accessControlPolicy ? `accessControlPolicy.grants[${i}]` : `grants[${i}]`);
+        }
+      });
+    }
+    return out.list;
+  },
+};
