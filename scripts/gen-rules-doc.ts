@@ -20,6 +20,18 @@ function configText(schema: Record<string, any> | undefined): string {
   return keys.length ? keys.map((k) => `\`${k}\``).join(", ") : "—";
 }
 
+/** Each rule's finding kinds and their templates (the rule's own fix sentence shortened to "Fix: <fix>"). */
+function kindsText(): string {
+  return rules
+    .map((r) => {
+      const entries = Object.entries(r.meta.messages ?? {});
+      if (!entries.length) return `### \`${r.meta.id}\`\n\nLegacy text findings (kind \`finding\`).\n`;
+      const rows = entries.map(([kind, t]) => `| \`${kind}\` | ${cell(t.split(r.meta.fix).join("<fix>"))} |`).join("\n");
+      return `### \`${r.meta.id}\`\n\n| kind | message template |\n|---|---|\n${rows}\n`;
+    })
+    .join("\n");
+}
+
 export function renderRulesDoc(): string {
   const row = (r: (typeof rules)[number]) =>
     `| \`${r.meta.id}\` | ${r.meta.enforcementLevel} | ${r.meta.severity} | ${r.meta.controls.join(", ") || "—"} | ${cell(r.meta.why)} | ${cell(r.meta.fix)} | ${configText(r.meta.configSchema)} |`;
@@ -56,6 +68,13 @@ Any rule's level can be changed in the policy config (\`enforcementLevel\`: mand
 ${header}
 ${advisory}
 
+## Finding kinds
+
+Every finding carries a stable \`kind\` (like a lint rule's message id), the \`data\` its message is rendered from
+(\`{key}\` placeholders) and, where one property opens the door, a \`path\` on the blamed resource. Tests,
+reporters and exemptions key on the kind, never on the text. \`<fix>\` stands for the rule's fix sentence above.
+
+${kindsText()}
 ## Conventions
 
 ### Tags (recognised on any AWS resource)
@@ -124,6 +143,27 @@ CIDRs are sets (IPv4 and IPv6 intervals, parsed with \`ip-address\`), merged bef
   template network interface, or a subnet's \`assignIpv6AddressOnCreation\` unless the instance sets
   \`ipv6AddressCount: 0\`) in a subnet whose IPv6 routes lead to an internet gateway — IPv6 addresses are
   globally routable, so only an egress-only internet gateway keeps them private.
+- Endpoints: anything that gets an ENI or a public address (instances, spot requests, the instances of
+  auto-scaling groups through their launch template or launch configuration, EKS node groups, awsvpc ECS
+  services, Lambda functions in a VPC, databases and caches, load balancers, VPC and Instance Connect endpoints,
+  Beanstalk environments, Lightsail, ENIs…) is judged on the UNION of every security group that reaches it,
+  through every attachment path: group-valued properties at any depth (every plural \`securityGroups\` /
+  \`securityGroupIds\` / \`vpcSecurityGroupIds\`, so resource types the provider adds are covered), its launch
+  template (when the launch names no groups of its own), ENIs it is launched on or attached to, and
+  \`NetworkInterfaceSecurityGroupAttachment\`. Grants on different groups that only together open an endpoint to
+  the world are reported on each grant (kinds \`world-open-port-across-groups\`, \`world-facing-across-groups\`).
+  Ports AWS opens by itself are grants too: an EKS node group with \`remoteAccess.ec2SshKey\` and no
+  \`sourceSecurityGroupIds\` (22, or 3389 on Windows, from 0.0.0.0/0), Elastic Beanstalk's instance group
+  (\`EC2KeyName\` without \`SSHSourceRestriction\`: 22 from 0.0.0.0/0; single-instance environments: 80 from
+  0.0.0.0/0; none with \`DisableDefaultEC2SecurityGroup\`), Lightsail's default firewall (22 and 80).
+- Tenancy by membership: a group's tenants are its own \`bulkhead:tenant\` tag plus the tenants of the endpoints
+  it reaches; a subnet's likewise for the endpoints placed in it. A reference from a group whose members belong to
+  one tenant into a group of another, a self-referencing group whose members span tenants, and a CIDR covering a
+  subnet that holds another tenant's endpoints are cross-tenant paths. A tag is declared intent: a group or subnet
+  tagged for one tenant with members of another is itself a finding (\`tag-membership-mismatch\`).
+- Instance metadata: an instance or spot request takes \`metadataOptions\` from its own settings, else its launch
+  template's, else the account-level \`aws.ec2.InstanceMetadataDefaults\`, else AWS's default (IMDSv1 allowed).
+  An inherited weak setting is reported where it is set (launch template, account default), not on every launch.
 - Tenant isolation: group references between different tenants, CIDR rules into a tenant's group that cover
   another tenant's subnets, VPC peering between two tenants' VPCs, and transit-gateway routes from one tenant's
   attachment to another's. Transit routing is modelled per route table: an attachment sends through the table

@@ -57,7 +57,10 @@ export const DATA_PORTS: readonly number[] = [3306, 5432, 1433, 1521, 6379, 1121
 /** Default listener port per database engine, for database resources that don't set `port`. */
 export function enginePort(type: string, engine: unknown): number | undefined {
   const e = typeof engine === "string" ? engine.toLowerCase() : "";
-  if (type.startsWith("aws:redshift/")) return 5439;
+  if (type.startsWith("aws:redshift/") || type.startsWith("aws:redshiftserverless/")) return 5439;
+  if (type.startsWith("aws:neptune/")) return 8182;
+  if (type.startsWith("aws:memorydb/")) return 6379;
+  if (type.startsWith("aws:docdbelastic/")) return 27017;
   if (type.startsWith("aws:elasticache/")) return e === "memcached" ? 11211 : 6379;
   if (type.startsWith("aws:docdb/")) return 27017;
   if (e.includes("postgres")) return 5432;

@@ -92,6 +92,14 @@ export interface SecurityGroupNode {
   vpcUrn: string | undefined;
   /** URNs of the resources that use this group (instances, launch templates, ENIs, LBs, databases, …). */
   attachedTo: string[];
+  /** Endpoints the group reaches through any attachment path (see policies/model/endpoints.ts). */
+  members: string[];
+  /** Declared tenants (`bulkhead:tenant`) of those members. */
+  memberTenants: string[];
+  /** The group's tenants: its own tag and its members' tenants. More than one is a cross-tenant group. */
+  tenants: string[];
+  /** VPCs the group is associated with by `aws:vpc/securityGroupVpcAssociation` (besides its own). */
+  associatedVpcs: string[];
 }
 
 export interface ReachEdge {
@@ -133,6 +141,12 @@ export interface SubnetNode {
   assignIpv6OnCreation: boolean | "unknown";
   /** Name of the internet gateway this subnet's IPv6 routes lead to (its IPv6 addresses are public), if any. */
   igw6?: string;
+  /** Endpoints placed in the subnet. */
+  members: string[];
+  /** Declared tenants of those members. */
+  memberTenants: string[];
+  /** The subnet's tenants: its own tag and its members' tenants. */
+  tenants: string[];
 }
 
 /** Result of resolving a reference-valued property (an id or ARN) to resources of the stack. */

@@ -1,6 +1,9 @@
 import { openedPorts } from "../model/ports";
 import type { RuleDefinition } from "../model";
-import { configPorts, Findings, grantText, PORTS_SCHEMA, sourceText, unknownNote } from "./util";
+import { configPorts, Findings, grantData, PORTS_SCHEMA } from "./util";
+
+const FIX = "Replace the CIDR / group / wide range with a rule whose source is the bastion's security group (tag bulkhead:role=bastion), limited to the admin port needed.";
+const TAIL = "{shared}{note}. Path: {reach}. Fix: " + FIX;
 
 export const rule: RuleDefinition = {
   meta: {
@@ -9,7 +12,12 @@ export const rule: RuleDefinition = {
     enforcementLevel: "mandatory",
     controls: ["EC2.13", "EC2.14", "EC2.53", "EC2.54", "CIS 5.2", "CIS 5.3"],
     why: "Admin ports on anything but the bastion must only accept the bastion's security group, so there is exactly one audited way in.",
-    fix: "Replace the CIDR / group / wide range with a rule whose source is the bastion's security group (tag bulkhead:role=bastion), limited to the admin port needed.",
+    fix: FIX,
+    messages: {
+      "admin-port-not-from-bastion": "{grant}: admin port {ports} on {target} admits {source}, which is not the bastion's security group" + TAIL,
+      "admin-port-external-source": "{grant}: admin port {ports} on {target} admits {source}, which cannot be verified to be the bastion — reference the bastion's security group from this stack" + TAIL,
+      "admin-port-unverifiable-source": "{grant}: admin port {ports} on {target} admits {source}; whether it is the bastion cannot be verified before deploy — reference the bastion's security group from this stack" + TAIL,
+    },
     configSchema: {
       adminPorts: { ...PORTS_SCHEMA, description: "Extra admin ports (added to 22, 23, 3389, 5985-5986, 5900, 2375-2376, 10250, 2379)." },
     },
@@ -24,16 +32,16 @@ export const rule: RuleDefinition = {
       if (target ? target.isBastion : model.isBastion(g.targetSgUrn)) continue;
       const s = g.source;
       if (s.kind === "sg" && s.sgUrn && model.sgByUrn(s.sgUrn)?.isBastion) continue;
-      let why: string;
-      if (s.kind === "unknown") why = `admits ${sourceText(model, g)}; whether it is the bastion cannot be verified before deploy — reference the bastion's security group from this stack`;
-      else if (s.kind === "sg" && s.external) why = `admits ${sourceText(model, g)}, which cannot be verified to be the bastion — reference the bastion's security group from this stack`;
-      else why = `admits ${sourceText(model, g)}, which is not the bastion's security group`;
-      const shared = (urn: string | undefined) => (urn ? model.sgByUrn(urn)?.bastionTagSharedWith : undefined);
-      const targetShared = shared(g.targetSgUrn);
-      const sourceShared = s.kind === "sg" ? shared(s.sgUrn) : undefined;
-      if (targetShared) why += ` (${model.label(g.targetSgUrn)} is tagged bastion but also attached to ${targetShared.map((u) => model.label(u)).join(", ")})`;
-      else if (sourceShared) why += ` (it is tagged bastion but also attached to ${sourceShared.map((u) => model.label(u)).join(", ")})`;
-      out.add(g.grantUrn, `${grantText(model, g)}: admin port ${ports.join(", ")} on ${model.label(g.targetSgUrn)} ${why}${unknownNote(g)}. Path: ${model.pathOf(g, ports[0])}. Fix: ${rule.meta.fix}`);
+      const kind = s.kind === "unknown" ? "admin-port-unverifiable-source" : s.kind === "sg" && s.external ? "admin-port-external-source" : "admin-port-not-from-bastion";
+      const sharedWith = (urn: string | undefined) => (urn ? model.sgByUrn(urn)?.bastionTagSharedWith : undefined);
+      const targetShared = sharedWith(g.targetSgUrn);
+      const sourceShared = s.kind === "sg" ? sharedWith(s.sgUrn) : undefined;
+      const shared = targetShared
+        ? ` (${model.label(g.targetSgUrn)} is tagged bastion but also attached to ${targetShared.map((u) => model.label(u)).join(", ")})`
+        : sourceShared
+          ? ` (it is tagged bastion but also attached to ${sourceShared.map((u) => model.label(u)).join(", ")})`
+          : "";
+      out.report(g.grantUrn, kind, { ...grantData(model, g, ports[0]), ports, shared, endpoints: model.endpointsOfGroup(g.targetSgUrn).map((e) => model.label(e.urn)) });
     }
     return out.list;
   },

@@ -16,13 +16,16 @@ export const rule: RuleDefinition = {
     controls: ["KMS.1", "CloudWatch.16", "SecretsManager.3"],
     why: "With an AWS-managed key anyone allowed to read the resource can decrypt it; a customer-managed key adds a separate, auditable grant.",
     fix: "Create an aws.kms.Key (enableKeyRotation: true) and set kmsKeyId on the secret, log group or database.",
+    messages: {
+      "no-customer-managed-key": "{resource} has no customer-managed KMS key ({property} unset). Fix: Create an aws.kms.Key (enableKeyRotation: true) and set kmsKeyId on the secret, log group or database.",
+    },
   },
   check(model) {
     const out = new Findings();
     for (const [type, prop] of TARGETS)
       for (const r of model.ofType(type)) {
         const v = r.props[prop];
-        if (v === undefined || v === null || v === "") out.add(r.urn, `${model.label(r.urn)} has no customer-managed KMS key (${prop} unset). Fix: ${rule.meta.fix}`);
+        if (v === undefined || v === null || v === "") out.report(r.urn, "no-customer-managed-key", { resource: model.label(r.urn), property: prop }, prop);
       }
     return out.list;
   },

@@ -1,16 +1,25 @@
 import { openedPorts } from "../model/ports";
 import type { NetworkModel, RuleDefinition } from "../model";
-import { configPorts, Findings, grantText, PORTS_SCHEMA, sourceText, unknownNote } from "./util";
+import { configPorts, Findings, grantData, PORTS_SCHEMA } from "./util";
 
 const PLATFORM = "\u0000platform";
-const owner = (t: string | undefined) => t ?? PLATFORM;
 const ownerText = (t: string) => (t === PLATFORM ? "the shared platform" : `tenant ${t}`);
+const ownersText = (ts: string[]) => ts.map(ownerText).join(" and ");
 
-/** Owner of a grant's target: the group's tenant, a Lightsail instance's tenant, or the platform. */
-function targetOwner(model: NetworkModel, urn: string): string {
+/**
+ * Owners of a group or endpoint: its tenants by membership (its own tag and the tenants of the endpoints it
+ * reaches), or the shared platform when it has none.
+ */
+export function ownersOf(model: NetworkModel, urn: string): string[] {
   const sg = model.sgByUrn(urn);
-  return owner(sg ? sg.tenant : model.tenantOf(urn));
+  const ts = sg ? sg.tenants : [model.tenantOf(urn)].filter((t): t is string => t !== undefined);
+  return ts.length ? ts : [PLATFORM];
 }
+
+const FIX = "Allow the data port only from security groups tagged with the same bulkhead:tenant as the database (or private CIDRs covering only that tenant's subnets); never public CIDRs, other tenants or platform groups.";
+const HEAD = "{grant}: data port {ports} on {target} ({owner}) ";
+const TAIL = "{note}. Path: {reach}. Fix: " + FIX;
+const UNVERIFIABLE_TAG = "the tenant tag of {tagOf} is unknown at preview, so this cannot be verified before deploy; use a literal bulkhead:tenant tag";
 
 export const rule: RuleDefinition = {
   meta: {
@@ -19,7 +28,18 @@ export const rule: RuleDefinition = {
     enforcementLevel: "mandatory",
     controls: ["EC2.18", "EC2.19", "RDS.2"],
     why: "Data ports must only accept the owning tenant's security groups or private CIDRs of its own subnets; the breach moved through shared admin tools into tenant databases.",
-    fix: "Allow the data port only from security groups tagged with the same bulkhead:tenant as the database (or private CIDRs covering only that tenant's subnets); never public CIDRs, other tenants or platform groups.",
+    fix: FIX,
+    messages: {
+      "data-port-target-tenant-unknown": HEAD + UNVERIFIABLE_TAG + TAIL,
+      "data-port-source-tenant-unknown": HEAD + UNVERIFIABLE_TAG + TAIL,
+      "data-port-external-group": HEAD + "admits {source}, whose tenant cannot be verified — reference a group of {owner} from this stack" + TAIL,
+      "data-port-other-owner": HEAD + "admits {source} of {sourceOwner} into {owner}'s data" + TAIL,
+      "data-port-shared-by-tenants": HEAD + "is shared by {owner} through its members ({members}), so each reaches the others' data" + TAIL,
+      "data-port-public-cidr": HEAD + "admits public {source}" + TAIL,
+      "data-port-cidr-covers-other-subnet": HEAD + "admits {source}, which covers subnet {subnet} of {sourceOwner}" + TAIL,
+      "data-port-prefix-list": HEAD + "admits {source}, whose addresses cannot be verified to stay inside {owner}" + TAIL,
+      "data-port-unverifiable-source": HEAD + "admits {source}; this cannot be verified before deploy — use literal private CIDRs or a reference to a group in this stack" + TAIL,
+    },
     configSchema: {
       dataPorts: { ...PORTS_SCHEMA, description: "Extra data ports (added to the fixed list and the stack's database ports)." },
     },
@@ -27,32 +47,32 @@ export const rule: RuleDefinition = {
   check(model, config) {
     const data = [...new Set([...model.dataPorts, ...configPorts(config, "dataPorts")])];
     const out = new Findings();
+    const same = (a: string[], b: string[]) => a.length === 1 && b.length === 1 && a[0] === b[0];
     for (const g of model.ingress) {
       const ports = openedPorts(g.protocol, g.ports, data);
       if (!ports.length) continue;
-      const tgt = targetOwner(model, g.targetSgUrn);
+      const tgt = ownersOf(model, g.targetSgUrn);
+      const base = { ...grantData(model, g, ports[0]), ports, owner: ownersText(tgt) };
+      const report = (kind: string, extra: Record<string, unknown> = {}) => out.report(g.grantUrn, kind, { ...base, ...extra });
       const s = g.source;
-      let why: string | undefined;
-      if (model.tagsUnknown(g.targetSgUrn)) why = `the tenant tag of ${model.label(g.targetSgUrn)} is unknown at preview, so this cannot be verified before deploy; use a literal bulkhead:tenant tag`;
-      else if (s.kind === "self") continue;
-      else if (s.kind === "sg") {
-        if (!s.sgUrn) why = `admits ${sourceText(model, g)}, whose tenant cannot be verified — reference a group of ${ownerText(tgt)} from this stack`;
-        else if (model.tagsUnknown(s.sgUrn)) why = `the tenant tag of ${model.label(s.sgUrn)} is unknown at preview, so this cannot be verified before deploy; use a literal bulkhead:tenant tag`;
+      if (model.tagsUnknown(g.targetSgUrn)) report("data-port-target-tenant-unknown", { tagOf: model.label(g.targetSgUrn) });
+      else if (s.kind === "self") {
+        if (tgt.length > 1) report("data-port-shared-by-tenants", { members: model.endpointsOfGroup(g.targetSgUrn).map((e) => model.label(e.urn)).join(", ") });
+      } else if (s.kind === "sg") {
+        if (!s.sgUrn) report("data-port-external-group");
+        else if (model.tagsUnknown(s.sgUrn)) report("data-port-source-tenant-unknown", { tagOf: model.label(s.sgUrn) });
         else {
-          const src = owner(model.sgByUrn(s.sgUrn)?.tenant);
-          if (src === tgt) continue;
-          why = `admits ${sourceText(model, g)} of ${ownerText(src)} into ${ownerText(tgt)}'s data`;
+          const src = ownersOf(model, s.sgUrn);
+          if (!same(src, tgt)) report("data-port-other-owner", { sourceOwner: ownersText(src) });
         }
       } else if (s.kind === "cidr") {
-        if (s.cidrs.intersectsPublic()) why = `admits public ${sourceText(model, g)}`;
+        if (s.cidrs.intersectsPublic()) report("data-port-public-cidr");
         else {
-          const sub = model.subnetsOverlapping(s.cidrs).find((x) => owner(x.tenant) !== tgt);
-          if (sub) why = `admits ${sourceText(model, g)}, which covers subnet ${sub.name} of ${ownerText(owner(sub.tenant))}`;
-          if (!why) continue;
+          const sub = model.subnetsOverlapping(s.cidrs).find((x) => !same(x.tenants.length ? x.tenants : [PLATFORM], tgt));
+          if (sub) report("data-port-cidr-covers-other-subnet", { subnet: sub.name, sourceOwner: ownersText(sub.tenants.length ? sub.tenants : [PLATFORM]) });
         }
-      } else if (s.kind === "prefix-list") why = `admits ${sourceText(model, g)}, whose addresses cannot be verified to stay inside ${ownerText(tgt)}`;
-      else why = `admits ${sourceText(model, g)}; this cannot be verified before deploy — use literal private CIDRs or a reference to a group in this stack`;
-      out.add(g.grantUrn, `${grantText(model, g)}: data port ${ports.join(", ")} on ${model.label(g.targetSgUrn)} (${ownerText(tgt)}) ${why}${unknownNote(g)}. Path: ${model.pathOf(g, ports[0])}. Fix: ${rule.meta.fix}`);
+      } else if (s.kind === "prefix-list") report("data-port-prefix-list");
+      else report("data-port-unverifiable-source");
     }
     return out.list;
   },

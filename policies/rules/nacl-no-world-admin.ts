@@ -1,7 +1,7 @@
 import { CidrSet } from "../model/cidr";
 import { isUnknown, T, type RuleDefinition, type StackResource } from "../model";
 import { normaliseProtocol, openedPorts, portRange } from "../model/ports";
-import { cannotVerify, Findings, list } from "./util";
+import { Findings, list } from "./util";
 
 const WATCHED = [22, 3389];
 
@@ -13,6 +13,10 @@ export const rule: RuleDefinition = {
     controls: ["EC2.21", "CIS 5.1"],
     why: "A network ACL that lets the world reach 22/3389 removes the second layer in front of admin ports.",
     fix: "Deny (or don't allow) 22 and 3389 from 0.0.0.0/0 and ::/0 in network ACL ingress; admin access comes from the bastion's subnet only.",
+    messages: {
+      "nacl-cidr-unverifiable": "{where}: the CIDR is unknown at preview, so this cannot be verified before deploy; use a literal CIDR. Fix: Deny (or don't allow) 22 and 3389 from 0.0.0.0/0 and ::/0 in network ACL ingress; admin access comes from the bastion's subnet only.",
+      "nacl-world-admin": "{where} allows {cidrs} to port {ports}. Fix: Deny (or don't allow) 22 and 3389 from 0.0.0.0/0 and ::/0 in network ACL ingress; admin access comes from the bastion's subnet only.",
+    },
   },
   check(model) {
     const out = new Findings();
@@ -23,7 +27,7 @@ export const rule: RuleDefinition = {
       const proto = normaliseProtocol(e.protocol);
       const cidrs = [e.cidrBlock, e.ipv6CidrBlock].filter((c) => c !== undefined && c !== null && c !== "");
       if (cidrs.some(isUnknown)) {
-        out.add(owner.urn, `${where}: ${cannotVerify("the CIDR", "use a literal CIDR")}. Fix: ${rule.meta.fix}`);
+        out.report(owner.urn, "nacl-cidr-unverifiable", { where });
         return;
       }
       let world = false;
@@ -33,7 +37,7 @@ export const rule: RuleDefinition = {
         return;
       }
       const ports = openedPorts(proto, portRange(proto, e.fromPort, e.toPort), WATCHED);
-      if (world && ports.length) out.add(owner.urn, `${where} allows ${cidrs.join(", ")} to port ${ports.join(", ")}. Fix: ${rule.meta.fix}`);
+      if (world && ports.length) out.report(owner.urn, "nacl-world-admin", { where, cidrs, ports });
     };
     for (const n of model.ofType(T.nacl, T.defaultNacl)) for (const e of list(n.props.ingress)) if (e && typeof e === "object") entry(n, e as any, `${model.label(n.urn)} ingress rule ${(e as any).ruleNo ?? ""}`.trim());
     for (const r of model.ofType(T.naclRule)) entry(r, r.props, model.label(r.urn));

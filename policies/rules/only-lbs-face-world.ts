@@ -1,6 +1,10 @@
 import { formatPorts } from "../model/ports";
-import { T, type IngressGrant, type RuleDefinition } from "../model";
-import { configPorts, Findings, grantText, PORTS_SCHEMA, sourceText, unknownNote } from "./util";
+import { LB_TYPES, type IngressGrant, type RuleDefinition } from "../model";
+import { configPorts, Findings, grantData, grantText, PORTS_SCHEMA } from "./util";
+import { endpointReach } from "./no-world-open-sensitive-port";
+
+const FIX = "Put the service behind an internet-facing load balancer and allow the world only on 80/443 of the load balancer's security group; admit the backend from the load balancer's group.";
+const WORLD = "{grant} admits the world ({source}{together}): {problems}{note}. Path: {reach}. Fix: " + FIX;
 
 export const rule: RuleDefinition = {
   meta: {
@@ -9,7 +13,17 @@ export const rule: RuleDefinition = {
     enforcementLevel: "mandatory",
     controls: ["EC2.18", "EC2.19", "ELB.1"],
     why: "Only internet-facing load balancers may accept world-wide traffic, and only on web ports; everything else stays behind them.",
-    fix: "Put the service behind an internet-facing load balancer and allow the world only on 80/443 of the load balancer's security group; admit the backend from the load balancer's group.",
+    fix: FIX,
+    messages: {
+      "world-facing-non-lb": WORLD,
+      "world-facing-lb-group-shared": WORLD,
+      "world-facing-port-not-allowed": WORLD,
+      "world-facing-unverifiable-fields": WORLD,
+      "world-facing-across-groups":
+        "{grant} admits the world to {endpoint} ({source}, together with {others} on its other security groups: {cidrs}): {problems}{note}. Path: {reach}. Fix: " + FIX,
+      "world-facing-unverifiable-source":
+        "{grant} admits {source}; whether it is world-wide cannot be verified before deploy (use literal CIDRs or a reference to a group in this stack){note}. Path: {reach}. Fix: " + FIX,
+    },
     configSchema: {
       allowedWorldPorts: { ...PORTS_SCHEMA, description: "Ports a load balancer may open to the world (default [80, 443]; replaces the default when set)." },
     },
@@ -19,31 +33,54 @@ export const rule: RuleDefinition = {
     const out = new Findings();
     const allowedRange = (proto: string, from: number, to: number) =>
       (proto === "tcp" || proto === "udp") && to - from < allowed.size && [...range(from, to)].every((p) => allowed.has(p));
+    const portProblem = (proto: string, ports: { from: number; to: number }) => `${formatPorts(ports)}/${proto} is not an allowed world port (${[...allowed].join(", ") || "none"})`;
     const reported = new Set<IngressGrant>();
     for (const e of model.worldExposures()) {
       const sg = model.sgByUrn(e.targetSgUrn);
       // A group shared by the load balancer and anything else lets that something else face the world directly.
-      const alsoOn = sg ? sg.attachedTo.filter((u) => ![T.lb, T.alb].includes(model.byUrn(u)?.type as typeof T.lb)) : [];
+      const alsoOn = sg ? sg.attachedTo.filter((u) => !LB_TYPES.includes(model.byUrn(u)?.type ?? "")) : [];
       const lbOk = sg?.isInternetFacingLb === true && alsoOn.length === 0;
       const portsOk = allowedRange(e.protocol, e.ports.from, e.ports.to);
       const problems: string[] = [];
-      if (!portsOk) problems.push(`${formatPorts(e.ports)}/${e.protocol} is not an allowed world port (${[...allowed].join(", ") || "none"})`);
-      if (sg?.isInternetFacingLb && alsoOn.length)
+      if (!portsOk) problems.push(portProblem(e.protocol, e.ports));
+      let kind = portsOk ? "world-facing-unverifiable-fields" : "world-facing-port-not-allowed";
+      if (sg?.isInternetFacingLb && alsoOn.length) {
+        kind = "world-facing-lb-group-shared";
         problems.push(`${model.label(e.targetSgUrn)} is the load balancer's group but is also attached to ${alsoOn.map((u) => model.label(u)).join(", ")}, which thereby face the world directly`);
-      else if (!lbOk)
-        problems.push(
-          `${model.label(e.targetSgUrn)} is not attached to an internet-facing load balancer${sg?.isLoadBalancer ? " (its load balancers are internal, or `internal` is unknown at preview)" : ""}`,
-        );
+      } else if (!lbOk) {
+        kind = "world-facing-non-lb";
+        problems.push(`${model.label(e.targetSgUrn)} is not attached to an internet-facing load balancer${sg?.isLoadBalancer ? " (its load balancers are internal, or `internal` is unknown at preview)" : ""}`);
+      }
       for (const g of e.grants) {
         if ((portsOk && lbOk && !g.unknownFields.length) || reported.has(g)) continue;
         reported.add(g);
         const together = e.grants.length > 1 ? ` (together with ${e.grants.filter((o) => o !== g).map((o) => grantText(model, o)).join(", ")}: ${e.cidrText.join(", ")})` : "";
-        out.add(g.grantUrn, `${grantText(model, g)} admits the world (${sourceText(model, g)}${together})${problems.length ? ": " + problems.join("; ") : ""}${unknownNote(g)}. Path: ${model.pathOf(g)}. Fix: ${rule.meta.fix}`);
+        out.report(g.grantUrn, kind, { ...grantData(model, g), together, problems: problems.join("; "), cidrs: e.cidrText });
+      }
+    }
+    // Grants on different groups of one endpoint that only together admit the world.
+    for (const e of model.allEndpointExposures()) {
+      if (!e.acrossGroups) continue;
+      const ep = model.endpointByUrn(e.endpointUrn)!;
+      const portsOk = allowedRange(e.protocol, e.ports.from, e.ports.to);
+      const lbOk = ep.role === "load-balancer" && ep.internetFacing === true;
+      if (portsOk && lbOk) continue;
+      const problems = [...(portsOk ? [] : [portProblem(e.protocol, e.ports)]), ...(lbOk ? [] : [`${model.label(ep.urn)} is not an internet-facing load balancer`])];
+      for (const g of e.grants) {
+        if (reported.has(g)) continue;
+        out.report(g.grantUrn, "world-facing-across-groups", {
+          ...grantData(model, g),
+          reach: endpointReach(model, ep.urn, e.groups, e.ports.from, e.protocol),
+          endpoint: model.label(ep.urn),
+          others: e.grants.filter((o) => o !== g).map((o) => grantText(model, o)).join(", "),
+          cidrs: e.cidrText,
+          problems: problems.join("; "),
+        });
       }
     }
     for (const g of model.ingress) {
       if (g.source.kind !== "unknown") continue;
-      out.add(g.grantUrn, `${grantText(model, g)} admits ${sourceText(model, g)}; whether it is world-wide cannot be verified before deploy (use literal CIDRs or a reference to a group in this stack)${unknownNote(g)}. Path: ${model.pathOf(g)}. Fix: ${rule.meta.fix}`);
+      out.report(g.grantUrn, "world-facing-unverifiable-source", grantData(model, g));
     }
     return out.list;
   },

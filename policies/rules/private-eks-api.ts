@@ -1,6 +1,6 @@
 import { CidrSet } from "../model/cidr";
 import { containsUnknown, isUnknown, T, type RuleDefinition } from "../model";
-import { cannotVerify, Findings } from "./util";
+import { Findings } from "./util";
 
 export const rule: RuleDefinition = {
   meta: {
@@ -10,24 +10,30 @@ export const rule: RuleDefinition = {
     controls: ["EKS.1"],
     why: "A Kubernetes API endpoint open to 0.0.0.0/0 (EKS's default when public access is on) puts the cluster's control plane on the internet.",
     fix: "Set vpcConfig.endpointPublicAccess: false with endpointPrivateAccess: true, or restrict vpcConfig.publicAccessCidrs to known operator ranges.",
+    messages: {
+      "eks-vpc-config-unverifiable": "{resource}: vpcConfig is unknown at preview, so this cannot be verified before deploy; use literal endpoint settings. Fix: Set vpcConfig.endpointPublicAccess: false with endpointPrivateAccess: true, or restrict vpcConfig.publicAccessCidrs to known operator ranges.",
+      "eks-public-access-unverifiable": "{resource}: vpcConfig.endpointPublicAccess is unknown at preview, so this cannot be verified before deploy; set it to the literal false. Fix: Set vpcConfig.endpointPublicAccess: false with endpointPrivateAccess: true, or restrict vpcConfig.publicAccessCidrs to known operator ranges.",
+      "eks-public-cidrs-unverifiable": "{resource}: the public endpoint is on and vpcConfig.publicAccessCidrs is unknown at preview, so this cannot be verified before deploy; use literal CIDRs. Fix: Set vpcConfig.endpointPublicAccess: false with endpointPrivateAccess: true, or restrict vpcConfig.publicAccessCidrs to known operator ranges.",
+      "eks-public-api": "{resource} exposes the Kubernetes API publicly (endpointPublicAccess {publicAccess}) to {cidrs}. Fix: Set vpcConfig.endpointPublicAccess: false with endpointPrivateAccess: true, or restrict vpcConfig.publicAccessCidrs to known operator ranges.",
+    },
   },
   check(model) {
     const out = new Findings();
     for (const c of model.ofType(T.eks)) {
       const vc = c.props.vpcConfig;
       if (isUnknown(vc)) {
-        out.add(c.urn, `${model.label(c.urn)}: ${cannotVerify("vpcConfig", "use literal endpoint settings")}. Fix: ${rule.meta.fix}`);
+        out.report(c.urn, "eks-vpc-config-unverifiable", { resource: model.label(c.urn) }, "vpcConfig");
         continue;
       }
       const pub = vc?.endpointPublicAccess;
       if (pub === false) continue;
       if (isUnknown(pub)) {
-        out.add(c.urn, `${model.label(c.urn)}: ${cannotVerify("vpcConfig.endpointPublicAccess", "set it to the literal false")}. Fix: ${rule.meta.fix}`);
+        out.report(c.urn, "eks-public-access-unverifiable", { resource: model.label(c.urn) }, "vpcConfig.endpointPublicAccess");
         continue;
       }
       const cidrs = vc?.publicAccessCidrs;
       if (containsUnknown(cidrs)) {
-        out.add(c.urn, `${model.label(c.urn)}: the public endpoint is on and ${cannotVerify("vpcConfig.publicAccessCidrs", "use literal CIDRs")}. Fix: ${rule.meta.fix}`);
+        out.report(c.urn, "eks-public-cidrs-unverifiable", { resource: model.label(c.urn) }, "vpcConfig.publicAccessCidrs");
         continue;
       }
       const list: string[] = Array.isArray(cidrs) ? cidrs : [];
@@ -40,7 +46,12 @@ export const rule: RuleDefinition = {
         }
       }
       if (world)
-        out.add(c.urn, `${model.label(c.urn)} exposes the Kubernetes API publicly (endpointPublicAccess ${pub === undefined ? "unset, default true" : "true"}) to ${list.length ? list.join(", ") : "0.0.0.0/0 (publicAccessCidrs unset)"}. Fix: ${rule.meta.fix}`);
+        out.report(
+          c.urn,
+          "eks-public-api",
+          { resource: model.label(c.urn), publicAccess: pub === undefined ? "unset, default true" : "true", cidrs: list.length ? list : ["0.0.0.0/0 (publicAccessCidrs unset)"] },
+          "vpcConfig.endpointPublicAccess",
+        );
     }
     return out.list;
   },

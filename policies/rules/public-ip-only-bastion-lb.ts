@@ -1,20 +1,20 @@
 import { isUnknown, T, type NetworkModel, type Resolved, type RuleDefinition, type StackResource } from "../model";
 import { cannotVerify, Findings, list } from "./util";
 
-type Verdict = { bad: true; why: string } | { bad: false };
+type Verdict = { bad: true; kind: string; why: string } | { bad: false };
 
 /** Does launching into these subnets hand out a public IP (mapPublicIpOnLaunch), or can't we tell? */
 function subnetVerdict(model: NetworkModel, subnets: Resolved, whatSets: string): Verdict {
   if (subnets.missing)
-    return { bad: true, why: `has no subnet, so it lands in the default VPC whose default subnets assign public IPs; set ${whatSets}: false or place it in a private subnet` };
+    return { bad: true, kind: "default-vpc-public-ip", why: `has no subnet, so it lands in the default VPC whose default subnets assign public IPs; set ${whatSets}: false or place it in a private subnet` };
   for (const u of subnets.urns) {
     const s = model.subnetByUrn(u);
-    if (s?.mapPublicIpOnLaunch === true) return { bad: true, why: `is placed in subnet ${s.name} with mapPublicIpOnLaunch: true without opting out (${whatSets}: false)` };
-    if (s?.mapPublicIpOnLaunch === "unknown") return { bad: true, why: `is placed in subnet ${s.name} whose ${cannotVerify("mapPublicIpOnLaunch", `set it literally or set ${whatSets}: false`)}` };
+    if (s?.mapPublicIpOnLaunch === true) return { bad: true, kind: "public-subnet", why: `is placed in subnet ${s.name} with mapPublicIpOnLaunch: true without opting out (${whatSets}: false)` };
+    if (s?.mapPublicIpOnLaunch === "unknown") return { bad: true, kind: "subnet-public-ip-unverifiable", why: `is placed in subnet ${s.name} whose ${cannotVerify("mapPublicIpOnLaunch", `set it literally or set ${whatSets}: false`)}` };
   }
-  if (subnets.external) return { bad: true, why: `is placed in subnet ${subnets.external} outside this stack, so whether it assigns public IPs cannot be verified before deploy; set ${whatSets}: false` };
+  if (subnets.external) return { bad: true, kind: "subnet-outside-stack", why: `is placed in subnet ${subnets.external} outside this stack, so whether it assigns public IPs cannot be verified before deploy; set ${whatSets}: false` };
   if (subnets.unknown || (subnets as any).externals?.length)
-    return { bad: true, why: `${cannotVerify("its subnet", `set ${whatSets}: false explicitly`)}` };
+    return { bad: true, kind: "subnet-unverifiable", why: `${cannotVerify("its subnet", `set ${whatSets}: false explicitly`)}` };
   return { bad: false };
 }
 
@@ -32,11 +32,22 @@ function ltPublicIp(lt: StackResource): "on" | "off" | "unknown" | undefined {
   return res;
 }
 
+/** A launch configuration's choice (associatePublicIpAddress at the top level). */
+function lcPublicIp(lc: StackResource): "on" | "off" | "unknown" | undefined {
+  const v = lc.props.associatePublicIpAddress;
+  if (v === true || v === "true") return "on";
+  if (isUnknown(v)) return "unknown";
+  return v === false || v === "false" ? "off" : undefined;
+}
+
 function ltSubnets(model: NetworkModel, lt: StackResource): Resolved | undefined {
   const ids = list(lt.props.networkInterfaces).map((ni: any) => ni?.subnetId).filter((x) => x !== undefined && x !== null);
   if (!ids.length) return undefined;
   return model.resolveList(lt, "networkInterfaces", ids, [T.subnet]);
 }
+
+const FIX =
+  "Set associatePublicIpAddress: false (instances, spot requests, launch templates' network interfaces, launch configurations) and assignPublicIp: false (ECS services), drop EIPs on non-bastion instances/ENIs, and keep workloads (node groups included) in private subnets behind a load balancer; tag the bastion bulkhead:role=bastion.";
 
 export const rule: RuleDefinition = {
   meta: {
@@ -45,35 +56,56 @@ export const rule: RuleDefinition = {
     enforcementLevel: "mandatory",
     controls: ["EC2.9", "EC2.15", "AutoScaling.5", "ECS.2"],
     why: "A public IP on anything but the bastion or a load balancer turns every latent security-group rule into an open door.",
-    fix: "Set associatePublicIpAddress: false (instances, launch template network interfaces) and assignPublicIp: false (ECS services), drop EIPs on non-bastion instances/ENIs, and keep workloads (node groups included) in private subnets behind a load balancer; tag the bastion bulkhead:role=bastion.",
+    fix: FIX,
+    messages: {
+      "associates-public-ip": "{resource}{why}. Fix: " + FIX,
+      "public-ip-unverifiable": "{resource}{why}. Fix: " + FIX,
+      "default-vpc-public-ip": "{resource}{why}. Fix: " + FIX,
+      "public-subnet": "{resource}{why}. Fix: " + FIX,
+      "subnet-public-ip-unverifiable": "{resource}{why}. Fix: " + FIX,
+      "subnet-outside-stack": "{resource}{why}. Fix: " + FIX,
+      "subnet-unverifiable": "{resource}{why}. Fix: " + FIX,
+      "public-ipv6": "{resource}{why}. Fix: " + FIX,
+      "eip-on-non-bastion": "{resource}{why}. Fix: " + FIX,
+      "eip-target-unverifiable": "{resource}{why}. Fix: " + FIX,
+      "lightsail-public-ip": "{resource}{why}. Fix: " + FIX,
+    },
   },
   check(model) {
     const out = new Findings();
-    const report = (r: StackResource, why: string) => out.add(r.urn, `${model.label(r.urn)}${why.startsWith(":") ? "" : " "}${why}. Fix: ${rule.meta.fix}`);
+    const report = (r: StackResource, kind: string, why: string) =>
+      out.report(r.urn, kind, { resource: model.label(r.urn), why: `${why.startsWith(":") ? "" : " "}${why}` });
 
     for (const lt of model.ofType(T.launchTemplate)) {
       if (model.isBastion(lt.urn)) continue;
       const v = ltPublicIp(lt);
-      if (v === "on") report(lt, `sets networkInterfaces[].associatePublicIpAddress: "true"`);
-      else if (v === "unknown") report(lt, `: ${cannotVerify("networkInterfaces[].associatePublicIpAddress", 'set it to the literal "false"')}`);
+      if (v === "on") report(lt, "associates-public-ip", `sets networkInterfaces[].associatePublicIpAddress: "true"`);
+      else if (v === "unknown") report(lt, "public-ip-unverifiable", `: ${cannotVerify("networkInterfaces[].associatePublicIpAddress", 'set it to the literal "false"')}`);
       else if (v === undefined) {
         const subs = ltSubnets(model, lt);
         if (subs) {
           const verdict = subnetVerdict(model, subs, "networkInterfaces[].associatePublicIpAddress");
-          if (verdict.bad) report(lt, verdict.why);
+          if (verdict.bad) report(lt, verdict.kind, verdict.why);
         }
       }
     }
 
-    for (const i of model.ofType(T.instance)) {
+    for (const lc of model.ofType(T.launchConfiguration)) {
+      if (model.isBastion(lc.urn) || model.launchersOf(lc.urn).some((a) => model.isBastion(a))) continue;
+      const v = lcPublicIp(lc);
+      if (v === "on") report(lc, "associates-public-ip", "sets associatePublicIpAddress: true");
+      else if (v === "unknown") report(lc, "public-ip-unverifiable", `: ${cannotVerify("associatePublicIpAddress", "set it to the literal false")}`);
+    }
+
+    for (const i of model.ofType(T.instance, T.spotInstance)) {
       if (model.isBastion(i.urn)) continue;
       const v = i.props.associatePublicIpAddress;
       if (v === true) {
-        report(i, "sets associatePublicIpAddress: true");
+        report(i, "associates-public-ip", "sets associatePublicIpAddress: true");
         continue;
       }
       if (isUnknown(v)) {
-        report(i, `: ${cannotVerify("associatePublicIpAddress", "set it to the literal false")}`);
+        report(i, "public-ip-unverifiable", `: ${cannotVerify("associatePublicIpAddress", "set it to the literal false")}`);
         continue;
       }
       if (v === false) continue;
@@ -86,7 +118,7 @@ export const rule: RuleDefinition = {
       if (ltChoice.some((c) => c === "on" || c === "unknown")) continue; // blamed on the launch template
       const subs = i.props.subnetId === undefined && lts.length ? ltSubnets(model, model.byUrn(lts[0])!) ?? model.subnetsOf(i.urn) : model.subnetsOf(i.urn);
       const verdict = subnetVerdict(model, subs, "associatePublicIpAddress");
-      if (verdict.bad) report(i, verdict.why);
+      if (verdict.bad) report(i, verdict.kind, verdict.why);
     }
 
     for (const a of model.ofType(T.asg)) {
@@ -97,11 +129,12 @@ export const rule: RuleDefinition = {
       ];
       const lts = refs.flatMap(([top, v]) => model.resolve(a, top, v, [T.launchTemplate]).urns).map((u) => model.byUrn(u)!);
       if (lts.some((lt) => model.isBastion(lt.urn))) continue;
-      const choices = lts.map(ltPublicIp);
+      const lcs = a.props.launchConfiguration !== undefined ? model.resolve(a, "launchConfiguration", a.props.launchConfiguration, [T.launchConfiguration]).urns.map((u) => model.byUrn(u)!) : [];
+      const choices = [...lts.map(ltPublicIp), ...lcs.map(lcPublicIp)];
       if (choices.some((c) => c === "on" || c === "unknown")) continue; // blamed on the launch template
       if (choices.length && choices.every((c) => c === "off")) continue;
       const verdict = subnetVerdict(model, model.subnetsOf(a.urn), "the launch template's networkInterfaces[].associatePublicIpAddress");
-      if (verdict.bad) report(a, verdict.why);
+      if (verdict.bad) report(a, verdict.kind, verdict.why);
     }
 
     // IPv6 addresses are globally unique: behind a subnet whose IPv6 routes lead to an internet gateway (not an
@@ -119,22 +152,22 @@ export const rule: RuleDefinition = {
     const v6Count = (x: Record<string, any>) => (typeof x?.ipv6AddressCount === "number" ? x.ipv6AddressCount : undefined);
     const v6Explicit = (x: Record<string, any>) => (v6Count(x) ?? 0) > 0 || list(x?.ipv6Addresses).length > 0;
     const v6Fix = "; send IPv6 egress through an egress-only internet gateway instead";
-    for (const i of model.ofType(T.instance)) {
+    for (const i of model.ofType(T.instance, T.spotInstance)) {
       if (model.isBastion(i.urn)) continue;
       const why = publicV6(model.subnetsOf(i.urn), v6Explicit(i.props), v6Count(i.props) === 0);
-      if (why) report(i, why + v6Fix);
+      if (why) report(i, "public-ipv6", why + v6Fix);
     }
     for (const lt of model.ofType(T.launchTemplate)) {
       if (model.isBastion(lt.urn)) continue;
       const nis = list(lt.props.networkInterfaces) as Record<string, any>[];
       if (!nis.some(v6Explicit)) continue;
       const why = publicV6(ltSubnets(model, lt) ?? model.subnetsOf(lt.urn), true, false);
-      if (why) report(lt, why.replace("gets", "gives instances") + v6Fix);
+      if (why) report(lt, "public-ipv6", why.replace("gets", "gives instances") + v6Fix);
     }
     for (const a of model.ofType(T.asg)) {
       if (model.isBastion(a.urn)) continue;
       const why = publicV6(model.subnetsOf(a.urn), false, false);
-      if (why) report(a, why.replace("gets a public IPv6 address", "launches instances with public IPv6 addresses") + v6Fix);
+      if (why) report(a, "public-ipv6", why.replace("gets a public IPv6 address", "launches instances with public IPv6 addresses") + v6Fix);
     }
 
     // EKS managed node groups launch into their subnets like an auto-scaling group (a launch template may opt out).
@@ -145,7 +178,7 @@ export const rule: RuleDefinition = {
       if (choices.some((c) => c === "on" || c === "unknown")) continue; // blamed on the launch template
       if (choices.length && choices.every((c) => c === "off")) continue;
       const verdict = subnetVerdict(model, model.subnetsOf(g.urn), "a launch template's networkInterfaces[].associatePublicIpAddress");
-      if (verdict.bad) report(g, verdict.why.replace("is placed in", "launches nodes into"));
+      if (verdict.bad) report(g, verdict.kind, verdict.why.replace("is placed in", "launches nodes into"));
     }
 
     // Fargate/awsvpc tasks get a public IP only when the service asks for one (subnet defaults don't apply).
@@ -153,8 +186,8 @@ export const rule: RuleDefinition = {
       if (model.isBastion(svc.urn)) continue;
       const nc = svc.props.networkConfiguration;
       const v = isUnknown(nc) ? nc : nc?.assignPublicIp;
-      if (v === true) report(svc, "sets networkConfiguration.assignPublicIp: true, giving every task a public IP");
-      else if (isUnknown(v)) report(svc, `: ${cannotVerify("networkConfiguration.assignPublicIp", "set it to the literal false")}`);
+      if (v === true) report(svc, "associates-public-ip", "sets networkConfiguration.assignPublicIp: true, giving every task a public IP");
+      else if (isUnknown(v)) report(svc, "public-ip-unverifiable", `: ${cannotVerify("networkConfiguration.assignPublicIp", "set it to the literal false")}`);
     }
 
     // Instances each ENI is attached to by aws.ec2.NetworkInterfaceAttachment, indexed once.
@@ -177,22 +210,22 @@ export const rule: RuleDefinition = {
         const res = model.resolve(r, instProp, inst, [T.instance]);
         if (res.urns.length) {
           const bad = res.urns.find((u) => !model.isBastion(u));
-          if (bad) report(r, `gives a public IP to ${model.label(bad)}, which is not the bastion (${instProp})`);
-        } else report(r, `: ${cannotVerify(`${instProp} (the instance it attaches to)`, "reference the bastion instance from this stack")}`);
+          if (bad) report(r, "eip-on-non-bastion", `gives a public IP to ${model.label(bad)}, which is not the bastion (${instProp})`);
+        } else report(r, "eip-target-unverifiable", `: ${cannotVerify(`${instProp} (the instance it attaches to)`, "reference the bastion instance from this stack")}`);
       }
       if (eni !== undefined && eni !== null && eni !== "") {
         const res = model.resolve(r, eniProp, eni, [T.eni]);
         if (res.urns.length) {
           const bad = res.urns.map((u) => model.byUrn(u)!).find((e) => !eniOk(e));
-          if (bad) report(r, `gives a public IP to ${model.label(bad.urn)}, which is not attached to the bastion (${eniProp})`);
-        } else report(r, `: ${cannotVerify(`${eniProp} (the interface it attaches to)`, "reference a bastion interface from this stack")}`);
+          if (bad) report(r, "eip-on-non-bastion", `gives a public IP to ${model.label(bad.urn)}, which is not attached to the bastion (${eniProp})`);
+        } else report(r, "eip-target-unverifiable", `: ${cannotVerify(`${eniProp} (the interface it attaches to)`, "reference a bastion interface from this stack")}`);
       }
     };
     for (const e of model.ofType(T.eip)) checkEip(e, "instance", "networkInterface");
     for (const e of model.ofType(T.eipAssoc)) checkEip(e, "instanceId", "networkInterfaceId");
 
     for (const l of model.ofType(T.lightsail)) {
-      if (!model.isBastion(l.urn)) report(l, "is a Lightsail instance, which always has a public IP");
+      if (!model.isBastion(l.urn)) report(l, "lightsail-public-ip", "is a Lightsail instance, which always has a public IP");
     }
     return out.list;
   },

@@ -1,5 +1,5 @@
 import { isUnknown, T, type RuleDefinition } from "../model";
-import { cannotVerify, Findings } from "./util";
+import { Findings } from "./util";
 
 export const rule: RuleDefinition = {
   meta: {
@@ -9,6 +9,10 @@ export const rule: RuleDefinition = {
     controls: ["RDS.3", "RDS.27", "CIS 2.3.1"],
     why: "Unencrypted database storage and snapshots leak everything once a snapshot is shared or copied.",
     fix: "Set storageEncrypted: true (with a customer-managed kmsKeyId).",
+    messages: {
+      "storage-encryption-unverifiable": "{resource}: storageEncrypted is unknown at preview, so this cannot be verified before deploy; set it to the literal true. Fix: Set storageEncrypted: true (with a customer-managed kmsKeyId).",
+      "storage-unencrypted": "{resource} has storageEncrypted {value}. Fix: Set storageEncrypted: true (with a customer-managed kmsKeyId).",
+    },
   },
   check(model) {
     const out = new Findings();
@@ -16,8 +20,8 @@ export const rule: RuleDefinition = {
       const v = r.props.storageEncrypted;
       // Aurora Serverless v1 clusters are always encrypted.
       if (v === true || (r.type === T.rdsCluster && r.props.engineMode === "serverless")) continue;
-      if (isUnknown(v)) out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify("storageEncrypted", "set it to the literal true")}. Fix: ${rule.meta.fix}`);
-      else out.add(r.urn, `${model.label(r.urn)} has storageEncrypted ${v === undefined ? "unset (default false)" : String(v)}. Fix: ${rule.meta.fix}`);
+      if (isUnknown(v)) out.report(r.urn, "storage-encryption-unverifiable", { resource: model.label(r.urn) }, "storageEncrypted");
+      else out.report(r.urn, "storage-unencrypted", { resource: model.label(r.urn), value: v === undefined ? "unset (default false)" : String(v) }, "storageEncrypted");
     }
     return out.list;
   },

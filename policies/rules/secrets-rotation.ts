@@ -11,13 +11,16 @@ export const rule: RuleDefinition = {
     controls: ["SecretsManager.1", "SecretsManager.4"],
     why: "A secret that never rotates stays valid for whoever copied it.",
     fix: "Add an aws.secretsmanager.SecretRotation for the secret (rotationRules.automaticallyAfterDays ≤ 90).",
+    messages: {
+      "secret-not-rotated": "{resource} has no SecretRotation. Fix: Add an aws.secretsmanager.SecretRotation for the secret (rotationRules.automaticallyAfterDays \u2264 90).",
+    },
   },
   check(model) {
     const rotated = new Set<string>();
     for (const r of model.ofType("aws:secretsmanager/secretRotation:SecretRotation"))
       for (const u of model.resolve(r, "secretId", r.props.secretId, [SECRET]).urns) rotated.add(u);
     const out = new Findings();
-    for (const s of model.ofType(SECRET)) if (!rotated.has(s.urn)) out.add(s.urn, `${model.label(s.urn)} has no SecretRotation. Fix: ${rule.meta.fix}`);
+    for (const s of model.ofType(SECRET)) if (!rotated.has(s.urn)) out.report(s.urn, "secret-not-rotated", { resource: model.label(s.urn) });
     return out.list;
   },
 };

@@ -24,6 +24,10 @@ export const rule: RuleDefinition = {
     controls: ["SSM.1", "CloudTrail.2"],
     why: "Sessions through the bastion must leave an encrypted transcript, or the one audited door isn't audited.",
     fix: "Add an aws.ssm.Document named SSM-SessionManagerRunShell (documentType Session) whose inputs set cloudWatchLogGroupName or s3BucketName with cloudWatchEncryptionEnabled / s3EncryptionEnabled true.",
+    messages: {
+      "session-logs-unencrypted-or-missing": "{resource} does not log sessions to an encrypted CloudWatch log group or S3 bucket. Fix: Add an aws.ssm.Document named SSM-SessionManagerRunShell (documentType Session) whose inputs set cloudWatchLogGroupName or s3BucketName with cloudWatchEncryptionEnabled / s3EncryptionEnabled true.",
+      "no-session-preferences": "{resource} is a bastion but the stack has no Session Manager preferences document (SSM-SessionManagerRunShell), so sessions aren't logged. Fix: Add an aws.ssm.Document named SSM-SessionManagerRunShell (documentType Session) whose inputs set cloudWatchLogGroupName or s3BucketName with cloudWatchEncryptionEnabled / s3EncryptionEnabled true.",
+    },
   },
   check(model) {
     if (!model.hasBastion) return [];
@@ -37,10 +41,10 @@ export const rule: RuleDefinition = {
       return (cw && String(i.cloudWatchEncryptionEnabled) === "true") || (s3 && String(i.s3EncryptionEnabled) === "true");
     });
     for (const d of docs)
-      if (!good.includes(d)) out.add(d.urn, `${model.label(d.urn)} does not log sessions to an encrypted CloudWatch log group or S3 bucket. Fix: ${rule.meta.fix}`);
+      if (!good.includes(d)) out.report(d.urn, "session-logs-unencrypted-or-missing", { resource: model.label(d.urn) }, "content");
     if (!docs.length) {
       const bastion = model.resources.find((r) => r.type === T.instance && model.isBastion(r.urn)) ?? model.resources.find((r) => model.isBastion(r.urn));
-      if (bastion) out.add(bastion.urn, `${model.label(bastion.urn)} is a bastion but the stack has no Session Manager preferences document (SSM-SessionManagerRunShell), so sessions aren't logged. Fix: ${rule.meta.fix}`);
+      if (bastion) out.report(bastion.urn, "no-session-preferences", { resource: model.label(bastion.urn) });
     }
     return out.list;
   },

@@ -105,3 +105,23 @@ export function fromCredentialSource(model: NetworkModel, urn: string, prop: str
   const r = model.byUrn(urn);
   return (r?.propertyDependencies?.[prop] ?? []).some((u) => CREDENTIAL_SOURCES.has(model.byUrn(u)?.type ?? ""));
 }
+
+/**
+ * The data every grant finding carries: where the permission is declared, what it protects, who it admits, the
+ * reach path (`internet → igw … → sg app-sg:22/tcp`) and the fail-closed note for unknown protocol/ports.
+ */
+export function grantData(model: NetworkModel, g: IngressGrant, port?: number): Record<string, unknown> {
+  return {
+    grant: grantText(model, g),
+    target: model.label(g.targetSgUrn),
+    source: sourceText(model, g),
+    reach: model.pathOf(g, port),
+    note: unknownNote(g),
+  };
+}
+
+/** Labels of the endpoints a grant's target reaches, for messages ("" when none). */
+export function membersText(model: NetworkModel, targetUrn: string): string {
+  const eps = model.endpointsOfGroup(targetUrn).filter((e) => e.urn !== targetUrn);
+  return eps.length ? ` (reaches ${eps.slice(0, 5).map((e) => model.label(e.urn)).join(", ")}${eps.length > 5 ? ` and ${eps.length - 5} more` : ""})` : "";
+}
