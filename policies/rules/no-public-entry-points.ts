@@ -14,7 +14,6 @@ const TY = {
   ssmDocument: "aws:ssm/document:Document",
   functionUrl: "aws:lambda/functionUrl:FunctionUrl",
   permission: "aws:lambda/permission:Permission",
-  layerPermission: "aws:lambda/layerVersionPermission:LayerVersionPermission",
   httpApi: "aws:apigatewayv2/api:Api",
   route: "aws:apigatewayv2/route:Route",
   restApi: "aws:apigateway/restApi:RestApi",
@@ -65,9 +64,7 @@ export const rule: RuleDefinition = {
       "public-ebs-snapshot": "{resource} lets every AWS account create volumes from snapshot {snapshot} (accountId \"all\"): the disk's data is public. https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html Fix: share with named account ids only.",
       "public-db-snapshot": "{resource} shares the database snapshot with every AWS account (sharedAccounts contains \"all\"): anyone can restore the database. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ShareSnapshot.html Fix: list the account ids that need it.",
       "public-ssm-document": "{resource} shares the Systems Manager document with every AWS account (permissions accountIds \"All\"). https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-ssm-sharing.html Fix: share with named accounts.",
-      "public-lambda-layer": "{resource} lets every AWS account use layer {layer} (principal \"*\" without organizationId): its code is public. Fix: name the account or set organizationId.",
       "unauthenticated-function-url": "{resource} gives function {function} a URL with authorizationType NONE: anyone on the internet can invoke it. https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html Fix: use authorizationType AWS_IAM and sign requests (or front it with an authenticated API).",
-      "public-lambda-permission": "{resource} lets principal \"*\" call {action} on function {function} with no sourceArn, sourceAccount or principalOrgId: anyone in any account can invoke it. https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html Fix: name the principal, or pin it with sourceArn / sourceAccount / principalOrgId.",
       "unpinned-service-permission": "{resource} lets service {service} call {action} on function {function} without sourceArn or sourceAccount: any account's {service} resource can invoke it (confused deputy). https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html Fix: set sourceArn to the resource that invokes it (and sourceAccount).",
       "unauthenticated-api-route": "{resource} ({routeKey}) has authorizationType NONE on {api}: anyone on the internet can call it. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html Fix: set authorizationType JWT, AWS_IAM or CUSTOM with an authorizer.",
       "unauthenticated-api-method": "{resource} ({httpMethod}) has authorization NONE and no API key on public REST API {api}: anyone on the internet can call it. https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html Fix: use AWS_IAM, COGNITO_USER_POOLS or CUSTOM authorization, make the API PRIVATE, or pin its resource policy.",
@@ -121,11 +118,6 @@ export const rule: RuleDefinition = {
         else if (ids.includes("all")) out.report(r.urn, "public-ssm-document", { resource: label(r.urn) }, "permissions.accountIds");
       }
     }
-    for (const r of model.ofType(TY.layerPermission)) {
-      if (isUnknown(r.props.principal)) unknownField(r, "principal", "the layer is public");
-      else if (r.props.principal === "*" && !r.props.organizationId) out.report(r.urn, "public-lambda-layer", { resource: label(r.urn), layer: String(r.props.layerName ?? "") }, "principal");
-    }
-
     // ---- Lambda: function URLs and permissions ------------------------------------------------------
     const fnText = (r: StackResource, prop: string) => ref(r, prop, ["aws:lambda/function:Function", "aws:lambda/alias:Alias"]);
     for (const r of model.ofType(TY.functionUrl)) {
@@ -135,11 +127,8 @@ export const rule: RuleDefinition = {
     }
     for (const r of model.ofType(TY.permission)) {
       const p = r.props;
-      if (isUnknown(p.principal)) {
-        // From a resource of the stack (a role's or account's ARN) it is a named principal; otherwise fail closed.
-        if (!(r.propertyDependencies?.principal ?? []).length) unknownField(r, "principal", "the function is public");
-        continue;
-      }
+      // An unknown principal is no-public-resource-policy's to fail closed on.
+      if (isUnknown(p.principal)) continue;
       // The resource-policy statement the permission adds (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html).
       // A source value unknown at preview that comes from a resource of the stack (an API's execution ARN, a
       // bucket's ARN) pins to that resource: its presence decides, and its provenance is known.
@@ -155,8 +144,9 @@ export const rule: RuleDefinition = {
       // Alexa skills pin with eventSourceToken, the one source check Lambda documents for them.
       if (!v.external || (p.eventSourceToken && v.who === "any-account-service")) continue;
       const data = { resource: label(r.urn), action: String(p.action ?? "lambda:InvokeFunction"), function: fnText(r, "function") };
-      if (v.who === "everyone") out.report(r.urn, "public-lambda-permission", data, "principal");
-      else out.report(r.urn, "unpinned-service-permission", { ...data, service: v.principal }, "sourceArn");
+      // Everyone / another account is the statement no-public-resource-policy judges; the service principal
+      // acting for any account (confused deputy) is this rule's.
+      if (v.who === "any-account-service") out.report(r.urn, "unpinned-service-permission", { ...data, service: v.principal }, "sourceArn");
     }
 
     // ---- API Gateway --------------------------------------------------------------------------------

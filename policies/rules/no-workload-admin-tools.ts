@@ -1,8 +1,10 @@
 import type { NetworkModel, RuleDefinition } from "../model";
 import { ADMIN_TOOLS, MANAGED_WITH_ADMIN_TOOLS, type AdminTool } from "../model/admin-tools";
 import { zoneOf } from "../model/external-access";
-import { arnParts } from "../model/iam/match";
-import { allows, effectivePermissions, probeArns, statementRef, type PermissionSet, type SourcedStatement } from "../model/iam";
+import { actionMatches, arnParts } from "../model/iam/match";
+import { allows, effectivePermissions, privileges, probeArns, statementRef, type PermissionSet, type SourcedStatement } from "../model/iam";
+import { isUnknown } from "../model";
+import { WORKLOAD_SERVICES } from "./no-admin-workloads";
 import { isWorkloadRole, roleUses, type RoleUse } from "../model/workloads";
 import { Findings } from "./util";
 
@@ -30,6 +32,14 @@ function probes(tool: AdminTool, perms: PermissionSet, accounts: string[]): stri
       if (parts?.[4] && /^\d{12}$/.test(parts[4])) accts.add(parts[4]);
     }
   const out: string[] = [];
+  // A wildcard inside a named scope (`task/shared-cluster/*`, `function:app-*`) covers compute the workload never
+  // named too: probe one such resource of every wildcard pattern of the target's service.
+  const service = (tool.target ? arnParts(tool.target)?.[2] : undefined) ?? tool.action.split(":")[0];
+  for (const { statement } of perms.statements)
+    for (const r of statement.resource ?? []) {
+      const parts = arnParts(r);
+      if (parts && parts[2] === service && /[*?]/.test(parts.slice(5).join(":"))) out.push(r.replace(/\*/g, "0bulkheadprobe").replace(/\?/g, "x"));
+    }
   for (const account of accts)
     for (const region of regions) {
       if (tool.target) out.push(tool.target.replace("{region}", region).replace("{account}", account));
@@ -67,7 +77,12 @@ export const rule: RuleDefinition = {
       }
       // One finding per granting statement, naming every admin tool it gives.
       const granted = new Map<SourcedStatement, AdminTool[]>();
+      const allowsAny = perms.statements.filter((x) => x.statement.effect === "Allow");
+      if (!allowsAny.length) continue;
       for (const tool of ADMIN_TOOLS) {
+        // Cheap pre-check: some Allow statement's actions can name the tool at all.
+        if (!allowsAny.some(({ statement: x }) => x.unknown.includes("Action") || x.unknown.includes("NotAction") || (x.action ? x.action.some((a) => actionMatches(a, tool.action)) : !(x.notAction ?? []).some((a) => actionMatches(a, tool.action)))))
+          continue;
         for (const arn of probes(tool, perms, accounts)) {
           const d = allows(perms, tool.action, arn);
           if (d.decision !== "allow") continue;
@@ -75,9 +90,18 @@ export const rule: RuleDefinition = {
           break;
         }
       }
+      // A policy no-admin-workloads already blames for administrator access or an escalation set (Run Command,
+      // PassRole + RunInstances, function code updates…) on a role it judges is its finding: one finding per door.
+      const theirs = new Set<string>();
+      const judgedThere = use.services === "unknown" || use.services.some((x) => WORKLOAD_SERVICES.includes(x.toLowerCase()));
+      if (judgedThere && granted.size) {
+        const r = model.byUrn(use.urn)!;
+        const own = typeof r.props.arn === "string" && !isUnknown(r.props.arn) ? [r.props.arn] : [];
+        const v = privileges(perms, accounts[0] ?? "000000000000", own);
+        for (const st of [...(v.admin?.by ?? []), ...v.escalations.flatMap((e) => e.grant.by)]) theirs.add(`${st.source.urn}\u0000${st.source.path ?? ""}`);
+      }
       for (const [st, tools] of granted) {
-        // Full admin is no-admin-workloads' finding on the same resource; one finding per door.
-        if (FULL_ADMIN(st)) continue;
+        if (FULL_ADMIN(st) || theirs.has(`${st.source.urn}\u0000${st.source.path ?? ""}`)) continue;
         const u = st.statement.unknown;
         const data = { where: st.source.via ? `${model.label(st.source.urn)} (${st.source.via})` : model.label(st.source.urn), role, statement: statementRef(st.statement) };
         if (u.includes("Action") || u.includes("NotAction") || u.includes("Effect")) out.report(st.source.urn, "cannot-verify", data, st.source.path);
