@@ -12,6 +12,8 @@ export const MANDATORY_RULE_IDS = [
   "no-public-resource-policy",
   "tenant-isolation",
   "private-eks-api",
+  "no-public-entry-points",
+  "no-workload-admin-tools",
   "exemption-valid",
 ] as const;
 

@@ -12,8 +12,10 @@ import { rule as imdsv2Required } from "./imdsv2-required";
 import { rule as naclNoWorldAdmin } from "./nacl-no-world-admin";
 import { rule as noAdminWorkloads } from "./no-admin-workloads";
 import { rule as noPublicDatabases } from "./no-public-databases";
+import { rule as noPublicEntryPoints } from "./no-public-entry-points";
 import { rule as noPublicResourcePolicy } from "./no-public-resource-policy";
 import { rule as noTypedInCredentials } from "./no-typed-in-credentials";
+import { rule as noWorkloadAdminTools } from "./no-workload-admin-tools";
 import { rule as noWorldOpenSensitivePort } from "./no-world-open-sensitive-port";
 import { rule as onlyLbsFaceWorld } from "./only-lbs-face-world";
 import { rule as privateEksApi } from "./private-eks-api";
@@ -37,8 +39,10 @@ const byId = new Map<string, RuleDefinition>([
   [naclNoWorldAdmin.meta.id, naclNoWorldAdmin],
   [noAdminWorkloads.meta.id, noAdminWorkloads],
   [noPublicDatabases.meta.id, noPublicDatabases],
+  [noPublicEntryPoints.meta.id, noPublicEntryPoints],
   [noPublicResourcePolicy.meta.id, noPublicResourcePolicy],
   [noTypedInCredentials.meta.id, noTypedInCredentials],
+  [noWorkloadAdminTools.meta.id, noWorkloadAdminTools],
   [noWorldOpenSensitivePort.meta.id, noWorldOpenSensitivePort],
   [onlyLbsFaceWorld.meta.id, onlyLbsFaceWorld],
   [privateEksApi.meta.id, privateEksApi],

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluate, stateFor } from "../../policies/pack";
+import { RULE_IDS } from "../../policies/rules/ids";
 import { hardened, TYPES as T, UNKNOWN, urnOf, type Stack } from "./fixtures";
 import type { StackResource } from "../../policies/model";
 
@@ -139,7 +140,8 @@ describe("in-process handlers (policies/index.ts, addService captured)", () => {
     const info = await call(handlers.getAnalyzerInfo, new (require("google-protobuf/google/protobuf/empty_pb").Empty)());
     const policies = info.getPoliciesList();
     expect(info.getName()).toBe("bulkhead");
-    expect(policies).toHaveLength(23);
+    expect(policies).toHaveLength(RULE_IDS.size);
+    expect(policies.map((p: any) => p.getName()).sort()).toEqual([...RULE_IDS].sort());
     const world = policies.find((p: any) => p.getName() === "no-world-open-sensitive-port");
     expect(world.getEnforcementlevel()).toBe(analyzerPb.EnforcementLevel.MANDATORY);
     expect(world.getDescription()).toMatch(/Fix: .* Controls: EC2\.13/);
