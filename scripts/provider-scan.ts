@@ -79,7 +79,7 @@ function parseArgs(text: string): Prop[] | undefined {
   return props;
 }
 
-const SG_LEAVES = new Set(["securityGroups", "securityGroupIds", "vpcSecurityGroupIds", "securityGroupNames", "vpcSecurityGroups", "securityGroupId", "securityGroupIdLists"]);
+const SG_LEAVES = new Set(["securityGroups", "sourceSecurityGroupIds", "securityGroupIds", "vpcSecurityGroupIds", "securityGroupNames", "vpcSecurityGroups", "securityGroupId", "securityGroupIdLists"]);
 const PUBLIC_LEAVES = new Set([
   "associatePublicIpAddress", "publiclyAccessible", "mapPublicIpOnLaunch", "assignPublicIp", "endpointPublicAccess",
   "publicAccessCidrs", "assignIpv6AddressOnCreation", "ipv6AddressCount", "ipv6Addresses", "associateCarrierIpAddress",
