@@ -83,7 +83,7 @@ export const rule: RuleDefinition = {
     id: "no-typed-in-credentials",
     severity: "high",
     enforcementLevel: "mandatory",
-    controls: ["SecretsManager.1", "Lambda.3", "ECS.8", "CodeBuild.2", "SSM.1"],
+    controls: ["SecretsManager.1", "Lambda.3", "ECS.8", "CodeBuild.2"],
     why: "A password someone typed (in code or as stack config, plain or secret) can't rotate without a deploy and lives in history; a credential in an environment variable, user data, a String parameter or a tag is readable by anyone who can describe the resource.",
     fix: "Generate the credential (random.RandomPassword) and keep it in Secrets Manager, or let AWS manage it (manageMasterUserPassword: true); pass secrets to Lambda/ECS/Batch/CodeBuild/Beanstalk by reference (Secrets Manager or SSM SecureString ARN, ECS `secrets` valueFrom, CodeBuild SECRETS_MANAGER variables).",
     messages: {
