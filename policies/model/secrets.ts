@@ -44,7 +44,19 @@ export function words(name: string): string[] {
 }
 
 /** True when a variable, tag or input name says it holds a credential (see CREDENTIAL_ENDINGS / CREDENTIAL_NAMES). */
+const namesCache = new Map<string, boolean>();
+
 export function namesCredential(name: string): boolean {
+  let hit = namesCache.get(name);
+  if (hit === undefined) {
+    hit = judgeName(name);
+    if (namesCache.size > 10_000) namesCache.clear();
+    namesCache.set(name, hit);
+  }
+  return hit;
+}
+
+function judgeName(name: string): boolean {
   const w = words(name);
   if (!w.length) return false;
   if (CREDENTIAL_NAMES.has(w.join("_"))) return true;
@@ -62,6 +74,7 @@ const PLACEHOLDER = /^(\$\{?[\w.-]+\}?|\{\{.*\}\}|%[sd]|<[^>]+>|\*+|x+|\$\(\w+\)
 
 /** The first URL in `text` with a real (non-placeholder) password in its user info, with its scheme. */
 export function urlWithPassword(text: string): { scheme: string; match: string } | undefined {
+  if (!text.includes("://") || !text.includes("@")) return undefined;
   for (const m of text.matchAll(URL_WITH_PASSWORD)) {
     const password = m[3];
     if (PLACEHOLDER.test(password) || PLACEHOLDER.test(decodeURIComponentSafe(password))) continue;
