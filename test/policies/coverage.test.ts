@@ -45,8 +45,9 @@ function listedIn(doc: string, section: string): Set<string> {
 
 describe("coverage derived from the installed @pulumi/aws", () => {
   it("scans the provider quickly and finds the door-opening inputs the AWS docs describe", () => {
-    // Generous bound for a loaded 2-core machine; measured ≈ 0.3–0.5 s.
-    expect(scanMs).toBeLessThan(5000);
+    // Measured 0.2–0.5 s warm; a cold file cache on a loaded shared 2-core machine can take seconds, so the bound
+    // only catches a scan that stopped being line-oriented (a full TypeScript parse of the package takes minutes).
+    expect(scanMs, `provider scan took ${Math.round(scanMs)} ms`).toBeLessThan(15_000);
     const inputs = (type: string) => facts.resources.find((r) => r.type === type)?.inputs ?? {};
     // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html: a Spot request launches an instance
     // with the same network and metadata options as RunInstances.
