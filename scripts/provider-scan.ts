@@ -94,8 +94,8 @@ const RUNTIME_LEAVES = new Set([
 ]);
 /** Credential-named leaves that are not credentials: idempotency tokens and the like. */
 const NOT_CREDENTIAL_NAMES = new Set(["creationToken", "clientToken", "idempotencyToken", "clientRequestToken", "requestToken", "nextToken", "updateToken", "viewVersionToken"]);
-/** Parents whose credential-named children are not credentials: validity units, a file path on the host. */
-const NOT_CREDENTIAL_PARENTS = /(Units|Validity|^file)$/;
+/** Parents whose credential-named children are not credentials: validity units, a file path on the host, CodeBuild's registry credential (the name or ARN of a Secrets Manager secret). */
+const NOT_CREDENTIAL_PARENTS = /(Units|Validity|^file|^registryCredential)$/;
 
 const isStringType = (t: string) => /^pulumi\.Input<string(\s*\|\s*undefined)?>$/.test(t) || /^pulumi\.Input<pulumi\.Input<string>\[\](\s*\|\s*undefined)?>$/.test(t);
 const nestedRef = (t: string) => /inputs\.([\w.]+)/.exec(t)?.[1];
