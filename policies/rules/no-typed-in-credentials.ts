@@ -222,38 +222,31 @@ export const rule: RuleDefinition = {
       }
     }
 
-    // Nested credential-named inputs (the SDK does not mark nested secrets): each value on its own.
-    for (const [type, paths] of Object.entries(CREDENTIAL_INPUTS)) {
-      for (const r of model.ofType(type)) {
-        for (const p of paths) {
-          const top = p.split(/[.[]/)[0];
-          if (r.props[top] === undefined) continue;
-          const origin = originOf(r, top);
-          for (const { path, value } of valuesAt(r.props, p, "")) judgeProvenance(r, path, value, origin, false);
-        }
-      }
-    }
-
-    // Strings carried into a runtime: environment maps, {name, value} lists, definitions, user data.
-    for (const [type, paths] of Object.entries(RUNTIME_INPUTS)) {
-      for (const r of model.ofType(type)) {
-        for (const p of paths) {
-          const top = p.split(/[.[]/)[0];
-          if (r.props[top] === undefined) continue;
-          const origin = originOf(r, top);
-          for (const { path, value } of valuesAt(r.props, p, "")) {
-            const leaf = p.split(".").pop()!.replace("[]", "");
-            if (/^userData(Base64)?$/.test(leaf)) {
-              // User data unknown at preview is not judged (docs/rules.md lists it): it routinely interpolates
-              // endpoints of resources created in the same stack.
-              if (typeof value === "string" && !isUnknown(value)) judgeScript(r, path, decodeUserData(value, leaf === "userDataBase64" || type.includes("launchTemplate") || type.includes("imagebuilder")));
-              continue;
-            }
-            walk(r, origin, "env", path, value, leaf);
+    /** Every value at every generated path of a table, with the origin of its top-level property. */
+    const eachValue = (table: Readonly<Record<string, readonly string[]>>, fn: (r: StackResource, p: string, path: string, value: unknown, origin: Origin) => void) => {
+      for (const [type, paths] of Object.entries(table)) {
+        for (const r of model.ofType(type)) {
+          for (const p of paths) {
+            const top = p.split(/[.[]/)[0];
+            if (r.props[top] === undefined) continue;
+            const origin = originOf(r, top);
+            for (const { path, value } of valuesAt(r.props, p, "")) fn(r, p, path, value, origin);
           }
         }
       }
-    }
+    };
+
+    // Nested credential-named inputs (the SDK does not mark nested secrets): each value on its own.
+    eachValue(CREDENTIAL_INPUTS, (r, _p, path, value, origin) => judgeProvenance(r, path, value, origin, false));
+
+    // Strings carried into a runtime: environment maps, {name, value} lists, definitions, user data.
+    eachValue(RUNTIME_INPUTS, (r, p, path, value, origin) => {
+      const leaf = p.split(".").pop()!.replace("[]", "");
+      if (!/^userData(Base64)?$/.test(leaf)) return walk(r, origin, "env", path, value, leaf);
+      // User data unknown at preview is not judged (docs/rules.md lists it): it routinely interpolates endpoints of
+      // resources created in the same stack. Launch templates and Image Builder take it base64-encoded.
+      if (typeof value === "string" && !isUnknown(value)) judgeScript(r, path, decodeUserData(value, leaf === "userDataBase64" || /launchTemplate|imagebuilder/.test(r.type)));
+    });
 
     // Tags of every resource: visible to anyone with tag:GetResources.
     for (const r of model.resources) {
