@@ -126,16 +126,19 @@ export const rule: RuleDefinition = {
       if (reason) out.report(r.urn, KIND[place], { resource: label(r), path, name: name ?? "", reason }, path);
     };
 
-    /** Scripts: the whole text by the detector and URL shape, then each assignment by its name. */
+    /** Scripts: the whole text by the detector and URL shape, and each assignment by its name; one finding each. */
     const judgeScript = (r: StackResource, path: string, text: string) => {
-      const whole = urlWithPassword(text) ? `a ${urlWithPassword(text)!.scheme}:// URL with a password in it` : detectSecrets(text).map((f) => `secretlint ${f.messageId}`).join(", ");
-      if (whole) out.report(r.urn, KIND["user-data"], { resource: label(r), path, reason: whole }, path);
+      const reasons: string[] = [];
+      const url = urlWithPassword(text);
+      if (url) reasons.push(`a ${url.scheme}:// URL with a password in it`);
+      for (const f of detectSecrets(text)) reasons.push(`secretlint ${f.messageId}`);
+      const names = new Set<string>();
       for (const m of text.matchAll(ASSIGNMENT)) {
-        const name = m[1];
         const value = m[2].replace(/^["']|["']$/g, "");
-        if (!namesCredential(name) || trivialValue(value) || value.startsWith("$") || isReference(value)) continue;
-        out.report(r.urn, KIND["user-data"], { resource: label(r), path: `${path}: ${name}`, reason: `${name} is assigned a literal` }, path);
+        if (namesCredential(m[1]) && !trivialValue(value) && !value.startsWith("$") && !isReference(value)) names.add(m[1]);
       }
+      if (names.size) reasons.push(`${[...names].join(", ")} assigned a literal`);
+      if (reasons.length) out.report(r.urn, KIND["user-data"], { resource: label(r), path, reason: reasons.join("; ") }, path);
     };
 
     /**

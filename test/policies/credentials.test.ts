@@ -158,6 +158,11 @@ table("user data (plain and base64)", [
   { name: "insecure: instance script exports MYSQL_PWD", resources: [["aws:ec2/instance:Instance", "wp-1", { ami: "ami-1", instanceType: "t3.micro", userData: "#!/bin/bash\nexport MYSQL_PWD='Wp!2024secret'\nmysql -h db.internal -u wp -e 'select 1'\n" }]], expect: ["wp-1 credential-in-user-data userData"] },
   { name: "insecure: launch template (base64) runs a container with -e REDIS_PASSWORD=…", resources: [["aws:ec2/launchTemplate:LaunchTemplate", "cache-lt", { imageId: "ami-1", userData: b64("#!/bin/bash\ndocker run -d -e REDIS_PASSWORD=hunter2hunter2 redis:7 --requirepass hunter2hunter2\n") }]], expect: ["cache-lt credential-in-user-data userData"] },
   { name: "insecure: spot request cloud-config writes a MongoDB URL with a password", resources: [["aws:ec2/spotInstanceRequest:SpotInstanceRequest", "batch-spot", { ami: "ami-1", instanceType: "c6i.large", userData: "#cloud-config\nwrite_files:\n  - path: /etc/app.env\n    content: MONGO=mongodb+srv://etl:Etl-Pass-77@cluster0.abcd.mongodb.net/etl\n" }]], expect: ["batch-spot credential-in-user-data userData"] },
+  {
+    name: "insecure: Lightsail instance writes an AWS credentials file (found by secretlint's AWS rule in the script)",
+    resources: [["aws:lightsail/instance:Instance", "blog", { availabilityZone: "eu-west-1a", blueprintId: "wordpress", bundleId: "small_3_0", userData: "mkdir -p /root/.aws\ncat > /root/.aws/credentials <<EOF\n[default]\naws_access_key_id = AKIAQ3EGUT7RZJ4X5KLM\naws_secret_access_key = 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\nEOF\n" }]],
+    expect: ["blog credential-in-user-data userData"],
+  },
   { name: "secure: the script fetches the password at boot with the instance role", resources: [["aws:ec2/instance:Instance", "wp-2", { ami: "ami-1", instanceType: "t3.micro", userData: "#!/bin/bash\nexport DB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id prod/db --query SecretString --output text)\n" }]], expect: [] },
   { name: "secure: base64 user data pointing at a password file and a secret ARN", resources: [["aws:ec2/launchTemplate:LaunchTemplate", "app-lt", { imageId: "ami-1", userData: b64(`#!/bin/bash\necho "DB_PASSWORD_FILE=/run/secrets/db" >> /etc/app.env\necho "DB_SECRET_ARN=${SECRET_ARN}" >> /etc/app.env\n`) }]], expect: [] },
 ]);
