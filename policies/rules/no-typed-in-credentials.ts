@@ -244,6 +244,7 @@ export const rule: RuleDefinition = {
 
     // Strings carried into a runtime: environment maps, {name, value} lists, definitions, user data.
     eachValue(RUNTIME_INPUTS, (r, p, path, value, origin) => {
+      if (judgedByEntry(r.type, p)) return; // already walked as a secret-marked settings map
       const leaf = p.split(".").pop()!.replace("[]", "");
       if (!/^userData(Base64)?$/.test(leaf)) return walk(r, origin, "env", path, value, leaf);
       // User data unknown at preview is not judged (docs/rules.md lists it): it routinely interpolates endpoints of

@@ -142,10 +142,10 @@ table("environment variables and definitions carried into a runtime", [
     expect: [],
   },
   {
-    name: "secure: Beanstalk secrets by reference (environmentsecrets namespace) and a CodeBuild SECRETS_MANAGER variable",
+    name: "secure: Beanstalk secrets by reference (environmentsecrets namespace), a CodeBuild SECRETS_MANAGER variable and a registry credential named by its secret",
     resources: [
       ["aws:elasticbeanstalk/environment:Environment", "php-env", { application: "php", solutionStackName: "64bit Amazon Linux 2023 v4.3.0 running PHP 8.3", settings: [{ namespace: "aws:elasticbeanstalk:application:environmentsecrets", name: "APP_KEY", value: SECRET_ARN }, { namespace: "aws:elasticbeanstalk:application:environment", name: "APP_ENV", value: "production" }] }],
-      ["aws:codebuild/project:Project", "release", { environment: { computeType: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER", environmentVariables: [{ name: "GITHUB_TOKEN", value: "ci/github-token", type: "SECRETS_MANAGER" }] } }],
+      ["aws:codebuild/project:Project", "release", { environment: { computeType: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER", environmentVariables: [{ name: "GITHUB_TOKEN", value: "ci/github-token", type: "SECRETS_MANAGER" }], registryCredential: { credential: "dockerhub-creds", credentialProvider: "SECRETS_MANAGER" } } }],
     ],
     expect: [],
   },
