@@ -3,7 +3,7 @@ import { isReference, namesCredential, trivialValue, urlWithPassword } from "../
 import { detectSecrets } from "../model/secrets-detector";
 import { judgedByEntry, notACredential, SSM_PARAMETER } from "../model/secrets-inputs";
 import { CREDENTIAL_INPUTS, RUNTIME_INPUTS, SECRET_INPUTS } from "../model/secrets-provider";
-import { Findings, list } from "./util";
+import { CREDENTIAL_SOURCES, Findings, list } from "./util";
 
 export { namesCredential };
 
@@ -11,17 +11,7 @@ export { namesCredential };
  * Resources whose outputs are generated or kept by a secret store: a value that flows from one of them was not
  * typed in. An SSM parameter is a store only as a SecureString.
  */
-const SOURCE_TYPES = new Set([
-  "random:index/randomPassword:RandomPassword",
-  "random:index/randomString:RandomString",
-  "random:index/randomBytes:RandomBytes",
-  "random:index/randomId:RandomId",
-  "random:index/randomUuid:RandomUuid",
-  "tls:index/privateKey:PrivateKey",
-  "aws:secretsmanager/secret:Secret",
-  "aws:secretsmanager/secretVersion:SecretVersion",
-  "aws:secretsmanager/secretRotation:SecretRotation",
-]);
+const SOURCE_TYPES = new Set([...CREDENTIAL_SOURCES, "random:index/randomUuid:RandomUuid", "tls:index/privateKey:PrivateKey"]);
 const isSource = (r: StackResource | undefined) => !!r && (SOURCE_TYPES.has(r.type) || (r.type === SSM_PARAMETER && r.props.type === "SecureString"));
 
 /** Where runtime strings go, for the finding's kind. */
