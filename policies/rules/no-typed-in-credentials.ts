@@ -191,59 +191,61 @@ export const rule: RuleDefinition = {
     };
 
     // Every secret-marked input of every type, by provenance (derived from the provider: SECRET_INPUTS).
-    for (const [type, inputs] of Object.entries(SECRET_INPUTS)) {
-      for (const r of model.ofType(type)) {
-        for (const input of inputs) {
-          const v = r.props[input];
-          if (v === undefined || v === null || v === "" || notACredential(type, input)) continue;
-          const origin = originOf(r, input);
-          if (judgedByEntry(type, input)) {
-            walk(r, origin, "settings", input, v, input);
-            continue;
-          }
-          if (type === SSM_PARAMETER && r.props.type !== "SecureString" && !isUnknown(r.props.type)) {
-            // A String / StringList parameter declares a plain value: judged as one, by what it holds.
-            if (typeof v === "string" && !isUnknown(v) && !isReference(v) && !origin.isSourceValue(v)) {
-              const reason = credentialReason(typeof r.props.name === "string" ? r.props.name.split("/").pop() : undefined, v);
-              if (reason) out.report(r.urn, KIND["ssm-string"], { resource: label(r), path: input, reason }, input);
-            }
-            continue;
-          }
-          if (Array.isArray(v)) v.forEach((x, i) => judgeProvenance(r, `${input}[${i}]`, x, origin, false));
-          else judgeProvenance(r, input, v, origin, true);
+    const judgeSecretInputs = (r: StackResource, inputs: readonly string[]) => {
+      const type = r.type;
+      for (const input of inputs) {
+        const v = r.props[input];
+        if (v === undefined || v === null || v === "" || notACredential(type, input)) continue;
+        const origin = originOf(r, input);
+        if (judgedByEntry(type, input)) {
+          walk(r, origin, "settings", input, v, input);
+          continue;
         }
+        if (type === SSM_PARAMETER && r.props.type !== "SecureString" && !isUnknown(r.props.type)) {
+          // A String / StringList parameter declares a plain value: judged as one, by what it holds.
+          if (typeof v === "string" && !isUnknown(v) && !isReference(v) && !origin.isSourceValue(v)) {
+            const reason = credentialReason(typeof r.props.name === "string" ? r.props.name.split("/").pop() : undefined, v);
+            if (reason) out.report(r.urn, KIND["ssm-string"], { resource: label(r), path: input, reason }, input);
+          }
+          continue;
+        }
+        if (Array.isArray(v)) v.forEach((x, i) => judgeProvenance(r, `${input}[${i}]`, x, origin, false));
+        else judgeProvenance(r, input, v, origin, true);
       }
-    }
+    };
 
-    /** Every value at every generated path of a table, with the origin of its top-level property. */
-    const eachValue = (table: Readonly<Record<string, readonly string[]>>, fn: (r: StackResource, p: string, path: string, value: unknown, origin: Origin) => void) => {
-      for (const [type, paths] of Object.entries(table)) {
-        for (const r of model.ofType(type)) {
-          for (const p of paths) {
-            const top = p.split(/[.[]/)[0];
-            if (r.props[top] === undefined) continue;
-            const origin = originOf(r, top);
-            for (const { path, value } of valuesAt(r.props, p, "")) fn(r, p, path, value, origin);
-          }
-        }
+    /** Every value at each generated path of one resource, with the origin of its top-level property. */
+    const eachValue = (r: StackResource, paths: readonly string[], fn: (r: StackResource, p: string, path: string, value: unknown, origin: Origin) => void) => {
+      for (const p of paths) {
+        const top = p.split(/[.[]/)[0];
+        if (r.props[top] === undefined) continue;
+        const origin = originOf(r, top);
+        for (const { path, value } of valuesAt(r.props, p, "")) fn(r, p, path, value, origin);
       }
     };
 
     // Nested credential-named inputs (the SDK does not mark nested secrets): each value on its own.
-    eachValue(CREDENTIAL_INPUTS, (r, _p, path, value, origin) => judgeProvenance(r, path, value, origin, false));
+    const judgeCredentialInput = (r: StackResource, _p: string, path: string, value: unknown, origin: Origin) => judgeProvenance(r, path, value, origin, false);
 
     // Strings carried into a runtime: environment maps, {name, value} lists, definitions, user data.
-    eachValue(RUNTIME_INPUTS, (r, p, path, value, origin) => {
+    const judgeRuntimeInput = (r: StackResource, p: string, path: string, value: unknown, origin: Origin) => {
       if (judgedByEntry(r.type, p)) return; // already walked as a secret-marked settings map
       const leaf = p.split(".").pop()!.replace("[]", "");
       if (!/^userData(Base64)?$/.test(leaf)) return walk(r, origin, "env", path, value, leaf);
       // User data unknown at preview is not judged (docs/rules.md lists it): it routinely interpolates endpoints of
       // resources created in the same stack. Launch templates and Image Builder take it base64-encoded.
       if (typeof value === "string" && !isUnknown(value)) judgeScript(r, path, decodeUserData(value, leaf === "userDataBase64" || /launchTemplate|imagebuilder/.test(r.type)));
-    });
+    };
 
-    // Tags of every resource: visible to anyone with tag:GetResources.
+    // One pass over the stack: each resource's inputs from the generated tables, then its tags (visible to anyone
+    // with tag:GetResources).
     for (const r of model.resources) {
+      const secret = SECRET_INPUTS[r.type];
+      if (secret) judgeSecretInputs(r, secret);
+      const credential = CREDENTIAL_INPUTS[r.type];
+      if (credential) eachValue(r, credential, judgeCredentialInput);
+      const runtime = RUNTIME_INPUTS[r.type];
+      if (runtime) eachValue(r, runtime, judgeRuntimeInput);
       const tags = r.props.tags;
       if (!tags || typeof tags !== "object" || isUnknown(tags)) continue;
       const origin = originOf(r, "tags");
