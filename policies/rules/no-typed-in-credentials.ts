@@ -24,7 +24,7 @@ const KIND: Record<Place, string> = {
   "ssm-string": "credential-in-ssm-string",
 };
 
-const FIX_REF = "pass a reference instead (a Secrets Manager or SSM SecureString ARN read at run time, ECS/Batch `secrets` valueFrom, CodeBuild SECRETS_MANAGER/PARAMETER_STORE variables, Beanstalk `{{resolve:secretsmanager:…}}`), and generate the value (random.RandomPassword) into a secret";
+const FIX_REF = "pass a reference instead (a Secrets Manager or SSM SecureString ARN read at run time, ECS/Batch `secrets` valueFrom, CodeBuild SECRETS_MANAGER/PARAMETER_STORE variables, App Runner runtimeEnvironmentSecrets, Beanstalk environmentsecrets ARNs), and generate the value (random.RandomPassword) into a secret";
 
 const ENV_MAPS = /^(variables|environment|environmentVariables|runtimeEnvironmentVariables|settings|defaultArguments)$/;
 const DEFINITIONS = /^(containerDefinitions|containerProperties|nodeProperties|ecsProperties|eksProperties)$/;
