@@ -253,38 +253,55 @@ Policy documents built from unknown ARNs (e.g. \`bucket.arn.apply(...)\`) are un
 them from known values (explicit names) so they can be checked.
 
 ### Credentials and stack-config secrets
-\`no-typed-in-credentials\` decides by provenance, not secretness (\`@pulumi/aws\` marks RDS \`password\` and
-\`secretString\` secret by itself): a credential passes when its property depends on a generator
-(\`random.RandomPassword\`, \`RandomString\`, \`RandomBytes\`, \`RandomId\`) or a Secrets Manager resource, or when
-AWS manages it (\`manageMasterUserPassword\` / \`manageMasterPassword: true\`). **Stack-config secrets count as
-typed in**: a human chose the value, it sits in the stack file's history, and it can't rotate without a deploy.
-Values read through invokes (e.g. \`getSecretVersion\`) carry no dependency and are treated the same way; use a
-resource in the stack or an AWS-managed password.
-
-Where credentials are read: RDS, Aurora, Redshift, Redshift Serverless and DocumentDB master passwords,
-ElastiCache replication-group auth tokens and user passwords, MemoryDB user passwords, Lightsail database
-passwords, OpenSearch/Elasticsearch master-user passwords, Amazon MQ user passwords, DMS endpoint passwords,
-\`SecretVersion\` \`secretString\`/\`secretBinary\`, SSM \`SecureString\` parameter values — each with its write-only
-\`…Wo\` variant, which keeps the value out of the state but not out of the program — and Lambda, ECS and CodeBuild
-(\`PLAINTEXT\`) environment variables. Where one property holds several credentials (MQ users, user password
-lists) each value is judged on its own, as for environment variables below.
-
-Lambda, ECS and CodeBuild environment variables are judged one by one:
-- A variable names a credential when its name's last word is one (\`DB_PASSWORD\`, \`stripeApiKey\`,
-  \`GITHUB_TOKEN\`, \`AWS_SECRET_ACCESS_KEY\`, \`client-secret\`, \`DSN\`), not when such a word only qualifies
-  something else (\`SECRETS_MANAGER_ENDPOINT\`, \`PASSWORD_LENGTH\`, \`DB_PASSWORD_FILE\`). Numbers, booleans,
-  plain URLs, ARNs of Secrets Manager / SSM / KMS and \`{{resolve:…}}\` references are not credentials; a URL with
-  a password in it (\`postgres://app:pw@host/db\`) is one whatever the variable is called.
-- Dependencies are recorded per top-level property (\`environment\`, \`containerDefinitions\`), so a generator or
-  secret behind one variable can't vouch for its neighbours: a known credential value is typed in unless it
-  is one of those sources' own values (a secret's name, say); an unknown credential value passes only when such
-  a source is among the dependencies, and otherwise fails closed.
-- A Lambda \`environment.variables\` map that is unknown as a whole (built inside an \`apply\`) fails closed:
-  write it as an object literal (values may be outputs) so the names are known.
-- An ECS \`containerDefinitions\` JSON is unknown as a whole when any part of it is (e.g. an image URL from a
-  repository created in the same stack). It passes when it draws on a generator or Secrets Manager resource
-  (credentials as \`secrets\` valueFrom a secret's ARN) and otherwise fails closed: build it from values known
-  at preview (an image URI from \`aws.getCallerIdentity\` / \`aws.getRegion\`) or reference the secrets.
+\`no-typed-in-credentials\` reads its inputs from tables generated from the installed \`@pulumi/aws\`
+(\`scripts/gen-coverage.ts\` → \`policies/model/secrets-provider.ts\`; [docs/coverage.md](coverage.md) lists them):
+- **Every secret-marked input of every resource** (the provider wraps it in \`pulumi.secret\`: RDS/Aurora/Redshift
+  master passwords, Directory Service and Cognito passwords, VPN pre-shared keys, \`SecretVersion\`
+  \`secretString\`, ACM private keys, write-only \`…Wo\` variants …) and **every nested credential-named string input**
+  (the Node SDK drops the secret mark below the top level, so \`advancedSecurityOptions.masterUserOptions.masterUserPassword\`,
+  \`users[].password\`, \`splunkConfiguration.hecToken\`… are found by name) is judged by provenance: it passes
+  when its property depends on a generator (\`random.RandomPassword\`, \`RandomString\`, \`RandomBytes\`, \`RandomId\`,
+  \`RandomUuid\`, \`tls.PrivateKey\`), a Secrets Manager resource or an SSM \`SecureString\` parameter, or is a
+  reference (a Secrets Manager / SSM / KMS ARN); a known value is otherwise \`typed-in-secret-input\`, an unknown one
+  \`unverifiable-secret-input\`. Where one property holds several credentials (MQ users, password lists) each value is
+  judged on its own (\`users[1].password\`). A few secret-marked inputs are not credentials (public certificates,
+  app ids, login banners) and are listed, with the reason, in docs/coverage.md; a new secret-marked input is judged
+  without anyone adding it.
+- **Stack-config values count as typed in, plain or \`secure:\`**: a human chose the value, it sits in the stack
+  file's history, and it can't rotate without a deploy. The pack receives secrets unwrapped and config carries no
+  resource dependency, so a config value is indistinguishable from a literal; values read through invokes
+  (\`getSecretVersion\`) likewise. Use a resource in the stack or an AWS-managed password.
+- **Strings carried into a runtime** (every input the scan lists: Lambda, App Runner, Amplify, SageMaker, Synthetics
+  and Bedrock environment maps; CodeBuild \`PLAINTEXT\` variables; ECS container definitions and Batch job
+  properties, parsed from JSON; Elastic Beanstalk option settings in any namespace; Glue default arguments; EC2
+  instance, launch template, launch configuration, spot and Lightsail user data, plain or base64) and **the tags of
+  every resource** are judged entry by entry: \`credential-in-env\`, \`credential-in-user-data\`, \`credential-in-tags\`
+  (and \`credential-in-settings\` for secret-marked settings maps such as Glue \`connectionProperties\`). A value is a
+  credential when secretlint's recommended rule set (\`@secretlint/secretlint-rule-preset-recommend\`: AWS, GCP,
+  GitHub, GitLab, Slack, npm, Stripe, SendGrid, private keys, basic-auth and database connection strings …) finds
+  one in it; when it is a URL with a password in its user info (\`postgres://\`, \`mysql://\`, \`mongodb+srv://\`,
+  \`redis://\`, \`amqp://\`, any scheme; placeholders such as \`\${DB_PASSWORD}\` don't count); or when its name
+  names a credential — the last word is one (\`DB_PASSWORD\`, \`stripeApiKey\`, \`GITHUB_TOKEN\`, \`client-secret\`,
+  \`DBPassword\`) or it is a single-word or framework name (\`PGPASSWORD\`, \`MYSQL_PWD\`, \`SECRET_KEY_BASE\`,
+  \`DJANGO_SECRET_KEY\`, \`RAILS_MASTER_KEY\`, \`APP_KEY\`, WordPress salts …) — and the value is not a number,
+  boolean, plain URL or placeholder. Names about where or how long a credential lives (\`DB_PASSWORD_FILE\`,
+  \`DB_SECRET_ARN\`, \`TOKEN_TTL_SECONDS\`) are not credentials. In user data each \`NAME=value\` / \`export NAME=…\` /
+  \`-e NAME=…\` assignment is judged by its name (a \`$(…)\` or \`$VAR\` value is fetched at run time).
+- **References are never plaintext**: ECS/Batch \`secrets\` entries (\`valueFrom\` a Secrets Manager ARN or an SSM
+  parameter ARN or name, SecureString or String), CodeBuild \`SECRETS_MANAGER\` / \`PARAMETER_STORE\` variables,
+  Beanstalk \`environmentsecrets\` ARNs, and any Secrets Manager / SSM / KMS ARN or \`{{resolve:…}}\` value.
+- **SSM parameters**: a \`SecureString\`'s value is judged by provenance; a \`String\` / \`StringList\` holds a declared
+  plain value and is judged as one (\`credential-in-ssm-string\`, using the parameter name's last segment as its name).
+- Dependencies are recorded per top-level property, so a generator or secret behind one variable can't vouch for
+  its neighbours: a known credential value is typed in unless it is one of those sources' own values; an unknown
+  credential-named value passes only when such a source is among the dependencies, else
+  \`unverifiable-env-value\`.
+- An environment map unknown as a whole (built inside an \`apply\`) is \`unknown-env-map\`: write it as a literal
+  (values may be outputs). An ECS / Batch definition JSON is unknown as a whole when any part of it is (an image URL
+  from a repository in the same stack): it passes when it draws on a generator or secret store (credentials as
+  \`secrets\` valueFrom) and is otherwise \`unknown-env-map\`.
+- Limit: user data unknown at preview (it interpolates an output) is not judged — it routinely carries endpoints
+  of resources in the same stack; keep credentials out of it by fetching them at boot.
 
 ### Exemptions
 - Tag on the resource: key \`bulkhead:exempt:<rule-id>\`, value \`<YYYY-MM-DD> <reason>\` (AWS tag values allow only

@@ -1,78 +1,75 @@
-import { isUnknown, T, type RuleDefinition, type StackResource } from "../model";
-import { cannotVerify, CREDENTIAL_SOURCES, Findings, fromCredentialSource, list } from "./util";
+import { isUnknown, type RuleDefinition, type StackResource } from "../model";
+import { isReference, namesCredential, trivialValue, urlWithPassword } from "../model/secrets";
+import { detectSecrets } from "../model/secrets-detector";
+import { judgedByEntry, notACredential, SSM_PARAMETER } from "../model/secrets-inputs";
+import { CREDENTIAL_INPUTS, RUNTIME_INPUTS, SECRET_INPUTS } from "../model/secrets-provider";
+import { CREDENTIAL_SOURCES, Findings, list } from "./util";
 
-/** Environment variable names that hold credentials. */
-/**
- * A variable names a credential when its last word is one (DB_PASSWORD, stripeApiKey, GITHUB_TOKEN,
- * AWS_SECRET_ACCESS_KEY), not when a credential word only qualifies something else
- * (SECRETS_MANAGER_ENDPOINT, PASSWORD_LENGTH, TOKEN_TTL_SECONDS, DB_PASSWORD_FILE).
- */
-const CREDENTIAL_ENDINGS = [
-  ["password"], ["passwd"], ["pwd"], ["pass"], ["secret"], ["token"], ["credential"], ["credentials"],
-  ["apikey"], ["api", "key"], ["private", "key"], ["secret", "key"], ["access", "key"], ["signing", "key"],
-  ["client", "secret"], ["connection", "string"], ["dsn"],
-];
-
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
-
-export function namesCredential(name: string): boolean {
-  const w = words(name);
-  return CREDENTIAL_ENDINGS.some((end) => end.length <= w.length && end.every((e, i) => w[w.length - end.length + i] === e));
-}
-
-/** A URL carrying a password in its user info (postgres://app:hunter2@db/app) is a credential whatever its name. */
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
-/** Values that cannot be a credential: numbers, booleans, plain URLs without user info. */
-const NOT_A_CREDENTIAL = /^(-?\d+(\.\d+)?|true|false|yes|no|on|off|[a-z][a-z0-9+.-]*:\/\/[^@\s]*)$/i;
-
-/** Values that point at a secret instead of being one (ARNs, secret/parameter names by path). */
-const REFERENCE_VALUE = /^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|\{\{resolve:)/;
+export { namesCredential };
 
 /**
- * Where resources take a credential: the top-level property (dependencies are recorded per top-level property),
- * the path below it ("*" = every element of a list), the property that hands the credential to AWS instead
- * (e.g. manageMasterUserPassword), and a condition on the resource. Write-only (\`…Wo\`) variants are typed in
- * just the same: they only stay out of the state.
+ * Resources whose outputs are generated or kept by a secret store: a value that flows from one of them was not
+ * typed in. An SSM parameter is a store only as a SecureString.
  */
-interface CredentialField {
-  type: string;
-  top: string;
-  path?: string[];
-  managed?: string;
-  when?: (props: Record<string, any>) => boolean;
-}
-const field = (type: string, tops: string[], rest: Omit<CredentialField, "type" | "top"> = {}): CredentialField[] => tops.map((top) => ({ type, top, ...rest }));
-const CREDENTIAL_FIELDS: CredentialField[] = [
-  ...field(T.rdsInstance, ["password", "passwordWo"], { managed: "manageMasterUserPassword" }),
-  ...field(T.rdsCluster, ["masterPassword", "masterPasswordWo"], { managed: "manageMasterUserPassword" }),
-  ...field(T.redshift, ["masterPassword", "masterPasswordWo"], { managed: "manageMasterPassword" }),
-  ...field("aws:redshiftserverless/namespace:Namespace", ["adminUserPassword", "adminUserPasswordWo"], { managed: "manageAdminPassword" }),
-  ...field(T.docdb, ["masterPassword", "masterPasswordWo"]),
-  ...field(T.cacheRg, ["authToken", "authTokenWo"]),
-  ...field(T.lightsailDb, ["masterPassword"]),
-  ...field(T.opensearch, ["advancedSecurityOptions"], { path: ["masterUserOptions", "masterUserPassword"] }),
-  ...field(T.elasticsearch, ["advancedSecurityOptions"], { path: ["masterUserOptions", "masterUserPassword"] }),
-  ...field("aws:mq/broker:Broker", ["users"], { path: ["*", "password"] }),
-  ...field("aws:dms/endpoint:Endpoint", ["password"]),
-  ...field("aws:elasticache/user:User", ["passwords", "passwordsWo"], { path: ["*"] }),
-  ...field("aws:memorydb/user:User", ["authenticationMode"], { path: ["passwords", "*"] }),
-  ...field("aws:secretsmanager/secretVersion:SecretVersion", ["secretString", "secretStringWo", "secretBinary"]),
-  ...field("aws:ssm/parameter:Parameter", ["value", "valueWo"], { when: (p) => p.type === "SecureString" }),
-];
+const SOURCE_TYPES = new Set([...CREDENTIAL_SOURCES, "random:index/randomUuid:RandomUuid", "tls:index/privateKey:PrivateKey"]);
+const isSource = (r: StackResource | undefined) => !!r && (SOURCE_TYPES.has(r.type) || (r.type === SSM_PARAMETER && r.props.type === "SecureString"));
 
-/** The values at a path below a property ("*" walks every list element). */
-function valuesAt(v: unknown, path: string[]): unknown[] {
-  if (!path.length) return [v];
-  if (v === undefined || v === null || isUnknown(v)) return [v];
-  const [head, ...rest] = path;
-  if (head === "*") return list(v).flatMap((x) => valuesAt(x, rest));
-  return typeof v === "object" ? valuesAt((v as Record<string, unknown>)[head], rest) : [];
+/** Where runtime strings go, for the finding's kind. */
+type Place = "env" | "user-data" | "settings" | "tags" | "ssm-string";
+const KIND: Record<Place, string> = {
+  env: "credential-in-env",
+  "user-data": "credential-in-user-data",
+  settings: "credential-in-settings",
+  tags: "credential-in-tags",
+  "ssm-string": "credential-in-ssm-string",
+};
+
+const FIX_REF = "pass a reference instead (a Secrets Manager or SSM SecureString ARN read at run time, ECS/Batch `secrets` valueFrom, CodeBuild SECRETS_MANAGER/PARAMETER_STORE variables, App Runner runtimeEnvironmentSecrets, Beanstalk environmentsecrets ARNs), and generate the value (random.RandomPassword) into a secret";
+
+const ENV_MAPS = /^(variables|environment|environmentVariables|runtimeEnvironmentVariables|settings|defaultArguments)$/;
+const DEFINITIONS = /^(containerDefinitions|containerProperties|nodeProperties|ecsProperties|eksProperties)$/;
+
+/**
+ * Why a known string is a credential, or undefined. `inStack` tells an id, ARN, name or endpoint of a resource
+ * of this stack (the offline engine's placeholder): no credential by its name alone, though a URL that carries a
+ * password next to one still is.
+ */
+function credentialReason(name: string | undefined, value: string, inStack: (v: string) => boolean = () => false): string | undefined {
+  const url = urlWithPassword(value);
+  if (url) return `a ${url.scheme}:// URL with a password in it`;
+  const found = detectSecrets(value);
+  if (found.length) return `secretlint ${found.map((f) => f.messageId).join(", ")}`;
+  if (name !== undefined && namesCredential(name) && !trivialValue(value) && !inStack(value)) return `its name ${name} says it holds a credential`;
+  return undefined;
+}
+
+/** Assignments in scripts and env files: `NAME=value`, `export NAME="value"`, `--password=value`, `NAME: value`. */
+const ASSIGNMENT = /(?:^|[\s;'"(-])(?:export\s+|ENV\s+|set\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s)\s*("[^"\n]*"|'[^'\n]*'|[^\s;#'"]+)/gm;
+
+function decodeUserData(v: string, base64: boolean): string {
+  const looksB64 = /^[A-Za-z0-9+/=\s]+$/.test(v) && v.replace(/\s/g, "").length % 4 === 0 && v.length >= 16;
+  if (!base64 && !looksB64) return v;
+  try {
+    const text = Buffer.from(v, "base64").toString("utf8");
+    return base64 || /^[\x09\x0a\x0d\x20-\x7e]*$/.test(text) ? text : v;
+  } catch {
+    return v;
+  }
+}
+
+/** The values at a path of the generated tables (`a.b[].c`), with their concrete paths. */
+function valuesAt(v: unknown, path: string, at: string): { path: string; value: unknown }[] {
+  if (!path) return [{ path: at, value: v }];
+  if (v === undefined || v === null) return [];
+  if (isUnknown(v)) return [{ path: at, value: v }];
+  const m = /^([^.[\]]+)(\[\])?\.?(.*)$/.exec(path);
+  if (!m) return [];
+  const [, key, listed, rest] = m;
+  const child = typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined;
+  const here = at ? `${at}.${key}` : key;
+  if (!listed) return valuesAt(child, rest, here);
+  if (isUnknown(child)) return [{ path: here, value: child }];
+  return list(child).flatMap((x, i) => valuesAt(x, rest, `${here}[${i}]`));
 }
 
 export const rule: RuleDefinition = {
@@ -81,119 +78,185 @@ export const rule: RuleDefinition = {
     severity: "high",
     enforcementLevel: "mandatory",
     controls: ["SecretsManager.1", "Lambda.3", "ECS.8", "CodeBuild.2"],
-    why: "A password someone typed (in code or as a stack-config secret) can't rotate without a deploy and lives in history; generated or AWS-managed credentials can.",
-    fix: "Generate the credential (random.RandomPassword) and keep it in Secrets Manager, or let AWS manage it (manageMasterUserPassword: true); pass secrets to Lambda/ECS/CodeBuild by reference (Secrets Manager ARN, ECS `secrets`, CodeBuild SECRETS_MANAGER variables).",
+    why: "A password someone typed (in code or as stack config, plain or secret) can't rotate without a deploy and lives in history; a credential in an environment variable, user data, a String parameter or a tag is readable by anyone who can describe the resource.",
+    fix: "Generate the credential (random.RandomPassword) and keep it in Secrets Manager, or let AWS manage it (manageMasterUserPassword: true); pass secrets to Lambda/ECS/Batch/CodeBuild/Beanstalk by reference (Secrets Manager or SSM SecureString ARN, ECS `secrets` valueFrom, CodeBuild SECRETS_MANAGER variables).",
+    messages: {
+      "typed-in-secret-input": "{resource} sets {path} to a typed-in value (a literal or stack config, with no generator or secret store in this stack behind it). Fix: generate it (random.RandomPassword) into a Secrets Manager secret and pass that, or let AWS manage it{managed}.",
+      "unverifiable-secret-input": "{resource}: {path} is unknown at preview and depends on no generator or secret store in this stack, so it cannot be verified before deploy. Fix: derive it from random.RandomPassword or a Secrets Manager secret in this stack{managed}.",
+      "credential-in-env": "{resource} carries a credential in {path} ({reason}). Fix: " + FIX_REF + ".",
+      "credential-in-settings": "{resource} carries a credential in {path} ({reason}). Fix: " + FIX_REF + ".",
+      "credential-in-user-data": "{resource} writes a credential into its user data at {path} ({reason}); user data is readable by anyone who can describe the instance and from inside it. Fix: fetch the secret at boot (aws secretsmanager get-secret-value with the instance role) instead.",
+      "credential-in-ssm-string": "{resource} stores a credential in a plain String parameter ({reason}). Fix: make it a SecureString whose value comes from a generator or secret, or keep it in Secrets Manager.",
+      "credential-in-tags": "{resource} has a credential in tag {path} ({reason}); tags are readable by anyone with tag:GetResources. Fix: remove it from the tags and keep it in Secrets Manager.",
+      "unverifiable-env-value": "{resource}: {path} names a credential and is unknown at preview with no generator or secret store in this stack behind it, so it cannot be verified before deploy. Fix: " + FIX_REF + ".",
+      "unknown-env-map": "{resource}: {path} is unknown at preview as a whole (built inside an apply, or from an output unknown at preview), so the credentials it may carry cannot be verified before deploy. Fix: write it as a literal (values may be outputs) so its names are known, or build it from values known at preview; credentials go as references.",
+    },
   },
   check(model) {
     const out = new Findings();
-    const typed = (r: StackResource, prop: string) =>
-      out.add(r.urn, `${model.label(r.urn)} sets ${prop} to a typed-in value (a literal or stack-config secret with no generator or Secrets Manager behind it). Fix: ${rule.meta.fix}`);
-
-    const envFinding = (r: StackResource, where: string, name: string) =>
-      out.add(r.urn, `${model.label(r.urn)} puts a typed-in credential in ${where} ${name}. Fix: ${rule.meta.fix}`);
-    const isTypedValue = (v: unknown) => typeof v === "string" && v !== "" && !isUnknown(v) && !REFERENCE_VALUE.test(v);
-    // An id, ARN, name or endpoint of a resource of this stack (the offline engine's placeholder) is no credential;
-    // a URL that carries a password next to one still is.
-    const typedCredential = (name: unknown, v: unknown) =>
-      typeof name === "string" &&
-      isTypedValue(v) &&
-      (URL_WITH_PASSWORD.test(v as string) || (namesCredential(name) && !NOT_A_CREDENTIAL.test(v as string) && !model.placeholderOwners(v as string)));
+    const label = (r: StackResource) => model.label(r.urn);
+    const inStack = (v: string) => model.placeholderOwners(v) !== undefined;
 
     /**
-     * Dependencies are recorded per top-level property, so one generated or secret-store value in an environment
-     * map can't vouch for its neighbours: a known credential value passes only when it is one of those sources'
-     * own values (a secret's name, say); an unknown one passes only when such a source is among the dependencies.
+     * Dependencies are recorded per top-level property, so one generated or secret-store value in a map can't
+     * vouch for its neighbours: a known value passes only when it is one of those sources' own values (a secret's
+     * name or ARN given literally, say); an unknown one passes only when such a source is among the dependencies.
      */
-    const originOf = (r: StackResource, prop: string) => {
-      const sources = (r.propertyDependencies[prop] ?? []).map((u) => model.byUrn(u)).filter((d): d is StackResource => !!d && CREDENTIAL_SOURCES.has(d.type));
-      const sourceValues = new Set<unknown>();
-      for (const d of sources) for (const v of Object.values(d.props)) if (typeof v === "string" && !isUnknown(v)) sourceValues.add(v);
-      return { hasSource: sources.length > 0, isSourceValue: (v: unknown) => sourceValues.has(v) };
+    const originOf = (r: StackResource, top: string) => {
+      const sources = (r.propertyDependencies[top] ?? []).map((u) => model.byUrn(u)).filter(isSource);
+      const values = new Set<unknown>();
+      for (const d of sources) for (const v of Object.values(d!.props)) if (typeof v === "string" && !isUnknown(v)) values.add(v);
+      return { hasSource: sources.length > 0, isSourceValue: (v: unknown) => values.has(v) };
+    };
+    type Origin = ReturnType<typeof originOf>;
+
+    /** One named string (env var, setting, tag) judged by its name and value. */
+    const judgeEntry = (r: StackResource, origin: Origin, place: Place, path: string, name: string | undefined, value: unknown) => {
+      if (isUnknown(value)) {
+        if (name !== undefined && namesCredential(name) && !origin.hasSource && place !== "tags") out.report(r.urn, "unverifiable-env-value", { resource: label(r), path, name }, path);
+        return;
+      }
+      if (typeof value !== "string" || isReference(value) || origin.isSourceValue(value)) return;
+      const reason = credentialReason(name, value, inStack);
+      if (reason) out.report(r.urn, KIND[place], { resource: label(r), path, name: name ?? "", reason }, path);
     };
 
-    /** One environment variable: a typed-in credential, one that can't be verified, or fine. */
-    const judgeVariable = (r: StackResource, origin: ReturnType<typeof originOf>, where: string, name: unknown, value: unknown, howToKnow: string) => {
-      if (typedCredential(name, value) && !origin.isSourceValue(value)) envFinding(r, where, name as string);
-      else if (typeof name === "string" && isUnknown(value) && namesCredential(name) && !origin.hasSource)
-        out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify(`${where} ${name}`, howToKnow)}. Fix: ${rule.meta.fix}`);
+    /** Scripts: the whole text by the detector and URL shape, and each assignment by its name; one finding each. */
+    const judgeScript = (r: StackResource, path: string, text: string) => {
+      const reasons: string[] = [];
+      const url = urlWithPassword(text);
+      if (url) reasons.push(`a ${url.scheme}:// URL with a password in it`);
+      for (const f of detectSecrets(text)) reasons.push(`secretlint ${f.messageId}`);
+      const names = new Set<string>();
+      for (const m of text.matchAll(ASSIGNMENT)) {
+        const value = m[2].replace(/^["']|["']$/g, "");
+        if (namesCredential(m[1]) && !trivialValue(value) && !value.startsWith("$") && !isReference(value)) names.add(m[1]);
+      }
+      if (names.size) reasons.push(`${[...names].join(", ")} assigned a literal`);
+      if (reasons.length) out.report(r.urn, KIND["user-data"], { resource: label(r), path, reason: reasons.join("; ") }, path);
     };
 
-    for (const f of CREDENTIAL_FIELDS) {
-      for (const r of model.ofType(f.type)) {
-        if (f.when && !f.when(r.props)) continue;
-        if (f.managed && r.props[f.managed] === true) continue;
-        const where = [f.top, ...(f.path ?? [])].join(".").replace(/\.\*/g, "[]");
-        const values = valuesAt(r.props[f.top], f.path ?? []).filter((v) => v !== undefined && v !== null && v !== "");
-        if (!values.length) continue;
-        const howToKnow = f.managed ? `derive it from random.RandomPassword / a Secrets Manager secret in this stack, or set ${f.managed}: true` : "derive it from random.RandomPassword / a Secrets Manager secret in this stack";
-        if (!f.path) {
-          // The dependencies belong to exactly this value.
-          if (fromCredentialSource(model, r.urn, f.top)) continue;
-          if (isUnknown(values[0])) out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify(where, howToKnow)}. Fix: ${rule.meta.fix}`);
-          else typed(r, where);
+    /**
+     * Walks a runtime input (environment map, {name, value} lists, option settings, container/job definition JSON)
+     * judging every named string; `secrets` entries (valueFrom) are references and never plaintext.
+     */
+    const walk = (r: StackResource, origin: Origin, place: Place, path: string, v: unknown, name?: string): void => {
+      if (v === undefined || v === null) return;
+      if (isUnknown(v)) {
+        // A map unknown as a whole hides its names, so nothing vouches for it. A definition document (ECS, Batch)
+        // is unknown as a whole when any part is (an image URL from the same stack); one that draws on a generator
+        // or secret store is presumed to take its credentials from there (as `secrets` valueFrom).
+        if (name !== undefined && ENV_MAPS.test(name)) return void out.report(r.urn, "unknown-env-map", { resource: label(r), path }, path);
+        if (name !== undefined && DEFINITIONS.test(name)) {
+          if (!origin.hasSource) out.report(r.urn, "unknown-env-map", { resource: label(r), path }, path);
+          return;
+        }
+        return judgeEntry(r, origin, place, path, name, v);
+      }
+      if (typeof v === "string") {
+        const t = v.trim();
+        if ((t.startsWith("{") || t.startsWith("[")) && t.length > 1) {
+          try {
+            return walk(r, origin, place, path, JSON.parse(t), name);
+          } catch {
+            // Not JSON: judged as a value below.
+          }
+        }
+        return judgeEntry(r, origin, place, path, name, v);
+      }
+      if (Array.isArray(v)) {
+        v.forEach((x, i) => walk(r, origin, place, `${path}[${i}]`, x));
+        return;
+      }
+      if (typeof v !== "object") return;
+      const o = v as Record<string, unknown>;
+      const entryName = typeof o.name === "string" ? o.name : typeof o.optionName === "string" ? o.optionName : undefined;
+      if (entryName !== undefined && ("value" in o || "defaultValue" in o)) {
+        // CodeBuild PARAMETER_STORE / SECRETS_MANAGER variables hold a reference; PLAINTEXT (the default) the value.
+        if (typeof o.type === "string" && o.type !== "PLAINTEXT" && /PARAMETER_STORE|SECRETS_MANAGER/.test(o.type)) return;
+        judgeEntry(r, origin, place, path, entryName, "value" in o ? o.value : o.defaultValue);
+        return;
+      }
+      for (const [k, x] of Object.entries(o)) {
+        if (k === "secrets" || k === "valueFrom" || k === "secretOptions" || k === "repositoryCredentials") continue;
+        walk(r, origin, place, path ? `${path}.${k}` : k, x, k);
+      }
+    };
+
+    const judgeProvenance = (r: StackResource, path: string, value: unknown, origin: Origin, top: boolean) => {
+      if (value === undefined || value === null || value === "") return;
+      const managed = "manageMasterUserPassword" in r.props || /rds|redshift|docdb/.test(r.type) ? " (manageMasterUserPassword / manageMasterPassword: true where the service offers it)" : "";
+      if (isUnknown(value)) {
+        if (!origin.hasSource) out.report(r.urn, "unverifiable-secret-input", { resource: label(r), path, managed }, path);
+        return;
+      }
+      if (typeof value === "string" && isReference(value)) return;
+      if (top ? origin.hasSource : origin.isSourceValue(value)) return;
+      out.report(r.urn, "typed-in-secret-input", { resource: label(r), path, managed }, path);
+    };
+
+    // Every secret-marked input of every type, by provenance (derived from the provider: SECRET_INPUTS).
+    const judgeSecretInputs = (r: StackResource, inputs: readonly string[]) => {
+      const type = r.type;
+      for (const input of inputs) {
+        const v = r.props[input];
+        if (v === undefined || v === null || v === "" || notACredential(type, input)) continue;
+        const origin = originOf(r, input);
+        if (judgedByEntry(type, input)) {
+          walk(r, origin, "settings", input, v, input);
           continue;
         }
-        // Several values share one top-level property's dependencies: each value is judged on its own.
-        const origin = originOf(r, f.top);
-        if (values.some((v) => !isUnknown(v) && !origin.isSourceValue(v))) typed(r, where);
-        else if (values.some((v) => isUnknown(v)) && !origin.hasSource) out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify(where, howToKnow)}. Fix: ${rule.meta.fix}`);
-      }
-    }
-
-    for (const f of model.ofType(T.lambda)) {
-      const env = f.props.environment;
-      if (env === undefined || env === null) continue;
-      const vars = isUnknown(env) ? env : env.variables;
-      if (vars === undefined || vars === null) continue;
-      if (isUnknown(vars) || typeof vars !== "object") {
-        out.add(f.urn, `${model.label(f.urn)}: ${cannotVerify("environment.variables", "write the variables as an object literal (values may be outputs) so their names are known")}. Fix: ${rule.meta.fix}`);
-        continue;
-      }
-      const origin = originOf(f, "environment");
-      for (const [k, v] of Object.entries(vars))
-        judgeVariable(f, origin, "environment variable", k, v, "pass the secret's ARN and read it at run time, or derive the value from random.RandomPassword / a Secrets Manager secret in this stack");
-    }
-
-    for (const t of model.ofType(T.ecsTask)) {
-      const cd = t.props.containerDefinitions;
-      if (cd === undefined || cd === null || cd === "") continue;
-      const origin = originOf(t, "containerDefinitions");
-      if (isUnknown(cd)) {
-        // The whole JSON is unknown when any part of it is; a definition that references a generator or a
-        // secret is presumed to take its credentials from there (its environment can't be read either way).
-        if (!origin.hasSource)
-          out.add(t.urn, `${model.label(t.urn)}: ${cannotVerify("containerDefinitions", "build the JSON from values known at preview (e.g. an image URI from aws.getCallerIdentity/aws.getRegion instead of a new repository's URL), or pass credentials as `secrets` valueFrom a Secrets Manager secret in this stack")}. Fix: ${rule.meta.fix}`);
-        continue;
-      }
-      let defs: unknown = cd;
-      if (typeof cd === "string") {
-        try {
-          defs = JSON.parse(cd);
-        } catch {
+        if (type === SSM_PARAMETER && r.props.type !== "SecureString" && !isUnknown(r.props.type)) {
+          // A String / StringList parameter declares a plain value: judged as one, by what it holds.
+          if (typeof v === "string" && !isUnknown(v) && !isReference(v) && !origin.isSourceValue(v)) {
+            const reason = credentialReason(typeof r.props.name === "string" ? r.props.name.split("/").pop() : undefined, v, inStack);
+            if (reason) out.report(r.urn, KIND["ssm-string"], { resource: label(r), path: input, reason }, input);
+          }
           continue;
         }
+        if (Array.isArray(v)) v.forEach((x, i) => judgeProvenance(r, `${input}[${i}]`, x, origin, false));
+        else judgeProvenance(r, input, v, origin, true);
       }
-      for (const c of list(defs)) {
-        for (const e of list((c as any)?.environment))
-          judgeVariable(t, origin, `container ${(c as any)?.name ?? "?"} environment variable`, (e as any)?.name, (e as any)?.value, "pass it as `secrets` valueFrom a Secrets Manager secret in this stack");
-      }
-    }
+    };
 
-    // CodeBuild: PLAINTEXT variables (the default type) are stored and shown in clear; PARAMETER_STORE and
-    // SECRETS_MANAGER variables hold a reference.
-    for (const p of model.ofType("aws:codebuild/project:Project")) {
-      const env = p.props.environment;
-      const vars = isUnknown(env) ? env : env?.environmentVariables;
-      if (vars === undefined || vars === null) continue;
-      if (isUnknown(vars)) {
-        out.add(p.urn, `${model.label(p.urn)}: ${cannotVerify("environment.environmentVariables", "write the variables as a literal list (values may be outputs) so their names are known")}. Fix: ${rule.meta.fix}`);
-        continue;
+    /** Every value at each generated path of one resource, with the origin of its top-level property. */
+    const eachValue = (r: StackResource, paths: readonly string[], fn: (r: StackResource, p: string, path: string, value: unknown, origin: Origin) => void) => {
+      for (const p of paths) {
+        const top = p.split(/[.[]/)[0];
+        if (r.props[top] === undefined) continue;
+        const origin = originOf(r, top);
+        for (const { path, value } of valuesAt(r.props, p, "")) fn(r, p, path, value, origin);
       }
-      const origin = originOf(p, "environment");
-      for (const v of list(vars)) {
-        const { name, value, type } = (v ?? {}) as Record<string, unknown>;
-        if (type !== undefined && type !== "PLAINTEXT") continue;
-        judgeVariable(p, origin, "PLAINTEXT environment variable", name, value, "make it a SECRETS_MANAGER or PARAMETER_STORE variable that names the secret");
+    };
+
+    // Nested credential-named inputs (the SDK does not mark nested secrets): each value on its own.
+    const judgeCredentialInput = (r: StackResource, _p: string, path: string, value: unknown, origin: Origin) => judgeProvenance(r, path, value, origin, false);
+
+    // Strings carried into a runtime: environment maps, {name, value} lists, definitions, user data.
+    const judgeRuntimeInput = (r: StackResource, p: string, path: string, value: unknown, origin: Origin) => {
+      if (judgedByEntry(r.type, p)) return; // already walked as a secret-marked settings map
+      const leaf = p.split(".").pop()!.replace("[]", "");
+      if (!/^userData(Base64)?$/.test(leaf)) return walk(r, origin, "env", path, value, leaf);
+      // User data unknown at preview is not judged (docs/rules.md lists it): it routinely interpolates endpoints of
+      // resources created in the same stack. Launch templates and Image Builder take it base64-encoded.
+      if (typeof value === "string" && !isUnknown(value)) judgeScript(r, path, decodeUserData(value, leaf === "userDataBase64" || /launchTemplate|imagebuilder/.test(r.type)));
+    };
+
+    // One pass over the stack: each resource's inputs from the generated tables, then its tags (visible to anyone
+    // with tag:GetResources).
+    for (const r of model.resources) {
+      const secret = SECRET_INPUTS[r.type];
+      if (secret) judgeSecretInputs(r, secret);
+      const credential = CREDENTIAL_INPUTS[r.type];
+      if (credential) eachValue(r, credential, judgeCredentialInput);
+      const runtime = RUNTIME_INPUTS[r.type];
+      if (runtime) eachValue(r, runtime, judgeRuntimeInput);
+      const tags = r.props.tags;
+      if (!tags || typeof tags !== "object" || isUnknown(tags)) continue;
+      const origin = originOf(r, "tags");
+      for (const [k, v] of Object.entries(tags as Record<string, unknown>)) {
+        if (k.startsWith("bulkhead:")) continue;
+        judgeEntry(r, origin, "tags", `tags.${k}`, k, v);
       }
     }
     return out.list;

@@ -446,13 +446,15 @@ describe("no-typed-in-credentials: every place AWS takes a credential", () => {
     expect(mandatory(hardened().set("acme-db", { password: undefined, passwordWo: "hunter2hunter2" }, { password: [] }))).toEqual({ "no-typed-in-credentials": ["acme-db"] });
     expect(mandatory(withResource(T.secretVersion, "wo-v", { secretId: UNKNOWN, secretStringWo: "p@ss", secretStringWoVersion: 1 }, { secretId: ["acme-db-secret"] }))).toEqual({ "no-typed-in-credentials": ["wo-v"] });
   });
-  it("flags one typed-in broker user next to a generated one, and a literal SSM SecureString (not a plain String)", () => {
+  it("flags one typed-in broker user next to a generated one, a literal SSM SecureString and a String parameter holding a password", () => {
     const mq = withResource("aws:mq/broker:Broker", "events-mq", { engineType: "RabbitMQ", users: [{ username: "app", password: UNKNOWN }, { username: "ops", password: "rabbit-ops-2024" }] }, { users: ["acme-db-password"] });
     expect(mandatory(mq)).toEqual({ "no-typed-in-credentials": ["events-mq"] });
-    expect(messages(mq, "no-typed-in-credentials")[0]).toContain("users[].password");
+    expect(messages(mq, "no-typed-in-credentials")[0]).toContain("users[1].password");
     const ssm = (type: string) => withResource("aws:ssm/parameter:Parameter", "db-password-param", { name: "/acme/db/password", type, value: "hunter2hunter2" });
     expect(mandatory(ssm("SecureString"))).toEqual({ "no-typed-in-credentials": ["db-password-param"] });
-    expect(mandatory(ssm("String"))).toEqual({});
+    // A plain String parameter holding a credential is plaintext to anyone with ssm:GetParameter (issue 11).
+    expect(mandatory(ssm("String"))).toEqual({ "no-typed-in-credentials": ["db-password-param"] });
+    expect(mandatory(withResource("aws:ssm/parameter:Parameter", "log-level", { name: "/acme/app/log-level", type: "String", value: "info" }))).toEqual({});
   });
   it("flags a PLAINTEXT CodeBuild credential; SECRETS_MANAGER references pass", () => {
     const cb = (vars: unknown[]) => withResource("aws:codebuild/project:Project", "deploy-build", { environment: { computeType: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER", environmentVariables: vars } });
@@ -465,7 +467,7 @@ describe("no-typed-in-credentials: environment provenance is per variable", () =
   it("flags a typed-in key next to a variable that comes from a secret (one source can't vouch for the map)", () => {
     const s = hardened().set("acme-fn", { environment: { variables: { DB_SECRET_ARN: UNKNOWN, STRIPE_API_KEY: "sk_live_51Habc" } } }, { environment: ["acme-db-secret"] });
     expect(mandatory(s)).toEqual({ "no-typed-in-credentials": ["acme-fn"] });
-    expect(messages(s, "no-typed-in-credentials")[0]).toContain("environment variable STRIPE_API_KEY");
+    expect(messages(s, "no-typed-in-credentials")[0]).toContain("environment.variables.STRIPE_API_KEY");
   });
   it("passes a credential-named variable whose value is the referenced secret's own (its name)", () => {
     const s = hardened().set("acme-db-secret", { name: "acme/db" });
@@ -476,7 +478,7 @@ describe("no-typed-in-credentials: environment provenance is per variable", () =
     expect(mandatory(hardened().set("acme-fn", { environment: { variables: { DB_PASSWORD: UNKNOWN } } }, { environment: ["acme-db-password"] }))).toEqual({});
     const s = hardened().set("acme-fn", { environment: { variables: { DB_PASSWORD: UNKNOWN } } }, { environment: ["acme-db"] });
     expect(mandatory(s)).toEqual({ "no-typed-in-credentials": ["acme-fn"] });
-    expect(messages(s, "no-typed-in-credentials")[0]).toContain("environment variable DB_PASSWORD is unknown at preview");
+    expect(messages(s, "no-typed-in-credentials")[0]).toContain("environment.variables.DB_PASSWORD names a credential and is unknown at preview");
   });
   it("fails closed when the variables map is unknown as a whole (names can't be read)", () => {
     const s = hardened().set("acme-fn", { environment: { variables: UNKNOWN } }, { environment: ["acme-db-secret"] });
