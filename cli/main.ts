@@ -64,6 +64,7 @@ async function execute(path: string, opts: JobOptions) {
   const progress = progressReporter();
   const [result] = await runJobs([prepared.job], { onProgress: progress.onProgress });
   progress.done();
+  if (result.ok) for (const note of result.notes ?? []) process.stderr.write(`bulkhead: ${note}\n`);
   if (!result.ok) {
     const where = result.location ? `\n    at ${result.location}` : "";
     const what = result.kind === "program" ? `the program ${path} threw` : result.kind === "policy-config" ? "policy config rejected" : "policy pack failed";
@@ -100,6 +101,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--source-url <base>", "markdown: link file:line to BASE/file#Lline (e.g. a GitHub blob URL at the commit)")
     .option("--isolated", "run the pack in its own process over gRPC, exactly as the Pulumi CLI does")
     .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself (README: Invokes answered offline)")
     .action(async (path: string, o) => {
       const result = await execute(path, {
         stack: o.stack,
@@ -107,6 +109,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         policyConfigFile: o.policyConfig,
         isolated: !!o.isolated,
         assumeKnown: !!o.assumeKnown,
+        invokesFile: o.invokes,
       });
       const check: CheckResult = { run: result.run, ...result.check! };
       const format: string = o.format;
@@ -136,12 +139,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("-o, --output <file>", "write the preview to a file instead of stdout")
     .option("--details", "text format: show every input")
     .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself (README: Invokes answered offline)")
     .action(async (path: string, o) => {
       const result = await execute(path, {
         stack: o.stack,
         policyPack: o.policy === false ? false : o.policyPack,
         policyConfigFile: o.policyConfig,
         assumeKnown: !!o.assumeKnown,
+        invokesFile: o.invokes,
       });
       const violations = result.check?.violations;
       const color = !o.output && process.stdout.isTTY === true;

@@ -134,6 +134,7 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
     .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
     .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
     .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself")
     .option("--source-url <base>", "link file:line to BASE/file#Lline, e.g. https://github.com/OWNER/REPO/blob/SHA")
     .option("--max-length <chars>", `character budget of the whole comment (default ${GITHUB_COMMENT_LIMIT}, GitHub's limit)`)
     .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
@@ -148,6 +149,7 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
           ...(o.policyPack ? { policyPack: o.policyPack } : {}),
           ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
           assumeKnown: !!o.assumeKnown,
+          ...(o.invokes ? { invokesFile: o.invokes } : {}),
         });
         if (o.sarifDir) {
           mkdirSync(o.sarifDir, { recursive: true });
@@ -166,6 +168,7 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
     .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
     .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
     .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself")
     .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
     .addOption(new Option("--fence", "wrap the map in a ```mermaid code fence (for markdown files)"))
     .option("-o, --output <file>", "write the map to a file instead of stdout")
@@ -176,6 +179,7 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
           ...(o.policyPack ? { policyPack: o.policyPack } : {}),
           ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
           assumeKnown: !!o.assumeKnown,
+          ...(o.invokes ? { invokesFile: o.invokes } : {}),
         });
         const map = mermaidMap(result, collapseAbove !== undefined ? { collapseAbove } : {});
         emit(o.fence ? "```mermaid\n" + map + "```\n" : map, o.output);

@@ -177,6 +177,8 @@ export class RecordingMonitor {
       const urn = `urn:pulumi:${this.job.stack}::${this.job.projectName}::pulumi:providers:${pkg}::${name}`;
       const inputs: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(this.job.config)) if (k.startsWith(`${pkg}:`)) inputs[k.slice(pkg.length + 1)] = v.value;
+      // The run assumed the default region when aws:region is unset (child.ts): the provider says so too.
+      if (pkg === "aws" && inputs.region === undefined) inputs.region = this.region;
       if (version) inputs.version = version;
       p = {
         urn,
@@ -207,7 +209,9 @@ export class RecordingMonitor {
     monitor.newUrn = (parent: string, type: string, name: string) => this.engineUrn(parent, type, name);
     // "@pulumi/pulumi/…" is the SDK copy the program uses (./sdk-tuning.ts selectSdk); protobuf classes come from its own install.
     const { RegisterResourceResponse, ResourceInvokeResponse } = require("@pulumi/pulumi/proto/resource_pb");
-    const { CallResponse } = require("@pulumi/pulumi/proto/provider_pb");
+    const { CallResponse, InvokeResponse } = require("@pulumi/pulumi/proto/provider_pb");
+    // SDKs before ResourceInvokeResponse (3.228 and older) answer invokes with the provider's InvokeResponse.
+    const InvokeAnswer = ResourceInvokeResponse ?? InvokeResponse;
     const { Value, Struct } = sdkRequire("google-protobuf/google/protobuf/struct_pb");
     const rpc = require("@pulumi/pulumi/runtime/rpc");
     this.ledger.install(require("@pulumi/pulumi/runtime/resource"));
@@ -223,7 +227,7 @@ export class RecordingMonitor {
       if (token === "pulumi:pulumi:getResource" && mockInvoke) return mockInvoke(req, callback);
       try {
         const result = this.answer(token, rpc.deserializeProperties(req.getArgs()), req.getProvider());
-        const resp = new ResourceInvokeResponse();
+        const resp = new InvokeAnswer();
         resp.setReturn(Struct.fromJavaScript(await rpc.serializeProperties("", result)));
         callback(null, resp);
       } catch (e) {
