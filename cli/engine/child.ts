@@ -110,13 +110,13 @@ function completionFailure(recorder: RecordingMonitor, job: EngineJob, stalled: 
     lines.push(
       "Fix: give the answer in a file passed with --invokes FILE (README: \"Invokes answered offline\"), or pass the value through stack config.",
     );
-    if (lostCount) lines.push(describeLost(lost));
+    if (lostCount) lines.push(describeLost(lost, undefined, stalled ? undefined : currentFailure));
     return { ok: false, kind: "program", message: lines.join("\n"), location };
   }
   if (lostCount) {
     const first = lost.failed[0]?.source ?? lost.pending[0]?.source ?? null;
     const cause = stalled ? "the program never finished: it waits on a promise that nothing can settle offline." : undefined;
-    return { ok: false, kind: "program", message: describeLost(lost, cause), location: first ?? userFrame(currentFailure, job.displayRoot) };
+    return { ok: false, kind: "program", message: describeLost(lost, cause, stalled ? undefined : currentFailure), location: first ?? userFrame(currentFailure, job.displayRoot) };
   }
   if (stalled) {
     return {

@@ -50,6 +50,9 @@ function providerId(urn: string): string {
   return `${hex(urn, 8)}-0000-4000-8000-${hex(urn + "#", 12)}`;
 }
 
+/** The recorder of the job the worker is running (invoke-site wrappers are installed once per SDK copy). */
+let activeRecorder: RecordingMonitor | undefined;
+
 export class RecordingMonitor {
   private readonly records: RegisteredResource[] = [];
   private readonly defaultProviders = new Map<string, RegisteredResource>();
@@ -111,16 +114,18 @@ export class RecordingMonitor {
    * the runtime module and on its re-export (older SDKs copy the functions into runtime/index).
    */
   private watchInvokeSites(): void {
+    activeRecorder = this;
     const names = ["invoke", "invokeOutput", "invokeSingle", "invokeSingleOutput", "call", "callSingle"];
     for (const id of ["@pulumi/pulumi/runtime/invoke", "@pulumi/pulumi/runtime"]) {
       const mod = require(id);
       for (const name of names) {
         const fn = mod[name];
         if (typeof fn !== "function" || fn.__bulkheadSites) continue;
-        const recorder = this;
+        // A worker runs several jobs: the wrappers, installed once, note sites for the job running now.
         const wrapped = function (this: unknown, token: string, ...rest: unknown[]) {
-          const site = callerSite(recorder.job.displayRoot);
-          if (site) {
+          const recorder = activeRecorder;
+          const site = recorder && callerSite(recorder.job.displayRoot);
+          if (recorder && site) {
             let set = recorder.invokeSites.get(token);
             if (!set) recorder.invokeSites.set(token, (set = new Set()));
             set.add(site);

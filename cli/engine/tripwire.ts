@@ -116,7 +116,7 @@ function errorText(e: unknown): string {
 }
 
 /** One message for lost registrations: every resource named (the first few in full), with why and where. */
-export function describeLost(lost: LostRegistrations, rootCause?: string): string {
+export function describeLost(lost: LostRegistrations, rootCause?: string, unhandled?: unknown): string {
   const lines: string[] = [];
   const show = <T>(xs: T[], f: (x: T) => string) => {
     for (const x of xs.slice(0, 10)) lines.push(`  - ${f(x)}`);
@@ -128,7 +128,10 @@ export function describeLost(lost: LostRegistrations, rootCause?: string): strin
   }
   if (lost.pending.length) {
     lines.push(
-      `${lost.pending.length} resource registration(s) never completed: an input is a promise or apply that never settles (e.g. an apply over a value unknown at preview that resolves a promise):`,
+      unhandled !== undefined
+        ? // Older SDKs (3.228) leave a registration whose input rejected pending instead of failing it.
+          `${lost.pending.length} resource registration(s) never completed after the program failed with: ${errorText(unhandled)}`
+        : `${lost.pending.length} resource registration(s) never completed: an input is a promise or apply that never settles (e.g. an apply over a value unknown at preview that resolves a promise):`,
     );
     show(lost.pending, (p) => `${p.type} "${p.name}"${p.source ? ` (${p.source})` : ""}`);
   }
