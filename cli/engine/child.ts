@@ -220,6 +220,8 @@ async function runJob(job: EngineJob): Promise<JobResult> {
   // The pack loads its own @pulumi/policy and the SDK copy that goes with it.
   selectSdk(undefined);
   releaseMs = performance.now() - releaseStarted;
+  // Read by the pack in this process or in an isolated one (it inherits the environment).
+  process.env.BULKHEAD_OFFLINE_SUBNETS = JSON.stringify(recorder.subnets);
   try {
     const check = await evaluatePolicies(run, job.check, progress, timings);
     return { ok: true, run, check, stats: stats(), ...(notes.length ? { notes } : {}) };
@@ -228,6 +230,8 @@ async function runJob(job: EngineJob): Promise<JobResult> {
       return { ok: false, kind: err instanceof PolicyConfigError ? "policy-config" : "policy-pack", message: err.message, location: null };
     }
     return { ok: false, kind: "policy-pack", message: `the policy pack failed: ${(err as Error).stack ?? err}`, location: null };
+  } finally {
+    delete process.env.BULKHEAD_OFFLINE_SUBNETS;
   }
 }
 

@@ -434,3 +434,21 @@ export function parseUserInvokes(doc: unknown, file: string): UserInvokeAnswer[]
   if (problems.length) throw new Error(`--invokes ${file} is not valid:\n  - ${problems.join("\n  - ")}\n${EXAMPLE}`);
   return out;
 }
+
+/**
+ * What an answer tells the pack about subnets outside the stack (policies/model/offline-facts.ts): each
+ * subnet the program received, with whether it assigns public IPs. Only values the answer states are passed.
+ */
+export function subnetFacts(record: InvokeRecord, ctx: InvokeContext): Array<{ id: string; vpcId?: string; mapPublicIpOnLaunch?: boolean; defaultForAz?: boolean }> {
+  const r = record.result as Record<string, any>;
+  if (record.token === "aws:ec2/getSubnet:getSubnet" && typeof r.id === "string") {
+    return [{ id: r.id, vpcId: r.vpcId, mapPublicIpOnLaunch: typeof r.mapPublicIpOnLaunch === "boolean" ? r.mapPublicIpOnLaunch : undefined, defaultForAz: r.defaultForAz === true }];
+  }
+  if ((record.token === "aws:ec2/getSubnets:getSubnets" || record.token === "aws:ec2/getSubnetIds:getSubnetIds") && record.answeredBy === "built-in") {
+    const ids = new Set((r.ids ?? []) as string[]);
+    return defaultVpc(ctx)
+      .subnets.filter((s) => ids.has(s.id))
+      .map((s) => ({ id: s.id, vpcId: s.vpcId, mapPublicIpOnLaunch: s.mapPublicIpOnLaunch, defaultForAz: true }));
+  }
+  return [];
+}

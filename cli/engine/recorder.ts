@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { answerInvoke, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, UnansweredInvokeError, type InvokeRecord } from "./invokes";
+import { answerInvoke, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, subnetFacts, UnansweredInvokeError, type InvokeRecord } from "./invokes";
 import { callerSite, RegistrationLedger } from "./tripwire";
 import type { EngineJob } from "./protocol";
 import type { ProgramRun, RegisteredResource } from "./types";
@@ -67,8 +67,8 @@ export class RecordingMonitor {
   readonly unanswered: UnansweredInvokeError[] = [];
   /** Where the user's code called each invoke token (file:line), for messages. */
   private readonly invokeSites = new Map<string, Set<string>>();
-  /** Set when an AWS provider ran with the default region because aws:region is unset. */
-  regionDefaulted = false;
+  /** Subnets outside the stack that answers described (the default VPC's): passed to the pack (policies/model/offline-facts.ts). */
+  readonly subnets: ReturnType<typeof subnetFacts> = [];
 
   constructor(private readonly job: EngineJob) {
     this.region = job.config["aws:region"]?.value ?? DEFAULT_REGION;
@@ -92,8 +92,10 @@ export class RecordingMonitor {
     if (typeof provider?.inputs.region === "string" && !UNKNOWN_SENTINELS.has(provider.inputs.region)) region = provider.inputs.region;
     if (token.startsWith("pulumi:providers:")) inputs = { ...inputs, __providerInputs: provider?.inputs ?? {} };
     try {
-      const record = answerInvoke(token, inputs, { region, accountId: DEFAULT_ACCOUNT_ID }, this.job.invokes ?? []);
+      const ctx = { region, accountId: DEFAULT_ACCOUNT_ID };
+      const record = answerInvoke(token, inputs, ctx, this.job.invokes ?? []);
       this.invokes.push(record);
+      this.subnets.push(...subnetFacts(record, ctx));
       return record.result;
     } catch (e) {
       if (e instanceof UnansweredInvokeError) this.unanswered.push(e);

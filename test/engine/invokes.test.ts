@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { jobFor, runJobs, type JobResult } from "../../cli/engine";
-import { readInvokesFile } from "../../cli/engine/index";
+import { readInvokesFile, UsageError } from "../../cli/engine/index";
 import { answerInvoke, parseUserInvokes, UnansweredInvokeError } from "../../cli/engine/invokes";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -50,10 +50,12 @@ beforeAll(async () => {
   const jobs = files.map((f) =>
     jobFor(path.join(dir, f), { policyPack: false, displayRoot: repo, ...(f === "user-answered.ts" ? { invokesFile: path.join(dir, "answers.yaml") } : {}) }).job,
   );
+  const answers = path.join(dir, "answers.yaml");
+  jobs.push(jobFor(path.join(dir, "default-subnet.ts"), { displayRoot: repo, invokesFile: answers }).job);
+  jobs.push(jobFor(path.join(dir, "default-subnet.ts"), { displayRoot: repo, invokesFile: answers, isolated: true }).job);
   const calls: Record<string, string[]> = {
     silent: ["check", rel("silent-pass.ts"), "--format", "json"],
     unanswered: ["check", rel("unanswered-output.ts"), "--format", "json"],
-    badFile: ["check", rel("user-answered.ts"), "--invokes", rel("bad-answers.yaml")],
   };
   const [out] = await Promise.all([
     runJobs(jobs),
@@ -62,6 +64,8 @@ beforeAll(async () => {
     })(),
   ]);
   files.forEach((f, i) => (results[f] = out[i]));
+  results.defaultSubnet = out[files.length];
+  results.defaultSubnetIsolated = out[files.length + 1];
 }, 180_000);
 
 function ok(f: string) {
@@ -210,9 +214,14 @@ describe("--invokes FILE", () => {
     expect(err).toBeInstanceOf(UnansweredInvokeError);
   });
 
-  it("rejects a bad file with every problem: which entry, which field, the fix; exit 2", () => {
-    expect(cli.badFile.code).toBe(2);
-    const e = cli.badFile.stderr;
+  it("rejects a bad file with every problem at once: which entry, which field, the fix (a usage error: exit 2)", () => {
+    let e = "";
+    try {
+      readInvokesFile(path.join(dir, "bad-answers.yaml"));
+    } catch (err) {
+      expect(err).toBeInstanceOf(UsageError);
+      e = (err as Error).message;
+    }
     expect(e).toContain("aws:ec2/getInstance:getInstance[0].match: must be an object of arguments");
     expect(e).toContain("aws:ec2/getInstance:getInstance[1].result: must be an object of the invoke's outputs");
     expect(e).toContain("aws:ec2/getInstance:getInstance[2].reslt: unknown field");
@@ -220,5 +229,18 @@ describe("--invokes FILE", () => {
     expect(e).toContain('"getVpc": not an invoke token');
     expect(() => readInvokesFile(path.join(dir, "no-such.yaml"))).toThrow(/does not exist/);
     expect(() => parseUserInvokes(["x"], "l.yaml")).toThrow(/must be a map of invoke token to answer/);
+  });
+});
+
+describe("what the pack knows of answered subnets (policies/model/offline-facts.ts)", () => {
+  // https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html: default subnets assign public IPv4
+  // addresses; an instance launched there without associatePublicIpAddress: false gets one.
+  it.each(["defaultSubnet", "defaultSubnetIsolated"])("%s: an instance in a default subnet is a public workload; opted out or in a subnet described private, it is not", (key) => {
+    const r = results[key];
+    if (!r.ok) throw new Error(r.message);
+    const publicIp = r.check!.violations.filter((v) => v.policy === "public-ip-only-bastion-lb");
+    expect(publicIp.map((v) => `${v.resource.name} ${v.enforcement}`)).toEqual(["in-default mandatory"]);
+    expect(publicIp[0].message).toContain("a default subnet of the default VPC, which assigns public IPs");
+    expect(publicIp[0].resource.source).toBe(`${rel("default-subnet.ts")}:11`);
   });
 });
