@@ -6,30 +6,16 @@
  * users add answers with --invokes FILE.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { jobFor, runJobs, type JobResult } from "../../cli/engine";
 import { readInvokesFile, UsageError } from "../../cli/engine/index";
 import { answerInvoke, parseUserInvokes, UnansweredInvokeError } from "../../cli/engine/invokes";
+import { bulkhead, repo, type Run } from "./bulkhead-cli";
+import { previewJson } from "../../cli/reporters/json";
 
-const repo = path.resolve(__dirname, "..", "..");
 const dir = path.join(__dirname, "fixtures", "invokes");
 const rel = (f: string) => path.relative(repo, path.join(dir, f));
 const ctx = { region: "us-east-1", accountId: "123456789012" };
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function bulkhead(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(repo, "bin", "bulkhead.js"), ...args], { cwd: repo }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** Each unanswered form: fixture, line of the invoke call, the resource it kept from being registered (if any). */
 const UNANSWERED: Array<[string, string, number, string | null]> = [
@@ -124,6 +110,8 @@ describe("every invoke form through one answer path", () => {
     expect(subnet.answeredBy).toBe("built-in");
     expect(subnet.result).toMatchObject({ mapPublicIpOnLaunch: true, defaultForAz: true, availabilityZone: "us-east-1a" });
     expect(run.invokes!.map((i) => i.token)).toContain("pulumi:providers:aws/terraformConfig");
+    const printed = JSON.parse(previewJson(run)).invokes;
+    expect(printed).toContainEqual(expect.objectContaining({ token: "aws:ec2/getSubnet:getSubnet", answeredBy: "built-in", args: { availabilityZone: "us-east-1a", defaultForAz: true } }));
   });
 
   it("defaults aws:region to us-east-1 with a note, and the default provider says so", () => {

@@ -5,11 +5,10 @@
  * (Unanswered invokes in every form: ./invokes.test.ts.)
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { jobFor, runJobs, type JobResult } from "../../cli/engine";
+import { bulkhead, repo, type Run } from "./bulkhead-cli";
 
-const repo = path.resolve(__dirname, "..", "..");
 const dir = path.join(__dirname, "fixtures", "invokes");
 const rel = (f: string) => path.relative(repo, path.join(dir, f));
 
@@ -23,17 +22,13 @@ const CASES: Array<[string, string, RegExp, string | null, number]> = [
 ];
 
 const results: Record<string, JobResult> = {};
-let cliRun: { code: number; stdout: string; stderr: string };
+let cliRun: Run;
 
 beforeAll(async () => {
-  const jobs = CASES.map(([, f]) => jobFor(path.join(dir, f), { displayRoot: repo }).job);
+  const jobs = CASES.map(([, f]) => jobFor(path.join(dir, f), { policyPack: false, displayRoot: repo }).job);
   const [out, run] = await Promise.all([
     runJobs(jobs),
-    new Promise<typeof cliRun>((resolve) =>
-      execFile(process.execPath, [path.join(repo, "bin", "bulkhead.js"), "check", rel("tripwire-rejected-output.ts"), "--format", "json"], { cwd: repo }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr }),
-      ),
-    ),
+    bulkhead("check", rel("tripwire-rejected-output.ts"), "--format", "json"),
   ]);
   CASES.forEach(([, f], i) => (results[f] = out[i]));
   cliRun = run;
