@@ -65,6 +65,7 @@ async function execute(path: string, opts: JobOptions) {
   const progress = progressReporter();
   const [result] = await runJobs([prepared.job], { onProgress: progress.onProgress });
   progress.done();
+  if (result.ok) for (const note of result.notes ?? []) process.stderr.write(`bulkhead: ${note}\n`);
   if (!result.ok) {
     const where = result.location ? `\n    at ${result.location}` : "";
     const what = result.kind === "program" ? `the program ${path} threw` : result.kind === "policy-config" ? "policy config rejected" : "policy pack failed";
@@ -102,6 +103,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--isolated", "run the pack in its own process over gRPC, exactly as the Pulumi CLI does")
     .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
     .option("--assume-known", ASSUME_KNOWN_HELP)
+    .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself (README: Invokes answered offline)")
     .action(async (path: string, o) => {
       const result = await execute(path, {
         stack: o.stack,
@@ -110,6 +112,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         isolated: !!o.isolated,
         assumeKnown: !!o.assumeKnown,
         unknowns: o.unknowns,
+        invokesFile: o.invokes,
       });
       const check: CheckResult = { run: result.run, ...result.check! };
       const format: string = o.format;
@@ -140,6 +143,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--details", "text format: show every input")
     .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
     .option("--assume-known", ASSUME_KNOWN_HELP)
+    .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself (README: Invokes answered offline)")
     .action(async (path: string, o) => {
       const result = await execute(path, {
         stack: o.stack,
@@ -147,6 +151,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         policyConfigFile: o.policyConfig,
         assumeKnown: !!o.assumeKnown,
         unknowns: o.unknowns,
+        invokesFile: o.invokes,
       });
       const violations = result.check?.violations;
       const color = !o.output && process.stdout.isTTY === true;

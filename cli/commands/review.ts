@@ -136,6 +136,7 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
     .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
     .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
     .option("--assume-known", ASSUME_KNOWN_HELP)
+    .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself")
     .option("--source-url <base>", "link file:line to BASE/file#Lline, e.g. https://github.com/OWNER/REPO/blob/SHA")
     .option("--max-length <chars>", `character budget of the whole comment (default ${GITHUB_COMMENT_LIMIT}, GitHub's limit)`)
     .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
@@ -151,6 +152,7 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
           ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
           assumeKnown: !!o.assumeKnown,
           unknowns: o.unknowns,
+          ...(o.invokes ? { invokesFile: o.invokes } : {}),
         });
         if (o.sarifDir) {
           mkdirSync(o.sarifDir, { recursive: true });
@@ -170,6 +172,7 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
     .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
     .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
     .option("--assume-known", ASSUME_KNOWN_HELP)
+    .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself")
     .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
     .addOption(new Option("--fence", "wrap the map in a ```mermaid code fence (for markdown files)"))
     .option("-o, --output <file>", "write the map to a file instead of stdout")
@@ -181,6 +184,7 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
           ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
           assumeKnown: !!o.assumeKnown,
           unknowns: o.unknowns,
+          ...(o.invokes ? { invokesFile: o.invokes } : {}),
         });
         const map = mermaidMap(result, collapseAbove !== undefined ? { collapseAbove } : {});
         emit(o.fence ? "```mermaid\n" + map + "```\n" : map, o.output);

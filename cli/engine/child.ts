@@ -22,7 +22,13 @@ import { RecordingMonitor } from "./recorder";
 import { evaluatePolicies, PolicyEvaluationError } from "./evaluate";
 import { PolicyConfigError } from "./policy-config";
 import { PolicyPackError } from "./analyzer";
-import { boundCallsiteDepth, lightenPromiseTracking } from "./sdk-tuning";
+import { boundCallsiteDepth, lightenPromiseTracking, selectSdk } from "./sdk-tuning";
+import { describeLost, userFrameOf } from "./tripwire";
+import { DEFAULT_REGION } from "./invokes";
+
+// The program's own @pulumi/pulumi when it brings one (./run.ts decides, one worker per SDK copy).
+const PROGRAM_SDK = process.env.BULKHEAD_PULUMI_SDK || undefined;
+selectSdk(PROGRAM_SDK);
 
 function progress(message: string): void {
   if (process.send) process.send({ progress: message });
@@ -32,20 +38,24 @@ const ENGINE_DIR = __dirname;
 
 /** The first stack frame in the user's own code: what a program error should point at. */
 function userFrame(err: unknown, displayRoot: string): string | null {
-  const stack = err instanceof Error ? err.stack ?? "" : "";
-  for (const line of stack.split("\n").slice(1)) {
-    const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?$/.exec(line.trim());
-    if (!m) continue;
-    const file = m[1].replace(/^file:\/\//, "");
-    if (file.includes("/node_modules/") || file.startsWith(ENGINE_DIR) || file.startsWith("node:")) continue;
-    return `${path.relative(displayRoot, file) || file}:${m[2]}`;
-  }
-  return null;
+  return userFrameOf(err instanceof Error ? err.stack ?? "" : "", displayRoot);
 }
 
 let currentFailure: unknown;
 process.on("unhandledRejection", (e) => (currentFailure ??= e));
 process.on("uncaughtException", (e) => (currentFailure ??= e));
+
+/**
+ * The mock runtime does no I/O: when Node's event loop runs dry while a program is still running, nothing
+ * can ever resolve what it waits for (an apply over a value unknown at preview, a promise never settled).
+ */
+let onStall: (() => void) | undefined;
+process.on("beforeExit", () => onStall?.());
+
+/** Lets rejections that the SDK reports only as unhandled (after its RPC queue drained) arrive. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+}
 
 function clearProgramModules(): void {
   // Programs and their local modules are evaluated afresh for every job; libraries stay cached.
@@ -76,7 +86,52 @@ function releaseProgram(resourceCount: number): void {
   if (resourceCount >= FULL_GC_FROM_RESOURCES) (globalThis as { gc?: () => void }).gc?.();
 }
 
+type ProgramFailure = Extract<JobResult, { ok: false }>;
+
+/**
+ * What the run must not pass over, most fundamental first: invokes the engine could not answer (each with
+ * the user's call sites, even when the program caught the error), registrations that failed or never
+ * completed (the tripwire), then any other error the program left unhandled.
+ */
+function completionFailure(recorder: RecordingMonitor, job: EngineJob, stalled: boolean): ProgramFailure | undefined {
+  const lost = recorder.ledger.lost();
+  const lostCount = lost.failed.length + lost.pending.length;
+  if (recorder.unanswered.length) {
+    const seen = new Set<string>();
+    const lines: string[] = [];
+    let location: string | null = null;
+    for (const e of recorder.unanswered) {
+      if (seen.has(e.message)) continue;
+      seen.add(e.message);
+      const sites = recorder.sitesOf(e.token);
+      location ??= sites[0] ?? null;
+      lines.push(`${e.message}${sites.length ? `, called at ${sites.join(", ")}` : ""}`);
+    }
+    lines.push(
+      "Fix: give the answer in a file passed with --invokes FILE (README: \"Invokes answered offline\"), or pass the value through stack config.",
+    );
+    if (lostCount) lines.push(describeLost(lost, undefined, stalled ? undefined : currentFailure));
+    return { ok: false, kind: "program", message: lines.join("\n"), location };
+  }
+  if (lostCount) {
+    const first = lost.failed[0]?.source ?? lost.pending[0]?.source ?? null;
+    const cause = stalled ? "the program never finished: it waits on a promise that nothing can settle offline." : undefined;
+    return { ok: false, kind: "program", message: describeLost(lost, cause, stalled ? undefined : currentFailure), location: first ?? userFrame(currentFailure, job.displayRoot) };
+  }
+  if (stalled) {
+    return {
+      ok: false,
+      kind: "program",
+      message:
+        "the program never finished: it waits on a promise that nothing can settle offline (e.g. a Promise resolved inside an apply over a value that is unknown at preview).",
+      location: null,
+    };
+  }
+  return undefined;
+}
+
 async function runJob(job: EngineJob): Promise<JobResult> {
+  selectSdk(PROGRAM_SDK);
   const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
   boundCallsiteDepth();
   lightenPromiseTracking();
@@ -84,31 +139,52 @@ async function runJob(job: EngineJob): Promise<JobResult> {
   const settings = require("@pulumi/pulumi/runtime/settings");
   currentFailure = undefined;
   const recorder = new RecordingMonitor(job);
-  await pulumi.runtime.setMocks(recorder.mocks, job.projectName, job.stack, job.preview);
+  // pulumi.getOrganization() answers "organization", the name the Pulumi CLI uses without a Pulumi Cloud org.
+  await pulumi.runtime.setMocks(recorder.mocks, job.projectName, job.stack, job.preview, "organization");
   recorder.attach(settings.getMonitor());
   const config: Record<string, string> = {};
   for (const [k, v] of Object.entries(job.config)) config[k] = v.value;
+  // The AWS provider needs a region; the Pulumi CLI would stop without one, the offline run assumes the default.
+  const regionDefaulted = !("aws:region" in config);
+  if (regionDefaulted) config["aws:region"] = DEFAULT_REGION;
   pulumi.runtime.setAllConfig(config, Object.entries(job.config).filter(([, v]) => v.secret).map(([k]) => k));
 
   const cwd = process.cwd();
   const started = performance.now();
   let outputs: Record<string, unknown> = {};
+  let stalled = false;
   try {
     process.chdir(job.projectDir);
     clearProgramModules();
     progress(`running ${path.relative(job.displayRoot, job.programPath) || job.programPath}`);
-    const raw = await stackModule.runInPulumiStack(async () => {
-      let programExport = require(job.programPath);
-      // Like the nodejs language host: a default export or the module itself may be the program function.
-      if (programExport && typeof programExport === "object" && "default" in programExport && Object.keys(programExport).length === 1) {
-        programExport = programExport.default;
-      }
-      return programExport instanceof Function ? await programExport() : programExport;
-    });
-    await settings.waitForRPCs?.();
+    const program = (async () => {
+      const raw = await stackModule.runInPulumiStack(async () => {
+        let programExport = require(job.programPath);
+        // Like the nodejs language host: a default export or the module itself may be the program function.
+        if (programExport && typeof programExport === "object" && "default" in programExport && Object.keys(programExport).length === 1) {
+          programExport = programExport.default;
+        }
+        return programExport instanceof Function ? await programExport() : programExport;
+      });
+      await settings.waitForRPCs?.();
+      return raw;
+    })();
+    const stall = new Promise<typeof STALLED>((resolve) => (onStall = () => resolve(STALLED)));
+    const raw = await Promise.race([program, stall]);
+    onStall = undefined;
+    stalled = raw === STALLED;
+    program.catch(() => undefined);
+    await settle();
+    const lost = completionFailure(recorder, job, stalled);
+    if (lost) return lost;
     if (currentFailure) throw currentFailure;
     outputs = recorder.stackOutputs() ?? (raw as Record<string, unknown>) ?? {};
   } catch (err) {
+    onStall = undefined;
+    await settle();
+    // A thrown invoke error or a lost registration names more than the error that surfaced first.
+    const lost = completionFailure(recorder, job, stalled);
+    if (lost) return lost;
     const e = (currentFailure ?? err) as Error;
     const message = e instanceof Error ? e.message : String(e);
     return {
@@ -121,7 +197,12 @@ async function runJob(job: EngineJob): Promise<JobResult> {
   } finally {
     process.chdir(cwd);
   }
+  const notes: string[] = [];
   const run = recorder.result(outputs);
+  if (regionDefaulted && (run.resources.some((r) => r.type.startsWith("aws:") || r.type === "pulumi:providers:aws") || recorder.invokes.some((i) => i.token.startsWith("aws:")))) {
+    notes.push(`aws:region is not set; the offline run used ${DEFAULT_REGION} (set it with: pulumi config set aws:region <region>).`);
+  }
+  run.invokes = recorder.invokes;
   const programMs = performance.now() - started;
   progress(`registered ${run.resources.length} resources`);
   let releaseMs = 0;
@@ -133,20 +214,28 @@ async function runJob(job: EngineJob): Promise<JobResult> {
     packLoadMs: timings.loadMs ?? 0,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   });
-  if (!job.check) return { ok: true, run, stats: stats() };
+  if (!job.check) return { ok: true, run, stats: stats(), ...(notes.length ? { notes } : {}) };
   const releaseStarted = performance.now();
   releaseProgram(run.resources.length);
+  // The pack loads its own @pulumi/policy and the SDK copy that goes with it.
+  selectSdk(undefined);
   releaseMs = performance.now() - releaseStarted;
+  // Read by the pack in this process or in an isolated one (it inherits the environment).
+  process.env.BULKHEAD_OFFLINE_SUBNETS = JSON.stringify(recorder.subnets);
   try {
     const check = await evaluatePolicies(run, job.check, progress, timings);
-    return { ok: true, run, check, stats: stats() };
+    return { ok: true, run, check, stats: stats(), ...(notes.length ? { notes } : {}) };
   } catch (err) {
     if (err instanceof PolicyPackError || err instanceof PolicyConfigError || err instanceof PolicyEvaluationError) {
       return { ok: false, kind: err instanceof PolicyConfigError ? "policy-config" : "policy-pack", message: err.message, location: null };
     }
     return { ok: false, kind: "policy-pack", message: `the policy pack failed: ${(err as Error).stack ?? err}`, location: null };
+  } finally {
+    delete process.env.BULKHEAD_OFFLINE_SUBNETS;
   }
 }
+
+const STALLED = Symbol("stalled");
 
 async function main(): Promise<void> {
   const results: JobResult[] = [];

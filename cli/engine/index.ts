@@ -1,7 +1,9 @@
 /** The engine's public surface: resolve a target, run it offline, evaluate the pack. */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { resolveTarget, UsageError, type Target } from "./project";
+import { parseUserInvokes, type UserInvokeAnswer } from "./invokes";
 import type { CheckOptions, EngineJob } from "./protocol";
 import type { UnknownsMode } from "./symbolic";
 
@@ -22,6 +24,24 @@ export interface JobOptions {
   policyConfigFile?: string;
   isolated?: boolean;
   displayRoot?: string;
+  /** --invokes FILE: answers for invokes the engine does not answer itself (YAML or JSON). */
+  invokesFile?: string;
+}
+
+/** Reads and validates an --invokes file (YAML, of which JSON is a subset); every problem in one UsageError. */
+export function readInvokesFile(file: string): UserInvokeAnswer[] {
+  if (!existsSync(file)) throw new UsageError(`--invokes ${file} does not exist.`);
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new UsageError(`--invokes ${file} is not valid YAML/JSON: ${(e as Error).message}`);
+  }
+  try {
+    return parseUserInvokes(doc, file);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 export function readPolicyConfig(file: string): unknown {
@@ -56,6 +76,7 @@ export function jobFor(targetPath: string, opts: JobOptions = {}): { target: Tar
     preview: unknowns !== "known",
     unknowns,
     displayRoot: opts.displayRoot ?? process.cwd(),
+    ...(opts.invokesFile ? { invokes: readInvokesFile(opts.invokesFile) } : {}),
     ...(check ? { check } : {}),
   };
   return { target, job };

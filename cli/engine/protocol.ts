@@ -1,5 +1,6 @@
 /** Messages between the CLI process and the engine's worker process (./child.ts). */
 import type { ConfigValue } from "./project";
+import type { UserInvokeAnswer } from "./invokes";
 import type { ProgramRun, CheckResult } from "./types";
 import type { UnknownsMode } from "./symbolic";
 
@@ -23,12 +24,14 @@ export interface EngineJob {
   /** Paths in results are relative to this directory (the CLI's cwd). */
   displayRoot: string;
   check?: CheckOptions;
+  /** Answers from --invokes FILE, tried before the built-in ones. */
+  invokes?: UserInvokeAnswer[];
   /** Keep full stack traces: slower, used to locate a program error after a fast run failed. */
   fullStacks?: boolean;
 }
 
 export type JobResult =
-  | { ok: true; run: ProgramRun; check?: Omit<CheckResult, "run">; stats: JobStats }
+  | { ok: true; run: ProgramRun; check?: Omit<CheckResult, "run">; stats: JobStats; /** One-line notes for stderr (defaults the run assumed). */ notes?: string[] }
   | {
       ok: false;
       kind: "program" | "policy-pack" | "policy-config";

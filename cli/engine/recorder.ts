@@ -8,11 +8,13 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { answerInvoke, DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from "./invokes";
+import { answerInvoke, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, subnetFacts, UnansweredInvokeError, type InvokeRecord } from "./invokes";
+import { callerSite, RegistrationLedger } from "./tripwire";
 import type { EngineJob } from "./protocol";
 import type { ProgramRun, RegisteredResource } from "./types";
 import { UNKNOWN_SENTINELS } from "./wire";
 import { OutputShapes, placeholderArn, placeholderId, SymbolicAnswers, type UnknownsMode } from "./symbolic";
+import { sdkRequire } from "./sdk-tuning";
 
 const UNKNOWN = [...UNKNOWN_SENTINELS][0];
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -26,6 +28,9 @@ function providerId(urn: string): string {
   return `${hex(urn, 8)}-0000-4000-8000-${hex(urn + "#", 12)}`;
 }
 
+/** The recorder of the job the worker is running (invoke-site wrappers are installed once per SDK copy). */
+let activeRecorder: RecordingMonitor | undefined;
+
 export class RecordingMonitor {
   private readonly records: RegisteredResource[] = [];
   private readonly defaultProviders = new Map<string, RegisteredResource>();
@@ -34,25 +39,92 @@ export class RecordingMonitor {
   private readonly mode: UnknownsMode;
   private readonly symbolicAnswers: SymbolicAnswers;
 
+  /** Every registration the program started; checked against the records when it has finished (./tripwire.ts). */
+  readonly ledger: RegistrationLedger;
+  /** What each invoke was answered with, in call order. */
+  readonly invokes: InvokeRecord[] = [];
+  /** Invokes without an answer: each fails the run, even when the program caught the error. */
+  readonly unanswered: UnansweredInvokeError[] = [];
+  /** Where the user's code called each invoke token (file:line), for messages. */
+  private readonly invokeSites = new Map<string, Set<string>>();
+  /** Subnets outside the stack that answers described (the default VPC's): passed to the pack (policies/model/offline-facts.ts). */
+  readonly subnets: ReturnType<typeof subnetFacts> = [];
+
   constructor(private readonly job: EngineJob) {
     this.region = job.config["aws:region"]?.value ?? DEFAULT_REGION;
     this.mode = job.unknowns ?? (job.preview ? "preview" : "known");
     this.symbolicAnswers = new SymbolicAnswers(new OutputShapes(job.projectDir), { region: this.region, accountId: DEFAULT_ACCOUNT_ID });
+    this.ledger = new RegistrationLedger((frames) => this.fileLine(frames));
   }
 
   readonly mocks = {
     // Only `.get()` reads reach this: registrations are answered by the recorder itself (attach()).
     newResource: (args: { type: string; name: string; inputs: any; id?: string }) => ({ id: args.id ?? "", state: args.inputs }),
-    call: (args: { token: string; inputs: any }) => {
-      try {
-        return answerInvoke(args.token, args.inputs, { region: this.region, accountId: DEFAULT_ACCOUNT_ID });
-      } catch (e) {
-        // The SDK rethrows a failed invoke as new Error(err.details), as it would for a gRPC status.
-        (e as { details?: string }).details = (e as Error).message;
-        throw e;
-      }
-    },
+    // Invokes and calls are answered by attach()'s monitor.invoke/monitor.call; this serves an SDK that asks the mocks.
+    call: (args: { token: string; inputs: any; provider?: string }) => this.answer(args.token, args.inputs ?? {}, args.provider ?? ""),
   };
+
+  /**
+   * The one answer path of every invoke form: getX (awaited), getXOutput, runtime.invoke / invokeOutput /
+   * invokeSingle(Output), and provider methods (runtime.call). An explicit provider's region is honoured.
+   */
+  private answer(token: string, inputs: Record<string, any>, providerRef: string): Record<string, unknown> {
+    let region = this.region;
+    const provider = providerRef ? this.records.find((r) => r.urn === providerRef.split("::").slice(0, -1).join("::")) : undefined;
+    if (typeof provider?.inputs.region === "string" && !UNKNOWN_SENTINELS.has(provider.inputs.region)) region = provider.inputs.region;
+    if (token.startsWith("pulumi:providers:")) inputs = { ...inputs, __providerInputs: provider?.inputs ?? {} };
+    try {
+      const ctx = { region, accountId: DEFAULT_ACCOUNT_ID };
+      const record = answerInvoke(token, inputs, ctx, this.job.invokes ?? []);
+      this.invokes.push(record);
+      this.subnets.push(...subnetFacts(record, ctx));
+      return record.result;
+    } catch (e) {
+      if (e instanceof UnansweredInvokeError) this.unanswered.push(e);
+      // The SDK rethrows a failed invoke as new Error(err.details), as it would for a gRPC status.
+      (e as { details?: string }).details = (e as Error).message;
+      throw e;
+    }
+  }
+
+  /** file:line of the user's calls of an invoke token, as one string. */
+  sitesOf(token: string): string[] {
+    return [...(this.invokeSites.get(token) ?? [])];
+  }
+
+  /**
+   * Notes where the program calls each invoke: the SDK's invoke request carries no source position, and the
+   * answer is computed later, off the program's stack. Every exported invoke/call function is wrapped, on
+   * the runtime module and on its re-export (older SDKs copy the functions into runtime/index).
+   */
+  private watchInvokeSites(): void {
+    activeRecorder = this;
+    const names = ["invoke", "invokeOutput", "invokeSingle", "invokeSingleOutput", "call", "callSingle"];
+    for (const id of ["@pulumi/pulumi/runtime/invoke", "@pulumi/pulumi/runtime"]) {
+      const mod = require(id);
+      for (const name of names) {
+        const fn = mod[name];
+        if (typeof fn !== "function" || fn.__bulkheadSites) continue;
+        // A worker runs several jobs: the wrappers, installed once, note sites for the job running now.
+        const wrapped = function (this: unknown, token: string, ...rest: unknown[]) {
+          const recorder = activeRecorder;
+          const site = recorder && callerSite(recorder.job.displayRoot);
+          if (recorder && site) {
+            let set = recorder.invokeSites.get(token);
+            if (!set) recorder.invokeSites.set(token, (set = new Set()));
+            set.add(site);
+          }
+          return fn.call(this, token, ...rest);
+        };
+        wrapped.__bulkheadSites = true;
+        try {
+          mod[name] = wrapped;
+        } catch {
+          // A getter-only re-export (newer TypeScript output) follows the runtime module's own export.
+        }
+      }
+    }
+  }
 
   private engineUrn(parent: string, type: string, name: string): string {
     let qualified = type;
@@ -71,9 +143,14 @@ export class RecordingMonitor {
       const pc = f.getPc();
       if (pc?.getUri()) frames.push({ uri: pc.getUri(), line: pc.getLine() });
     }
+    return this.fileLine(frames);
+  }
+
+  private fileLine(frames: Array<{ uri: string; line: number }>): string | null {
     // The SDK's own position is the constructor call; for providers and the root stack it sits in
     // node_modules, and the first frame of the user's code is the useful one.
     for (const f of frames) {
+      if (!f.uri) continue;
       const file = f.uri.startsWith("file:") ? fileURLToPath(f.uri) : f.uri;
       if (file.includes(`${path.sep}node_modules${path.sep}`) || file.startsWith(__dirname)) continue;
       return `${path.relative(this.job.displayRoot, file) || file}:${f.line}`;
@@ -89,6 +166,8 @@ export class RecordingMonitor {
       const urn = `urn:pulumi:${this.job.stack}::${this.job.projectName}::pulumi:providers:${pkg}::${name}`;
       const inputs: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(this.job.config)) if (k.startsWith(`${pkg}:`)) inputs[k.slice(pkg.length + 1)] = v.value;
+      // The run assumed the default region when aws:region is unset (child.ts): the provider says so too.
+      if (pkg === "aws" && inputs.region === undefined) inputs.region = this.region;
       if (version) inputs.version = version;
       p = {
         urn,
@@ -117,8 +196,49 @@ export class RecordingMonitor {
 
   attach(monitor: any): void {
     monitor.newUrn = (parent: string, type: string, name: string) => this.engineUrn(parent, type, name);
-    const { RegisterResourceResponse } = require("@pulumi/pulumi/proto/resource_pb");
-    const { Value } = require("google-protobuf/google/protobuf/struct_pb");
+    // "@pulumi/pulumi/…" is the SDK copy the program uses (./sdk-tuning.ts selectSdk); protobuf classes come from its own install.
+    const { RegisterResourceResponse, ResourceInvokeResponse } = require("@pulumi/pulumi/proto/resource_pb");
+    const { CallResponse, InvokeResponse } = require("@pulumi/pulumi/proto/provider_pb");
+    // SDKs before ResourceInvokeResponse (3.228 and older) answer invokes with the provider's InvokeResponse.
+    const InvokeAnswer = ResourceInvokeResponse ?? InvokeResponse;
+    const { Value, Struct } = sdkRequire("google-protobuf/google/protobuf/struct_pb");
+    const rpc = require("@pulumi/pulumi/runtime/rpc");
+    this.ledger.install(require("@pulumi/pulumi/runtime/resource"));
+    this.watchInvokeSites();
+    const mockInvoke = monitor.invoke?.bind(monitor);
+    const fail = (callback: (err: any, resp: any) => void, e: unknown) => {
+      const message = e instanceof Error ? e.message : String(e);
+      callback(Object.assign(new Error(message), { details: message }), undefined);
+    };
+    monitor.invoke = async (req: any, callback: (err: any, resp: any) => void) => {
+      const token: string = req.getTok();
+      // Rehydrating a resource by URN is the mock's own bookkeeping.
+      if (token === "pulumi:pulumi:getResource" && mockInvoke) return mockInvoke(req, callback);
+      try {
+        const result = this.answer(token, rpc.deserializeProperties(req.getArgs()), req.getProvider());
+        const resp = new InvokeAnswer();
+        resp.setReturn(Struct.fromJavaScript(await rpc.serializeProperties("", result)));
+        callback(null, resp);
+      } catch (e) {
+        fail(callback, e);
+      }
+    };
+    // The SDK's mock monitor has no call(): provider methods (aws.Provider#terraformConfig) rejected with a TypeError.
+    monitor.call = async (req: any, callback: (err: any, resp: any) => void) => {
+      try {
+        // Wire form: deserialising `__self__` would rehydrate the provider object through yet another invoke.
+        const args = req.getArgs()?.toJavaScript() ?? {};
+        const selfUrn = args.__self__?.urn;
+        const provider = typeof selfUrn === "string" ? `${selfUrn}::` : req.getProvider();
+        delete args.__self__;
+        const result = this.answer(req.getTok(), args, provider);
+        const resp = new CallResponse();
+        resp.setReturn(Struct.fromJavaScript(await rpc.serializeProperties("", result)));
+        callback(null, resp);
+      } catch (e) {
+        fail(callback, e);
+      }
+    };
     // Answered here rather than through the SDK's MockMonitor: echoing the request's own Struct
     // avoids deserialising and re-serialising every resource's inputs (the mock's newResource path),
     // which dominated registration time at thousands of resources.

@@ -8,8 +8,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { EngineJob, JobResult } from "./protocol";
+import { programSdk } from "./sdk-tuning";
 
 const REPO_NODE_MODULES = path.resolve(__dirname, "..", "..", "node_modules");
+const BUNDLED_SDK = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 
 export interface RunOptions {
   onProgress?: (message: string) => void;
@@ -19,7 +21,7 @@ export interface RunOptions {
 
 export class EngineCrash extends Error {}
 
-function spawnWorker(jobs: EngineJob[], opts: RunOptions): Promise<JobResult[]> {
+function spawnWorker(jobs: EngineJob[], opts: RunOptions, sdk?: string): Promise<JobResult[]> {
   const dir = mkdtempSync(path.join(tmpdir(), "bulkhead-"));
   const jobFile = path.join(dir, "jobs.json");
   const resultFile = path.join(dir, "results.json");
@@ -28,6 +30,8 @@ function spawnWorker(jobs: EngineJob[], opts: RunOptions): Promise<JobResult[]> 
   const env = { ...process.env };
   // Single-file programs outside this repository still resolve @pulumi/* from bulkhead's install.
   env.NODE_PATH = [REPO_NODE_MODULES, env.NODE_PATH].filter(Boolean).join(path.delimiter);
+  if (sdk) env.BULKHEAD_PULUMI_SDK = sdk;
+  else delete env.BULKHEAD_PULUMI_SDK;
   // A larger young generation: registration allocates many short-lived objects, and the default
   // semi-space made garbage collection a quarter of the run at thousands of resources. The policy SDK
   // decodes the whole stack once per stack policy, and each copy is still alive when a scavenge
@@ -65,11 +69,21 @@ function spawnWorker(jobs: EngineJob[], opts: RunOptions): Promise<JobResult[]> 
  * stack traces so its error can be located in the user's file.
  */
 export async function runJobs(jobs: EngineJob[], opts: RunOptions = {}): Promise<JobResult[]> {
-  const results = await spawnWorker(jobs, opts);
+  // One worker per copy of @pulumi/pulumi: a program that brings its own runs with it (./sdk-tuning.ts).
+  const sdks = jobs.map((j) => programSdk(j.projectDir, BUNDLED_SDK));
+  const groups = new Map<string, number[]>();
+  sdks.forEach((sdk, i) => groups.set(sdk ?? "", [...(groups.get(sdk ?? "") ?? []), i]));
+  const results: JobResult[] = new Array(jobs.length);
+  await Promise.all(
+    [...groups].map(async ([sdk, indices]) => {
+      const out = await spawnWorker(indices.map((i) => jobs[i]), opts, sdk || undefined);
+      indices.forEach((i, k) => (results[i] = out[k]));
+    }),
+  );
   for (let i = 0; i < results.length; i++) {
     const r = results[i];
     if (!r.ok && r.kind === "program" && r.needsStack && !r.location) {
-      const [again] = await spawnWorker([{ ...jobs[i], fullStacks: true, check: undefined }], { programOutput: devNull() });
+      const [again] = await spawnWorker([{ ...jobs[i], fullStacks: true, check: undefined }], { programOutput: devNull() }, sdks[i]);
       if (!again.ok) results[i] = { ...r, location: again.location, needsStack: false };
     }
   }

@@ -11,7 +11,8 @@
  */
 export function boundCallsiteDepth(): void {
   const { Resource } = require("@pulumi/pulumi/resource");
-  if (Resource.__bulkheadBounded) return;
+  // Older SDKs without these internals keep their own (slower) callsites.
+  if (Resource.__bulkheadBounded || typeof Resource.callsites !== "function" || !Resource.framePositionRegExp) return;
   Resource.__bulkheadBounded = true;
   Resource.callsites = function callsites() {
     const limit = Error.stackTraceLimit;
@@ -44,6 +45,7 @@ export function lightenPromiseTracking(): void {
   const debuggable = require("@pulumi/pulumi/runtime/debuggable");
   if (debuggable.__bulkheadLight || debuggable.debugPromiseLeaks) return;
   const state = require("@pulumi/pulumi/runtime/state");
+  if (typeof debuggable.debuggablePromise !== "function" || !(state.getStore?.()?.leakCandidates instanceof Set)) return;
   debuggable.__bulkheadLight = true;
   debuggable.debuggablePromise = <T>(p: Promise<T>): Promise<T> => {
     const candidates: Set<Promise<unknown>> = state.getStore().leakCandidates;
@@ -60,4 +62,56 @@ export function lightenPromiseTracking(): void {
       },
     );
   };
+}
+
+/**
+ * The copy of @pulumi/pulumi a program runs with. A program that brings its own (older or newer 3.x)
+ * gets that copy, and every `@pulumi/pulumi` request in the worker — the program's, its own or the bundled
+ * @pulumi/aws's, the engine's — resolves to it, so the copy the engine mocks and records is the one the
+ * program's resources are built with. Two copies would each keep their own stack resource and leak
+ * tracking: the program's resources would miss their parent, or the second copy would report every
+ * settled promise as leaked at exit ("N promises were still active").
+ */
+let selectedSdk: string | undefined;
+
+/** The directory of the program's own @pulumi/pulumi, or undefined when it uses the bundled one. */
+export function programSdk(projectDir: string, bundledRoot: string): string | undefined {
+  const { createRequire } = require("node:module") as typeof import("node:module");
+  const path = require("node:path") as typeof import("node:path");
+  try {
+    // Resolved as the program's own files resolve it: from its directory up, not from NODE_PATH.
+    const pkg = createRequire(path.join(projectDir, "__bulkhead__.js")).resolve("@pulumi/pulumi/package.json");
+    const root = path.dirname(pkg);
+    return path.resolve(root) === path.resolve(bundledRoot) ? undefined : root;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Routes every `@pulumi/pulumi[/…]` request in this process to `root` (undefined: normal resolution). */
+export function selectSdk(root: string | undefined): void {
+  const Module = require("node:module");
+  if (!Module.__bulkheadResolve) {
+    const original = Module._resolveFilename;
+    Module.__bulkheadResolve = original;
+    Module._resolveFilename = function (request: string, ...rest: unknown[]) {
+      if (selectedSdk && (request === "@pulumi/pulumi" || request.startsWith("@pulumi/pulumi/"))) {
+        request = selectedSdk + request.slice("@pulumi/pulumi".length);
+      }
+      return original.call(this, request, ...rest);
+    };
+  }
+  selectedSdk = root;
+}
+
+/** require() of a dependency of the selected SDK (its own google-protobuf), falling back to ours. */
+export function sdkRequire(id: string): any {
+  if (selectedSdk) {
+    try {
+      return require(require.resolve(id, { paths: [selectedSdk] }));
+    } catch {
+      // not installed under the program's SDK: the engine's own copy serves
+    }
+  }
+  return require(id);
 }

@@ -40,6 +40,12 @@ export interface ProgramRun {
   resources: RegisteredResource[];
   /** Stack outputs in wire form. */
   outputs: Record<string, unknown>;
+  /**
+   * Every invoke the offline engine answered, in call order: token, arguments, which answer (built-in or the
+   * --invokes entry) and the result. Lets a reader tell the engine's stand-ins (the default VPC's subnets,
+   * which assign public IPs) from values the program set itself.
+   */
+  invokes?: Array<{ token: string; args: Record<string, unknown>; answeredBy: string; result: Record<string, unknown> }>;
 }
 
 export interface Exemption {

@@ -19,6 +19,8 @@ export function previewJson(run: ProgramRun, violations?: CheckResult["violation
     })),
     outputs: displayWire(run.outputs),
   };
+  // What the engine answered in the account's place (README: Invokes answered offline).
+  if (run.invokes?.length) doc.invokes = run.invokes.map((i) => ({ token: i.token, answeredBy: i.answeredBy, args: displayWire(i.args), result: displayWire(i.result) }));
   if (violations) doc.violations = violations;
   return JSON.stringify(doc, null, 2) + "\n";
 }

@@ -1,5 +1,6 @@
 import { isUnknown, T, type NetworkModel, type Resolved, type RuleDefinition, type StackResource } from "../model";
 import { cannotVerify, Findings, list } from "./util";
+import { offlineSubnet } from "../model/offline-facts";
 
 type Verdict = { bad: true; kind: string; why: string } | { bad: false };
 
@@ -12,8 +13,16 @@ function subnetVerdict(model: NetworkModel, subnets: Resolved, whatSets: string)
     if (s?.mapPublicIpOnLaunch === true) return { bad: true, kind: "public-subnet", why: `is placed in subnet ${s.name} with mapPublicIpOnLaunch: true without opting out (${whatSets}: false)` };
     if (s?.mapPublicIpOnLaunch === "unknown") return { bad: true, kind: "subnet-public-ip-unverifiable", why: `is placed in subnet ${s.name} whose ${cannotVerify("mapPublicIpOnLaunch", `set it literally or set ${whatSets}: false`)}` };
   }
-  if (subnets.external) return { bad: true, kind: "subnet-outside-stack", why: `is placed in subnet ${subnets.external} outside this stack, so whether it assigns public IPs cannot be verified before deploy; set ${whatSets}: false` };
-  if (subnets.unknown || (subnets as any).externals?.length)
+  // A subnet outside the stack the offline engine answered a lookup for (a default subnet) is judged as AWS made it.
+  const outside = [subnets.external, ...((subnets as any).externals ?? [])].filter((x): x is string => typeof x === "string");
+  const publicOutside = outside.map(offlineSubnet).find((s) => s?.mapPublicIpOnLaunch === true);
+  if (publicOutside) {
+    const which = publicOutside.defaultForAz ? "a default subnet of the default VPC, which assigns public IPs like every default subnet" : "which assigns public IPs";
+    return { bad: true, kind: "public-subnet", why: `is placed in subnet ${publicOutside.id} outside this stack, ${which} (mapPublicIpOnLaunch: true), without opting out (${whatSets}: false)` };
+  }
+  const knownPrivate = outside.length > 0 && outside.every((id) => offlineSubnet(id)?.mapPublicIpOnLaunch === false);
+  if (subnets.external && !knownPrivate) return { bad: true, kind: "subnet-outside-stack", why: `is placed in subnet ${subnets.external} outside this stack, so whether it assigns public IPs cannot be verified before deploy; set ${whatSets}: false` };
+  if (subnets.unknown || ((subnets as any).externals?.length && !knownPrivate))
     return { bad: true, kind: "subnet-unverifiable", why: `${cannotVerify("its subnet", `set ${whatSets}: false explicitly`)}` };
   return { bad: false };
 }

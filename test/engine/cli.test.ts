@@ -3,29 +3,13 @@
  * exit codes and stdout documents per ../shared/contracts.md.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import AjvDraft04 from "ajv-draft-04";
+import { bulkhead, repo, type Run } from "./bulkhead-cli";
 
-const repo = path.resolve(__dirname, "..", "..");
-const bin = path.join(repo, "bin", "bulkhead.js");
 const fixture = (f: string) => path.relative(repo, path.join(__dirname, "fixtures", f));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function bulkhead(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: repo, env: { ...process.env, FORCE_COLOR: undefined } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr }),
-    );
-  });
-}
 
 const out = mkdtempSync(path.join(tmpdir(), "bulkhead-cli-"));
 const runs: Record<string, Run> = {};
