@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { answerInvoke, DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from "./invokes";
 import type { EngineJob } from "./protocol";
+import { applyConstructResult, childRequest, RemoteComponents, zonesOf } from "./remote";
 import type { ProgramRun, RegisteredResource } from "./types";
 import { UNKNOWN_SENTINELS } from "./wire";
 
@@ -53,6 +54,7 @@ export class RecordingMonitor {
   private readonly defaultProviders = new Map<string, RegisteredResource>();
   private rootOutputs: Record<string, unknown> | undefined;
   private readonly region: string;
+  private remote?: RemoteComponents;
 
   constructor(private readonly job: EngineJob) {
     this.region = job.config["aws:region"]?.value ?? DEFAULT_REGION;
@@ -155,12 +157,26 @@ export class RecordingMonitor {
         // An empty id is unknown to the SDK: a preview of a new resource.
         resp.setId(record.id ?? "");
         resp.setObject(object);
+        // A multi-language component: its children are registered (through this same function) before it is answered.
+        if (req.getRemote() && this.remote) {
+          this.remote.construct(req, record.urn).then((result) => callback(null, applyConstructResult(resp, result)), (err) => callback(err, undefined));
+          return;
+        }
         callback(null, resp);
       } catch (err) {
         callback(err, undefined);
       }
     };
     // Only the root stack's outputs matter; the mock's own bookkeeping is bypassed like registrations.
+    this.remote = new RemoteComponents(
+      { region: this.region, accountId: DEFAULT_ACCOUNT_ID, zones: zonesOf(this.region) },
+      (child, component) =>
+        new Promise((resolve, reject) =>
+          monitor.registerResource(childRequest(component, child), (err: unknown, resp: any) =>
+            err ? reject(err) : resolve({ urn: resp.getUrn(), id: resp.getId(), outputs: resp.getObject()?.toJavaScript() ?? {} }),
+          ),
+        ),
+    );
     monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
       if (req.getUrn().split("::")[2] === ROOT_STACK_TYPE) this.rootOutputs = req.getOutputs()?.toJavaScript() ?? {};
       callback(null, {});
@@ -227,6 +243,7 @@ export class RecordingMonitor {
       preview: this.job.preview,
       resources: this.records,
       outputs,
+      unexpanded: this.remote?.unexpanded() ?? [],
     };
   }
 }

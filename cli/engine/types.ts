@@ -35,6 +35,8 @@ export interface ProgramRun {
   resources: RegisteredResource[];
   /** Stack outputs in wire form. */
   outputs: Record<string, unknown>;
+  /** Multi-language components the engine could not expand offline (their children are unseen), by type. */
+  unexpanded?: Array<{ type: string; count: number }>;
 }
 
 export interface Exemption {
