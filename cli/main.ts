@@ -100,6 +100,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--source-url <base>", "markdown: link file:line to BASE/file#Lline (e.g. a GitHub blob URL at the commit)")
     .option("--isolated", "run the pack in its own process over gRPC, exactly as the Pulumi CLI does")
     .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .option("--strict", "a multi-language component the engine cannot expand offline is a mandatory finding (default: advisory)")
     .action(async (path: string, o) => {
       const result = await execute(path, {
         stack: o.stack,
@@ -107,6 +108,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         policyConfigFile: o.policyConfig,
         isolated: !!o.isolated,
         assumeKnown: !!o.assumeKnown,
+        strict: !!o.strict,
       });
       const check: CheckResult = { run: result.run, ...result.check! };
       const format: string = o.format;
@@ -136,12 +138,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("-o, --output <file>", "write the preview to a file instead of stdout")
     .option("--details", "text format: show every input")
     .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .option("--strict", "a multi-language component the engine cannot expand offline is a mandatory finding (default: advisory)")
     .action(async (path: string, o) => {
       const result = await execute(path, {
         stack: o.stack,
         policyPack: o.policy === false ? false : o.policyPack,
         policyConfigFile: o.policyConfig,
         assumeKnown: !!o.assumeKnown,
+        strict: !!o.strict,
       });
       const violations = result.check?.violations;
       const color = !o.output && process.stdout.isTTY === true;

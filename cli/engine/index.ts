@@ -17,6 +17,7 @@ export interface JobOptions {
   policyPack?: string | false;
   policyConfigFile?: string;
   isolated?: boolean;
+  strict?: boolean;
   displayRoot?: string;
 }
 
@@ -38,6 +39,7 @@ export function jobFor(targetPath: string, opts: JobOptions = {}): { target: Tar
     check = {
       packDir,
       isolated: opts.isolated ?? false,
+      ...(opts.strict ? { strict: true } : {}),
       ...(opts.policyConfigFile ? { policyConfig: readPolicyConfig(opts.policyConfigFile) } : {}),
     };
   }
