@@ -216,7 +216,7 @@ export async function cluster(ctx: ConstructContext, out: Outputs): Promise<void
     const ngo = ctx.arg("nodeGroupOptions");
     const opts: Record<string, Wire> = ngo !== undefined && ngo !== null ? ((plain(ngo) as Record<string, Wire>) ?? {}) : {};
     if (ngo === undefined || ngo === null) {
-      for (const k of ["nodeSubnetIds", "nodeAssociatePublicIpAddress", "instanceType", "nodePublicKey", "nodeRootVolumeSize", "nodeUserData", "minSize", "maxSize", "desiredCapacity", "nodeAmiId", "gpu", "enableIMDSv2"]) {
+      for (const k of ["nodeSubnetIds", "nodeAssociatePublicIpAddress", "instanceType", "nodePublicKey", "nodeRootVolumeSize", "nodeUserData", "minSize", "maxSize", "desiredCapacity", "nodeAmiId", "gpu"]) {
         if (ctx.has(k)) opts[k === "nodeAmiId" ? "amiId" : k] = ctx.arg(k);
       }
     }
