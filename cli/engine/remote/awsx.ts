@@ -17,6 +17,9 @@ function versionAtLeast(version: string, min: string): boolean {
   return true;
 }
 
+/** The first awsx release assumed to honour FargateService's assignPublicIp without a network configuration. */
+export const HONOURS_ASSIGN_PUBLIC_IP = "3.10.0";
+
 const sha1 = (s: string, n = 8) => createHash("sha1").update(s).digest("hex").slice(0, n);
 
 // ---- ec2.Vpc -----------------------------------------------------------------------------------------------
@@ -289,9 +292,11 @@ export function service(launch: "FARGATE" | "EC2") {
     if (launch === "FARGATE" && (networkConfiguration === undefined || networkConfiguration === null)) {
       const dv = defaultVpc(ctx.env);
       const sg = await ctx.child("aws:ec2/securityGroup:SecurityGroup", `${name}-sg`, { vpcId: dv.vpcId, ingress: WORLD_INGRESS, egress: WORLD_EGRESS_TCP });
-      // awsx before 3.8 always placed the tasks in the default VPC's public subnets with public IPs; since then
-      // assignPublicIp (default false) chooses between its public and private subnets.
-      const honours = versionAtLeast(ctx.version || "0.0.0", "3.8.0");
+      // Released awsx (through 3.9) places the tasks in the default VPC's public subnets with public IPs whatever
+      // assignPublicIp says; the provider's current source lets assignPublicIp (default false) choose the default VPC's
+      // private subnets instead. Which release ships that cannot be read offline (the provider is a binary), so
+      // releases up to 3.9 keep the public placement: the fail-closed reading.
+      const honours = versionAtLeast(ctx.version || "0.0.0", HONOURS_ASSIGN_PUBLIC_IP);
       const assign = honours ? ctx.arg("assignPublicIp") ?? false : true;
       const pub = plain(assign);
       networkConfiguration = {
@@ -383,4 +388,52 @@ export function loadBalancer(kind: "application" | "network") {
     }
     out.set("vpcId", vpcId);
   };
+}
+
+// ---- ec2.DefaultVpc, ecr ----------------------------------------------------------------------------------
+
+/** awsx.ec2.DefaultVpc looks the default VPC up and creates nothing. */
+export async function defaultVpcComponent(ctx: ConstructContext, out: Outputs): Promise<void> {
+  const dv = defaultVpc(ctx.env);
+  out.set("vpcId", dv.vpcId);
+  out.set("publicSubnetIds", dv.publicSubnetIds);
+  out.set("privateSubnetIds", dv.privateSubnetIds);
+}
+
+/** awsx.ecr.Repository: the repository (lower-cased name) and, unless skipped, a lifecycle policy expiring untagged images. */
+export async function ecrRepository(ctx: ConstructContext, out: Outputs): Promise<void> {
+  const name = ctx.name.toLowerCase();
+  const { lifecyclePolicy, ...repoArgs } = ctx.inputs;
+  const repo = await ctx.child("aws:ecr/repository:Repository", name, compact(repoArgs), { deps: Object.fromEntries(Object.keys(repoArgs).map((k) => [k, ctx.argDeps(k)])) });
+  if (plain(field(lifecyclePolicy, "skip")) !== true) {
+    const rules = items(field(lifecyclePolicy, "rules"));
+    const policy = derive([rules ?? [{ description: "remove untagged images", tagStatus: "untagged", maximumNumberOfImages: 1 }]], (rs: Array<Record<string, any>>) => {
+      const ordered = [...rs.filter((r) => r.tagStatus !== "any"), ...rs.filter((r) => r.tagStatus === "any")];
+      return JSON.stringify({
+        rules: ordered.map((r, i) => ({
+          rulePriority: i + 1,
+          description: r.description,
+          selection: compact({
+            tagStatus: r.tagStatus === "any" || r.tagStatus === "untagged" ? r.tagStatus : "tagged",
+            tagPrefixList: r.tagStatus === "any" || r.tagStatus === "untagged" ? undefined : r.tagPrefixList,
+            ...(r.maximumNumberOfImages !== undefined
+              ? { countType: "imageCountMoreThan", countNumber: r.maximumNumberOfImages }
+              : { countType: "sinceImagePushed", countNumber: r.maximumAgeLimit, countUnit: "days" }),
+          }),
+          action: { type: "expire" },
+        })),
+      });
+    });
+    await ctx.child("aws:ecr/lifecyclePolicy:LifecyclePolicy", name, { repository: ref(repo, "name"), policy: rules === undefined && lifecyclePolicy !== undefined && hasUnknownRules(lifecyclePolicy) ? UNKNOWN : policy });
+  }
+  out.of("url", repo, "repositoryUrl");
+}
+
+function hasUnknownRules(lp: Wire): boolean {
+  return isUnknown(field(lp, "rules"));
+}
+
+/** awsx.ecr.Image builds and pushes a container image: a Docker resource, no AWS resource; its URI is known after the push. */
+export async function ecrImage(_ctx: ConstructContext, out: Outputs): Promise<void> {
+  out.set("imageUri", UNKNOWN);
 }

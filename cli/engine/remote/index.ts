@@ -16,6 +16,9 @@ type Expander = (ctx: ConstructContext, out: Outputs) => Promise<void>;
 /** Component type → expansion. Package versions covered are in README ("Multi-language components"). */
 export const EXPANDERS: Record<string, Expander> = {
   "awsx:ec2:Vpc": awsx.vpc,
+  "awsx:ec2:DefaultVpc": awsx.defaultVpcComponent,
+  "awsx:ecr:Repository": awsx.ecrRepository,
+  "awsx:ecr:Image": awsx.ecrImage,
   "awsx:ecs:FargateService": awsx.service("FARGATE"),
   "awsx:ecs:EC2Service": awsx.service("EC2"),
   "awsx:ecs:FargateTaskDefinition": awsx.fargateTaskDefinition("FARGATE"),
