@@ -3,6 +3,7 @@
  * 1 at least one mandatory violation, 2 usage error, missing project/stack/pack, or the program threw.
  */
 import { Command, CommanderError, Option } from "commander";
+import { ASSUME_KNOWN_HELP, UNKNOWNS_HELP, UNKNOWNS_MODES } from "./engine/symbolic";
 import { writeFileSync } from "node:fs";
 import { jobFor, runJobs, UsageError, type JobOptions } from "./engine";
 import { validatePackDir, PolicyPackError } from "./engine/analyzer";
@@ -99,7 +100,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .option("--source-url <base>", "markdown: link file:line to BASE/file#Lline (e.g. a GitHub blob URL at the commit)")
     .option("--isolated", "run the pack in its own process over gRPC, exactly as the Pulumi CLI does")
-    .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
+    .option("--assume-known", ASSUME_KNOWN_HELP)
     .option("--strict", "a multi-language component the engine cannot expand offline is a mandatory finding (default: advisory)")
     .action(async (path: string, o) => {
       const result = await execute(path, {
@@ -109,6 +111,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         isolated: !!o.isolated,
         assumeKnown: !!o.assumeKnown,
         strict: !!o.strict,
+        unknowns: o.unknowns,
       });
       const check: CheckResult = { run: result.run, ...result.check! };
       const format: string = o.format;
@@ -137,7 +140,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("-o, --output <file>", "write the preview to a file instead of stdout")
     .option("--details", "text format: show every input")
-    .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
+    .option("--assume-known", ASSUME_KNOWN_HELP)
     .option("--strict", "a multi-language component the engine cannot expand offline is a mandatory finding (default: advisory)")
     .action(async (path: string, o) => {
       const result = await execute(path, {
@@ -146,6 +150,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         policyConfigFile: o.policyConfig,
         assumeKnown: !!o.assumeKnown,
         strict: !!o.strict,
+        unknowns: o.unknowns,
       });
       const violations = result.check?.violations;
       const color = !o.output && process.stdout.isTTY === true;

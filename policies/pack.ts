@@ -3,8 +3,9 @@
  * Benches and tests import this: buildModel, the rules, `evaluate` (rules over resources, exemptions applied) and
  * `makePolicies` (the StackValidationPolicy objects the PolicyPack serves).
  */
-import type { PolicyConfigSchema, PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { buildModel, type Finding, type NetworkModel, type RuleDefinition, type StackResource } from "./model";
+import type { PolicyConfigSchema, PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { buildModel, DEFERRED_KIND, type Finding, type NetworkModel, type RuleDefinition, type StackResource } from "./model";
+import { renderTemplate } from "./rules/util";
 import { configExemptions, EXEMPTION_RULE, indexTagExemptions, todayUtc, type Exemption, type ExemptionIndex } from "./model/exemptions";
 import { RULE_IDS, rules } from "./rules";
 import { renderFinding } from "./rules/util";
@@ -63,20 +64,59 @@ function stackState(resources: StackResource[], today: string): StackState {
   return { model, tags: indexTagExemptions(resources, RULE_IDS, today), byName };
 }
 
+/** How a deferred resource-level finding reads (see DEFERRED_KIND); the same sentence for every rule. */
+const DEFERRED_TEMPLATE =
+  "deferred to deploy: {what} of {resource} is unknown at preview, so it is judged when `pulumi up` registers the resource, with known inputs, before it is created. To judge it now: {how}.";
+
+/** A finding's text: deferred findings share one pack-level template. */
+function findingText(rule: RuleDefinition, model: NetworkModel, f: Finding): string {
+  if (f.kind === DEFERRED_KIND && !f.message) return renderTemplate(DEFERRED_TEMPLATE, { resource: model.label(f.urn), ...f.data });
+  return renderFinding(rule.meta, f);
+}
+
+/**
+ * Which of a rule's judgements to run: "stack" (the stack policy inside the SDK: resource-level judgements run in
+ * Analyze there), "all" (offline evaluation without the SDK, which has no Analyze pass).
+ */
+type Scope = "stack" | "all";
+
 /** Runs one rule over a prepared stack and applies exemptions: valid ones turn the finding advisory. */
-function runRule(state: StackState, rule: RuleDefinition, config: Record<string, any>, level: "mandatory" | "advisory", today: string): Diagnostic[] {
+function runRule(state: StackState, rule: RuleDefinition, config: Record<string, any>, level: "mandatory" | "advisory", today: string, scope: Scope = "all"): Diagnostic[] {
   const out: Diagnostic[] = [];
   const id = rule.meta.id;
   const cfg = configExemptions(config?.exemptions, id, today, (n) => state.byName.get(n) ?? [], (u) => state.model.byUrn(u) !== undefined);
   for (const p of cfg.problems) out.push({ policy: EXEMPTION_RULE, enforcement: "mandatory", ...(p.urn ? { urn: p.urn } : {}), message: p.message });
-  for (const f of rule.check(state.model, config ?? {})) {
+  const findings = rule.check?.(state.model, config ?? {}) ?? [];
+  if (scope === "all" && rule.resource) for (const r of state.model.ofType(...rule.resource.types)) findings.push(...rule.resource.check(r, state.model, config ?? {}));
+  for (const f of findings) {
     const ex = id === EXEMPTION_RULE ? undefined : state.tags.lookup(f.urn, id) ?? cfg.valid.get(f.urn);
-    const message = renderFinding(rule.meta, f);
-    const facts = { kind: f.kind, data: f.data, ...(f.path !== undefined ? { path: f.path } : {}) };
-    if (ex) out.push({ policy: id, enforcement: "advisory", urn: f.urn, ...facts, message: `${message}\n${exemptionLine(ex)}`, exemption: ex });
-    else out.push({ policy: id, enforcement: level, urn: f.urn, ...facts, message });
+    out.push(diagnosticOf(rule, state.model, f, level, ex));
   }
   return out;
+}
+
+function diagnosticOf(rule: RuleDefinition, model: NetworkModel, f: Finding, level: "mandatory" | "advisory", ex: Exemption | undefined): Diagnostic {
+  const id = rule.meta.id;
+  const message = findingText(rule, model, f);
+  const facts = { kind: f.kind, data: f.data, ...(f.path !== undefined ? { path: f.path } : {}) };
+  if (ex) return { policy: id, enforcement: "advisory", urn: f.urn, ...facts, message: `${message}\n${exemptionLine(ex)}`, exemption: ex };
+  // Deferred is not a verdict: the resource is judged again, with known inputs, before it is created.
+  return { policy: id, enforcement: f.kind === DEFERRED_KIND ? "advisory" : level, urn: f.urn, ...facts, message };
+}
+
+/**
+ * A rule's resource-level judgements of one resource as Analyze sees it: its own props, no dependencies. Exemptions
+ * come from the resource's own tags and the policy config (broken config entries are reported by the stack policy).
+ */
+export function runResourceRule(r: StackResource, rule: RuleDefinition, config: Record<string, any>, level: "mandatory" | "advisory", today: string): Diagnostic[] {
+  if (!rule.resource || !rule.resource.types.includes(r.type)) return [];
+  const model = buildModel([r]);
+  const findings = rule.resource.check(r, model, config ?? {});
+  if (!findings.length) return [];
+  const id = rule.meta.id;
+  const tags = indexTagExemptions([r], RULE_IDS, today);
+  const cfg = configExemptions(config?.exemptions, id, today, (n) => (n === r.name ? [r.urn] : []), (u) => u === r.urn);
+  return findings.map((f) => diagnosticOf(rule, model, f, level, tags.lookup(f.urn, id) ?? cfg.valid.get(f.urn)));
 }
 
 /**
@@ -207,11 +247,33 @@ function toPolicyShape(r: StackResource): PolicyResource {
   return { urn: r.urn, type: r.type, name: r.name, props: r.props, parent: r.parent ? { urn: r.parent } : undefined, propertyDependencies } as unknown as PolicyResource;
 }
 
-/** The StackValidationPolicy objects of the pack, one per rule. */
+/** The raw resource Analyze describes: its own props (unknowns as sentinels), no dependencies. */
+function analyzedResource(args: ResourceValidationArgs): StackResource {
+  const props = ((args.props as any)?.["__getSpecialProxyTarget"] ?? args.props ?? {}) as Record<string, any>;
+  return { urn: args.urn, type: args.type, name: args.name, props, ...(args.opts?.parent ? { parent: args.opts.parent } : {}), dependencies: [], propertyDependencies: {} };
+}
+
+/**
+ * The policy objects of the pack, one per rule: every rule is a stack policy (its stack-level judgements and the
+ * config exemptions' problems); a rule with resource-level judgements is a resource policy as well, so `pulumi up`
+ * blocks the resource in Analyze before creating it.
+ */
 export function makePolicies(): StackValidationPolicy[] {
   return rules.map((rule) => {
     const m = rule.meta;
-    const policy: StackValidationPolicy = {
+    const resourceCheck = rule.resource;
+    const validateResource = resourceCheck
+      ? (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+          if (!resourceCheck.types.includes(args.type)) return;
+          const config = args.getConfig<Record<string, any>>() ?? {};
+          for (const d of runResourceRule(analyzedResource(args), rule, config, "mandatory", todayUtc())) {
+            const overrides = d.exemption || d.kind === DEFERRED_KIND ? { enforcementLevel: d.enforcement } : {};
+            reportViolation({ message: d.message, urn: d.urn, ...overrides } as any);
+          }
+        }
+      : undefined;
+    const policy: StackValidationPolicy & { validateResource?: typeof validateResource } = {
+      ...(validateResource ? { validateResource } : {}),
       name: m.id,
       description: `${m.why} Fix: ${m.fix} Controls: ${m.controls.length ? m.controls.join(", ") : "none (bulkhead convention)"}`,
       enforcementLevel: m.enforcementLevel,
@@ -222,8 +284,8 @@ export function makePolicies(): StackValidationPolicy[] {
         const config = args.getConfig<Record<string, any>>() ?? {};
         // The SDK applies the configured level to object-form reports that don't set one; "mandatory" here is a
         // placeholder that is only used for exempted (advisory) and exemption-valid (mandatory) diagnostics.
-        for (const d of runRule(state, rule, config, "mandatory", todayUtc())) {
-          const overrides = d.exemption || d.policy !== m.id ? { enforcementLevel: d.enforcement } : {};
+        for (const d of runRule(state, rule, config, "mandatory", todayUtc(), "stack")) {
+          const overrides = d.exemption || d.policy !== m.id || d.kind === DEFERRED_KIND ? { enforcementLevel: d.enforcement } : {};
           reportViolation({ message: d.message, urn: d.urn, ...(d.policy !== m.id ? { name: d.policy } : {}), ...overrides } as any);
         }
       },

@@ -4,6 +4,7 @@
  * 1 at least one, 2 usage error, missing project/stack/pack, or the program threw.
  */
 import { Command, Option } from "commander";
+import { ASSUME_KNOWN_HELP, UNKNOWNS_HELP, UNKNOWNS_MODES } from "../engine/symbolic";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -133,7 +134,8 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
     .option("-s, --stack <name>", "stack to review; repeat for several (default: every Pulumi.<stack>.yaml of the project)", collect)
     .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
     .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
-    .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
+    .option("--assume-known", ASSUME_KNOWN_HELP)
     .option("--source-url <base>", "link file:line to BASE/file#Lline, e.g. https://github.com/OWNER/REPO/blob/SHA")
     .option("--max-length <chars>", `character budget of the whole comment (default ${GITHUB_COMMENT_LIMIT}, GitHub's limit)`)
     .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
@@ -148,6 +150,7 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
           ...(o.policyPack ? { policyPack: o.policyPack } : {}),
           ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
           assumeKnown: !!o.assumeKnown,
+          unknowns: o.unknowns,
         });
         if (o.sarifDir) {
           mkdirSync(o.sarifDir, { recursive: true });
@@ -165,7 +168,8 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
     .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use (default: the first stack file, else dev)")
     .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
     .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
-    .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
+    .option("--assume-known", ASSUME_KNOWN_HELP)
     .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
     .addOption(new Option("--fence", "wrap the map in a ```mermaid code fence (for markdown files)"))
     .option("-o, --output <file>", "write the map to a file instead of stdout")
@@ -176,6 +180,7 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
           ...(o.policyPack ? { policyPack: o.policyPack } : {}),
           ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
           assumeKnown: !!o.assumeKnown,
+          unknowns: o.unknowns,
         });
         const map = mermaidMap(result, collapseAbove !== undefined ? { collapseAbove } : {});
         emit(o.fence ? "```mermaid\n" + map + "```\n" : map, o.output);

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { resolveTarget, UsageError, type Target } from "./project";
 import type { CheckOptions, EngineJob } from "./protocol";
+import type { UnknownsMode } from "./symbolic";
 
 export { resolveTarget, UsageError } from "./project";
 export { runJobs } from "./run";
@@ -13,7 +14,10 @@ export const DEFAULT_POLICY_PACK = path.resolve(__dirname, "..", "..", "policies
 
 export interface JobOptions {
   stack?: string;
+  /** Same as unknowns: "known" (kept for the --assume-known flag). */
   assumeKnown?: boolean;
+  /** How outputs a preview leaves unknown are answered; default "symbolic". */
+  unknowns?: UnknownsMode;
   policyPack?: string | false;
   policyConfigFile?: string;
   isolated?: boolean;
@@ -32,6 +36,8 @@ export function readPolicyConfig(file: string): unknown {
 
 export function jobFor(targetPath: string, opts: JobOptions = {}): { target: Target; job: EngineJob } {
   const target = resolveTarget(targetPath, opts.stack);
+  if (opts.assumeKnown && opts.unknowns && opts.unknowns !== "known") throw new UsageError(`--assume-known and --unknowns ${opts.unknowns} contradict each other: --assume-known is --unknowns known; give one of them.`);
+  const unknowns: UnknownsMode = opts.assumeKnown ? "known" : opts.unknowns ?? "symbolic";
   let check: CheckOptions | undefined;
   if (opts.policyPack !== false) {
     const packDir = path.resolve(opts.policyPack ?? DEFAULT_POLICY_PACK);
@@ -49,7 +55,8 @@ export function jobFor(targetPath: string, opts: JobOptions = {}): { target: Tar
     programPath: target.programPath,
     stack: target.stack,
     config: target.config,
-    preview: !opts.assumeKnown,
+    preview: unknowns !== "known",
+    unknowns,
     displayRoot: opts.displayRoot ?? process.cwd(),
     ...(check ? { check } : {}),
   };

@@ -1,6 +1,7 @@
 /** Messages between the CLI process and the engine's worker process (./child.ts). */
 import type { ConfigValue } from "./project";
 import type { ProgramRun, CheckResult } from "./types";
+import type { UnknownsMode } from "./symbolic";
 
 export interface CheckOptions {
   packDir: string;
@@ -17,8 +18,10 @@ export interface EngineJob {
   programPath: string;
   stack: string;
   config: Record<string, ConfigValue>;
-  /** Preview semantics (ids and output-only properties unknown); false = --assume-known. */
+  /** The SDK runs as in a dry run (`pulumi.runtime.isDryRun()`); false only for --unknowns known. */
   preview: boolean;
+  /** How outputs a preview leaves unknown are answered (default: preview ? "preview" : "known"). */
+  unknowns?: UnknownsMode;
   /** Paths in results are relative to this directory (the CLI's cwd). */
   displayRoot: string;
   check?: CheckOptions;

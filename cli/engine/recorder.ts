@@ -1,8 +1,9 @@
 /**
  * Records what the Pulumi engine would see of a program run under the SDK's mock monitor:
  * engine-shaped URNs, parents, providers (default providers synthesised as the engine creates
- * them), dependencies, wire-form inputs and source positions. Preview semantics come from the
- * mocks: a new resource's id and every output it does not echo from its inputs stay unknown.
+ * them), dependencies, wire-form inputs and source positions. What a new resource's outputs are depends on the
+ * job's unknowns mode (./symbolic.ts): symbolic placeholders (default), preview unknowns (every output not echoed
+ * from the inputs stays unknown, as in `pulumi preview`), or assumed-known values.
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
@@ -12,36 +13,13 @@ import type { EngineJob } from "./protocol";
 import { applyConstructResult, childRequest, RemoteComponents, zonesOf } from "./remote";
 import type { ProgramRun, RegisteredResource } from "./types";
 import { UNKNOWN_SENTINELS } from "./wire";
+import { OutputShapes, placeholderArn, placeholderId, symbolicOutputs, type UnknownsMode } from "./symbolic";
 
 const UNKNOWN = [...UNKNOWN_SENTINELS][0];
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
-/** Id prefixes AWS uses, so --assume-known ids look like the real thing in reviews. */
-const ID_PREFIXES: Record<string, string> = {
-  "aws:ec2/vpc:Vpc": "vpc",
-  "aws:ec2/subnet:Subnet": "subnet",
-  "aws:ec2/securityGroup:SecurityGroup": "sg",
-  "aws:ec2/instance:Instance": "i",
-  "aws:ec2/internetGateway:InternetGateway": "igw",
-  "aws:ec2/natGateway:NatGateway": "nat",
-  "aws:ec2/routeTable:RouteTable": "rtb",
-  "aws:ec2/eip:Eip": "eipalloc",
-  "aws:ec2/launchTemplate:LaunchTemplate": "lt",
-  "aws:ec2/networkInterface:NetworkInterface": "eni",
-  "aws:ec2/networkAcl:NetworkAcl": "acl",
-  "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
-  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "pcx",
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
-  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
-};
-
 function hex(seed: string, n: number): string {
   return createHash("sha256").update(seed).digest("hex").slice(0, n);
-}
-
-function fakeId(type: string, urn: string): string {
-  const prefix = ID_PREFIXES[type];
-  return prefix ? `${prefix}-${hex(urn, 17)}` : `${urn.split("::").pop()}-${hex(urn, 8)}`;
 }
 
 /** Providers get UUIDs, as the engine gives them. */
@@ -55,9 +33,13 @@ export class RecordingMonitor {
   private rootOutputs: Record<string, unknown> | undefined;
   private readonly region: string;
   private remote?: RemoteComponents;
+  private readonly mode: UnknownsMode;
+  private readonly shapes: OutputShapes;
 
   constructor(private readonly job: EngineJob) {
     this.region = job.config["aws:region"]?.value ?? DEFAULT_REGION;
+    this.mode = job.unknowns ?? (job.preview ? "preview" : "known");
+    this.shapes = new OutputShapes(job.projectDir);
   }
 
   readonly mocks = {
@@ -119,7 +101,7 @@ export class RecordingMonitor {
         dependencies: [],
         propertyDependencies: {},
         source: null,
-        id: this.job.preview ? undefined : providerId(urn),
+        id: this.mode === "preview" ? undefined : providerId(urn),
       };
       this.defaultProviders.set(key, p);
       this.records.push(p);
@@ -148,11 +130,12 @@ export class RecordingMonitor {
         const resp = new RegisterResourceResponse();
         resp.setUrn(record.urn);
         const object = req.getObject();
-        if (!this.job.preview) {
+        if (this.mode !== "preview") {
           const isProvider = record.type.startsWith("pulumi:providers:");
-          record.id = req.getImportid() || (!record.custom ? undefined : isProvider ? providerId(record.urn) : fakeId(record.type, record.urn));
+          record.id = req.getImportid() || (!record.custom ? undefined : isProvider ? providerId(record.urn) : placeholderId(record.type, record.urn, record.name));
           const fields = object.getFieldsMap();
-          for (const [k, v] of Object.entries(this.knownOutputs(record))) if (!fields.has(k)) fields.set(k, Value.fromJavaScript(v));
+          const answers = this.mode === "known" ? this.knownOutputs(record) : record.custom && !isProvider ? this.symbolic(record) : {};
+          for (const [k, v] of Object.entries(answers)) if (!fields.has(k)) fields.set(k, Value.fromJavaScript(v));
         }
         // An empty id is unknown to the SDK: a preview of a new resource.
         resp.setId(record.id ?? "");
@@ -183,11 +166,15 @@ export class RecordingMonitor {
     };
   }
 
+  /** Symbolic unknowns: placeholders for the outputs a preview leaves unknown (see ./symbolic.ts). */
+  private symbolic(r: RegisteredResource): Record<string, string> {
+    return symbolicOutputs(this.shapes, r, r.inputs, { region: this.region, accountId: DEFAULT_ACCOUNT_ID });
+  }
+
   /** --assume-known: the output-only values programs most often pass on (ARNs, endpoints, DNS names). */
   private knownOutputs(r: RegisteredResource): Record<string, string> {
     if (!r.type.startsWith("aws:") || !r.custom) return {};
-    const service = r.type.split(":")[1].split("/")[0];
-    const out: Record<string, string> = { arn: `arn:aws:${service}:${this.region}:${DEFAULT_ACCOUNT_ID}:${r.name}` };
+    const out: Record<string, string> = { arn: placeholderArn(r.type, r.urn, r.name, { region: this.region, accountId: DEFAULT_ACCOUNT_ID }) };
     const host = (svc: string) => `${r.name}.${hex(r.urn, 12)}.${this.region}.${svc}.amazonaws.com`;
     if (r.type === "aws:rds/instance:Instance") {
       out.address = host("rds");
@@ -241,6 +228,7 @@ export class RecordingMonitor {
       project: this.job.projectName,
       stack: this.job.stack,
       preview: this.job.preview,
+      unknowns: this.mode,
       resources: this.records,
       outputs,
       unexpanded: this.remote?.unexpanded() ?? [],

@@ -24,7 +24,7 @@ export interface RegisteredResource {
   propertyDependencies: Record<string, string[]>;
   /** `path/relative/to/cwd.ts:LINE` where the program declared the resource, or null when unknown. */
   source: string | null;
-  /** The resource's id as the mock returned it; undefined while unknown (preview). */
+  /** The resource's id as the engine answered it (a placeholder in symbolic mode); undefined while unknown (preview). */
   id?: string;
 }
 
@@ -32,6 +32,11 @@ export interface ProgramRun {
   project: string;
   stack: string;
   preview: boolean;
+  /**
+   * How outputs a preview leaves unknown were answered: "symbolic" placeholders naming their resource (default),
+   * "preview" unknowns (exactly `pulumi preview`), or "known" (--assume-known).
+   */
+  unknowns?: "symbolic" | "preview" | "known";
   resources: RegisteredResource[];
   /** Stack outputs in wire form. */
   outputs: Record<string, unknown>;

@@ -5,6 +5,7 @@
 import { CidrIndex, CidrSet } from "./cidr";
 import { ADMIN_PORTS, DATA_PORTS, enginePort, formatPorts, normaliseProtocol, portRange } from "./ports";
 import { analyseTransit, TGW_TYPES, type TransitAnalysis } from "./transit";
+import { PlaceholderIndex, provenanceText } from "./placeholders";
 import {
   containsUnknown,
   isUnknown,
@@ -278,6 +279,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     return `${shortType(r.type)} ${r.name}`;
   };
 
+  const placeholders = new PlaceholderIndex(byUrnMap.keys());
   const resolve = (res: StackResource, topProp: string, value: unknown, types: readonly string[]): Resolved => {
     if (value === undefined || value === null || value === "") return { urns: [], missing: true };
     const fromDeps = () => (res.propertyDependencies?.[topProp] ?? []).filter((u) => {
@@ -289,6 +291,14 @@ export function buildModel(resources: StackResource[]): NetworkModel {
       return c.length ? { urns: c } : { urns: [], unknown: true };
     }
     if (typeof value === "string") {
+      // The offline engine's placeholder names exactly one resource; one of another type is no literal either.
+      const owners = placeholders.owners(value);
+      if (owners) {
+        const hit = owners.filter((u) => types.includes(byUrnMap.get(u)!.type));
+        if (hit.length) return { urns: hit };
+        const c = fromDeps();
+        return c.length ? { urns: c } : { urns: [], unknown: true };
+      }
       const direct = idIndex.get(value) ?? (byUrnMap.has(value) ? value : undefined);
       if (direct && types.includes(byUrnMap.get(direct)!.type)) return { urns: [direct] };
       // Known ids are not always echoed in props (ids aren't properties): fall back to the dependencies.
@@ -369,10 +379,10 @@ export function buildModel(resources: StackResource[]): NetworkModel {
   // ---- Ingress grants -------------------------------------------------------------------------------
   const ingress: IngressGrant[] = [];
   // CIDR lists may be unknown at preview when they come from a VPC/subnet; their echoed cidrBlocks resolve them.
-  const cidrSource = (res: StackResource, fields: Array<[string, unknown]>): GrantSource | undefined => {
+  const cidrSource = (res: StackResource, fields: Array<[string, unknown, string?]>): GrantSource | undefined => {
     const texts: string[] = [];
     const unknownFields: string[] = [];
-    for (const [field, value] of fields) {
+    for (const [field, value, shown] of fields) {
       if (value === undefined || value === null) continue;
       if (isUnknown(value) || containsUnknown(value)) {
         const deps = (res.propertyDependencies?.[field] ?? []).filter((u) => {
@@ -384,14 +394,14 @@ export function buildModel(resources: StackResource[]): NetworkModel {
           const p = byUrnMap.get(d)!.props;
           for (const k of ["cidrBlock", "ipv6CidrBlock"]) if (typeof p[k] === "string" && !isUnknown(p[k])) known.push(p[k]);
         }
-        if (!known.length) unknownFields.push(field);
+        if (!known.length) unknownFields.push(provenanceText(placeholders, shown ?? field, value, res.propertyDependencies?.[field] ?? [], (u) => byUrnMap.get(u) && `${byUrnMap.get(u)!.type} ${byUrnMap.get(u)!.name}`) ?? `${shown ?? field} unknown at preview`);
         texts.push(...known);
         for (const v of asList(value)) if (typeof v === "string" && !isUnknown(v)) texts.push(v);
         continue;
       }
       for (const v of asList(value)) if (typeof v === "string" && v !== "") texts.push(v);
     }
-    if (unknownFields.length) return { kind: "unknown", why: `${[...new Set(unknownFields)].join(", ")} unknown at preview` };
+    if (unknownFields.length) return { kind: "unknown", why: [...new Set(unknownFields)].join("; ") };
     if (!texts.length) return undefined;
     try {
       return { kind: "cidr", cidrs: CidrSet.of(texts), text: texts };
@@ -473,7 +483,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
       if (!rule || typeof rule !== "object") continue;
       const ru = rule as Record<string, any>;
       const sources: GrantSource[] = [];
-      const c = cidrSource(sg, [["ingress", ru.cidrBlocks], ["ingress", ru.ipv6CidrBlocks]]);
+      const c = cidrSource(sg, [["ingress", ru.cidrBlocks, "ingress.cidrBlocks"], ["ingress", ru.ipv6CidrBlocks, "ingress.ipv6CidrBlocks"]]);
       if (c) sources.push(c);
       sources.push(...sgSources(sg, "ingress", ru.securityGroups, sg.urn));
       if (ru.self === true) sources.push({ kind: "self" });

@@ -3,6 +3,7 @@
  * Kept free of runtime imports so the CLI and benches can load them cheaply.
  */
 import type { CidrSet } from "./cidr";
+import { OPAQUE_MARK } from "./placeholders";
 
 /** One resource as AnalyzeStack sees it, with RAW props (secrets unwrapped, unknowns left as sentinels). */
 export interface StackResource {
@@ -29,9 +30,12 @@ export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
   "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
 ]);
 
-/** True when `v` is a preview unknown (any of the seven SDK sentinels). */
+/**
+ * True when `v` is a preview unknown: one of the seven SDK sentinels, or a string built over an opaque unknown of the
+ * offline engine (an IP address or CIDR output it will not guess, see ./placeholders).
+ */
 export function isUnknown(v: unknown): boolean {
-  return typeof v === "string" && UNKNOWN_SENTINELS.has(v);
+  return typeof v === "string" && (UNKNOWN_SENTINELS.has(v) || v.includes(OPAQUE_MARK));
 }
 
 /** True when `v` or anything nested in it is a preview unknown. */
@@ -183,7 +187,33 @@ export interface RuleMeta {
   configSchema?: Record<string, any>;
 }
 
+/**
+ * The kind of a resource-level finding whose deciding own input is unknown (a preview of a resource built over new
+ * outputs): the pack reports it as advisory "deferred to deploy", because the same check runs again, with known
+ * inputs, when `pulumi up` registers the resource — before it is created. data: {what, how}.
+ */
+export const DEFERRED_KIND = "deferred";
+
+/**
+ * Judgements that depend only on one resource's own inputs. The pack serves them as a resource policy (Analyze):
+ * during `pulumi up` Analyze runs on each resource with known inputs before its step, and a mandatory violation
+ * halts the update before the resource is created, which a stack policy (run after the steps) cannot do.
+ */
+export interface ResourceCheck {
+  /** Resource types the check judges; Analyze of any other type skips it. */
+  types: readonly string[];
+  /**
+   * Findings about `r` from its own props alone (no dependencies: Analyze carries none). `model` is the whole
+   * stack's model offline, or a model of `r` alone inside Analyze: use it for labels, not for other resources. An
+   * own input that decides the finding and is unknown reports DEFERRED_KIND.
+   */
+  check(r: StackResource, model: import("./index").NetworkModel, config: Record<string, any>): Finding[];
+}
+
 export interface RuleDefinition {
   meta: RuleMeta;
-  check(model: import("./index").NetworkModel, config: Record<string, any>): Finding[];
+  /** Judgements over the whole stack (reachability, references between resources). */
+  check?(model: import("./index").NetworkModel, config: Record<string, any>): Finding[];
+  /** Judgements of one resource's own inputs, served as a resource policy too (see ResourceCheck). */
+  resource?: ResourceCheck;
 }

@@ -1,5 +1,5 @@
-import { isUnknown, T, type RuleDefinition } from "../model";
-import { cannotVerify, Findings } from "./util";
+import { DEFERRED_KIND, isUnknown, T, type RuleDefinition } from "../model";
+import { Findings } from "./util";
 
 export const rule: RuleDefinition = {
   meta: {
@@ -10,17 +10,19 @@ export const rule: RuleDefinition = {
     why: "IMDSv1 hands instance-role credentials to any SSRF; only session-token IMDSv2 closes that door (omitted means optional).",
     fix: "Set metadataOptions: { httpTokens: \"required\" } on every instance and launch template (or httpEndpoint: \"disabled\" where nothing needs instance metadata).",
   },
-  check(model) {
-    const out = new Findings();
-    for (const r of model.ofType(T.instance, T.launchTemplate)) {
+  // One instance's or launch template's own setting: judged in Analyze too, so `pulumi up` stops it before creation.
+  resource: {
+    types: [T.instance, T.launchTemplate],
+    check(r, model) {
+      const out = new Findings();
       const mo = r.props.metadataOptions;
       const tokens = mo && typeof mo === "object" ? mo.httpTokens : mo;
-      if (tokens === "required") continue;
+      if (tokens === "required") return [];
       // With the metadata endpoint switched off there is no IMDS to steal credentials from, v1 or v2.
-      if (mo && typeof mo === "object" && mo.httpEndpoint === "disabled") continue;
-      if (isUnknown(tokens)) out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify("metadataOptions.httpTokens", "set it to the literal \"required\"")}. Fix: ${rule.meta.fix}`);
+      if (mo && typeof mo === "object" && mo.httpEndpoint === "disabled") return [];
+      if (isUnknown(tokens)) out.report(r.urn, DEFERRED_KIND, { what: "metadataOptions.httpTokens", how: 'set it to the literal "required"' });
       else out.add(r.urn, `${model.label(r.urn)} has metadataOptions.httpTokens ${tokens === undefined ? "unset (AWS default: optional, IMDSv1 allowed)" : `"${tokens}"`}. Fix: ${rule.meta.fix}`);
-    }
-    return out.list;
+      return out.list;
+    },
   },
 };

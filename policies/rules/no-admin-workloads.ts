@@ -1,4 +1,4 @@
-import { isUnknown, type RuleDefinition, type StackResource } from "../model";
+import { DEFERRED_KIND, isUnknown, type RuleDefinition, type StackResource } from "../model";
 import { cannotVerify, Findings, list, parseDoc } from "./util";
 
 const ROLE = "aws:iam/role:Role";
@@ -80,17 +80,13 @@ export const rule: RuleDefinition = {
       return pols.unknown ? "unknown" : undefined;
     };
 
+    // A role's own trust, inline policies and AWS-managed ARNs are judged by `resource` below; here only the
+    // customer-managed policies of this stack that it names.
     for (const [urn] of roles) {
       if (!isWorkload(urn)) continue;
       const role = model.byUrn(urn)!;
-      const inline = role.props.inlinePolicies;
-      if (isUnknown(inline)) report(urn, urn, "unknown", `${model.label(urn)} inlinePolicies`);
-      for (const p of list(inline)) report(urn, urn, docVerdict((p as any)?.policy), `${model.label(urn)} inline policy ${(p as any)?.name ?? ""}`.trim());
       const managed = role.props.managedPolicyArns;
-      for (const arn of list(managed)) {
-        if (typeof arn === "string" && ADMIN_ARN.test(arn)) report(urn, urn, "admin", `${model.label(urn)} managedPolicyArns`);
-      }
-      if (managed !== undefined && !isUnknown(managed) && list(managed).some(isUnknown)) {
+      if (managed !== undefined && !isUnknown(managed)) {
         const pols = model.resolveList(role, "managedPolicyArns", managed, [POLICY]).urns;
         for (const u of pols) report(urn, urn, docVerdict(model.byUrn(u)!.props.policy), `${model.label(urn)} managedPolicyArns (${model.label(u)})`);
       }
@@ -118,6 +114,28 @@ export const rule: RuleDefinition = {
       for (const roleUrn of rolesOf(a, "roles", a.props.roles)) if (isWorkload(roleUrn)) report(a.urn, roleUrn, policyVerdict(a, "policyArn"), model.label(a.urn));
     }
     return out.list;
+  },
+  // A role's own trust policy, inline policies and AWS-managed ARNs: judged in Analyze too, so `pulumi up` stops an
+  // administrator workload role before it is created.
+  resource: {
+    types: [ROLE],
+    check(role, model) {
+      const out = new Findings();
+      const services = workloadServices(role);
+      if (Array.isArray(services) && !services.length) return [];
+      const who = services === "unknown" ? `${model.label(role.urn)} (trust policy unknown)` : `${model.label(role.urn)} (assumable by ${services.join(", ")})`;
+      const judge = (what: Verdict, where: string) => {
+        if (what === "unknown") out.report(role.urn, DEFERRED_KIND, { what: where, how: "build the document from values known at preview" });
+        else if (what === "admin" && services === "unknown")
+          out.report(role.urn, DEFERRED_KIND, { what: "assumeRolePolicy (which decides whether administrator access goes to a workload)", how: "write the trust policy from known values" });
+        else if (what === "admin") out.add(role.urn, `${where} grants administrator access (Action "*" on Resource "*" / AdministratorAccess) to workload ${who}. Fix: ${rule.meta.fix}`);
+      };
+      const inline = role.props.inlinePolicies;
+      if (isUnknown(inline)) judge("unknown", "inlinePolicies");
+      for (const p of list(inline)) judge(docVerdict((p as any)?.policy), `${model.label(role.urn)} inline policy ${(p as any)?.name ?? ""}`.trim());
+      for (const arn of list(role.props.managedPolicyArns)) if (typeof arn === "string" && ADMIN_ARN.test(arn)) judge("admin", `${model.label(role.urn)} managedPolicyArns`);
+      return out.list;
+    },
   },
 };
 

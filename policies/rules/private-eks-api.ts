@@ -1,6 +1,6 @@
 import { CidrSet } from "../model/cidr";
-import { containsUnknown, isUnknown, T, type RuleDefinition } from "../model";
-import { cannotVerify, Findings } from "./util";
+import { containsUnknown, DEFERRED_KIND, isUnknown, T, type RuleDefinition } from "../model";
+import { Findings } from "./util";
 
 export const rule: RuleDefinition = {
   meta: {
@@ -11,24 +11,26 @@ export const rule: RuleDefinition = {
     why: "A Kubernetes API endpoint open to 0.0.0.0/0 (EKS's default when public access is on) puts the cluster's control plane on the internet.",
     fix: "Set vpcConfig.endpointPublicAccess: false with endpointPrivateAccess: true, or restrict vpcConfig.publicAccessCidrs to known operator ranges.",
   },
-  check(model) {
-    const out = new Findings();
-    for (const c of model.ofType(T.eks)) {
+  // The cluster's own endpoint settings: judged in Analyze too, so `pulumi up` stops it before creation.
+  resource: {
+    types: [T.eks],
+    check(c, model) {
+      const out = new Findings();
       const vc = c.props.vpcConfig;
       if (isUnknown(vc)) {
-        out.add(c.urn, `${model.label(c.urn)}: ${cannotVerify("vpcConfig", "use literal endpoint settings")}. Fix: ${rule.meta.fix}`);
-        continue;
+        out.report(c.urn, DEFERRED_KIND, { what: "vpcConfig", how: "use literal endpoint settings" });
+        return out.list;
       }
       const pub = vc?.endpointPublicAccess;
-      if (pub === false) continue;
+      if (pub === false) return [];
       if (isUnknown(pub)) {
-        out.add(c.urn, `${model.label(c.urn)}: ${cannotVerify("vpcConfig.endpointPublicAccess", "set it to the literal false")}. Fix: ${rule.meta.fix}`);
-        continue;
+        out.report(c.urn, DEFERRED_KIND, { what: "vpcConfig.endpointPublicAccess", how: "set it to the literal false" });
+        return out.list;
       }
       const cidrs = vc?.publicAccessCidrs;
       if (containsUnknown(cidrs)) {
-        out.add(c.urn, `${model.label(c.urn)}: the public endpoint is on and ${cannotVerify("vpcConfig.publicAccessCidrs", "use literal CIDRs")}. Fix: ${rule.meta.fix}`);
-        continue;
+        out.report(c.urn, DEFERRED_KIND, { what: "vpcConfig.publicAccessCidrs (with the public endpoint on)", how: "use literal CIDRs" });
+        return out.list;
       }
       const list: string[] = Array.isArray(cidrs) ? cidrs : [];
       let world = list.length === 0;
@@ -41,7 +43,7 @@ export const rule: RuleDefinition = {
       }
       if (world)
         out.add(c.urn, `${model.label(c.urn)} exposes the Kubernetes API publicly (endpointPublicAccess ${pub === undefined ? "unset, default true" : "true"}) to ${list.length ? list.join(", ") : "0.0.0.0/0 (publicAccessCidrs unset)"}. Fix: ${rule.meta.fix}`);
-    }
-    return out.list;
+      return out.list;
+    },
   },
 };

@@ -1,5 +1,5 @@
-import { isUnknown, T, type RuleDefinition } from "../model";
-import { cannotVerify, Findings } from "./util";
+import { DEFERRED_KIND, isUnknown, T, type RuleDefinition } from "../model";
+import { Findings } from "./util";
 
 export const rule: RuleDefinition = {
   meta: {
@@ -10,15 +10,17 @@ export const rule: RuleDefinition = {
     why: "Unencrypted database storage and snapshots leak everything once a snapshot is shared or copied.",
     fix: "Set storageEncrypted: true (with a customer-managed kmsKeyId).",
   },
-  check(model) {
-    const out = new Findings();
-    for (const r of model.ofType(T.rdsInstance, T.rdsCluster)) {
+  // The database's own setting: judged in Analyze too, so `pulumi up` stops it before creation.
+  resource: {
+    types: [T.rdsInstance, T.rdsCluster],
+    check(r, model) {
+      const out = new Findings();
       const v = r.props.storageEncrypted;
       // Aurora Serverless v1 clusters are always encrypted.
-      if (v === true || (r.type === T.rdsCluster && r.props.engineMode === "serverless")) continue;
-      if (isUnknown(v)) out.add(r.urn, `${model.label(r.urn)}: ${cannotVerify("storageEncrypted", "set it to the literal true")}. Fix: ${rule.meta.fix}`);
+      if (v === true || (r.type === T.rdsCluster && r.props.engineMode === "serverless")) return [];
+      if (isUnknown(v)) out.report(r.urn, DEFERRED_KIND, { what: "storageEncrypted", how: "set it to the literal true" });
       else out.add(r.urn, `${model.label(r.urn)} has storageEncrypted ${v === undefined ? "unset (default false)" : String(v)}. Fix: ${rule.meta.fix}`);
-    }
-    return out.list;
+      return out.list;
+    },
   },
 };

@@ -15,13 +15,14 @@ const repo = path.resolve(__dirname, "..", "..");
 const UNKNOWN = [...UNKNOWN_SENTINELS][0];
 
 const cases: Record<string, () => EngineJob> = {
-  shapes: () => jobFor(path.join(fixtures, "shapes.ts"), { policyPack: false, displayRoot: repo }).job,
+  // Exactly `pulumi preview`'s unknowns; symbolic placeholders (the default) are tested in unknowns.test.ts.
+  shapes: () => jobFor(path.join(fixtures, "shapes.ts"), { policyPack: false, unknowns: "preview", displayRoot: repo }).job,
   shapesKnown: () => jobFor(path.join(fixtures, "shapes.ts"), { policyPack: false, assumeKnown: true, displayRoot: repo }).job,
   alpha: () => jobFor(path.join(fixtures, "project"), { stack: "alpha", policyPack: false, displayRoot: repo }).job,
   beta: () => jobFor(path.join(fixtures, "project"), { stack: "beta", policyPack: false, displayRoot: repo }).job,
   sshInProcess: () => jobFor(path.join(fixtures, "open-ssh.ts"), { displayRoot: repo }).job,
   sshIsolated: () => jobFor(path.join(fixtures, "open-ssh.ts"), { isolated: true, displayRoot: repo }).job,
-  explicitProvider: () => jobFor(path.join(fixtures, "explicit-provider.ts"), { policyPack: false, displayRoot: repo }).job,
+  explicitProvider: () => jobFor(path.join(fixtures, "explicit-provider.ts"), { policyPack: false, unknowns: "preview", displayRoot: repo }).job,
   unknownInvoke: () => jobFor(path.join(fixtures, "unknown-invoke.ts"), { policyPack: false, displayRoot: repo }).job,
   configUnknownPolicy: () => ({ ...cases.sshInProcess(), check: { ...cases.sshInProcess().check!, policyConfig: { "no-such-policy": "mandatory" } } }),
   configBadValue: () => ({
@@ -61,7 +62,7 @@ function find(rs: RegisteredResource[], name: string): RegisteredResource {
   return r;
 }
 
-describe("preview semantics", () => {
+describe("preview semantics (--unknowns preview)", () => {
   it("leaves ids and references to them unknown but keeps input-echoing outputs known", () => {
     const { run } = ok("shapes");
     const vpc = find(run.resources, "shapes-vpc");

@@ -50,6 +50,28 @@ function request(resources: StackResource[]) {
   return req;
 }
 
+/** One Analyze request: a resource's own props, as the engine sends it before the resource's step. */
+function analyzeRequest(r: StackResource) {
+  const req = new analyzerPb.AnalyzeRequest();
+  req.setType(r.type);
+  req.setUrn(r.urn);
+  req.setName(r.name);
+  req.setProperties(Struct.fromJavaScript(r.props));
+  req.setOptions(new analyzerPb.AnalyzerResourceOptions());
+  return req;
+}
+
+/**
+ * The engine's order: Analyze on every resource, then AnalyzeStack once; the diagnostics of all of them together are
+ * what `evaluate` gives (resource-level judgements come from Analyze, the rest from AnalyzeStack).
+ */
+async function engineOrder(rpc: (method: "analyze" | "analyzeStack", req: any) => Promise<any>, resources: StackResource[]): Promise<Verdict[]> {
+  const diags: any[] = [];
+  for (const r of resources) diags.push(...(await rpc("analyze", analyzeRequest(r))).getDiagnosticsList());
+  diags.push(...(await rpc("analyzeStack", request(resources))).getDiagnosticsList());
+  return verdicts({ getDiagnosticsList: () => diags });
+}
+
 function configureRequest(config: Record<string, Record<string, any>>) {
   const req = new analyzerPb.ConfigureAnalyzerRequest();
   const map = req.getPolicyconfigMap();
@@ -127,7 +149,7 @@ describe("in-process handlers (policies/index.ts, addService captured)", () => {
   it("gives the same verdicts as evaluate(), mandatory even where values are unknown, exemptions applied", async () => {
     const s = mixed();
     await call(handlers.configure, configureRequest(CONFIG));
-    const got = verdicts(await call(handlers.analyzeStack, request(s.resources)));
+    const got = await engineOrder((m, req) => call(handlers[m], req), s.resources);
     expect(got).toEqual(expected(s.resources, CONFIG));
     // Nothing was read through the SDK's unknown-checking proxy (it would add "can't run policy" advisories).
     expect(got.some((v) => v.message.includes("can't run"))).toBe(false);
@@ -222,7 +244,7 @@ describe("run-policy-pack over gRPC (how the Pulumi CLI starts the pack)", () =>
   it("gives the same verdicts as evaluate()", async () => {
     const s = mixed();
     await rpc("configure", configureRequest(CONFIG));
-    const got = verdicts(await rpc("analyzeStack", request(s.resources)));
+    const got = await engineOrder(rpc, s.resources);
     expect(got).toEqual(expected(s.resources, CONFIG));
     expect(got.filter((v) => v.enforcement === "mandatory").length).toBeGreaterThan(3);
   });

@@ -370,12 +370,15 @@ describe("imdsv2-required", () => {
     expect(mandatory(hardened().set("acme-worker", { metadataOptions: { httpEndpoint: "disabled" } }))).toEqual({});
     expect(mandatory(hardened().set("acme-worker", { metadataOptions: { httpEndpoint: "enabled" } }))).toEqual({ "imdsv2-required": ["acme-worker"] });
   });
-  it("flags optional, missing and unknown httpTokens on instances and launch templates", () => {
+  it("flags optional and missing httpTokens on instances and launch templates; defers an unknown one to deploy", () => {
     expect(mandatory(hardened().set("acme-worker", { metadataOptions: { httpTokens: "optional" } }))).toEqual({ "imdsv2-required": ["acme-worker"] });
     expect(mandatory(hardened().set("acme-app-lt", { metadataOptions: undefined }))).toEqual({ "imdsv2-required": ["acme-app-lt"] });
+    // The instance's own setting: the resource policy judges it with known inputs before `pulumi up` creates it.
     const s = hardened().set("bastion", { metadataOptions: { httpTokens: UNKNOWN } });
-    expect(mandatory(s)).toEqual({ "imdsv2-required": ["bastion"] });
-    expect(messages(s, "imdsv2-required")[0]).toContain("cannot be verified before deploy");
+    expect(mandatory(s)).toEqual({});
+    const d = evaluate(s.resources).filter((x) => x.policy === "imdsv2-required");
+    expect(d.map((x) => [nameOf(x.urn!), x.enforcement, x.kind])).toEqual([["bastion", "advisory", "deferred"]]);
+    expect(d[0].message).toContain("deferred to deploy: metadataOptions.httpTokens of instance bastion is unknown at preview");
   });
 });
 
@@ -637,12 +640,16 @@ describe("tenant-isolation", () => {
 });
 
 describe("private-eks-api", () => {
-  it("flags the default public endpoint (no CIDRs) and 0.0.0.0/0, passes narrow CIDRs, fails closed when unknown", () => {
+  it("flags the default public endpoint (no CIDRs) and 0.0.0.0/0, passes narrow CIDRs, defers an unknown setting to deploy", () => {
     const cfg = (vc: Record<string, any>) => hardened().set("platform-eks", { vpcConfig: { subnetIds: [UNKNOWN], ...vc } });
     expect(mandatory(cfg({}))).toEqual({ "private-eks-api": ["platform-eks"] });
     expect(mandatory(cfg({ endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }))).toEqual({ "private-eks-api": ["platform-eks"] });
     expect(mandatory(cfg({ endpointPublicAccess: true, publicAccessCidrs: ["52.94.10.10/32"] }))).toEqual({});
-    expect(mandatory(cfg({ endpointPublicAccess: UNKNOWN }))).toEqual({ "private-eks-api": ["platform-eks"] });
+    expect(mandatory(cfg({ endpointPublicAccess: UNKNOWN }))).toEqual({});
+    expect(advisory(cfg({ endpointPublicAccess: UNKNOWN }))["private-eks-api"]).toEqual(["platform-eks"]);
+    expect(messages(cfg({ endpointPublicAccess: UNKNOWN }), "private-eks-api")).toEqual([
+      expect.stringContaining("deferred to deploy: vpcConfig.endpointPublicAccess of eks.Cluster platform-eks is unknown at preview"),
+    ]);
   });
 });
 

@@ -25,6 +25,10 @@ const INSECURE: Record<string, Door[]> = {
     ["public-ip-only-bastion-lb", "aws:ecs/service:Service", "shop-web", "awsx:ecs:FargateService"],
     ["no-typed-in-credentials", "aws:ecs/taskDefinition:TaskDefinition", "shop-web", "awsx:ecs:FargateService"],
   ],
+  "ecr-image-fargate.ts": [
+    ["only-lbs-face-world", "aws:ec2/securityGroup:SecurityGroup", "api-sg", "awsx:ecs:FargateService"],
+    ["public-ip-only-bastion-lb", "aws:ecs/service:Service", "api", "awsx:ecs:FargateService"],
+  ],
   "fargate-public-subnets.ts": [["public-ip-only-bastion-lb", "aws:ecs/service:Service", "site-app", "awsx:ecs:FargateService"]],
   "ec2-service-plaintext.ts": [["no-typed-in-credentials", "aws:ecs/taskDefinition:TaskDefinition", "worker", "awsx:ecs:EC2Service"]],
   "task-definition-password.ts": [["no-typed-in-credentials", "aws:ecs/taskDefinition:TaskDefinition", "billing", "awsx:ecs:FargateTaskDefinition"]],
@@ -44,7 +48,7 @@ const INSECURE: Record<string, Door[]> = {
 const HARDENED = ["hardened-fargate-behind-alb.ts", "hardened-internal-nlb.ts", "hardened-apigateway.ts", "hardened-vpc-private-instance.ts"];
 /** Hardened against the EKS-specific doors (see its header for the provider's node rules the pack still judges). */
 const EKS_HARDENED = "hardened-private-eks.ts";
-const UNEXPANDED = "unexpanded-ecr.ts";
+const UNEXPANDED = "unexpanded-nodegroup.ts";
 
 const files = [...Object.keys(INSECURE), ...HARDENED, EKS_HARDENED, UNEXPANDED];
 const results = new Map<string, JobResult>();
@@ -66,10 +70,11 @@ function ok(f: string) {
   return r;
 }
 
-/** The line of the `new <component>(` in the fixture that declares the component named `name`. */
-function declLine(f: string, name: string): number {
-  const lines = readFileSync(fixture(f), "utf8").split("\n");
-  const i = lines.findIndex((l) => l.includes(`("${name}"`) && /new (awsx|eks|apigateway)\./.test(l));
+/** The line of the `new ….<Type>("name"` in the fixture that declares the component. */
+function declLine(f: string, type: string, name: string): number {
+  const cls = type.split(":").pop();
+  const i = readFileSync(fixture(f), "utf8").split("\n").findIndex((l) => l.includes(`.${cls}("${name}"`));
+  expect(i, `new ${cls}("${name}" in ${f}`).toBeGreaterThanOrEqual(0);
   return i + 1;
 }
 
@@ -88,7 +93,7 @@ describe("doors inside remote components are found on the component's own childr
       expect(hit!.resource.urn).toContain(`${componentType}$`);
       // It points at the user's `new …(…)` of the component.
       const component = byUrn.get(p!)!;
-      expect(hit!.resource.source).toBe(`${path.relative(repo, fixture(f))}:${declLine(f, component.name)}`);
+      expect(hit!.resource.source).toBe(`${path.relative(repo, fixture(f))}:${declLine(f, component.type, component.name)}`);
     }
     expect(r.run.unexpanded).toEqual([]);
   });
@@ -173,13 +178,13 @@ describe("what the providers create, with their defaults", () => {
 describe("remote components that are not expanded offline", () => {
   it("are listed in every report and are an advisory finding by default", () => {
     const r = ok(UNEXPANDED);
-    expect(r.run.unexpanded).toEqual([{ type: "awsx:ecr:Repository", count: 1 }]);
+    expect(r.run.unexpanded).toEqual([{ type: "eks:index:NodeGroup", count: 1 }]);
     const v = r.check!.violations.find((x) => x.policy === "remote-component-expanded")!;
     expect(v.enforcement).toBe("advisory");
-    expect(v.resource).toMatchObject({ type: "awsx:ecr:Repository", name: "repo", source: "test/engine/fixtures/remote/unexpanded-ecr.ts:2" });
+    expect(v.resource).toMatchObject({ type: "eks:index:NodeGroup", name: "legacy-workers", source: "test/engine/fixtures/remote/unexpanded-nodegroup.ts:6" });
     const check = { run: r.run, ...r.check! };
-    expect(JSON.parse(checkJson(check)).unexpanded).toEqual([{ type: "awsx:ecr:Repository", count: 1 }]);
-    expect(checkText(check, { color: false })).toContain("not expanded offline: awsx:ecr:Repository × 1");
+    expect(JSON.parse(checkJson(check)).unexpanded).toEqual([{ type: "eks:index:NodeGroup", count: 1 }]);
+    expect(checkText(check, { color: false })).toContain("not expanded offline: eks:index:NodeGroup × 1");
   });
 
   it("are mandatory under --strict", () => {
