@@ -151,8 +151,20 @@ export class RecordingMonitor {
       }
     };
     // Only the root stack's outputs matter; the mock's own bookkeeping is bypassed like registrations.
+    const invoke = (token: string, inputs: Record<string, unknown>) => this.mocks.call({ token, inputs });
+    let zones: string[] | undefined;
+    const region = this.region;
     this.remote = new RemoteComponents(
-      { region: this.region, accountId: DEFAULT_ACCOUNT_ID, zones: zonesOf(this.region) },
+      {
+        region,
+        accountId: DEFAULT_ACCOUNT_ID,
+        // Looked up on first use only: a program without remote components makes no lookup.
+        get zones() {
+          return (zones ??= zonesOf(invoke, region));
+        },
+        unknowns: this.mode,
+        invoke,
+      },
       (child, component) =>
         new Promise((resolve, reject) =>
           monitor.registerResource(childRequest(component, child), (err: unknown, resp: any) =>
@@ -232,6 +244,7 @@ export class RecordingMonitor {
       resources: this.records,
       outputs,
       unexpanded: this.remote?.unexpanded() ?? [],
+      unexpandedUrns: this.remote?.reasons ?? {},
     };
   }
 }

@@ -42,6 +42,8 @@ export interface ProgramRun {
   outputs: Record<string, unknown>;
   /** Multi-language components the engine could not expand offline (their children are unseen), by type. */
   unexpanded?: Array<{ type: string; count: number }>;
+  /** The URN of each component counted in `unexpanded`, with why ("" when its type has no offline expansion). */
+  unexpandedUrns?: Record<string, string>;
 }
 
 export interface Exemption {

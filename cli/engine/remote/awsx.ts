@@ -433,7 +433,12 @@ function hasUnknownRules(lp: Wire): boolean {
   return isUnknown(field(lp, "rules"));
 }
 
-/** awsx.ecr.Image builds and pushes a container image: a Docker resource, no AWS resource; its URI is known after the push. */
-export async function ecrImage(_ctx: ConstructContext, out: Outputs): Promise<void> {
-  out.set("imageUri", UNKNOWN);
+/**
+ * awsx.ecr.Image builds and pushes a container image: a Docker resource, no AWS resource. Its URI (the repository URL
+ * with the pushed digest) is known only after the push; outside preview semantics it gets a placeholder digest on the
+ * repository's URL, like any other output a preview leaves unknown.
+ */
+export async function ecrImage(ctx: ConstructContext, out: Outputs): Promise<void> {
+  const digest = createHash("sha256").update(ctx.urn).digest("hex");
+  out.set("imageUri", ctx.env.unknowns === "preview" ? UNKNOWN : derive([ctx.arg("repositoryUrl")], (url: string) => `${url}@sha256:${digest}`));
 }

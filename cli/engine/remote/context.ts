@@ -62,6 +62,10 @@ export interface Environment {
   accountId: string;
   /** Zone names of the region, as the offline aws.getAvailabilityZones answers. */
   zones: string[];
+  /** Answers an invoke the provider makes while constructing, through the engine's one invoke path (throws if unanswered). */
+  invoke(token: string, args: Record<string, unknown>): Record<string, any>;
+  /** How outputs a preview leaves unknown are answered (../symbolic.ts): component outputs follow the same mode. */
+  unknowns: "symbolic" | "preview" | "known";
 }
 
 export class ConstructContext {

@@ -8,7 +8,6 @@
 import * as awsx from "./awsx";
 import * as eks from "./eks";
 import { restApi } from "./apigateway";
-import { answerInvoke } from "../invokes";
 import { ConstructContext, Outputs, type Environment, type Register, type RegisterRequest } from "./context";
 
 type Expander = (ctx: ConstructContext, out: Outputs) => Promise<void>;
@@ -58,7 +57,7 @@ export class RemoteComponents {
     const type: string = req.getType();
     const expand = EXPANDERS[type];
     if (!expand) {
-      this.unexpandedCounts.set(type, (this.unexpandedCounts.get(type) ?? 0) + 1);
+      this.notExpanded(type, urn, "");
       return undefined;
     }
     const inputDeps: Record<string, string[]> = {};
@@ -77,9 +76,24 @@ export class RemoteComponents {
       req.getVersion() || packageVersion(type.split(":")[0]),
     );
     const out = new Outputs();
-    await expand(ctx, out);
+    try {
+      await expand(ctx, out);
+    } catch (e) {
+      // An input shape the expansion does not understand: the component is reported as not expanded (with why)
+      // rather than failing a program the real CLI would run; the children registered so far stay recorded.
+      this.notExpanded(type, urn, `its offline expansion failed: ${(e as Error).message}`);
+      return undefined;
+    }
     return { outputs: out.values, outputDeps: out.deps };
   }
+
+  private notExpanded(type: string, urn: string, reason: string): void {
+    this.unexpandedCounts.set(type, (this.unexpandedCounts.get(type) ?? 0) + 1);
+    this.reasons[urn] = reason;
+  }
+
+  /** Component URN → why it was not expanded ("" for a type without an expansion). */
+  readonly reasons: Record<string, string> = {};
 
   unexpanded(): UnexpandedComponent[] {
     return [...this.unexpandedCounts].map(([type, count]) => ({ type, count })).sort((a, b) => a.type.localeCompare(b.type));
@@ -135,8 +149,8 @@ export function applyConstructResult(resp: any, result: ConstructResult | undefi
   return resp;
 }
 
-/** The region's zone names, as the engine's aws.getAvailabilityZones answers them. */
-export function zonesOf(region: string): string[] {
-  const r = answerInvoke("aws:index/getAvailabilityZones:getAvailabilityZones", {}, { region, accountId: "" }) as { names?: string[] };
-  return r.names ?? [`${region}a`, `${region}b`, `${region}c`];
+/** The region's zone names, as the engine's aws.getAvailabilityZones answers them (awsx's Vpc makes that lookup). */
+export function zonesOf(invoke: Environment["invoke"], region: string): string[] {
+  const r = invoke("aws:index/getAvailabilityZones:getAvailabilityZones", {}) as { names?: string[] };
+  return Array.isArray(r?.names) ? r.names : [`${region}a`, `${region}b`, `${region}c`];
 }

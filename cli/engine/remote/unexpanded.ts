@@ -7,16 +7,15 @@ import type { ProgramRun, Violation } from "../types";
 export const UNEXPANDED_POLICY = "remote-component-expanded";
 
 export function unexpandedViolations(run: ProgramRun, strict: boolean): Violation[] {
-  const types = new Set((run.unexpanded ?? []).map((u) => u.type));
-  if (!types.size) return [];
+  const reasons = run.unexpandedUrns ?? {};
   return run.resources
-    .filter((r) => !r.custom && types.has(r.type))
+    .filter((r) => !r.custom && r.urn in reasons)
     .map((r) => ({
       policy: UNEXPANDED_POLICY,
       enforcement: strict ? "mandatory" : "advisory",
       resource: { urn: r.urn, type: r.type, name: r.name, source: r.source },
       message:
-        `${r.type} ${r.name} is a multi-language component that the offline engine does not expand: the resources its provider creates are not checked. ` +
+        `${r.type} ${r.name} is a multi-language component that the offline engine does not expand${reasons[r.urn] ? ` (${reasons[r.urn]})` : ""}: the resources its provider creates are not checked. ` +
         "Fix: check this stack with the Pulumi CLI and the pack (pulumi preview --policy-pack), or build it from resources the engine sees; --strict makes this finding mandatory.",
     }));
 }

@@ -97,6 +97,13 @@ describe("doors inside remote components are found on the component's own childr
     }
     expect(r.run.unexpanded).toEqual([]);
   });
+
+  it("awsx.ecr.Image's URI gets a placeholder digest, so the task definition stays judgeable (no fail-closed credential finding)", () => {
+    const r = ok("ecr-image-fargate.ts");
+    expect(r.check!.violations.filter((v) => v.policy === "no-typed-in-credentials")).toEqual([]);
+    const td = r.run.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition")!;
+    expect(JSON.parse(td.inputs.containerDefinitions as string)[0].image).toMatch(/\.dkr\.ecr\.us-east-1\.amazonaws\.com\/.+@sha256:[0-9a-f]{64}$/);
+  });
 });
 
 describe("hardened programs built from remote components pass", () => {
