@@ -167,9 +167,13 @@ export class RecordingMonitor {
       },
       (child, component) =>
         new Promise((resolve, reject) =>
-          monitor.registerResource(childRequest(component, child), (err: unknown, resp: any) =>
-            err ? reject(err) : resolve({ urn: resp.getUrn(), id: resp.getId(), outputs: resp.getObject()?.toJavaScript() ?? {} }),
-          ),
+          monitor.registerResource(childRequest(component, child), (err: unknown, resp: any) => {
+            if (err) return reject(err);
+            const done = { urn: resp.getUrn(), id: resp.getId(), outputs: resp.getObject()?.toJavaScript() ?? {} };
+            // A component output that is a child resource (lb.loadBalancer) is read back by URN through the mock.
+            monitor.resources?.set?.(done.urn, { urn: done.urn, id: done.id || null, state: done.outputs });
+            resolve(done);
+          }),
         ),
     );
     monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {

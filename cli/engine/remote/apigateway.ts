@@ -3,7 +3,7 @@
  * stage and one Lambda permission per event-handler route, per pulumi/pulumi-aws-apigateway.
  */
 import { createHash } from "node:crypto";
-import { ConstructContext, Outputs, ref } from "./context";
+import { ConstructContext, Outputs, ref, valueOf } from "./context";
 import { compact, derive, field, items, plain, referencedUrn, UNKNOWN, type Wire } from "./wire";
 
 const sha1 = (s: string) => createHash("sha1").update(s).digest("hex").slice(0, 8);
@@ -57,6 +57,9 @@ export async function restApi(ctx: ConstructContext, out: Outputs): Promise<void
       { parent: api, deps: { function: referencedUrn(handler) ? [String(referencedUrn(handler))] : [] } },
     );
   }
-  // Resource-valued outputs (api, stage, deployment) stay unknown; the URL is the stage's invoke URL, known after deploy.
-  out.set("url", UNKNOWN, [stage]);
+  out.resource("api", api);
+  out.resource("deployment", deployment);
+  out.resource("stage", stage);
+  // The stage's invoke URL: https://<api id>.execute-api.<region>.amazonaws.com/<stage>/
+  out.set("url", derive([valueOf(api), stageName], (id: string, st: string) => `https://${id}.execute-api.${ctx.env.region}.amazonaws.com/${st}/`), [api, stage]);
 }

@@ -126,6 +126,7 @@ export async function vpc(ctx: ConstructContext, out: Outputs): Promise<void> {
   const layout = cidrBlock ? layoutSubnets(name, cidrBlock, zones, specs?.filter((s) => (s.type as string) !== "Unused")) : [];
   const subnetsOf: Record<SubnetType, Child[]> = { Public: [], Private: [], Isolated: [] };
   const nats: Child[] = [];
+  const made: Record<"subnets" | "routeTables" | "routeTableAssociations" | "routes" | "eips", Child[]> = { subnets: [], routeTables: [], routeTableAssociations: [], routes: [], eips: [] };
   // Public subnets first in each zone: a private subnet's route needs its zone's NAT gateway.
   const sorted = [...layout].sort((a, b) => a.zoneIndex - b.zoneIndex || ["Public", "Private", "Isolated"].indexOf(a.type) - ["Public", "Private", "Isolated"].indexOf(b.type));
   for (const s of sorted) {
@@ -137,25 +138,32 @@ export async function vpc(ctx: ConstructContext, out: Outputs): Promise<void> {
       { parent: vpcRes, dependsOn: [vpcRes] },
     );
     subnetsOf[s.type].push(subnet);
+    made.subnets.push(subnet);
     const table = await ctx.child("aws:ec2/routeTable:RouteTable", s.name, { vpcId: ref(vpcRes), tags: { ...sharedTags, Name: s.name, SubnetType: s.type } }, { parent: subnet, dependsOn: [subnet] });
-    await ctx.child("aws:ec2/routeTableAssociation:RouteTableAssociation", s.name, { routeTableId: ref(table), subnetId: ref(subnet) }, { parent: table, dependsOn: [table] });
+    made.routeTables.push(table);
+    made.routeTableAssociations.push(await ctx.child("aws:ec2/routeTableAssociation:RouteTableAssociation", s.name, { routeTableId: ref(table), subnetId: ref(subnet) }, { parent: table, dependsOn: [table] }));
     if (s.type === "Public" && strategy !== "none" && (strategy === "oneperaz" || nats.length === 0) && nats.length <= s.zoneIndex) {
       const n = `${name}-${s.zoneIndex + 1}`;
       let allocationId: unknown = eipIds[nats.length];
       if (allocationId === undefined) {
         const eip = await ctx.child("aws:ec2/eip:Eip", n, { tags: { ...((userTags as object) ?? {}), Name: n } }, { parent: subnet, dependsOn: [subnet] });
         allocationId = ref(eip, "allocationId");
+        made.eips.push(eip);
       }
       nats.push(await ctx.child("aws:ec2/natGateway:NatGateway", n, { subnetId: ref(subnet), allocationId, tags: { ...((userTags as object) ?? {}), Name: n } }, { parent: subnet, dependsOn: [subnet] }));
     }
     if (s.type === "Public") {
-      await ctx.child("aws:ec2/route:Route", s.name, { routeTableId: ref(table), gatewayId: ref(igw), destinationCidrBlock: "0.0.0.0/0" }, { parent: table, dependsOn: [table] });
+      made.routes.push(await ctx.child("aws:ec2/route:Route", s.name, { routeTableId: ref(table), gatewayId: ref(igw), destinationCidrBlock: "0.0.0.0/0" }, { parent: table, dependsOn: [table] }));
     } else if (s.type === "Private" && strategy !== "none" && nats.length) {
       const nat = strategy === "single" ? nats[0] : nats[Math.min(s.zoneIndex, nats.length - 1)];
-      await ctx.child("aws:ec2/route:Route", s.name, { routeTableId: ref(table), natGatewayId: ref(nat), destinationCidrBlock: "0.0.0.0/0" }, { parent: table, dependsOn: [table] });
+      made.routes.push(await ctx.child("aws:ec2/route:Route", s.name, { routeTableId: ref(table), natGatewayId: ref(nat), destinationCidrBlock: "0.0.0.0/0" }, { parent: table, dependsOn: [table] }));
     }
   }
   out.of("vpcId", vpcRes);
+  out.resource("vpc", vpcRes);
+  out.resource("internetGateway", igw);
+  out.resources("natGateways", nats);
+  for (const [k, list] of Object.entries(made)) out.resources(k, list);
   out.list("publicSubnetIds", subnetsOf.Public);
   out.list("privateSubnetIds", subnetsOf.Private);
   out.list("isolatedSubnetIds", subnetsOf.Isolated);
@@ -170,10 +178,10 @@ const ECS_ASSUME = JSON.stringify({
 });
 
 /** A task or execution role as awsx's defaultRoleWithPolicies makes it: skipped, an existing ARN, or a new role. */
-async function defaultRole(ctx: ConstructContext, parent: Child | undefined, roleName: string, input: Wire, policies: string[]): Promise<Wire> {
-  if (plain(field(input, "skip")) === true) return undefined;
+async function defaultRole(ctx: ConstructContext, parent: Child | undefined, roleName: string, input: Wire, policies: string[]): Promise<{ arn?: Wire; role?: Child }> {
+  if (plain(field(input, "skip")) === true) return {};
   const arn = field(input, "roleArn");
-  if (arn !== undefined) return arn;
+  if (arn !== undefined) return { arn };
   const args = (plain(field(input, "args")) as Record<string, Wire>) ?? {};
   const assume = args.assumeRolePolicy;
   const role = await ctx.child(
@@ -186,7 +194,7 @@ async function defaultRole(ctx: ConstructContext, parent: Child | undefined, rol
   for (const p of arns) {
     await ctx.child("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${roleName}-${sha1(String(p))}`, { role: ref(role, "name"), policyArn: p }, { parent });
   }
-  return ref(role, "arn");
+  return { arn: ref(role, "arn"), role };
 }
 
 /** awsx's containers → ECS container definitions: the user's fields, port mappings resolved, awslogs by default. */
@@ -220,27 +228,38 @@ function taskContainers(td: Wire): Array<[string, Wire]> {
   return [];
 }
 
-/** The children of an awsx Fargate/EC2 task definition; returns the task definition resource. */
-async function taskDefinition(ctx: ConstructContext, td: Wire, tdName: string, parent: Child | undefined, launch: "FARGATE" | "EC2", deps: string[]): Promise<Child> {
+interface TaskDefinitionChildren {
+  taskDefinition: Child;
+  logGroup?: Child;
+  taskRole?: Child;
+  executionRole?: Child;
+}
+
+/** The children of an awsx Fargate/EC2 task definition. */
+async function taskDefinition(ctx: ConstructContext, td: Wire, tdName: string, parent: Child | undefined, launch: "FARGATE" | "EC2", deps: string[]): Promise<TaskDefinitionChildren> {
   const lgIn = field(td, "logGroup");
   let logGroupName: Wire;
+  let logGroup: Child | undefined;
   if (plain(field(lgIn, "skip")) !== true) {
     const existing = field(lgIn, "existing");
     if (existing !== undefined) logGroupName = field(existing, "name") ?? field(existing, "arn");
     else {
       const lgArgs = (plain(field(lgIn, "args")) as Record<string, Wire>) ?? {};
       // The provider's Check autonames the group, so its name is known at preview; the expansion fills it in the same way.
-      const lg = await ctx.child("aws:cloudwatch/logGroup:LogGroup", tdName, { retentionInDays: 1, ...lgArgs, name: lgArgs.name ?? ctx.autoname(tdName) }, { parent });
-      logGroupName = valueOf(lg, "name");
+      logGroup = await ctx.child("aws:cloudwatch/logGroup:LogGroup", tdName, { retentionInDays: 1, ...lgArgs, name: lgArgs.name ?? ctx.autoname(tdName) }, { parent });
+      logGroupName = valueOf(logGroup, "name");
     }
   }
-  const taskRoleArn = await defaultRole(ctx, parent, `${tdName}-task`, field(td, "taskRole"), []);
-  const executionRoleArn = await defaultRole(ctx, parent, `${tdName}-execution`, field(td, "executionRole"), [EXECUTION_POLICY]);
+  const taskRole = await defaultRole(ctx, parent, `${tdName}-task`, field(td, "taskRole"), []);
+  const executionRole = await defaultRole(ctx, parent, `${tdName}-execution`, field(td, "executionRole"), [EXECUTION_POLICY]);
+  const taskRoleArn = taskRole.arn;
+  const executionRoleArn = executionRole.arn;
   const containers = taskContainers(td);
   const cd = containerDefinitions(ctx, containers, logGroupName);
   const rest = (plain(td) as Record<string, Wire>) ?? {};
-  const { container, containers: _c, logGroup, taskRole, executionRole, ...args } = rest;
-  void container, _c, logGroup, taskRole, executionRole;
+  // The awsx-only arguments; the rest are aws.ecs.TaskDefinition's own.
+  const args: Record<string, Wire> = {};
+  for (const [k, v] of Object.entries(rest)) if (!["container", "containers", "logGroup", "taskRole", "executionRole"].includes(k)) args[k] = v;
   const inputs: Record<string, unknown> = {
     ...args,
     requiresCompatibilities: [launch],
@@ -254,7 +273,15 @@ async function taskDefinition(ctx: ConstructContext, td: Wire, tdName: string, p
     if (inputs.cpu === undefined) inputs.cpu = derive([cd], (s: string) => String(fargateSize(JSON.parse(s)).cpu));
     if (inputs.memory === undefined) inputs.memory = derive([cd], (s: string) => String(fargateSize(JSON.parse(s)).memory));
   }
-  return ctx.child("aws:ecs/taskDefinition:TaskDefinition", tdName, compact(inputs), { parent, deps: { containerDefinitions: deps, family: deps } });
+  const taskDefinitionRes = await ctx.child("aws:ecs/taskDefinition:TaskDefinition", tdName, compact(inputs), { parent, deps: { containerDefinitions: deps, family: deps } });
+  return { taskDefinition: taskDefinitionRes, logGroup, taskRole: taskRole.role, executionRole: executionRole.role };
+}
+
+function taskDefinitionOutputs(out: Outputs, c: TaskDefinitionChildren): void {
+  out.resource("taskDefinition", c.taskDefinition);
+  out.resource("logGroup", c.logGroup);
+  out.resource("taskRole", c.taskRole);
+  out.resource("executionRole", c.executionRole);
 }
 
 /** Fargate's smallest size that fits the containers (awsx rounds up to a valid cpu/memory pair). */
@@ -268,8 +295,7 @@ function fargateSize(defs: Array<{ cpu?: number; memory?: number; memoryReservat
 
 export function fargateTaskDefinition(launch: "FARGATE" | "EC2") {
   return async (ctx: ConstructContext, out: Outputs): Promise<void> => {
-    await taskDefinition(ctx, ctx.inputs, ctx.name, undefined, launch, ctx.argDeps("container", "containers"));
-    void out;
+    taskDefinitionOutputs(out, await taskDefinition(ctx, ctx.inputs, ctx.name, undefined, launch, ctx.argDeps("container", "containers")));
   };
 }
 
@@ -286,7 +312,8 @@ export function service(launch: "FARGATE" | "EC2") {
       // awsx nests a (local) task definition component under the service, named like the service.
       const comp = await ctx.child(launch === "FARGATE" ? "awsx:ecs:FargateTaskDefinition" : "awsx:ecs:EC2TaskDefinition", name, {}, { component: true });
       const td = await taskDefinition(ctx, tdArgs, name, comp, launch, ctx.argDeps("taskDefinitionArgs"));
-      taskDef = ref(td, "arn");
+      taskDef = ref(td.taskDefinition, "arn");
+      out.resource("taskDefinition", td.taskDefinition);
     }
     let networkConfiguration: unknown = ctx.arg("networkConfiguration");
     if (launch === "FARGATE" && (networkConfiguration === undefined || networkConfiguration === null)) {
@@ -323,7 +350,7 @@ export function service(launch: "FARGATE" | "EC2") {
       }),
       { deps: { networkConfiguration: ctx.argDeps("networkConfiguration"), cluster: ctx.argDeps("cluster"), loadBalancers: ctx.argDeps("loadBalancers"), taskDefinition: ctx.argDeps("taskDefinition") } },
     );
-    void svc;
+    out.resource("service", svc);
   };
 }
 
@@ -368,6 +395,7 @@ export function loadBalancer(kind: "application" | "network") {
           { deps: { vpcId: subnetDeps } },
         );
         lbArgs.securityGroups = [ref(sg)];
+        out.resource("defaultSecurityGroup", sg);
       }
     }
     lbArgs.loadBalancerType = kind;
@@ -381,11 +409,15 @@ export function loadBalancer(kind: "application" | "network") {
     const tg = await ctx.child("aws:lb/targetGroup:TargetGroup", name, { vpcId, targetType: "ip", ...(proto ?? {}), ...tgArgs }, { deps: { vpcId: subnetDeps } });
     const defaultActions = [{ type: "forward", targetGroupArn: ref(tg, "arn") }];
     const specs: Wire[] = listeners?.length ? listeners : [listener];
+    const made: Child[] = [];
     for (let i = 0; i < specs.length; i++) {
       const own = (plain(specs[i]) as Record<string, unknown>) ?? {};
       const p = listeners?.length ? listenerProtocol(specs[i], undefined, kind) : proto;
-      await ctx.child("aws:lb/listener:Listener", `${name}-${i}`, { defaultActions, ...(p ?? {}), ...own, loadBalancerArn: ref(lb, "arn") });
+      made.push(await ctx.child("aws:lb/listener:Listener", `${name}-${i}`, { defaultActions, ...(p ?? {}), ...own, loadBalancerArn: ref(lb, "arn") }));
     }
+    out.resource("loadBalancer", lb);
+    out.resource("defaultTargetGroup", tg);
+    out.resources("listeners", made);
     out.set("vpcId", vpcId);
   };
 }
@@ -405,6 +437,7 @@ export async function ecrRepository(ctx: ConstructContext, out: Outputs): Promis
   const name = ctx.name.toLowerCase();
   const { lifecyclePolicy, ...repoArgs } = ctx.inputs;
   const repo = await ctx.child("aws:ecr/repository:Repository", name, compact(repoArgs), { deps: Object.fromEntries(Object.keys(repoArgs).map((k) => [k, ctx.argDeps(k)])) });
+  out.resource("repository", repo);
   if (plain(field(lifecyclePolicy, "skip")) !== true) {
     const rules = items(field(lifecyclePolicy, "rules"));
     const policy = derive([rules ?? [{ description: "remove untagged images", tagStatus: "untagged", maximumNumberOfImages: 1 }]], (rs: Array<Record<string, any>>) => {
@@ -424,7 +457,8 @@ export async function ecrRepository(ctx: ConstructContext, out: Outputs): Promis
         })),
       });
     });
-    await ctx.child("aws:ecr/lifecyclePolicy:LifecyclePolicy", name, { repository: ref(repo, "name"), policy: rules === undefined && lifecyclePolicy !== undefined && hasUnknownRules(lifecyclePolicy) ? UNKNOWN : policy });
+    const lp = await ctx.child("aws:ecr/lifecyclePolicy:LifecyclePolicy", name, { repository: ref(repo, "name"), policy: rules === undefined && lifecyclePolicy !== undefined && hasUnknownRules(lifecyclePolicy) ? UNKNOWN : policy });
+    out.resource("lifecyclePolicy", lp);
   }
   out.of("url", repo, "repositoryUrl");
 }

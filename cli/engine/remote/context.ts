@@ -4,6 +4,7 @@
  * get: URNs, default providers, preview unknowns, source positions).
  */
 import { createHash } from "node:crypto";
+import { RESOURCE_SIG, SPECIAL_SIG_KEY } from "../wire";
 import { UNKNOWN, isUnknown, type Wire } from "./wire";
 
 /** A registered child: its URN, its id as the program would see it (a sentinel while unknown) and its outputs. */
@@ -172,6 +173,19 @@ export class Outputs {
   list(key: string, children: Child[], prop = "id"): void {
     this.set(key, children.map((c) => valueOf(c, prop)), children);
   }
+
+  /** A resource-valued output (`lb.loadBalancer`): a reference the SDK turns back into the child's resource object. */
+  resource(key: string, child: Child | undefined): void {
+    if (child) this.set(key, resourceRef(child), [child]);
+  }
+
+  resources(key: string, children: Child[]): void {
+    this.set(key, children.map(resourceRef), children);
+  }
+}
+
+function resourceRef(child: Child): Wire {
+  return { [SPECIAL_SIG_KEY]: RESOURCE_SIG, urn: child.urn, ...(isUnknown(child.id) ? {} : { id: child.id }), packageVersion: "" };
 }
 
 export const known = (v: Wire): boolean => v !== undefined && !isUnknown(v);

@@ -223,6 +223,9 @@ export async function cluster(ctx: ConstructContext, out: Outputs): Promise<void
     await selfManagedNodes(ctx, name, opts, state, ctx.argDeps("nodeSubnetIds", "nodeGroupOptions"));
   }
   clusters.set(ctx.urn, state);
+  out.resource("eksCluster", eks);
+  out.resource("clusterSecurityGroup", clusterSg);
+  out.resource("nodeSecurityGroup", state.nodeSecurityGroup);
   if (clusterSg) out.of("clusterSecurityGroupId", clusterSg);
   if (state.nodeSecurityGroup) out.of("nodeSecurityGroupId", state.nodeSecurityGroup);
   out.set("kubeconfig", UNKNOWN, [eks]);
@@ -279,11 +282,9 @@ export async function managedNodeGroup(ctx: ConstructContext, out: Outputs): Pro
     }),
     { deps: { subnetIds: ctx.has("subnetIds") ? ctx.argDeps("subnetIds") : state?.subnetDeps ?? [], remoteAccess: ctx.argDeps("remoteAccess"), nodeRoleArn: ctx.argDeps("nodeRoleArn", "nodeRole") } },
   );
-  void ng, out;
+  out.resource("nodeGroup", ng);
 }
 
-export async function nodeGroupV2(ctx: ConstructContext, out: Outputs): Promise<void> {
-  const state = clusterOf(ctx);
-  await selfManagedNodes(ctx, ctx.name, ctx.inputs, state, ctx.argDeps("nodeSubnetIds"));
-  void out;
+export async function nodeGroupV2(ctx: ConstructContext, _out: Outputs): Promise<void> {
+  await selfManagedNodes(ctx, ctx.name, ctx.inputs, clusterOf(ctx), ctx.argDeps("nodeSubnetIds"));
 }
