@@ -104,6 +104,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
     .option("--assume-known", ASSUME_KNOWN_HELP)
     .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself (README: Invokes answered offline)")
+    .option("--strict", "a multi-language component the engine cannot expand offline is a mandatory finding (default: advisory)")
     .action(async (path: string, o) => {
       const result = await execute(path, {
         stack: o.stack,
@@ -111,6 +112,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         policyConfigFile: o.policyConfig,
         isolated: !!o.isolated,
         assumeKnown: !!o.assumeKnown,
+        strict: !!o.strict,
         unknowns: o.unknowns,
         invokesFile: o.invokes,
       });
@@ -144,12 +146,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
     .option("--assume-known", ASSUME_KNOWN_HELP)
     .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself (README: Invokes answered offline)")
+    .option("--strict", "a multi-language component the engine cannot expand offline is a mandatory finding (default: advisory)")
     .action(async (path: string, o) => {
       const result = await execute(path, {
         stack: o.stack,
         policyPack: o.policy === false ? false : o.policyPack,
         policyConfigFile: o.policyConfig,
         assumeKnown: !!o.assumeKnown,
+        strict: !!o.strict,
         unknowns: o.unknowns,
         invokesFile: o.invokes,
       });

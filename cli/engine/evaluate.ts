@@ -5,6 +5,7 @@
 import { loadPackInProcess, startPackIsolated, type Diagnostic, type PolicyPackConnection } from "./analyzer";
 import { resolvePolicyConfig, type ResolvedPolicyConfig } from "./policy-config";
 import type { CheckOptions } from "./protocol";
+import { unexpandedViolations } from "./remote/unexpanded";
 import type { CheckResult, Exemption, ProgramRun, RegisteredResource, Violation } from "./types";
 
 export class PolicyEvaluationError extends Error {}
@@ -79,6 +80,7 @@ export async function evaluatePolicies(
     }
     progress(`analyzing the stack (${total} resources)`);
     violations.push(...toViolations(await conn.analyzeStack(run.resources, providerOf), byUrn, config));
+    violations.push(...unexpandedViolations(run, opts.strict ?? false));
     return {
       policyPack: {
         name: info.name,

@@ -23,6 +23,7 @@ export interface JobOptions {
   policyPack?: string | false;
   policyConfigFile?: string;
   isolated?: boolean;
+  strict?: boolean;
   displayRoot?: string;
   /** --invokes FILE: answers for invokes the engine does not answer itself (YAML or JSON). */
   invokesFile?: string;
@@ -64,6 +65,7 @@ export function jobFor(targetPath: string, opts: JobOptions = {}): { target: Tar
     check = {
       packDir,
       isolated: opts.isolated ?? false,
+      ...(opts.strict ? { strict: true } : {}),
       ...(opts.policyConfigFile ? { policyConfig: readPolicyConfig(opts.policyConfigFile) } : {}),
     };
   }

@@ -9,6 +9,8 @@ export interface CheckOptions {
   /** Parsed --policy-config file contents. */
   policyConfig?: unknown;
   isolated: boolean;
+  /** --strict: a remote component the engine could not expand is a mandatory finding (advisory otherwise). */
+  strict?: boolean;
 }
 
 export interface EngineJob {

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { answerInvoke, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, subnetFacts, UnansweredInvokeError, type InvokeRecord } from "./invokes";
 import { callerSite, RegistrationLedger } from "./tripwire";
 import type { EngineJob } from "./protocol";
+import { applyConstructResult, childRequest, RemoteComponents, zonesOf } from "./remote";
 import type { ProgramRun, RegisteredResource } from "./types";
 import { UNKNOWN_SENTINELS } from "./wire";
 import { OutputShapes, placeholderArn, placeholderId, SymbolicAnswers, type UnknownsMode } from "./symbolic";
@@ -36,6 +37,7 @@ export class RecordingMonitor {
   private readonly defaultProviders = new Map<string, RegisteredResource>();
   private rootOutputs: Record<string, unknown> | undefined;
   private readonly region: string;
+  private remote?: RemoteComponents;
   private readonly mode: UnknownsMode;
   private readonly symbolicAnswers: SymbolicAnswers;
 
@@ -261,12 +263,42 @@ export class RecordingMonitor {
         // An empty id is unknown to the SDK: a preview of a new resource.
         resp.setId(record.id ?? "");
         resp.setObject(object);
+        // A multi-language component: its children are registered (through this same function) before it is answered.
+        if (req.getRemote() && this.remote) {
+          this.remote.construct(req, record.urn).then((result) => callback(null, applyConstructResult(resp, result)), (err) => callback(err, undefined));
+          return;
+        }
         callback(null, resp);
       } catch (err) {
         callback(err, undefined);
       }
     };
     // Only the root stack's outputs matter; the mock's own bookkeeping is bypassed like registrations.
+    const invoke = (token: string, inputs: Record<string, unknown>) => this.mocks.call({ token, inputs });
+    let zones: string[] | undefined;
+    const region = this.region;
+    this.remote = new RemoteComponents(
+      {
+        region,
+        accountId: DEFAULT_ACCOUNT_ID,
+        // Looked up on first use only: a program without remote components makes no lookup.
+        get zones() {
+          return (zones ??= zonesOf(invoke, region));
+        },
+        unknowns: this.mode,
+        invoke,
+      },
+      (child, component) =>
+        new Promise((resolve, reject) =>
+          monitor.registerResource(childRequest(component, child), (err: unknown, resp: any) => {
+            if (err) return reject(err);
+            const done = { urn: resp.getUrn(), id: resp.getId(), outputs: resp.getObject()?.toJavaScript() ?? {} };
+            // A component output that is a child resource (lb.loadBalancer) is read back by URN through the mock.
+            monitor.resources?.set?.(done.urn, { urn: done.urn, id: done.id || null, state: done.outputs });
+            resolve(done);
+          }),
+        ),
+    );
     monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
       if (req.getUrn().split("::")[2] === ROOT_STACK_TYPE) this.rootOutputs = req.getOutputs()?.toJavaScript() ?? {};
       callback(null, {});
@@ -333,6 +365,8 @@ export class RecordingMonitor {
       unknowns: this.mode,
       resources: this.records,
       outputs,
+      unexpanded: this.remote?.unexpanded() ?? [],
+      unexpandedUrns: this.remote?.reasons ?? {},
     };
   }
 }

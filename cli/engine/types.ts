@@ -46,6 +46,10 @@ export interface ProgramRun {
    * which assign public IPs) from values the program set itself.
    */
   invokes?: Array<{ token: string; args: Record<string, unknown>; answeredBy: string; result: Record<string, unknown> }>;
+  /** Multi-language components the engine could not expand offline (their children are unseen), by type. */
+  unexpanded?: Array<{ type: string; count: number }>;
+  /** The URN of each component counted in `unexpanded`, with why ("" when its type has no offline expansion). */
+  unexpandedUrns?: Record<string, string>;
 }
 
 export interface Exemption {

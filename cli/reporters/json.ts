@@ -3,7 +3,7 @@ import type { CheckResult, ProgramRun } from "../engine/types";
 import { displayWire } from "../engine/wire";
 
 export function checkJson(result: CheckResult): string {
-  return JSON.stringify({ resources: result.run.resources.length, violations: result.violations }, null, 2) + "\n";
+  return JSON.stringify({ resources: result.run.resources.length, violations: result.violations, unexpanded: result.run.unexpanded ?? [] }, null, 2) + "\n";
 }
 
 export function previewJson(run: ProgramRun, violations?: CheckResult["violations"]): string {
@@ -18,6 +18,7 @@ export function previewJson(run: ProgramRun, violations?: CheckResult["violation
       source: r.source,
     })),
     outputs: displayWire(run.outputs),
+    unexpanded: run.unexpanded ?? [],
   };
   // What the engine answered in the account's place (README: Invokes answered offline).
   if (run.invokes?.length) doc.invokes = run.invokes.map((i) => ({ token: i.token, answeredBy: i.answeredBy, args: displayWire(i.args), result: displayWire(i.result) }));

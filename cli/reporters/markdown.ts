@@ -3,6 +3,7 @@
  * map and what the stack creates per tenant — within GitHub's comment limit, shedding the longest optional
  * sections first and never the verdict or a mandatory finding.
  */
+import { unexpandedLine } from "../engine/remote/unexpanded";
 import type { CheckResult, PolicyInfo, RegisteredResource, Violation } from "../engine/types";
 import type { NetworkModel } from "../../policies/model";
 import { mermaidMap, type MapOptions } from "./mermaid";
@@ -186,6 +187,7 @@ export function checkMarkdown(result: CheckResult, opts: MarkdownOptions = {}): 
         `${h} bulkhead: ${result.run.project}/${result.run.stack}`,
         "",
         `${verdict} — ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.exempted} exempted · ${created} resources to create · policy pack ${result.policyPack.name} ${result.policyPack.version}`,
+        ...(unexpandedLine(result.run) ? ["", `⚠️ ${unexpandedLine(result.run)} (their children are not checked)`] : []),
       ],
       rows: [],
       tail: [],

@@ -1,6 +1,7 @@
 /** Human-readable output: violations grouped by resource with file:line, colour only on a terminal. */
 import { createColors } from "picocolors";
 import type { CheckResult, ProgramRun, Violation } from "../engine/types";
+import { unexpandedLine } from "../engine/remote/unexpanded";
 import { displayWire } from "../engine/wire";
 
 export interface TextOptions {
@@ -50,6 +51,8 @@ export function checkText(result: CheckResult, opts: TextOptions): string {
     `${verdict} ${result.run.project}/${result.run.stack}: ${result.run.resources.length} resources checked by ${result.policyPack.name}@${result.policyPack.version} — ` +
       `${s.mandatory} mandatory, ${s.advisory} advisory, ${s.exempted} exempted`,
   );
+  const unexpanded = unexpandedLine(result.run);
+  if (unexpanded) lines.push(c.yellow(unexpanded));
   return lines.join("\n") + "\n";
 }
 
@@ -84,5 +87,7 @@ export function previewText(run: ProgramRun, opts: TextOptions & { details?: boo
     for (const [k, v] of outputs) lines.push(`    ${k}: ${shortValue(v)}`);
   }
   lines.push("", `Resources: ${c.green(`+ ${run.resources.length} to create`)}`);
+  const unexpanded = unexpandedLine(run);
+  if (unexpanded) lines.push(c.yellow(unexpanded));
   return lines.join("\n") + "\n";
 }
