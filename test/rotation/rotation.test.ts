@@ -146,7 +146,7 @@ describe.each(["postgres", "mariadb"])("rotation function on %s", (engineName) =
 
     const leftAlone = await bulkheadRotate({ secret: [arn], format: "json" });
     expect([leftAlone.code, leftAlone.json.secrets[0].status]).toEqual([1, "in-progress"]);
-    const resumed = await bulkheadRotate({ secret: [arn], resume: true, format: "json" });
+    const resumed = await bulkheadRotate({ secret: [arn], finishPending: true, format: "json" });
     expect(resumed.json.secrets[0].reason).toBeNull();
     expect([resumed.code, resumed.json.secrets[0].status]).toEqual([0, "rotated"]);
     expect(holders(await stagesOf(arn), "AWSPREVIOUS")).toEqual([old.versionId]);
@@ -260,10 +260,10 @@ describe("bulkhead rotate across tenants", () => {
     const program = new Command().exitOverride();
     let seen: RotateOptions | undefined;
     registerRotateCommand(program).action((opts: RotateOptions) => void (seen = opts));
-    await program.parseAsync(["rotate", "--tenant", "a", "--tenant", "b", "--secret", "arn:x", "--dry-run", "--resume", "--format", "json", "--region", "eu-west-1", "--profile", "ops", "--endpoint-url", "http://127.0.0.1:1"], { from: "user" });
+    await program.parseAsync(["rotate", "--tenant", "a", "--tenant", "b", "--secret", "arn:x", "--dry-run", "--finish-pending", "--format", "json", "--region", "eu-west-1", "--profile", "ops", "--endpoint-url", "http://127.0.0.1:1"], { from: "user" });
     expect(seen).toEqual({
-      tenant: ["a", "b"], secret: ["arn:x"], dryRun: true, resume: true, format: "json", region: "eu-west-1", profile: "ops",
-      endpointUrl: "http://127.0.0.1:1", concurrency: "8", timeout: "300",
+      tenant: ["a", "b"], secret: ["arn:x"], dryRun: true, finishPending: true, format: "json", region: "eu-west-1", profile: "ops",
+      endpointUrl: "http://127.0.0.1:1", concurrency: "8",
     });
     expect(parseRotateOptions(seen!).problems).toEqual([]);
   });
