@@ -117,6 +117,10 @@ export interface TenantReport {
   }>;
 }
 
+function selected(e: JournalEntry): SelectedSecret {
+  return { arn: e.arn, name: e.name, tenant: e.tenant };
+}
+
 function breachOf(entry: JournalEntry): NonNullable<JournalEntry["breach"]> {
   entry.breach ??= { inventory: null, functionArn: null, pass1: null, pass1EndedAt: null, pass2: null, verify: null, reason: null };
   return entry.breach;
@@ -156,10 +160,10 @@ async function inventoryPhase(ctx: BreachContext, entries: JournalEntry[]): Prom
         ctx.save();
       }
       if (!b.pass2 || b.pass2.status !== "rotated") await tag(ctx, entry.arn, true);
-      ctx.progress.end({ ...entry, status: "rotated", previousVersion: null, newVersion: null, durationMs: 0, reason: null });
+      ctx.progress.end({ ...selected(entry), status: "rotated", previousVersion: null, newVersion: null, durationMs: 0, reason: null });
     } catch (err) {
       stop(ctx, entry, `inventory: ${errorText(err)}`);
-      ctx.progress.end({ ...entry, status: "failed", previousVersion: null, newVersion: null, durationMs: 0, reason: b.reason });
+      ctx.progress.end({ ...selected(entry), status: "failed", previousVersion: null, newVersion: null, durationMs: 0, reason: b.reason });
     }
   }, () => undefined);
 }
@@ -174,7 +178,7 @@ async function passPhase(ctx: BreachContext, entries: JournalEntry[], pass: 1 | 
     entry.status = "started";
     ctx.save();
     ctx.progress.step(entry, "RotateSecret");
-    const result = await rotateOne(entry, { ...ctx.settings, finishPending: true, dryRun: false, onStep: (s, step) => ctx.progress.step(s, step) });
+    const result = await rotateOne(selected(entry), { ...ctx.settings, finishPending: true, dryRun: false, onStep: (s, step) => ctx.progress.step(s, step) });
     b[key] = result;
     entry.result = result;
     entry.status = result.status;
@@ -249,7 +253,7 @@ async function verifyPhase(ctx: BreachContext, entries: JournalEntry[]): Promise
         b.reason = `verify: ${errorText(err)}`;
       }
       ctx.save();
-      ctx.progress.end({ ...entry, status: b.reason ? "failed" : "rotated", previousVersion: null, newVersion: null, durationMs: ctx.now() - started, reason: b.reason });
+      ctx.progress.end({ ...selected(entry), status: b.reason ? "failed" : "rotated", previousVersion: null, newVersion: null, durationMs: ctx.now() - started, reason: b.reason });
     }
   }, () => undefined);
 }
@@ -266,7 +270,7 @@ export function describeVerify(v: VerifyReply): string {
 /** Runs (or continues) breach mode over the journal's entries for `secrets`. */
 export async function runBreach(ctx: BreachContext, secrets: SelectedSecret[]): Promise<TenantReport[]> {
   const entries = secrets.map((s) => {
-    const e = (ctx.journal.secrets[s.arn] ??= { ...s, status: "started", result: null });
+    const e = (ctx.journal.secrets[s.arn] ??= { ...selected(s as JournalEntry), status: "started", result: null });
     // A resume starts a failed secret again from the phase it stopped in.
     if (e.breach) e.breach.reason = null;
     return e;

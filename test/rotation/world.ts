@@ -119,7 +119,7 @@ export function tableOf(c: Creds): string {
 
 export async function appQuery(db: Database, c: Creds, dbname = db.dbname): Promise<number> {
   if (db.engine === "postgres") {
-    const client = new Client({ host: db.host, port: db.port, user: c.username, password: c.password, database: dbname, connectionTimeoutMillis: 2000 });
+    const client = new Client({ host: db.host, port: db.port, user: c.username, password: c.password, database: dbname, connectionTimeoutMillis: 5000 });
     client.on("error", () => undefined);
     try {
       await client.connect();
@@ -132,7 +132,7 @@ export async function appQuery(db: Database, c: Creds, dbname = db.dbname): Prom
   }
   let conn: mysql.Connection | undefined;
   try {
-    conn = await mysql.createConnection({ host: db.host, port: db.port, user: c.username, password: c.password, database: dbname, connectTimeout: 2000 });
+    conn = await mysql.createConnection({ host: db.host, port: db.port, user: c.username, password: c.password, database: dbname, connectTimeout: 5000 });
     const [rows] = await conn.query(`SELECT COUNT(*) AS n FROM ${tableOf(c)}`);
     return Number((rows as Array<{ n: number }>)[0]!.n);
   } catch (err) {
