@@ -103,3 +103,89 @@ describe("breach drill: 10 tenants, PostgreSQL and MariaDB, live apps, every cre
     expect(Object.keys(journal.secrets).sort()).toEqual(tenants.map((t) => t.arn).sort());
   });
 });
+
+async function setPasswordByHand(db: Database, username: string, password: string): Promise<void> {
+  if (db.engine === "postgres") {
+    const c = new Client({ host: db.host, port: db.port, user: db.master.username, password: db.master.password, database: "postgres" });
+    await c.connect();
+    await c.query(`ALTER ROLE ${username} PASSWORD '${password.replace(/'/g, "''")}'`);
+    await c.end();
+  } else {
+    const c = await mysql.createConnection({ host: db.host, port: db.port, user: db.master.username, password: db.master.password });
+    await c.query(`ALTER USER '${username}'@'%' IDENTIFIED BY ?`, [password]);
+    await c.end();
+  }
+}
+
+describe("breach mode with faults: a database stopped mid-run, a password changed by hand", () => {
+  let down: Database;
+  const tenants: Tenant[] = [];
+
+  beforeAll(async () => {
+    down = await startPostgres();
+    tenants.push(await makeTenant("fault-ok-pg", pg), await makeTenant("fault-ok-my", maria), await makeTenant("fault-down", down), await makeTenant("fault-hand", maria));
+    await deploy(tenants);
+  }, 60_000);
+
+  it("each failed row names its cause within 10 s, the others finish, exit 1; --resume finishes only those two", async () => {
+    const [okPg, okMy, stopped, byHand] = tenants as [Tenant, Tenant, Tenant, Tenant];
+    const handCreds = await readCurrent(byHand.arn);
+    await setPasswordByHand(byHand.db, handCreds.username, "changed-by-hand-Pw1");
+    let halted = false;
+    const rds = new RdsStandIn(moto.client, masters);
+    const run = await bulkheadRotate(
+      { tenant: tenants.map((t) => t.id), breach: true, appCacheTtl: "1", wait: "1", format: "json", concurrency: "4" },
+      {
+        beforeStep: async (step, secret) => {
+          if (step === "setSecret" && secret.arn === stopped.arn && !halted) {
+            halted = true;
+            await down.halt();
+          }
+        },
+      },
+      { masters: rds },
+    );
+    expect(run.code).toBe(1);
+    const row = (t: Tenant) => run.json.tenants.find((x: any) => x.tenant === t.id);
+    expect([okPg, okMy].map((t) => [row(t).status, row(t).oldCredentialsStillLogIn])).toEqual([["ok", 0], ["ok", 0]]);
+    expect(row(stopped).status).toBe("failed");
+    expect(row(stopped).secrets[0].reason).toBe(
+      `pass 1: setSecret failed for ${stopped.arn}: database 127.0.0.1:${down.port} is unreachable: connect ECONNREFUSED 127.0.0.1:${down.port}`,
+    );
+    expect(row(byHand).secrets[0].reason).toMatch(
+      new RegExp(`^pass 1: setSecret failed for ${stopped.arn.replace(/fault-down.*/, "")}.*AWSCURRENT user ${handCreds.username} exists but its stored password does not log in`),
+    );
+    for (const t of [stopped, byHand]) {
+      // Named from the function's log within seconds, not after the timeout (300 s by default for a 60 s function).
+      expect(row(t).secrets[0].pass1.durationMs).toBeLessThan(10_000);
+      expect(row(t).oldCredentialsStillLogIn).toBeNull();
+      expect(row(t).secrets[0].master.status).toBe("skipped");
+    }
+    expect(rds.rotated.sort()).toEqual([okPg.master.arn, okMy.master.arn].sort());
+
+    // Fix both causes, then resume: only the two failed tenants move.
+    await down.start();
+    await setPasswordByHand(byHand.db, handCreds.username, handCreds.password);
+    const before = new Map(await Promise.all(tenants.flatMap((t) => [t.arn, t.master.arn]).map(async (arn) => [arn, await currentVersion(arn)] as const)));
+    const journalBefore = JSON.parse(readFileSync(run.json.journal, "utf8"));
+    const resumed = await bulkheadRotate({ resume: true, format: "json", journal: run.json.journal }, {}, { masters: rds });
+    expect(resumed.json.tenants.map((t: any) => [t.tenant, t.status, t.oldCredentialsStillLogIn])).toEqual([
+      ["fault-down", "ok", 0],
+      ["fault-hand", "ok", 0],
+    ]);
+    expect(resumed.json.summary).toMatchObject({ alreadyDone: 2, tenants: 2, tenantsFailed: 0, oldCredentialsStillLogIn: 0 });
+    expect(resumed.code).toBe(0);
+    // The healthy tenants: same AWSCURRENT versions (app and master), same journal entries.
+    for (const t of [okPg, okMy]) {
+      expect(await currentVersion(t.arn)).toBe(before.get(t.arn));
+      expect(await currentVersion(t.master.arn)).toBe(before.get(t.master.arn));
+    }
+    const journalAfter = JSON.parse(readFileSync(run.json.journal, "utf8"));
+    for (const t of [okPg, okMy]) expect(journalAfter.secrets[t.arn]).toEqual(journalBefore.secrets[t.arn]);
+    expect(journalAfter.runs.map((r: any) => r.resume)).toEqual([false, true]);
+    // The interrupted rotation of the stopped tenant was finished, not replaced: pass 1 ends on the version it started.
+    expect(journalAfter.secrets[stopped.arn].breach.pass1.newVersion).toBe(journalBefore.secrets[stopped.arn].breach.pass1.newVersion);
+    for (const t of [stopped, byHand]) expect(await currentVersion(t.master.arn)).not.toBe(before.get(t.master.arn));
+    await down.stop();
+  });
+});
