@@ -9,7 +9,12 @@ import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { Client } from "pg";
 import * as mysql from "mysql2/promise";
 import { readFileSync } from "node:fs";
-import { createAppSecret, createItems, bulkheadRotate, maria, moto, pg, readCurrent, startClientLoop, stagesOf, holders, useRotationWorld } from "./world";
+import * as path from "node:path";
+import { Command } from "commander";
+import { createAppSecret, createItems, bulkheadRotate, functionLog, maria, moto, pg, readCurrent, startClientLoop, stagesOf, holders, useRotationWorld } from "./world";
+import { registerRotateCommand } from "../../cli/commands/rotate";
+import { LambdaInvoker } from "../../cli/rotate/invoke";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { createTenantMaster, openSession, RdsStandIn, stealAll, tryLogin, type Stolen, type TenantMaster } from "./breach-world";
 import { startPostgres, type Database } from "./services";
 
@@ -23,6 +28,8 @@ interface Tenant {
 }
 
 const masters = new Map<string, TenantMaster>();
+/** The drill's real output, which the README test compares its documented JSON with. */
+let drillRun: { json: any } | undefined;
 
 async function makeTenant(id: string, db: Database): Promise<Tenant> {
   const master = await createTenantMaster(moto.client, db, id);
@@ -67,6 +74,7 @@ describe("breach drill: 10 tenants, PostgreSQL and MariaDB, live apps, every cre
       { masters: rds },
     );
     const elapsed = Date.now() - started;
+    drillRun = run;
     if (process.env.BULKHEAD_TEST_VERBOSE) console.log(run.stderr);
     await new Promise((r) => setTimeout(r, 300));
     const stats = await Promise.all(loops.map((l) => l.stop()));
@@ -187,5 +195,90 @@ describe("breach mode with faults: a database stopped mid-run, a password change
     expect(journalAfter.secrets[stopped.arn].breach.pass1.newVersion).toBe(journalBefore.secrets[stopped.arn].breach.pass1.newVersion);
     for (const t of [stopped, byHand]) expect(await currentVersion(t.master.arn)).not.toBe(before.get(t.master.arn));
     await down.stop();
+  });
+});
+
+describe("emulators and function failures", () => {
+  it("a function that never runs (no log line after RotateSecret) is named in one line, not after the timeout", async () => {
+    const arn = await createAppSecret(pg, { tenant: "emu", username: "emu_norun", ssl: false });
+    // No stand-in: moto records the invocation RotateSecret makes but runs nothing, like an emulator without Lambda.
+    const run = await bulkheadRotate({ secret: [arn] }, {}, { driver: undefined, startTimeoutMs: 1500 });
+    expect(run.code).toBe(1);
+    const reasons = run.stdout.split("\n").filter((l) => l.includes("never ran"));
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]!.trim()).toMatch(
+      /^the rotation function never ran: no log line for version \S+ in \/aws\/lambda\/tenant-db-rotation \d+ s after RotateSecret \(an emulator that does not run Lambda functions\? see README "Emulators"\)$/,
+    );
+  });
+
+  it("breach mode through moto's Lambda Invoke (no code runs) stops at the inventory and says why", async () => {
+    await createAppSecret(pg, { tenant: "emu-breach", managed: "true", username: "emu_breach", ssl: false });
+    const run = await bulkheadRotate({ tenant: ["emu-breach"], breach: true, appCacheTtl: "0", wait: "0", format: "json" }, {}, { invoker: new LambdaInvoker(moto.lambda) });
+    expect(run.code).toBe(1);
+    expect(run.json.tenants[0].secrets[0].reason).toBe(
+      'inventory: the function tenant-db-rotation did not run the bulkhead handler (its reply to inventory was "Simple Lambda happy path OK"); an emulator that does not run Lambda functions? see README "Emulators"',
+    );
+  });
+
+  it("a FunctionError from Lambda Invoke carries the function's own error", async () => {
+    const lambda = {
+      send: async () => ({
+        StatusCode: 200,
+        FunctionError: "Unhandled",
+        Payload: new TextEncoder().encode(JSON.stringify({ errorType: "Error", errorMessage: "cannot log in as master user m at 10.0.3.12:5432: timeout" })),
+      }),
+    } as unknown as LambdaClient;
+    await expect(new LambdaInvoker(lambda).invoke("arn:aws:lambda:eu-west-1:111122223333:function:acme-rot", { bulkhead: "verifyDead" })).rejects.toThrow(
+      "the function acme-rot failed (Unhandled): Error: cannot log in as master user m at 10.0.3.12:5432: timeout",
+    );
+  });
+
+  it("a step still running past the deadline Lambda gave it is reported as stopped by Lambda", async () => {
+    const arn = await createAppSecret(pg, { tenant: "emu", username: "emu_deadline", ssl: false });
+    // What the log shows when Lambda kills the function mid-step: the step started, nothing after it.
+    const driver = {
+      run: async (_s: unknown, token: string, fn: string) =>
+        functionLog.write(fn, "req-1", "setSecret started", { arn, token, step: "setSecret", deadlineMs: Date.now() - 60_000 }),
+    };
+    const run = await bulkheadRotate({ secret: [arn], format: "json" }, {}, { driver });
+    expect(run.json.secrets[0].reason).toBe(
+      `setSecret failed for ${arn}: the function did not finish the step before its timeout (Lambda stopped it); see log group /aws/lambda/tenant-db-rotation`,
+    );
+    expect(run.json.secrets[0].durationMs).toBeLessThan(10_000);
+  });
+});
+
+describe("README incident runbook matches the CLI", () => {
+  const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Incident"), readme.indexOf("\n## ", readme.indexOf("## Incident") + 5));
+  const program = new Command();
+  const rotate = registerRotateCommand(program);
+  const flags = new Set(rotate.options.map((o) => o.long!));
+
+  it("the runbook starts with breach mode and every flag it uses exists", () => {
+    const runbook = section.slice(section.indexOf("### Runbook"));
+    const commands = [...runbook.matchAll(/npx bulkhead rotate[^\n]*/g)].map((m) => m[0]);
+    expect(commands[0]).toMatch(/^npx bulkhead rotate --all --breach\b/);
+    const used = new Set(commands.flatMap((c) => [...c.matchAll(/ (--[a-z-]+)/g)].map((m) => m[1]!)));
+    expect([...used].filter((f) => !flags.has(f))).toEqual([]);
+  });
+
+  it("the option table lists exactly the command's options", () => {
+    const documented = [...section.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1]!);
+    expect(new Set(documented)).toEqual(flags);
+  });
+
+  it("the JSON example has the shape of a real breach run's output", () => {
+    const example = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(section)![1]!);
+    const real = drillRun?.json;
+    expect(real, "the drill test must run first").toBeDefined();
+    const keys = (o: object) => Object.keys(o).sort();
+    expect(keys(example)).toEqual(keys(real));
+    expect(keys(example.summary)).toEqual(keys(real.summary));
+    expect(keys(example.tenants[0])).toEqual(keys(real.tenants[0]));
+    expect(keys(example.tenants[0].secrets[0])).toEqual(keys(real.tenants[0].secrets[0]));
+    expect(keys(example.tenants[0].secrets[0].verify)).toEqual(keys(real.tenants[0].secrets[0].verify));
+    expect(keys(example.tenants[0].secrets[0].verify.checks[0])).toEqual(keys(real.tenants[0].secrets[0].verify.checks[0]));
+    expect(keys(example.secrets[0])).toEqual(keys(real.secrets[0]));
   });
 });
