@@ -160,7 +160,7 @@ async function inventoryPhase(ctx: BreachContext, entries: JournalEntry[]): Prom
         ctx.save();
       }
       if (!b.pass2 || b.pass2.status !== "rotated") await tag(ctx, entry.arn, true);
-      ctx.progress.end({ ...selected(entry), status: "rotated", previousVersion: null, newVersion: null, durationMs: 0, reason: null });
+      ctx.progress.end({ ...selected(entry), status: "rotated", previousVersion: null, newVersion: null, durationMs: 0, reason: null }, "recorded");
     } catch (err) {
       stop(ctx, entry, `inventory: ${errorText(err)}`);
       ctx.progress.end({ ...selected(entry), status: "failed", previousVersion: null, newVersion: null, durationMs: 0, reason: b.reason });
@@ -193,7 +193,7 @@ async function passPhase(ctx: BreachContext, entries: JournalEntry[], pass: 1 | 
 async function masterPhase(ctx: BreachContext, entries: JournalEntry[]): Promise<void> {
   const byMaster = new Map<string, JournalEntry[]>();
   for (const e of entries) {
-    const arn = breachOf(e).inventory?.master.arn;
+    const arn = breachOf(e).inventory?.master?.arn;
     if (arn) byMaster.set(arn, [...(byMaster.get(arn) ?? []), e]);
   }
   const todo = [...byMaster.entries()].filter(([arn]) => ctx.journal.masters[arn]?.status !== "rotated");
@@ -253,7 +253,7 @@ async function verifyPhase(ctx: BreachContext, entries: JournalEntry[]): Promise
         b.reason = `verify: ${errorText(err)}`;
       }
       ctx.save();
-      ctx.progress.end({ ...selected(entry), status: b.reason ? "failed" : "rotated", previousVersion: null, newVersion: null, durationMs: ctx.now() - started, reason: b.reason });
+      ctx.progress.end({ ...selected(entry), status: b.reason ? "failed" : "rotated", previousVersion: null, newVersion: null, durationMs: ctx.now() - started, reason: b.reason }, "verified dead");
     }
   }, () => undefined);
 }

@@ -53,7 +53,16 @@ export class LambdaInvoker implements FunctionInvoker {
   }
 }
 
-/** A reply that is not this function's JSON means something else answered: an emulator that does not run code. */
+/** The fields each breach-mode reply must have; anything else did not come from the bulkhead handler. */
+const REPLY_SHAPE: Record<string, string[]> = {
+  inventory: ["secret", "master"],
+  verifyDead: ["checks", "stillLogIn", "unverifiable"],
+};
+
+/**
+ * A reply that is not this handler's JSON means something else answered: e.g. an emulator that does not run
+ * code and echoes the request or a canned text (moto without Docker does both).
+ */
 export function parseReply(functionArn: string, request: string, text: string): unknown {
   let reply: unknown;
   try {
@@ -61,9 +70,12 @@ export function parseReply(functionArn: string, request: string, text: string): 
   } catch {
     reply = undefined;
   }
-  if (!reply || typeof reply !== "object" || (reply as { bulkhead?: unknown }).bulkhead !== request) {
+  const r = reply as Record<string, unknown> | undefined;
+  const shaped = !!r && typeof r === "object" && r.bulkhead === request && (REPLY_SHAPE[request] ?? []).every((k) => r[k] !== undefined && r[k] !== null);
+  if (!shaped) {
+    const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
     throw new Error(
-      `the function ${functionName(functionArn)} did not run the bulkhead handler (its reply to ${request} was ${JSON.stringify(text.slice(0, 80))}); ` +
+      `the function ${functionName(functionArn)} did not run the bulkhead handler (its reply to ${request} was ${JSON.stringify(shown)}); ` +
         "an emulator that does not run Lambda functions? see README \"Emulators\"",
     );
   }

@@ -48,7 +48,7 @@ export class Progress {
     this.bad = 0;
     this.active.clear();
     if (!this.o.isTTY) this.o.write(`${phase}: ${total} secret(s)\n`);
-    this.timer ??= setInterval(() => this.tick(), this.o.isTTY ? 1000 : 1000);
+    this.timer ??= setInterval(() => this.tick(), 1000);
     this.timer.unref?.();
   }
 
@@ -69,11 +69,12 @@ export class Progress {
     if (this.o.isTTY) this.draw();
   }
 
-  end(r: SecretResult): void {
+  /** A secret ended; `word` replaces the status in the line (e.g. "verified" for the verify phase). */
+  end(r: SecretResult, word: string = r.status): void {
     this.active.delete(r.arn);
     this.done++;
     if (r.status !== "rotated" && r.status !== "would-rotate") this.bad++;
-    const line = `[${this.done}/${this.total}] ${r.status} ${label(r)}${r.reason ? `: ${r.reason}` : ""}`;
+    const line = `[${this.done}/${this.total}] ${r.status === "rotated" ? word : r.status} ${label(r)}${r.reason ? `: ${r.reason}` : ""}`;
     if (this.o.isTTY) {
       // Only what went wrong stays on screen; successes show in the counter.
       if (r.status !== "rotated" && r.status !== "would-rotate") this.note(line);
