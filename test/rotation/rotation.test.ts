@@ -5,7 +5,7 @@
  * servers start once (the suite runs files one after another on two cores).
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { DeleteSecretCommand, GetSecretValueCommand, PutSecretValueCommand, RotateSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { DeleteSecretCommand, GetSecretValueCommand, PutSecretValueCommand, RotateSecretCommand, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { Command } from "commander";
 import { parseRotateOptions, registerRotateCommand, runRotate, type RotateOptions } from "../../cli/commands/rotate";
 import { Client } from "pg";
@@ -247,6 +247,21 @@ describe("bulkhead rotate across tenants", () => {
     expect(run.stdout).toMatch(/^t2\s+t2\/bulk_t2_7\s+failed/m);
     expect(run.stdout).toContain(`setSecret failed for ${broken}: `);
     expect(run.stdout).toMatch(/RESULT/);
+
+    // Fix the secret, cancel its stuck rotation (its pending copy carries the bad master ARN), then resume the
+    // journal: only that secret rotates; the 49 keep the AWSCURRENT version they ended with.
+    const versionsBefore = await Promise.all(arns.map(async (a) => holders(await stagesOf(a), "AWSCURRENT")[0]));
+    await moto.client.send(new PutSecretValueCommand({ SecretId: broken, SecretString: JSON.stringify(value), VersionStages: ["AWSCURRENT"] }));
+    for (const id of holders(await stagesOf(broken), "AWSPENDING")) {
+      await moto.client.send(new UpdateSecretVersionStageCommand({ SecretId: broken, VersionStage: "AWSPENDING", RemoveFromVersionId: id }));
+    }
+    const resumed = await bulkheadRotate({ resume: true, format: "text" });
+    expect(resumed.stdout).toContain("1 rotated, 0 failed, 0 timed out, 0 left in progress (of 1). 49 secret(s) had ended well before and were left alone.");
+    expect(resumed.code).toBe(0);
+    const versionsAfter = await Promise.all(arns.map(async (a) => holders(await stagesOf(a), "AWSCURRENT")[0]));
+    expect(arns.filter((a, i) => versionsAfter[i] !== versionsBefore[i])).toEqual([broken]);
+    const again = await bulkheadRotate({ resume: true, format: "text" });
+    expect([again.code, again.stdout]).toEqual([0, expect.stringMatching(/^Nothing to resume: all 50 secret\(s\) in .* ended well\.\n$/)]);
   });
 
   it("reports a tenant without managed secrets and exits 1 when nothing matched", async () => {
