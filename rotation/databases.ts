@@ -4,18 +4,11 @@
  */
 import { Client, escapeIdentifier, escapeLiteral } from "pg";
 import * as mysql from "mysql2/promise";
-import type { Engine } from "./secret";
+import type { AppSecret } from "./secret";
 import { scramSha256Verifier } from "./secret";
 
-export interface Target {
-  engine: Engine;
-  host: string;
-  port: number;
-  dbname?: string;
-  username: string;
-  password: string;
-  ssl?: boolean | string;
-}
+/** Where and as whom to log in: the connection fields of a secret version. */
+export type Target = Pick<AppSecret, "engine" | "host" | "port" | "dbname" | "username" | "password" | "ssl">;
 
 export interface Session {
   /** Runs a trivial statement: proves the session is usable, not just authenticated. */

@@ -97,6 +97,8 @@ export interface RotateIO {
   poll?: { minMs: number; maxMs: number };
   /** No line from the function this long after RotateSecret means it did not run. Default 90 s. */
   startTimeoutMs?: number;
+  /** Least time between two reads of one function log, ms; default 1000. */
+  logEveryMs?: number;
   /** How far before RotateSecret the function's log is read (clock skew); default 60 s. */
   logSkewMs?: number;
   /** Breach-mode wait between passes in ms, overriding --wait (tests). */
@@ -329,6 +331,7 @@ export async function runRotate(opts: RotateOptions, io: RotateIO): Promise<numb
       timeoutMs: o.timeoutMs,
       poll: io.poll ?? { minMs: 250, maxMs: 5000 },
       startTimeoutMs: io.startTimeoutMs ?? 90_000,
+      logEveryMs: io.logEveryMs,
       now,
       functionTimeout: async (fn) => (await info(fn)).timeoutSeconds,
       watch: async (fn, arn, token, since) => {

@@ -69,6 +69,8 @@ export interface RotateSettings {
   poll: { minMs: number; maxMs: number };
   /** No line from the function this long after RotateSecret: it did not run. */
   startTimeoutMs: number;
+  /** Least time between two reads of the function's log for one secret; default 1000 ms. */
+  logEveryMs?: number;
   /** The function's log watcher for a rotation; undefined when logs cannot be read (the reason is in `logsProblem`). */
   watch?: (lambdaArn: string, arn: string, token: string, since: number) => Promise<{ poll(): Promise<WatchState> } | undefined>;
   /** The function's configured timeout in seconds, when known. */
@@ -189,6 +191,8 @@ export async function rotateOne(secret: SelectedSecret, s: RotateSettings): Prom
     let interval = s.poll.minMs;
     let step: string | undefined;
     let logProblem: string | undefined;
+    let lastLogRead = -Infinity;
+    let lastState: WatchState | undefined;
     for (;;) {
       const now = await s.client.send(new DescribeSecretCommand({ SecretId: secret.arn }));
       const current = stageHolder(now, "AWSCURRENT");
@@ -199,7 +203,12 @@ export async function rotateOne(secret: SelectedSecret, s: RotateSettings): Prom
       if (!stages.includes("AWSPENDING") && !stages.includes("AWSCURRENT")) {
         return done("failed", `version ${versionId} lost its AWSPENDING label without becoming AWSCURRENT`);
       }
-      const state = await watcher?.poll();
+      // The log is read at most every `logEveryMs`: CloudWatch Logs allows few FilterLogEvents calls per second.
+      let state: WatchState | undefined;
+      if (watcher && s.now() - lastLogRead >= (s.logEveryMs ?? 1000)) {
+        lastLogRead = s.now();
+        state = lastState = await watcher.poll();
+      } else state = lastState;
       if (state) {
         if (!state.readable) logProblem = state.problem;
         if (state.failure) return done("failed", state.failure);

@@ -5,7 +5,8 @@
  * and MariaDB, moto_server for Secrets Manager and CloudWatch Logs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { END_SESSIONS_TAG, endSessionsRequested } from "../../rotation/handler";
 import { Client } from "pg";
 import * as mysql from "mysql2/promise";
 import { readFileSync } from "node:fs";
@@ -298,5 +299,27 @@ describe("what `bulkhead rotate` prints", () => {
     const sdk = spawnSync(process.execPath, ["-e", "new (require('@aws-sdk/client-secrets-manager').SecretsManagerClient)({})"], { cwd: root, env, encoding: "utf8" });
     const major = Number(process.versions.node.split(".")[0]);
     expect(/NodeVersionSupportWarning/.test(sdk.stderr)).toBe(major < 22);
+  });
+});
+
+describe("session ending is for breach mode only", () => {
+  it("reads the end-sessions tag: valid only until its time", () => {
+    const meta = (value?: string) => ({ $metadata: {}, Tags: value === undefined ? [] : [{ Key: END_SESSIONS_TAG, Value: value }] });
+    const now = Date.parse("2026-11-25T10:00:00Z");
+    expect(endSessionsRequested(meta("2026-11-25T11:00:00Z"), now)).toBe(true);
+    expect(endSessionsRequested(meta("2026-11-25T09:59:59Z"), now)).toBe(false);
+    expect(endSessionsRequested(meta("soon"), now)).toBe(false);
+    expect(endSessionsRequested(meta(), now)).toBe(false);
+  });
+
+  it("a routine rotation leaves the rotated user's open session alone (an app may still use it)", async () => {
+    const arn = await createAppSecret(pg, { tenant: "routine", username: "routine_app", ssl: false });
+    expect((await bulkheadRotate({ secret: [arn] })).code).toBe(0);
+    const previous = JSON.parse((await moto.client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: "AWSPREVIOUS" }))).SecretString!);
+    const session = await openSession({ tenant: "routine", what: "app AWSPREVIOUS", db: pg, dbname: pg.dbname, username: previous.username, password: previous.password });
+    expect((await bulkheadRotate({ secret: [arn] })).code).toBe(0);
+    expect((await readCurrent(arn)).username).toBe(previous.username);
+    expect(await session.alive()).toBe(true);
+    await session.close();
   });
 });

@@ -5,7 +5,7 @@
  * Lambda's JSON log format, so `bulkhead rotate` learns about failures exactly as against AWS: from the log.
  */
 import { UpdateSecretVersionStageCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand, type CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand, type CloudWatchLogsClient, type InputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
 import { randomUUID } from "node:crypto";
 import type { RotationDriver, SelectedSecret } from "../../cli/rotate/fleet";
 import type { FunctionInvoker } from "../../cli/rotate/invoke";
@@ -20,9 +20,13 @@ export interface HandlerDriverOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-/** Writes function log lines to moto's CloudWatch Logs as Lambda would (group /aws/lambda/<name>). */
+/**
+ * Writes function log lines to moto's CloudWatch Logs as Lambda would (group /aws/lambda/<name>). Lines that
+ * arrive while a PutLogEvents call is in flight go out together in the next one, as Lambda batches them.
+ */
 export class FunctionLog {
   private ready = new Map<string, Promise<void>>();
+  private queues = new Map<string, { events: InputLogEvent[]; flushing: Promise<void> | null }>();
   private stream = `2026/01/01/[$LATEST]${randomUUID().replace(/-/g, "")}`;
 
   constructor(private readonly logs: CloudWatchLogsClient) {}
@@ -40,11 +44,28 @@ export class FunctionLog {
     return this.ready.get(group)!;
   }
 
+  private flush(group: string): Promise<void> {
+    const q = this.queues.get(group)!;
+    q.flushing ??= (async () => {
+      await this.prepare(group);
+      while (q.events.length > 0) {
+        const batch = q.events.splice(0).sort((a, b) => a.timestamp! - b.timestamp!);
+        await this.logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: this.stream, logEvents: batch }));
+      }
+    })().finally(() => (q.flushing = null));
+    return q.flushing;
+  }
+
+  /** Resolves once the line is in the log. */
   async write(functionArn: string, requestId: string, message: string, fields: Record<string, unknown> = {}): Promise<void> {
     const group = `/aws/lambda/${functionArn.split(":")[6]}`;
-    await this.prepare(group);
+    if (!this.queues.has(group)) this.queues.set(group, { events: [], flushing: null });
+    const q = this.queues.get(group)!;
     const line = { timestamp: new Date().toISOString(), level: "INFO", requestId, message: JSON.stringify({ message, ...fields }) };
-    await this.logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: this.stream, logEvents: [{ timestamp: Date.now(), message: JSON.stringify(line) }] }));
+    const event: InputLogEvent = { timestamp: Date.now(), message: JSON.stringify(line) };
+    q.events.push(event);
+    while (q.events.includes(event)) await this.flush(group);
+    await q.flushing;
   }
 }
 

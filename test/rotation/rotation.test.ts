@@ -251,7 +251,8 @@ describe("bulkhead rotate across tenants", () => {
     // Fix the secret, cancel its stuck rotation (its pending copy carries the bad master ARN), then resume the
     // journal: only that secret rotates; the 49 keep the AWSCURRENT version they ended with.
     const versionsBefore = await Promise.all(arns.map(async (a) => holders(await stagesOf(a), "AWSCURRENT")[0]));
-    await moto.client.send(new PutSecretValueCommand({ SecretId: broken, SecretString: JSON.stringify(value), VersionStages: ["AWSCURRENT"] }));
+    // (A new value, not the old text again: moto would relabel the old version and leave two AWSCURRENT.)
+    await moto.client.send(new PutSecretValueCommand({ SecretId: broken, SecretString: JSON.stringify({ ...value, fixed: "by hand" }), VersionStages: ["AWSCURRENT"] }));
     for (const id of holders(await stagesOf(broken), "AWSPENDING")) {
       await moto.client.send(new UpdateSecretVersionStageCommand({ SecretId: broken, VersionStage: "AWSPENDING", RemoveFromVersionId: id }));
     }

@@ -220,7 +220,8 @@ export async function bulkheadRotate(opts: RotateOptions, driverOptions: Handler
       lambda: moto.lambda,
       invoker: new InProcessInvoker(moto.client),
       driver,
-      poll: { minMs: 20, maxMs: 200 },
+      poll: { minMs: 25, maxMs: 200 },
+      logEveryMs: 200,
       startTimeoutMs: 10_000,
       // One machine, one clock: no skew to allow for, and moto scans less of the shared log group.
       logSkewMs: 1000,
