@@ -57,11 +57,14 @@ describe("breach drill: 10 tenants, PostgreSQL and MariaDB, live apps, every cre
   beforeAll(async () => {
     for (let i = 0; i < 10; i++) tenants.push(await makeTenant(`drill-${i}`, i < 6 ? pg : maria));
     await deploy(tenants);
-  }, 60_000);
+  }, 120_000);
 
   it("rotate --breach: 0 stolen credentials log in, 0 stolen sessions stay open, every master rotated, 0 failed app queries", async () => {
-    // Apps follow the README: AWSCURRENT cached at most the TTL (1 s here), a new connection per request.
-    const loops = await Promise.all(tenants.map(async (t) => startClientLoop(t.db, t.arn, await readCurrent(t.arn), { cacheTtlMs: 1000, dbname: t.master.dbname })));
+    // Apps follow the README: AWSCURRENT cached at most the TTL (1 s here), a new connection per request,
+    // five requests a second per tenant (each a full SCRAM login: more would only load the two cores).
+    const loops = await Promise.all(
+      tenants.map(async (t) => startClientLoop(t.db, t.arn, await readCurrent(t.arn), { cacheTtlMs: 1000, dbname: t.master.dbname, intervalMs: 200 })),
+    );
     const stolen: Stolen[] = (await Promise.all(tenants.map((t) => stealAll(moto.client, t.id, t.arn, t.master)))).flat();
     expect(stolen).toHaveLength(30);
     const sessions = await Promise.all(stolen.map(async (s) => ({ s, session: await openSession(s) })));
@@ -81,7 +84,7 @@ describe("breach drill: 10 tenants, PostgreSQL and MariaDB, live apps, every cre
     await new Promise((r) => setTimeout(r, 300));
     const stats = await Promise.all(loops.map((l) => l.stop()));
     const queries = stats.reduce((n, s) => n + s.queries, 0);
-    console.log(`breach drill: 10 tenants in ${elapsed} ms; ${queries} app queries, ${stats.reduce((n, s) => n + s.failed, 0)} failed`);
+    console.log(`breach drill: 10 tenants in ${elapsed} ms; ${queries} app queries, ${stats.reduce((n, s) => n + s.failed, 0)} failed ${JSON.stringify(stats.flatMap((s) => s.errors))}`);
 
     expect(run.json.tenants.map((t: any) => [t.tenant, t.status, t.oldCredentialsStillLogIn, t.unverifiable, t.secrets[0].reason])).toEqual(
       tenants.map((t) => [t.id, "ok", 0, 0, null]),
@@ -104,14 +107,14 @@ describe("breach drill: 10 tenants, PostgreSQL and MariaDB, live apps, every cre
     expect(rds.rotated.sort()).toEqual(tenants.map((t) => t.master.arn).sort());
     // Apps noticed nothing.
     expect(stats.flatMap((s) => s.errors)).toEqual([]);
-    expect(queries).toBeGreaterThan(10 * 20);
+    expect(queries).toBeGreaterThan(10 * 10);
     for (const { session } of sessions) await session.close();
 
     // The journal is where the JSON says, and records the pre-incident versions it verified.
     const journal = JSON.parse(readFileSync(run.json.journal, "utf8"));
     expect(journal.breach).toBe(true);
     expect(Object.keys(journal.secrets).sort()).toEqual(tenants.map((t) => t.arn).sort());
-  });
+  }, 180_000);
 });
 
 async function setPasswordByHand(db: Database, username: string, password: string): Promise<void> {
@@ -135,7 +138,7 @@ describe("breach mode with faults: a database stopped mid-run, a password change
     down = await startPostgres();
     tenants.push(await makeTenant("fault-ok-pg", pg), await makeTenant("fault-ok-my", maria), await makeTenant("fault-down", down), await makeTenant("fault-hand", maria));
     await deploy(tenants);
-  }, 60_000);
+  }, 120_000);
 
   it("each failed row names its cause within 10 s, the others finish, exit 1; --resume finishes only those two", async () => {
     const [okPg, okMy, stopped, byHand] = tenants as [Tenant, Tenant, Tenant, Tenant];
@@ -197,7 +200,7 @@ describe("breach mode with faults: a database stopped mid-run, a password change
     expect(journalAfter.secrets[stopped.arn].breach.pass1.newVersion).toBe(journalBefore.secrets[stopped.arn].breach.pass1.newVersion);
     for (const t of [stopped, byHand]) expect(await currentVersion(t.master.arn)).not.toBe(before.get(t.master.arn));
     await down.stop();
-  });
+  }, 180_000);
 });
 
 describe("emulators and function failures", () => {

@@ -234,7 +234,7 @@ describe("bulkhead rotate across tenants", () => {
     expect(new Set(run.json.secrets.map((s: any) => s.tenant))).toEqual(new Set(["t1", "t2", "t3", "t4", "t5"]));
     expect(run.code).toBe(0);
     expect(run.stderr.split("\n").filter((l) => / rotated /.test(l))).toHaveLength(50);
-  });
+  }, 180_000);
 
   it("--all with one secret's function failing: 49 rotated, 1 failed with the function's reason, exit 1", async () => {
     const broken = arns[17]!;
@@ -263,7 +263,7 @@ describe("bulkhead rotate across tenants", () => {
     expect(arns.filter((a, i) => versionsAfter[i] !== versionsBefore[i])).toEqual([broken]);
     const again = await bulkheadRotate({ resume: true, format: "text" });
     expect([again.code, again.stdout]).toEqual([0, expect.stringMatching(/^Nothing to resume: all 50 secret\(s\) in .* ended well\.\n$/)]);
-  });
+  }, 180_000);
 
   it("reports a tenant without managed secrets and exits 1 when nothing matched", async () => {
     const run = await bulkheadRotate({ tenant: ["nobody"] });

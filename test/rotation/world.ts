@@ -146,7 +146,7 @@ export async function appQuery(db: Database, c: Creds, dbname = db.dbname): Prom
  * The documented app behaviour: a new connection every ~50 ms with the cached AWSCURRENT credential; on an
  * authentication failure read AWSCURRENT again and retry once. Counts what an app would see.
  */
-export function startClientLoop(db: Database, arn: string, initial: Creds, options: { cacheTtlMs?: number; dbname?: string } = {}) {
+export function startClientLoop(db: Database, arn: string, initial: Creds, options: { cacheTtlMs?: number; dbname?: string; intervalMs?: number } = {}) {
   const stats = { queries: 0, failed: 0, authFailed: 0, unreachable: 0, rereads: 0, okAs: new Map<string, number>(), errors: [] as string[] };
   let creds = initial;
   let readAt = Date.now();
@@ -185,7 +185,7 @@ export function startClientLoop(db: Database, arn: string, initial: Creds, optio
           stats.errors.push(`as ${creds.username}: ${(err as Error).message}`);
         }
       }
-      await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - started))));
+      await new Promise((r) => setTimeout(r, Math.max(0, (options.intervalMs ?? 50) - (Date.now() - started))));
     }
   })();
   return {
@@ -220,8 +220,8 @@ export async function bulkheadRotate(opts: RotateOptions, driverOptions: Handler
       lambda: moto.lambda,
       invoker: new InProcessInvoker(moto.client),
       driver,
-      poll: { minMs: 25, maxMs: 200 },
-      logEveryMs: 200,
+      poll: { minMs: 50, maxMs: 400 },
+      logEveryMs: 300,
       startTimeoutMs: 10_000,
       // One machine, one clock: no skew to allow for, and moto scans less of the shared log group.
       logSkewMs: 1000,
