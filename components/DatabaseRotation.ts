@@ -236,6 +236,8 @@ export class DatabaseRotation extends pulumi.ComponentResource {
           Action: [
             "secretsmanager:DescribeSecret",
             "secretsmanager:GetSecretValue",
+            // Breach mode's inventory: every version id, recorded before the incident response changes any.
+            "secretsmanager:ListSecretVersionIds",
             "secretsmanager:PutSecretValue",
             "secretsmanager:UpdateSecretVersionStage",
           ],
@@ -244,7 +246,9 @@ export class DatabaseRotation extends pulumi.ComponentResource {
         {
           Sid: "ReadTheMasterSecret",
           Effect: "Allow",
-          Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+          // Read only: RDS rotates its managed master secret itself; breach mode lists its versions to try
+          // each old one against the database.
+          Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds"],
           Resource: [args.masterSecretArn],
         },
         {

@@ -123,6 +123,11 @@ describe("DatabaseRotation component", () => {
     expect(new Set(resourcesOf("secretsmanager:"))).toEqual(new Set([SECRET, MASTER]));
     const writes = statements.filter((s) => [s.Action].flat().some((a) => a === "secretsmanager:PutSecretValue"));
     expect(writes.flatMap((s) => [s.Resource].flat())).toEqual([SECRET]);
+    // Breach mode lists the version ids of both (rotation/handler.ts inventory); only RDS changes the master.
+    const onMaster = statements.filter((s) => [s.Resource].flat().includes(MASTER)).flatMap((s) => [s.Action].flat());
+    expect(onMaster.sort()).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds"]);
+    const lists = statements.filter((s) => [s.Action].flat().includes("secretsmanager:ListSecretVersionIds")).flatMap((s) => [s.Resource].flat());
+    expect(lists.sort()).toEqual([MASTER, SECRET].sort());
     expect(resourcesOf("kms:")).toEqual([KEY]);
     expect(resourcesOf("logs:")).toEqual([`arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/${one("aws:lambda/function:Function").inputs.name}:*`]);
     for (const s of statements) {

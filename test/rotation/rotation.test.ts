@@ -5,7 +5,7 @@
  * servers start once (the suite runs files one after another on two cores).
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { DeleteSecretCommand, GetSecretValueCommand, PutSecretValueCommand, RotateSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { DeleteSecretCommand, GetSecretValueCommand, PutSecretValueCommand, RotateSecretCommand, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { Command } from "commander";
 import { parseRotateOptions, registerRotateCommand, runRotate, type RotateOptions } from "../../cli/commands/rotate";
 import { Client } from "pg";
@@ -146,7 +146,7 @@ describe.each(["postgres", "mariadb"])("rotation function on %s", (engineName) =
 
     const leftAlone = await bulkheadRotate({ secret: [arn], format: "json" });
     expect([leftAlone.code, leftAlone.json.secrets[0].status]).toEqual([1, "in-progress"]);
-    const resumed = await bulkheadRotate({ secret: [arn], resume: true, format: "json" });
+    const resumed = await bulkheadRotate({ secret: [arn], finishPending: true, format: "json" });
     expect(resumed.json.secrets[0].reason).toBeNull();
     expect([resumed.code, resumed.json.secrets[0].status]).toEqual([0, "rotated"]);
     expect(holders(await stagesOf(arn), "AWSPREVIOUS")).toEqual([old.versionId]);
@@ -234,7 +234,7 @@ describe("bulkhead rotate across tenants", () => {
     expect(new Set(run.json.secrets.map((s: any) => s.tenant))).toEqual(new Set(["t1", "t2", "t3", "t4", "t5"]));
     expect(run.code).toBe(0);
     expect(run.stderr.split("\n").filter((l) => / rotated /.test(l))).toHaveLength(50);
-  });
+  }, 180_000);
 
   it("--all with one secret's function failing: 49 rotated, 1 failed with the function's reason, exit 1", async () => {
     const broken = arns[17]!;
@@ -247,7 +247,23 @@ describe("bulkhead rotate across tenants", () => {
     expect(run.stdout).toMatch(/^t2\s+t2\/bulk_t2_7\s+failed/m);
     expect(run.stdout).toContain(`setSecret failed for ${broken}: `);
     expect(run.stdout).toMatch(/RESULT/);
-  });
+
+    // Fix the secret, cancel its stuck rotation (its pending copy carries the bad master ARN), then resume the
+    // journal: only that secret rotates; the 49 keep the AWSCURRENT version they ended with.
+    const versionsBefore = await Promise.all(arns.map(async (a) => holders(await stagesOf(a), "AWSCURRENT")[0]));
+    // (A new value, not the old text again: moto would relabel the old version and leave two AWSCURRENT.)
+    await moto.client.send(new PutSecretValueCommand({ SecretId: broken, SecretString: JSON.stringify({ ...value, fixed: "by hand" }), VersionStages: ["AWSCURRENT"] }));
+    for (const id of holders(await stagesOf(broken), "AWSPENDING")) {
+      await moto.client.send(new UpdateSecretVersionStageCommand({ SecretId: broken, VersionStage: "AWSPENDING", RemoveFromVersionId: id }));
+    }
+    const resumed = await bulkheadRotate({ resume: true, format: "text" });
+    expect(resumed.stdout).toContain("1 rotated, 0 failed, 0 timed out, 0 left in progress (of 1). 49 secret(s) had ended well before and were left alone.");
+    expect(resumed.code).toBe(0);
+    const versionsAfter = await Promise.all(arns.map(async (a) => holders(await stagesOf(a), "AWSCURRENT")[0]));
+    expect(arns.filter((a, i) => versionsAfter[i] !== versionsBefore[i])).toEqual([broken]);
+    const again = await bulkheadRotate({ resume: true, format: "text" });
+    expect([again.code, again.stdout]).toEqual([0, expect.stringMatching(/^Nothing to resume: all 50 secret\(s\) in .* ended well\.\n$/)]);
+  }, 180_000);
 
   it("reports a tenant without managed secrets and exits 1 when nothing matched", async () => {
     const run = await bulkheadRotate({ tenant: ["nobody"] });
@@ -260,10 +276,10 @@ describe("bulkhead rotate across tenants", () => {
     const program = new Command().exitOverride();
     let seen: RotateOptions | undefined;
     registerRotateCommand(program).action((opts: RotateOptions) => void (seen = opts));
-    await program.parseAsync(["rotate", "--tenant", "a", "--tenant", "b", "--secret", "arn:x", "--dry-run", "--resume", "--format", "json", "--region", "eu-west-1", "--profile", "ops", "--endpoint-url", "http://127.0.0.1:1"], { from: "user" });
+    await program.parseAsync(["rotate", "--tenant", "a", "--tenant", "b", "--secret", "arn:x", "--dry-run", "--finish-pending", "--format", "json", "--region", "eu-west-1", "--profile", "ops", "--endpoint-url", "http://127.0.0.1:1"], { from: "user" });
     expect(seen).toEqual({
-      tenant: ["a", "b"], secret: ["arn:x"], dryRun: true, resume: true, format: "json", region: "eu-west-1", profile: "ops",
-      endpointUrl: "http://127.0.0.1:1", concurrency: "8", timeout: "300",
+      tenant: ["a", "b"], secret: ["arn:x"], dryRun: true, finishPending: true, format: "json", region: "eu-west-1", profile: "ops",
+      endpointUrl: "http://127.0.0.1:1", concurrency: "8",
     });
     expect(parseRotateOptions(seen!).problems).toEqual([]);
   });

@@ -11,6 +11,8 @@ import * as path from "node:path";
 import { Client } from "pg";
 import * as mysql from "mysql2/promise";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -95,6 +97,8 @@ function stopProcess(proc: ChildProcess, timeoutMs = 5000, signal: NodeJS.Signal
 export interface Moto {
   endpoint: string;
   client: SecretsManagerClient;
+  logs: CloudWatchLogsClient;
+  lambda: LambdaClient;
   /** Registers an IAM role and a Lambda function so RotateSecret accepts the function's ARN. */
   createFunction(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -108,20 +112,25 @@ export const TEST_CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "test
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  let logs = "";
+  let output = "";
   const proc = track(spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"] }));
-  proc.stdout!.on("data", (d) => (logs = (logs + d).slice(-4000)));
-  proc.stderr!.on("data", (d) => (logs = (logs + d).slice(-4000)));
-  await waitFor("moto_server", async () => (await fetch(`${endpoint}/moto-api/`)).ok, 20_000, proc, () => logs);
+  proc.stdout!.on("data", (d) => (output = (output + d).slice(-4000)));
+  proc.stderr!.on("data", (d) => (output = (output + d).slice(-4000)));
+  await waitFor("moto_server", async () => (await fetch(`${endpoint}/moto-api/`)).ok, 20_000, proc, () => output);
   // Without a container engine moto cannot run the function: RotateSecret then only leaves the AWSPENDING
   // version, and the tests play Secrets Manager's part by running the handler's steps.
   const config = await fetch(`${endpoint}/moto-api/config`, { method: "POST", body: JSON.stringify({ lambda: { use_docker: false } }) });
   if (!config.ok) throw new Error(`moto config failed: ${config.status}`);
-  const client = new SecretsManagerClient({ endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS });
+  const config_ = { endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS };
+  const client = new SecretsManagerClient(config_);
+  const logs = new CloudWatchLogsClient(config_);
+  const lambda = new LambdaClient(config_);
   let roleCreated = false;
   return {
     endpoint,
     client,
+    logs,
+    lambda,
     async createFunction(name) {
       if (!roleCreated) {
         const role = await fetch(`${endpoint}/`, {
@@ -140,6 +149,7 @@ export async function startMoto(): Promise<Moto> {
           Runtime: "nodejs22.x",
           Role: "arn:aws:iam::123456789012:role/rotation",
           Handler: "index.handler",
+          Timeout: 60,
           // An empty zip: moto only records the function, it never runs it here.
           Code: { ZipFile: "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==" },
         }),
@@ -149,6 +159,8 @@ export async function startMoto(): Promise<Moto> {
     },
     async stop() {
       client.destroy();
+      logs.destroy();
+      lambda.destroy();
       await stopProcess(proc);
     },
   };

@@ -12,9 +12,12 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { Client } from "pg";
 import * as mysql from "mysql2/promise";
-import { runRotate, type RotateOptions } from "../../cli/commands/rotate";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { runRotate, type RotateIO, type RotateOptions } from "../../cli/commands/rotate";
 import { startMariadb, startMoto, startPostgres, type Database, type Moto } from "./services";
-import { HandlerDriver, type HandlerDriverOptions } from "./driver";
+import { FunctionLog, HandlerDriver, InProcessInvoker, type HandlerDriverOptions } from "./driver";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -22,6 +25,9 @@ export let moto: Moto;
 export let pg: Database;
 export let maria: Database;
 export let functionArn: string;
+export let functionLog: FunctionLog;
+/** Journals of the test runs go here, never into the repository. */
+export let journalDir: string;
 const masterArn = new Map<Database, string>();
 
 /** Starts moto, PostgreSQL and MariaDB for the calling test file and stops them after it. */
@@ -29,6 +35,8 @@ export function useRotationWorld(): void {
   beforeAll(async () => {
     [moto, pg, maria] = await Promise.all([startMoto(), startPostgres(), startMariadb()]);
     functionArn = await moto.createFunction("tenant-db-rotation");
+    functionLog = new FunctionLog(moto.logs);
+    journalDir = mkdtempSync(path.join(tmpdir(), "bulkhead-journal-"));
     for (const db of [pg, maria]) {
       const out = await moto.client.send(new CreateSecretCommand({ Name: `rds!${db.engine}-master`, SecretString: JSON.stringify(db.master) }));
       masterArn.set(db, out.ARN!);
@@ -47,6 +55,10 @@ export interface SecretSpec {
   name?: string;
   /** The secret's `ssl` field; absent = TLS first, then plain (what the per-engine tests exercise). */
   ssl?: boolean;
+  /** Master secret ARN; default the server's shared master. */
+  masterArn?: string;
+  /** Database the user works in; default the server's `appdb`. */
+  dbname?: string;
 }
 
 /** A managed app secret with rotation configured and no rotation in flight; its user does not exist yet. */
@@ -59,10 +71,10 @@ export async function createAppSecret(db: Database, spec: SecretSpec): Promise<s
     engine: db.engine,
     host: db.host,
     port: db.port,
-    dbname: db.dbname,
+    dbname: spec.dbname ?? db.dbname,
     username: spec.username,
     password: `initial-${spec.username}-Pw1`,
-    masterarn: masterArn.get(db),
+    masterarn: spec.masterArn ?? masterArn.get(db),
     ...(spec.ssl !== undefined ? { ssl: spec.ssl } : {}),
   };
   const out = await moto.client.send(new CreateSecretCommand({ Name: spec.name ?? `${spec.tenant ?? "none"}/${spec.username}`, SecretString: JSON.stringify(value), Tags: tags }));
@@ -105,9 +117,9 @@ export function tableOf(c: Creds): string {
   return `items_${c.username.replace(/_clone$/, "")}`;
 }
 
-export async function appQuery(db: Database, c: Creds): Promise<number> {
+export async function appQuery(db: Database, c: Creds, dbname = db.dbname): Promise<number> {
   if (db.engine === "postgres") {
-    const client = new Client({ host: db.host, port: db.port, user: c.username, password: c.password, database: db.dbname, connectionTimeoutMillis: 2000 });
+    const client = new Client({ host: db.host, port: db.port, user: c.username, password: c.password, database: dbname, connectionTimeoutMillis: 5000 });
     client.on("error", () => undefined);
     try {
       await client.connect();
@@ -120,7 +132,7 @@ export async function appQuery(db: Database, c: Creds): Promise<number> {
   }
   let conn: mysql.Connection | undefined;
   try {
-    conn = await mysql.createConnection({ host: db.host, port: db.port, user: c.username, password: c.password, database: db.dbname, connectTimeout: 2000 });
+    conn = await mysql.createConnection({ host: db.host, port: db.port, user: c.username, password: c.password, database: dbname, connectTimeout: 5000 });
     const [rows] = await conn.query(`SELECT COUNT(*) AS n FROM ${tableOf(c)}`);
     return Number((rows as Array<{ n: number }>)[0]!.n);
   } catch (err) {
@@ -134,12 +146,18 @@ export async function appQuery(db: Database, c: Creds): Promise<number> {
  * The documented app behaviour: a new connection every ~50 ms with the cached AWSCURRENT credential; on an
  * authentication failure read AWSCURRENT again and retry once. Counts what an app would see.
  */
-export function startClientLoop(db: Database, arn: string, initial: Creds) {
+export function startClientLoop(db: Database, arn: string, initial: Creds, options: { cacheTtlMs?: number; dbname?: string; intervalMs?: number } = {}) {
   const stats = { queries: 0, failed: 0, authFailed: 0, unreachable: 0, rereads: 0, okAs: new Map<string, number>(), errors: [] as string[] };
   let creds = initial;
+  let readAt = Date.now();
   let running = true;
   const attempt = async () => {
-    await appQuery(db, creds);
+    // The README's contract: the cached credential is read again once it is older than the cache TTL.
+    if (options.cacheTtlMs !== undefined && Date.now() - readAt >= options.cacheTtlMs) {
+      creds = await readCurrent(arn);
+      readAt = Date.now();
+    }
+    await appQuery(db, creds, options.dbname);
     stats.queries++;
     stats.okAs.set(creds.username, (stats.okAs.get(creds.username) ?? 0) + 1);
   };
@@ -152,6 +170,7 @@ export function startClientLoop(db: Database, arn: string, initial: Creds) {
         if ((err as { auth?: boolean }).auth) {
           stats.rereads++;
           creds = await readCurrent(arn);
+          readAt = Date.now();
           try {
             await attempt();
           } catch (again) {
@@ -166,7 +185,7 @@ export function startClientLoop(db: Database, arn: string, initial: Creds) {
           stats.errors.push(`as ${creds.username}: ${(err as Error).message}`);
         }
       }
-      await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - started))));
+      await new Promise((r) => setTimeout(r, Math.max(0, (options.intervalMs ?? 50) - (Date.now() - started))));
     }
   })();
   return {
@@ -187,28 +206,44 @@ export interface Captured {
   json: any;
 }
 
-export async function bulkheadRotate(opts: RotateOptions, driverOptions: HandlerDriverOptions = {}): Promise<Captured> {
+export async function bulkheadRotate(opts: RotateOptions, driverOptions: HandlerDriverOptions = {}, io: Partial<RotateIO> = {}): Promise<Captured> {
   let stdout = "";
   let stderr = "";
-  const code = await runRotate(opts, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    client: moto.client,
-    driver: new HandlerDriver(moto.client, driverOptions),
-    pollIntervalMs: 20,
-  });
+  const driver = new HandlerDriver(moto.client, functionLog, driverOptions);
+  let code: number;
+  try {
+    code = await runRotate(opts, {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      client: moto.client,
+      logs: moto.logs,
+      lambda: moto.lambda,
+      invoker: new InProcessInvoker(moto.client),
+      driver,
+      poll: { minMs: 50, maxMs: 400 },
+      logEveryMs: 300,
+      startTimeoutMs: 10_000,
+      // One machine, one clock: no skew to allow for, and moto scans less of the shared log group.
+      logSkewMs: 1000,
+      cwd: journalDir,
+      ...io,
+    });
+  } finally {
+    // The service's clean-up after the last step (dropping AWSPENDING) may land just after the command returns.
+    await driver.idle();
+  }
   return { code, stdout, stderr, json: opts.format === "json" ? JSON.parse(stdout) : undefined };
 }
 
-export async function createItems(db: Database, c: Creds): Promise<void> {
+export async function createItems(db: Database, c: Creds, dbname = db.dbname): Promise<void> {
   if (db.engine === "postgres") {
-    const client = new Client({ host: db.host, port: db.port, user: c.username, password: c.password, database: db.dbname });
+    const client = new Client({ host: db.host, port: db.port, user: c.username, password: c.password, database: dbname });
     await client.connect();
     await client.query(`CREATE TABLE ${tableOf(c)} (id int)`);
     await client.query(`INSERT INTO ${tableOf(c)} VALUES (1)`);
     await client.end();
   } else {
-    const conn = await mysql.createConnection({ host: db.host, port: db.port, user: c.username, password: c.password, database: db.dbname });
+    const conn = await mysql.createConnection({ host: db.host, port: db.port, user: c.username, password: c.password, database: dbname });
     await conn.query(`CREATE TABLE ${tableOf(c)} (id int)`);
     await conn.query(`INSERT INTO ${tableOf(c)} VALUES (1)`);
     await conn.end();

@@ -4,18 +4,11 @@
  */
 import { Client, escapeIdentifier, escapeLiteral } from "pg";
 import * as mysql from "mysql2/promise";
-import type { Engine } from "./secret";
+import type { AppSecret } from "./secret";
 import { scramSha256Verifier } from "./secret";
 
-export interface Target {
-  engine: Engine;
-  host: string;
-  port: number;
-  dbname?: string;
-  username: string;
-  password: string;
-  ssl?: boolean | string;
-}
+/** Where and as whom to log in: the connection fields of a secret version. */
+export type Target = Pick<AppSecret, "engine" | "host" | "port" | "dbname" | "username" | "password" | "ssl">;
 
 export interface Session {
   /** Runs a trivial statement: proves the session is usable, not just authenticated. */
@@ -296,4 +289,64 @@ async function mysqlProvision(conn: mysql.Connection, dbname: string | undefined
   } finally {
     await conn.end().catch(() => undefined);
   }
+}
+
+/** A master connection opened by `withMaster`, engine-neutral for the few statements breach mode needs. */
+async function withMaster<T>(master: Target, timeoutMs: number, pgWork: (c: Client) => Promise<T>, myWork: (c: mysql.Connection) => Promise<T>): Promise<T> {
+  if (master.engine === "postgres") {
+    const client = await pgMasterClient(master, timeoutMs);
+    try {
+      return await pgWork(client);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  const conn = await mysqlMasterConnection(master, timeoutMs);
+  try {
+    return await myWork(conn);
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
+}
+
+// MySQL refuses KILL of another user's thread without CONNECTION_ADMIN/SUPER (RDS masters have neither);
+// RDS provides mysql.rds_kill for exactly this. 1094: the thread ended on its own meanwhile.
+const MYSQL_KILL_DENIED = 1095;
+const MYSQL_UNKNOWN_THREAD = 1094;
+
+/**
+ * As the master user: ends every open session of `username` except the one this call runs on, and returns how
+ * many it ended. PostgreSQL waits for each backend to exit (pg_terminate_backend with a timeout, PostgreSQL 14+);
+ * MySQL/MariaDB use KILL CONNECTION, falling back to RDS's mysql.rds_kill when KILL is denied.
+ * Used right after a password change, so every session it finds was opened with the old password.
+ */
+export async function endSessions(master: Target, username: string, timeoutMs = 5000): Promise<number> {
+  return withMaster(
+    master,
+    timeoutMs,
+    async (c) => {
+      const out = await c.query(
+        "SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid, $2) AS ok FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()) t WHERE ok",
+        [username, Math.max(1000, Math.floor(timeoutMs / 2))],
+      );
+      return Number(out.rows[0]?.n ?? 0);
+    },
+    async (c) => {
+      const [rows] = await c.query("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? AND ID <> CONNECTION_ID()", [username]);
+      let ended = 0;
+      for (const { ID } of rows as Array<{ ID: number }>) {
+        try {
+          await c.query(`KILL CONNECTION ${Number(ID)}`);
+          ended++;
+        } catch (err) {
+          const errno = (err as { errno?: number }).errno;
+          if (errno === MYSQL_UNKNOWN_THREAD) continue;
+          if (errno !== MYSQL_KILL_DENIED) throw err;
+          await c.query("CALL mysql.rds_kill(?)", [Number(ID)]);
+          ended++;
+        }
+      }
+      return ended;
+    },
+  );
 }

@@ -15,6 +15,10 @@ import {
   type SecretsManagerClient,
   type Tag,
 } from "@aws-sdk/client-secrets-manager";
+import { CredentialError, errorText, isCredentialError } from "./errors";
+import type { WatchState } from "./watch";
+
+export { CredentialError, errorText } from "./errors";
 
 export const TENANT_TAG = "bulkhead:tenant";
 export const MANAGED_TAG = "bulkhead:managed";
@@ -56,40 +60,33 @@ export interface RotationDriver {
 export interface RotateSettings {
   client: SecretsManagerClient;
   driver?: RotationDriver;
-  resume: boolean;
+  /** Finish a rotation found in progress (reuse its AWSPENDING version) instead of leaving it alone. */
+  finishPending: boolean;
   dryRun: boolean;
-  timeoutMs: number;
-  pollIntervalMs: number;
+  /** Per-secret limit; undefined = derived from the function's configured timeout (see `defaultTimeoutMs`). */
+  timeoutMs?: number;
+  /** Status polling: starts at `minMs` and grows by half each round up to `maxMs`. */
+  poll: { minMs: number; maxMs: number };
+  /** No line from the function this long after RotateSecret: it did not run. */
+  startTimeoutMs: number;
+  /** Least time between two reads of the function's log for one secret; default 1000 ms. */
+  logEveryMs?: number;
+  /** The function's log watcher for a rotation; undefined when logs cannot be read (the reason is in `logsProblem`). */
+  watch?: (lambdaArn: string, arn: string, token: string, since: number) => Promise<{ poll(): Promise<WatchState> } | undefined>;
+  /** The function's configured timeout in seconds, when known. */
+  functionTimeout?: (lambdaArn: string) => Promise<number | undefined>;
+  /** Called when a secret enters a new step (progress). */
+  onStep?: (secret: SelectedSecret, step: string) => void;
   now: () => number;
 }
 
-/** An error that means the caller's credentials, region or permissions are wrong: nothing can be selected. */
-export class CredentialError extends Error {}
-
-const CREDENTIAL_ERRORS = new Set([
-  "CredentialsProviderError",
-  "UnrecognizedClientException",
-  "InvalidClientTokenId",
-  "InvalidSignatureException",
-  "ExpiredTokenException",
-  "ExpiredToken",
-  "AccessDeniedException",
-  "IncompleteSignature",
-  "MissingAuthenticationToken",
-]);
-
-export function errorText(err: unknown): string {
-  const e = err as { name?: string; message?: string };
-  if (!e?.message) return String(err);
-  // The function's own errors already say which step failed; AWS errors are named by their type.
-  if (e.name === "RotationStepError") return e.message;
-  return e.name && e.name !== "Error" && !e.message.startsWith(e.name) ? `${e.name}: ${e.message}` : e.message;
+/** Default per-secret wait: the four steps at the function's own timeout each, plus a minute for the service. */
+export function defaultTimeoutMs(functionTimeoutSeconds: number | undefined): number {
+  return functionTimeoutSeconds === undefined ? 300_000 : 4 * functionTimeoutSeconds * 1000 + 60_000;
 }
 
-function isCredentialError(err: unknown): boolean {
-  const e = err as { name?: string; message?: string };
-  return CREDENTIAL_ERRORS.has(e?.name ?? "") || /Region is missing|Could not load credentials/i.test(e?.message ?? "");
-}
+/** Grace after a step's reported deadline before the step counts as stopped by Lambda. */
+const DEADLINE_GRACE_MS = 5000;
 
 function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
   return tags?.find((t) => t.Key === key)?.Value;
@@ -164,12 +161,13 @@ export async function rotateOne(secret: SelectedSecret, s: RotateSettings): Prom
       return done("failed", "rotation is not configured for this secret (no rotation function); deploy its DatabaseRotation first");
     }
     const pending = pendingRotation(meta);
-    if (pending && !s.resume) {
+    if (pending && !s.finishPending) {
       result.newVersion = pending;
-      return done("in-progress", `a rotation is already in progress (version ${pending} is AWSPENDING); left alone, rerun with --resume to finish it`);
+      return done("in-progress", `a rotation is already in progress (version ${pending} is AWSPENDING); left alone, rerun with --finish-pending to finish it`);
     }
-    if (s.dryRun) return done("would-rotate", pending ? `would resume version ${pending}` : null);
+    if (s.dryRun) return done("would-rotate", pending ? `would finish version ${pending}` : null);
 
+    const requested = s.now();
     let versionId: string;
     try {
       // The function ARN is passed again because some emulators forget it otherwise; AWS keeps it unchanged.
@@ -183,16 +181,18 @@ export async function rotateOne(secret: SelectedSecret, s: RotateSettings): Prom
       else return done("failed", `RotateSecret: ${errorText(err)}`);
     }
     result.newVersion = versionId;
+    // The service runs the function on its own; an emulator's stand-in does the same, and its outcome is
+    // read back exactly as the service's would be: from the secret's labels and the function's log.
+    if (s.driver) void s.driver.run(secret, versionId, lambdaArn).catch(() => undefined);
 
-    if (s.driver) {
-      try {
-        await s.driver.run(secret, versionId, lambdaArn);
-      } catch (err) {
-        return done("failed", errorText(err));
-      }
-    }
-
-    const deadline = started + s.timeoutMs;
+    const timeoutMs = s.timeoutMs ?? defaultTimeoutMs(await s.functionTimeout?.(lambdaArn).catch(() => undefined));
+    const watcher = await s.watch?.(lambdaArn, secret.arn, versionId, requested).catch(() => undefined);
+    const deadline = started + timeoutMs;
+    let interval = s.poll.minMs;
+    let step: string | undefined;
+    let logProblem: string | undefined;
+    let lastLogRead = -Infinity;
+    let lastState: WatchState | undefined;
     for (;;) {
       const now = await s.client.send(new DescribeSecretCommand({ SecretId: secret.arn }));
       const current = stageHolder(now, "AWSCURRENT");
@@ -203,18 +203,45 @@ export async function rotateOne(secret: SelectedSecret, s: RotateSettings): Prom
       if (!stages.includes("AWSPENDING") && !stages.includes("AWSCURRENT")) {
         return done("failed", `version ${versionId} lost its AWSPENDING label without becoming AWSCURRENT`);
       }
+      // The log is read at most every `logEveryMs`: CloudWatch Logs allows few FilterLogEvents calls per second.
+      let state: WatchState | undefined;
+      if (watcher && s.now() - lastLogRead >= (s.logEveryMs ?? 1000)) {
+        lastLogRead = s.now();
+        state = lastState = await watcher.poll();
+      } else state = lastState;
+      if (state) {
+        if (!state.readable) logProblem = state.problem;
+        if (state.failure) return done("failed", state.failure);
+        if (state.step && state.step !== step) s.onStep?.(secret, (step = state.step));
+        const t = s.now();
+        if (state.stepDeadline !== undefined && t > state.stepDeadline + DEADLINE_GRACE_MS) {
+          return done("failed", `${state.step} failed for ${secret.arn}: the function did not finish the step before its timeout (Lambda stopped it); see log group ${logGroupOf(lambdaArn)}`);
+        }
+        if (state.readable && !state.seen && t - requested >= s.startTimeoutMs) {
+          return done(
+            "failed",
+            `the rotation function never ran: no log line for version ${versionId} in ${logGroupOf(lambdaArn)} ${Math.round((t - requested) / 1000)} s after RotateSecret ` +
+              "(an emulator that does not run Lambda functions? see README \"Emulators\")",
+          );
+        }
+      }
       if (s.now() >= deadline) {
-        const fn = lambdaArn.split(":").pop();
         return done(
           "timed-out",
-          `still AWSPENDING after ${Math.round(s.timeoutMs / 1000)} s; the function's errors are in log group /aws/lambda/${fn} (RotationFailed in CloudTrail)`,
+          `still AWSPENDING after ${Math.round(timeoutMs / 1000)} s${step ? ` (last step seen: ${step})` : ""}; the function's errors are in log group ${logGroupOf(lambdaArn)}` +
+            (logProblem ? ` (not read: ${logProblem})` : watcher ? "" : " (not read: no log access)"),
         );
       }
-      await sleep(Math.min(s.pollIntervalMs, Math.max(0, deadline - s.now())));
+      await sleep(Math.min(interval, Math.max(0, deadline - s.now())));
+      interval = Math.min(s.poll.maxMs, Math.ceil(interval * 1.5));
     }
   } catch (err) {
     return done("failed", errorText(err));
   }
+}
+
+function logGroupOf(lambdaArn: string): string {
+  return `/aws/lambda/${lambdaArn.split(":")[6] ?? lambdaArn}`;
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, reporting each result as it lands. */
