@@ -14,8 +14,8 @@ import { checkText, previewText } from "./reporters/text";
 import { registerRotateCommand } from "./commands/rotate";
 import { registerReviewCommands } from "./commands/review";
 import { mermaidMap } from "./reporters/mermaid";
+import { VERSION } from "./paths";
 
-const VERSION: string = require("../package.json").version;
 
 export const EXIT = { ok: 0, violations: 1, usage: 2 } as const;
 

@@ -3,6 +3,7 @@
  * `bulkhead diagram` (just the reachability map). Exit codes as `check`: 0 no mandatory violation,
  * 1 at least one, 2 usage error, missing project/stack/pack, or the program threw.
  */
+import { VERSION } from "../paths";
 import { Command, Option } from "commander";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -124,7 +125,7 @@ async function guarded(setExit: (code: number) => void, body: () => Promise<numb
 }
 
 export function registerReviewCommands(program: Command, setExit: (code: number) => void): void {
-  const version: string = require("../../package.json").version;
+  const version = VERSION;
 
   program
     .command("review")

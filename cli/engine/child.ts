@@ -19,7 +19,8 @@ const fullStacks = jobs.some((j) => j.fullStacks);
 Error.stackTraceLimit = fullStacks ? 50 : 0;
 
 import { RecordingMonitor } from "./recorder";
-import { evaluatePolicies, PolicyEvaluationError } from "./evaluate";
+import { registerProgramTranspiler } from "./transpile";
+import { analyzeRun, openPack, PolicyEvaluationError, type OpenedPack } from "./evaluate";
 import { PolicyConfigError } from "./policy-config";
 import { PolicyPackError } from "./analyzer";
 import { boundCallsiteDepth, lightenPromiseTracking } from "./sdk-tuning";
@@ -76,6 +77,8 @@ function releaseProgram(resourceCount: number): void {
   if (resourceCount >= FULL_GC_FROM_RESOURCES) (globalThis as { gc?: () => void }).gc?.();
 }
 
+registerProgramTranspiler();
+
 async function runJob(job: EngineJob): Promise<JobResult> {
   const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
   boundCallsiteDepth();
@@ -90,6 +93,16 @@ async function runJob(job: EngineJob): Promise<JobResult> {
   for (const [k, v] of Object.entries(job.config)) config[k] = v.value;
   pulumi.runtime.setAllConfig(config, Object.entries(job.config).filter(([, v]) => v.secret).map(([k]) => k));
 
+  // The pack is loaded and its config validated before the program runs: a bad pack or config fails in
+  // a second instead of after the whole program, and an --isolated pack starts while the program runs.
+  let pack: OpenedPack | undefined;
+  if (job.check) {
+    try {
+      pack = await openPack(job.check);
+    } catch (err) {
+      return packFailure(err);
+    }
+  }
   const cwd = process.cwd();
   const started = performance.now();
   let outputs: Record<string, unknown> = {};
@@ -109,6 +122,7 @@ async function runJob(job: EngineJob): Promise<JobResult> {
     if (currentFailure) throw currentFailure;
     outputs = recorder.stackOutputs() ?? (raw as Record<string, unknown>) ?? {};
   } catch (err) {
+    await pack?.conn.close();
     const e = (currentFailure ?? err) as Error;
     const message = e instanceof Error ? e.message : String(e);
     return {
@@ -125,27 +139,31 @@ async function runJob(job: EngineJob): Promise<JobResult> {
   const programMs = performance.now() - started;
   progress(`registered ${run.resources.length} resources`);
   let releaseMs = 0;
-  const timings: { loadMs?: number } = {};
+  const packLoadMs = pack?.loadMs ?? 0;
   const stats = () => ({
     programMs,
     releaseMs,
-    policyMs: performance.now() - started - programMs - releaseMs,
-    packLoadMs: timings.loadMs ?? 0,
+    policyMs: performance.now() - started - programMs - releaseMs + packLoadMs,
+    packLoadMs,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   });
-  if (!job.check) return { ok: true, run, stats: stats() };
+  if (!pack) return { ok: true, run, stats: stats() };
   const releaseStarted = performance.now();
   releaseProgram(run.resources.length);
   releaseMs = performance.now() - releaseStarted;
   try {
-    const check = await evaluatePolicies(run, job.check, progress, timings);
+    const check = await analyzeRun(run, pack, progress);
     return { ok: true, run, check, stats: stats() };
   } catch (err) {
-    if (err instanceof PolicyPackError || err instanceof PolicyConfigError || err instanceof PolicyEvaluationError) {
-      return { ok: false, kind: err instanceof PolicyConfigError ? "policy-config" : "policy-pack", message: err.message, location: null };
-    }
-    return { ok: false, kind: "policy-pack", message: `the policy pack failed: ${(err as Error).stack ?? err}`, location: null };
+    return packFailure(err);
   }
+}
+
+function packFailure(err: unknown): JobResult {
+  if (err instanceof PolicyPackError || err instanceof PolicyConfigError || err instanceof PolicyEvaluationError) {
+    return { ok: false, kind: err instanceof PolicyConfigError ? "policy-config" : "policy-pack", message: err.message, location: null };
+  }
+  return { ok: false, kind: "policy-pack", message: `the policy pack failed: ${(err as Error).stack ?? err}`, location: null };
 }
 
 async function main(): Promise<void> {

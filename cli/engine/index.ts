@@ -1,6 +1,7 @@
 /** The engine's public surface: resolve a target, run it offline, evaluate the pack. */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { REPO_ROOT } from "../paths";
 import { resolveTarget, UsageError, type Target } from "./project";
 import type { CheckOptions, EngineJob } from "./protocol";
 
@@ -9,7 +10,7 @@ export { runJobs } from "./run";
 export type { EngineJob, JobResult } from "./protocol";
 
 /** The repository's own pack: the default for `bulkhead check`. */
-export const DEFAULT_POLICY_PACK = path.resolve(__dirname, "..", "..", "policies");
+export const DEFAULT_POLICY_PACK = path.join(REPO_ROOT, "policies");
 
 export interface JobOptions {
   stack?: string;

@@ -7,9 +7,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { REPO_ROOT } from "../paths";
 import type { EngineJob, JobResult } from "./protocol";
 
-const REPO_NODE_MODULES = path.resolve(__dirname, "..", "..", "node_modules");
+const REPO_NODE_MODULES = path.join(REPO_ROOT, "node_modules");
+
+/**
+ * The worker as plain JavaScript when the CLI itself runs from the bundle `npm run build` writes (no
+ * TypeScript loader in the worker: it cost ~0.5 s of every cold run); from source under tsx otherwise.
+ */
+function workerArgs(): string[] {
+  if (__filename.endsWith(".js")) return [path.join(REPO_ROOT, "dist", "cli", "engine", "child.js")];
+  return ["--import", pathToFileURL(require.resolve("tsx")).href, path.join(REPO_ROOT, "cli", "engine", "child.ts")];
+}
 
 export interface RunOptions {
   onProgress?: (message: string) => void;
@@ -24,7 +34,6 @@ function spawnWorker(jobs: EngineJob[], opts: RunOptions): Promise<JobResult[]> 
   const jobFile = path.join(dir, "jobs.json");
   const resultFile = path.join(dir, "results.json");
   writeFileSync(jobFile, JSON.stringify(jobs));
-  const loader = pathToFileURL(require.resolve("tsx")).href;
   const env = { ...process.env };
   // Single-file programs outside this repository still resolve @pulumi/* from bulkhead's install.
   env.NODE_PATH = [REPO_NODE_MODULES, env.NODE_PATH].filter(Boolean).join(path.delimiter);
@@ -33,7 +42,7 @@ function spawnWorker(jobs: EngineJob[], opts: RunOptions): Promise<JobResult[]> 
   // decodes the whole stack once per stack policy, and each copy is still alive when a scavenge
   // comes: at 32 MiB a scavenge came every policy and promoted most of it (5,000 resources: 48 MiB
   // cut the pack's evaluation by ~15 % for ~+35 MiB peak).
-  const child = spawn(process.execPath, ["--max-semi-space-size=48", "--expose-gc", "--import", loader, path.join(__dirname, "child.ts"), jobFile, resultFile], {
+  const child = spawn(process.execPath, ["--max-semi-space-size=48", "--expose-gc", ...workerArgs(), jobFile, resultFile], {
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     env,
   });
