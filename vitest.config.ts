@@ -1,4 +1,10 @@
+import { homedir } from "node:os";
+import * as path from "node:path";
 import { defineConfig } from "vitest/config";
+
+// scripts/test-prereqs.ts may have installed moto_server with pip --user, whose bin is often not on PATH.
+const userBin = path.join(process.env.PYTHONUSERBASE ?? path.join(homedir(), ".local"), "bin");
+process.env.PATH = [process.env.PATH, userBin].filter(Boolean).join(path.delimiter);
 
 export default defineConfig({
   test: {
