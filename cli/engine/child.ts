@@ -20,6 +20,7 @@ Error.stackTraceLimit = fullStacks ? 50 : 0;
 
 import { RecordingMonitor } from "./recorder";
 import { registerProgramTranspiler } from "./transpile";
+import { classifyProgramError } from "./failure";
 import { analyzeRun, openPack, PolicyEvaluationError, type OpenedPack } from "./evaluate";
 import { PolicyConfigError } from "./policy-config";
 import { PolicyPackError } from "./analyzer";
@@ -30,19 +31,6 @@ function progress(message: string): void {
 }
 
 const ENGINE_DIR = __dirname;
-
-/** The first stack frame in the user's own code: what a program error should point at. */
-function userFrame(err: unknown, displayRoot: string): string | null {
-  const stack = err instanceof Error ? err.stack ?? "" : "";
-  for (const line of stack.split("\n").slice(1)) {
-    const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?$/.exec(line.trim());
-    if (!m) continue;
-    const file = m[1].replace(/^file:\/\//, "");
-    if (file.includes("/node_modules/") || file.startsWith(ENGINE_DIR) || file.startsWith("node:")) continue;
-    return `${path.relative(displayRoot, file) || file}:${m[2]}`;
-  }
-  return null;
-}
 
 let currentFailure: unknown;
 process.on("unhandledRejection", (e) => (currentFailure ??= e));
@@ -123,13 +111,15 @@ async function runJob(job: EngineJob): Promise<JobResult> {
     outputs = recorder.stackOutputs() ?? (raw as Record<string, unknown>) ?? {};
   } catch (err) {
     await pack?.conn.close();
-    const e = (currentFailure ?? err) as Error;
-    const message = e instanceof Error ? e.message : String(e);
+    const f = classifyProgramError(currentFailure ?? err, job);
     return {
       ok: false,
       kind: "program",
-      message,
-      location: userFrame(e, job.displayRoot),
+      message: f.message,
+      location: f.location,
+      errorKind: f.errorKind,
+      ...(f.hint ? { hint: f.hint } : {}),
+      ...(f.detail ? { detail: f.detail } : {}),
       needsStack: !fullStacks,
     };
   } finally {

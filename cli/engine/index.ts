@@ -47,6 +47,7 @@ export function jobFor(targetPath: string, opts: JobOptions = {}): { target: Tar
     projectDir: target.projectDir,
     programPath: target.programPath,
     stack: target.stack,
+    ...(target.stackFile ? { stackFile: target.stackFile } : {}),
     config: target.config,
     preview: !opts.assumeKnown,
     displayRoot: opts.displayRoot ?? process.cwd(),

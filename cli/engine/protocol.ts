@@ -20,6 +20,8 @@ export interface EngineJob {
   /** Paths in results are relative to this directory (the CLI's cwd). */
   displayRoot: string;
   check?: CheckOptions;
+  /** The stack's config file (for locating config errors at their YAML line). */
+  stackFile?: string;
   /** Keep full stack traces: slower, used to locate a program error after a fast run failed. */
   fullStacks?: boolean;
 }
@@ -32,6 +34,11 @@ export type JobResult =
       message: string;
       location: string | null;
       needsStack?: boolean;
+      /** The error contract's kind (cli/errors.ts) for program failures: syntax, stack-config, component-args… */
+      errorKind?: import("../errors").ErrorKind;
+      hint?: string;
+      /** The error's stack, shown with --verbose. */
+      detail?: string;
     };
 
 /** Where a job's time went, measured inside the worker. */

@@ -79,7 +79,7 @@ export async function runJobs(jobs: EngineJob[], opts: RunOptions = {}): Promise
     const r = results[i];
     if (!r.ok && r.kind === "program" && r.needsStack && !r.location) {
       const [again] = await spawnWorker([{ ...jobs[i], fullStacks: true, check: undefined }], { programOutput: devNull() });
-      if (!again.ok) results[i] = { ...r, location: again.location, needsStack: false };
+      if (!again.ok) results[i] = { ...r, location: again.location, ...(again.detail ? { detail: again.detail } : {}), needsStack: false };
     }
   }
   return results;
