@@ -9,7 +9,7 @@ import * as path from "node:path";
 const root = path.resolve(__dirname, "..");
 buildSync({
   absWorkingDir: root,
-  entryPoints: ["cli/main.ts", "cli/engine/child.ts"],
+  entryPoints: ["cli/main.ts", "cli/engine/child.ts", "cli/engine/typecheck.ts"],
   outbase: ".",
   outdir: "dist",
   bundle: true,

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { JobOptions } from "../engine";
 import { CliError, EXIT, outputError } from "../errors";
-import { checkTarget, emit, exitFor, positiveInt } from "./target";
+import { addEngineOptions, checkTarget, emit, exitFor, jobOptions, positiveInt, type RunOptions } from "./target";
 import type { CheckResult } from "../engine/types";
 import { checkMarkdown, GITHUB_COMMENT_LIMIT } from "../reporters/markdown";
 import { mermaidMap } from "../reporters/mermaid";
@@ -41,7 +41,7 @@ export function projectStacks(target: string): string[] {
 }
 
 /** Runs the target once per stack in one engine worker (the shared path of cli/commands/target.ts). */
-export function checkStacks(target: string, stacks: Array<string | undefined>, opts: Omit<JobOptions, "stack">): Promise<CheckResult[]> {
+export function checkStacks(target: string, stacks: Array<string | undefined>, opts: RunOptions): Promise<CheckResult[]> {
   return checkTarget(target, stacks, opts);
 }
 
@@ -104,14 +104,13 @@ function writeSarifDir(dir: string, results: CheckResult[], version: string): vo
 export function registerReviewCommands(program: Command, setExit: (code: number) => void): void {
   const version = VERSION;
 
-  program
-    .command("review")
-    .description("one pull-request comment (markdown) for every stack: verdict, findings, reachability map, resources")
-    .argument("<path>", "Pulumi project directory (with Pulumi.yaml) or a single .ts/.js program")
-    .option("-s, --stack <name>", "stack to review; repeat for several (default: every Pulumi.<stack>.yaml of the project)", collect)
-    .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
-    .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
-    .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+  addEngineOptions(
+    program
+      .command("review")
+      .description("one pull-request comment (markdown) for every stack: verdict, findings, reachability map, resources")
+      .argument("<path>", "Pulumi project directory (with Pulumi.yaml) or a single .ts/.js program")
+      .option("-s, --stack <name>", "stack to review; repeat for several (default: every Pulumi.<stack>.yaml of the project)", collect),
+  )
     .option("--source-url <base>", "link file:line to BASE/file#Lline, e.g. https://github.com/OWNER/REPO/blob/SHA")
     .option("--max-length <chars>", `character budget of the whole comment (default ${GITHUB_COMMENT_LIMIT}, GitHub's limit)`)
     .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
@@ -121,34 +120,25 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
         const maxLength = o.maxLength !== undefined ? positiveInt("--max-length")(o.maxLength) : undefined;
         const collapseAbove = o.collapseAbove !== undefined ? positiveInt("--collapse-above")(o.collapseAbove) : undefined;
         const stacks: Array<string | undefined> = o.stack?.length ? o.stack : projectStacks(target);
-        const results = await checkStacks(target, stacks.length ? stacks : [undefined], {
-          ...(o.policyPack ? { policyPack: o.policyPack } : {}),
-          ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
-          assumeKnown: !!o.assumeKnown,
-        });
+        const results = await checkStacks(target, stacks.length ? stacks : [undefined], jobOptions(o));
         if (o.sarifDir) writeSarifDir(o.sarifDir, results, version);
         emit(reviewMarkdown(results, { sourceUrl: o.sourceUrl, maxLength, collapseAbove }), o.output);
         setExit(exitForAll(results));
     });
 
-  program
-    .command("diagram")
-    .description("print the stack's reachability map (Mermaid flowchart) as the policy pack sees it")
-    .argument("<path>", "Pulumi project directory (with Pulumi.yaml) or a single .ts/.js program")
-    .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use (default: the first stack file, else dev)")
-    .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
-    .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
-    .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+  addEngineOptions(
+    program
+      .command("diagram")
+      .description("print the stack's reachability map (Mermaid flowchart) as the policy pack sees it")
+      .argument("<path>", "Pulumi project directory (with Pulumi.yaml) or a single .ts/.js program")
+      .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use (default: the first stack file, else dev)"),
+  )
     .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
     .addOption(new Option("--fence", "wrap the map in a ```mermaid code fence (for markdown files)"))
     .option("-o, --output <file>", "write the map to a file instead of stdout")
     .action(async (target: string, o) => {
         const collapseAbove = o.collapseAbove !== undefined ? positiveInt("--collapse-above")(o.collapseAbove) : undefined;
-        const [result] = await checkStacks(target, [o.stack], {
-          ...(o.policyPack ? { policyPack: o.policyPack } : {}),
-          ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
-          assumeKnown: !!o.assumeKnown,
-        });
+        const [result] = await checkStacks(target, [o.stack], jobOptions(o));
         const map = mermaidMap(result, collapseAbove !== undefined ? { collapseAbove } : {});
         emit(o.fence ? "```mermaid\n" + map + "```\n" : map, o.output);
         setExit(exitForAll([result]));

@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
 import { CliError, EXIT, outputError } from "../errors";
-import { jobFor, runJobs, UsageError, type JobOptions, type JobResult } from "../engine";
+import { jobFor, runJobs, typeCheckInBackground, UsageError, type JobOptions, type JobResult } from "../engine";
 import { PolicyPackError, validatePackDir } from "../engine/analyzer";
 import type { CheckResult, ProgramRun, Violation } from "../engine/types";
 
@@ -16,17 +16,30 @@ export interface TargetFlags {
   policyConfig?: string;
   assumeKnown?: boolean;
   isolated?: boolean;
+  /** commander's negation of --transpile-only is not used: true skips the type check. */
+  transpileOnly?: boolean;
 }
 
 export function addEngineOptions(cmd: Command): Command {
   return cmd
     .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
     .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
-    .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns");
+    .option("--assume-known", "give new resources deterministic fake ids instead of preview unknowns")
+    .option("--transpile-only", "skip type-checking a TypeScript program (as PULUMI_NODEJS_TRANSPILE_ONLY=true does for Pulumi)");
 }
 
-export function jobOptions(o: TargetFlags & { policy?: boolean }): Omit<JobOptions, "stack"> {
+const TS_PROGRAM = /\.(ts|mts|cts|tsx)$/;
+
+/** Pulumi's language host skips the type check when PULUMI_NODEJS_TRANSPILE_ONLY is true. */
+function transpileOnly(flags: TargetFlags): boolean {
+  return !!flags.transpileOnly || /^(1|true)$/i.test(process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "");
+}
+
+export type RunOptions = Omit<JobOptions, "stack"> & { typeCheck?: boolean };
+
+export function jobOptions(o: TargetFlags & { policy?: boolean }): RunOptions {
   return {
+    typeCheck: !transpileOnly(o),
     policyPack: o.policy === false ? false : o.policyPack,
     ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
     assumeKnown: !!o.assumeKnown,
@@ -65,7 +78,7 @@ export function jobError(r: Extract<JobResult, { ok: false }>, label: string): C
  * Runs the target once per stack (one engine worker for all), failing with a CliError for the first stack
  * that cannot run. Stack names undefined = the default stack.
  */
-export async function runTarget(target: string, stacks: Array<string | undefined>, opts: Omit<JobOptions, "stack">): Promise<Array<{ run: ProgramRun; check?: Omit<CheckResult, "run"> }>> {
+export async function runTarget(target: string, stacks: Array<string | undefined>, opts: RunOptions): Promise<Array<{ run: ProgramRun; check?: Omit<CheckResult, "run"> }>> {
   const prepared = stacks.map((stack) => {
     try {
       if (opts.policyPack) validatePackDir(opts.policyPack);
@@ -82,11 +95,17 @@ export async function runTarget(target: string, stacks: Array<string | undefined
     }
   }
   const progress = progressReporter();
-  const results = await runJobs(
-    prepared.map((p) => p.job),
-    { onProgress: progress.onProgress },
-  );
+  const programPath = prepared[0]?.job.programPath;
+  const typeCheck = opts.typeCheck && programPath && TS_PROGRAM.test(programPath) ? typeCheckInBackground(programPath, process.cwd()) : undefined;
+  // Both finish before anything is reported: a program that does not type-check never runs under Pulumi.
+  const [results, types] = await Promise.all([runJobs(prepared.map((p) => p.job), { onProgress: progress.onProgress }), typeCheck]);
   progress.done();
+  if (types?.errors.length) {
+    const [first, ...more] = types.errors;
+    const rest = more.length ? `\n${more.slice(0, 19).map((e) => `    ${e.location}: ${e.message}`).join("\n")}${more.length > 19 ? `\n    … and ${more.length - 19} more` : ""}` : "";
+    if (first.syntax) throw new CliError("syntax", `syntax error: ${first.message}${rest}`, first.location, "fix the syntax at that line");
+    throw new CliError("type", `type error: ${first.message}${rest}`, first.location, "fix the type error, or pass --transpile-only to skip the check as PULUMI_NODEJS_TRANSPILE_ONLY does");
+  }
   return results.map((r, i) => {
     if (!r.ok) {
       const stackNote = stacks.length > 1 ? ` (stack ${prepared[i].job.stack})` : "";
@@ -97,7 +116,7 @@ export async function runTarget(target: string, stacks: Array<string | undefined
 }
 
 /** Runs the target with the pack for each stack. */
-export async function checkTarget(target: string, stacks: Array<string | undefined>, opts: Omit<JobOptions, "stack">): Promise<CheckResult[]> {
+export async function checkTarget(target: string, stacks: Array<string | undefined>, opts: RunOptions): Promise<CheckResult[]> {
   const results = await runTarget(target, stacks, opts);
   return results.map((r) => {
     if (!r.check) throw new CliError("policy-pack", "the policy pack did not run");

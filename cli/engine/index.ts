@@ -6,7 +6,7 @@ import { resolveTarget, UsageError, type Target } from "./project";
 import type { CheckOptions, EngineJob } from "./protocol";
 
 export { resolveTarget, UsageError } from "./project";
-export { runJobs } from "./run";
+export { runJobs, typeCheckInBackground } from "./run";
 export type { EngineJob, JobResult } from "./protocol";
 
 /** The repository's own pack: the default for `bulkhead check`. */

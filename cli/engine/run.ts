@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { REPO_ROOT } from "../paths";
 import type { EngineJob, JobResult } from "./protocol";
+import type { TypeCheckResult } from "./typecheck";
 
 const REPO_NODE_MODULES = path.join(REPO_ROOT, "node_modules");
 
@@ -16,9 +17,34 @@ const REPO_NODE_MODULES = path.join(REPO_ROOT, "node_modules");
  * The worker as plain JavaScript when the CLI itself runs from the bundle `npm run build` writes (no
  * TypeScript loader in the worker: it cost ~0.5 s of every cold run); from source under tsx otherwise.
  */
-function workerArgs(): string[] {
-  if (__filename.endsWith(".js")) return [path.join(REPO_ROOT, "dist", "cli", "engine", "child.js")];
-  return ["--import", pathToFileURL(require.resolve("tsx")).href, path.join(REPO_ROOT, "cli", "engine", "child.ts")];
+function workerArgs(entry: "child" | "typecheck" = "child"): string[] {
+  if (__filename.endsWith(".js")) return [path.join(REPO_ROOT, "dist", "cli", "engine", `${entry}.js`)];
+  return ["--import", pathToFileURL(require.resolve("tsx")).href, path.join(REPO_ROOT, "cli", "engine", `${entry}.ts`)];
+}
+
+/**
+ * Type-checks the program in its own process, beside the engine's worker (two cores: the wall time is the
+ * longer of the two, not their sum). Resolves with the errors; rejects only if the checker itself crashed.
+ */
+export function typeCheckInBackground(programPath: string, displayRoot: string): Promise<TypeCheckResult> {
+  const dir = mkdtempSync(path.join(tmpdir(), "bulkhead-tc-"));
+  const resultFile = path.join(dir, "result.json");
+  const child = spawn(process.execPath, [...workerArgs("typecheck"), programPath, displayRoot, REPO_NODE_MODULES, resultFile], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      try {
+        if (code !== 0) throw new EngineCrash(`the type checker exited with code ${code}:\n${stderr.trim().slice(-2000)}`);
+        resolve(JSON.parse(readFileSync(resultFile, "utf8")));
+      } catch (e) {
+        reject(e);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
 }
 
 export interface RunOptions {
