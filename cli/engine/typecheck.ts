@@ -99,12 +99,21 @@ function compilerOptions(ts: typeof import("typescript"), programPath: string, r
   };
 }
 
-export function typeCheck(programPath: string, displayRoot: string, repoNodeModules: string): TypeCheckResult {
+/** What the program's dependencies are: npm's record of the installed tree nearest to the program. */
+function installedTree(programPath: string, repoNodeModules: string): string | undefined {
+  for (let d = path.dirname(programPath); ; d = path.dirname(d)) {
+    const lock = path.join(d, "node_modules", ".package-lock.json");
+    if (existsSync(lock)) return fileHash(lock);
+    if (path.dirname(d) === d) return fileHash(path.join(repoNodeModules, ".package-lock.json"));
+  }
+}
+
+export function typeCheck(programPath: string, displayRoot: string, repoNodeModules: string, opts: { cache?: boolean } = {}): TypeCheckResult {
   const started = performance.now();
   const ts: typeof import("typescript") = require("typescript");
   const { options, configFile } = compilerOptions(ts, programPath, repoNodeModules);
-  const key = sha(JSON.stringify([ts.version, options, configFile ? fileHash(configFile) : null]));
-  if (cachedClean(programPath, key)) return { errors: [], cached: true, ms: performance.now() - started };
+  const key = sha(JSON.stringify([ts.version, options, configFile ? fileHash(configFile) : null, installedTree(programPath, repoNodeModules)]));
+  if (opts.cache !== false && cachedClean(programPath, key)) return { errors: [], cached: true, ms: performance.now() - started };
   const program = ts.createProgram([programPath], options);
   const own = program.getSourceFiles().filter((f) => !f.fileName.includes("/node_modules/") && !program.isSourceFileDefaultLibrary(f));
   const errors: TypeError[] = [];
