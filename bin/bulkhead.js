@@ -24,8 +24,16 @@ function bundleIsFresh() {
   }
 }
 
-if (bundleIsFresh()) require(bundle);
-else {
+// Commands that run a program start the engine's worker first, so its SDK imports overlap with loading the CLI.
+const ENGINE_COMMANDS = new Set(["check", "preview", "review", "diagram"]);
+
+if (bundleIsFresh()) {
+  const args = process.argv.slice(2);
+  if (ENGINE_COMMANDS.has(args[0]) && !args.includes("--help") && !args.includes("-h")) {
+    require(path.join(root, "dist", "cli", "engine", "worker-spawn.js")).startEarlyWorker();
+  }
+  require(bundle);
+} else {
   require("tsx/cjs/api").register();
   require("../cli/main.ts");
 }

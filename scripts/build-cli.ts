@@ -9,7 +9,7 @@ import * as path from "node:path";
 const root = path.resolve(__dirname, "..");
 buildSync({
   absWorkingDir: root,
-  entryPoints: ["cli/main.ts", "cli/engine/child.ts", "cli/engine/typecheck.ts"],
+  entryPoints: ["cli/main.ts", "cli/engine/child.ts", "cli/engine/typecheck.ts", "cli/engine/worker-spawn.ts"],
   outbase: ".",
   outdir: "dist",
   bundle: true,

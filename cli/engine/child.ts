@@ -4,17 +4,21 @@
  * fresh Node process (mocks and module caches are process-global); one process may run a batch of
  * jobs one after another.
  *
- * argv: <job file> <result file>. Progress goes to the parent over IPC when there is a channel.
+ * argv: <job file> <result file>; or `--await-jobs` when bin/bulkhead.js starts the worker before the CLI
+ * knows its job: the SDK loads meanwhile and `{jobFile, resultFile}` arrive over IPC. Progress goes to the
+ * parent over IPC when there is a channel.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { EngineJob, JobResult } from "./protocol";
 
-const [, , jobFile, resultFile] = process.argv;
-const jobs: EngineJob[] = JSON.parse(readFileSync(jobFile, "utf8"));
+const awaitingJobs = process.argv[2] === "--await-jobs";
+let jobs: EngineJob[] = awaitingJobs ? [] : JSON.parse(readFileSync(process.argv[2], "utf8"));
+let resultFile = awaitingJobs ? "" : process.argv[3];
 
 // The SDK builds an Error().stack for every promise it tracks; with the limit at 0 registration is
-// several times faster, and it raises the limit itself when it records source positions.
+// several times faster, and it raises the limit itself when it records source positions. (A worker that
+// awaits its job is never one that re-runs a failed program for its stack trace.)
 const fullStacks = jobs.some((j) => j.fullStacks);
 Error.stackTraceLimit = fullStacks ? 50 : 0;
 
@@ -156,7 +160,23 @@ function packFailure(err: unknown): JobResult {
   return { ok: false, kind: "policy-pack", message: `the policy pack failed: ${(err as Error).stack ?? err}`, location: null };
 }
 
+/** Loads the SDK, then waits for the CLI to send the job; exits with the CLI if it never does. */
+function receiveJobs(): Promise<void> {
+  process.once("disconnect", () => process.exit(0));
+  require("@pulumi/pulumi");
+  require("@pulumi/aws");
+  // Attached in the same tick as the loads finish: a message that came meanwhile is still unread.
+  return new Promise((resolve) =>
+    process.once("message", (m: { jobFile: string; resultFile: string }) => {
+      jobs = JSON.parse(readFileSync(m.jobFile, "utf8"));
+      resultFile = m.resultFile;
+      resolve();
+    }),
+  );
+}
+
 async function main(): Promise<void> {
+  if (awaitingJobs) await receiveJobs();
   const results: JobResult[] = [];
   for (const job of jobs) results.push(await runJob(job));
   writeFileSync(resultFile, JSON.stringify(results));

@@ -6,21 +6,14 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { REPO_ROOT } from "../paths";
 import type { EngineJob, JobResult } from "./protocol";
 import type { TypeCheckResult } from "./typecheck";
+import { spawnEngineWorker, takeEarlyWorker, workerArgs } from "./worker-spawn";
 
 const REPO_NODE_MODULES = path.join(REPO_ROOT, "node_modules");
-
-/**
- * The worker as plain JavaScript when the CLI itself runs from the bundle `npm run build` writes (no
- * TypeScript loader in the worker: it cost ~0.5 s of every cold run); from source under tsx otherwise.
- */
-function workerArgs(entry: "child" | "typecheck" = "child"): string[] {
-  if (__filename.endsWith(".js")) return [path.join(REPO_ROOT, "dist", "cli", "engine", `${entry}.js`)];
-  return ["--import", pathToFileURL(require.resolve("tsx")).href, path.join(REPO_ROOT, "cli", "engine", `${entry}.ts`)];
-}
+/** Running from the bundle (dist/cli) rather than from the TypeScript sources. */
+const BUNDLED = __filename.endsWith(".js");
 
 /**
  * Type-checks the program in its own process, beside the engine's worker (two cores: the wall time is the
@@ -29,7 +22,7 @@ function workerArgs(entry: "child" | "typecheck" = "child"): string[] {
 export function typeCheckInBackground(programPath: string, displayRoot: string): Promise<TypeCheckResult> {
   const dir = mkdtempSync(path.join(tmpdir(), "bulkhead-tc-"));
   const resultFile = path.join(dir, "result.json");
-  const child = spawn(process.execPath, [...workerArgs("typecheck"), programPath, displayRoot, REPO_NODE_MODULES, resultFile], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [...workerArgs("typecheck", BUNDLED), programPath, displayRoot, REPO_NODE_MODULES, resultFile], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   return new Promise((resolve, reject) => {
@@ -60,18 +53,9 @@ function spawnWorker(jobs: EngineJob[], opts: RunOptions): Promise<JobResult[]> 
   const jobFile = path.join(dir, "jobs.json");
   const resultFile = path.join(dir, "results.json");
   writeFileSync(jobFile, JSON.stringify(jobs));
-  const env = { ...process.env };
-  // Single-file programs outside this repository still resolve @pulumi/* from bulkhead's install.
-  env.NODE_PATH = [REPO_NODE_MODULES, env.NODE_PATH].filter(Boolean).join(path.delimiter);
-  // A larger young generation: registration allocates many short-lived objects, and the default
-  // semi-space made garbage collection a quarter of the run at thousands of resources. The policy SDK
-  // decodes the whole stack once per stack policy, and each copy is still alive when a scavenge
-  // comes: at 32 MiB a scavenge came every policy and promoted most of it (5,000 resources: 48 MiB
-  // cut the pack's evaluation by ~15 % for ~+35 MiB peak).
-  const child = spawn(process.execPath, ["--max-semi-space-size=48", "--expose-gc", ...workerArgs(), jobFile, resultFile], {
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-    env,
-  });
+  const early = jobs.some((j) => j.fullStacks) ? undefined : takeEarlyWorker();
+  const child = early ?? spawnEngineWorker([jobFile, resultFile], BUNDLED);
+  if (early) early.send({ jobFile, resultFile });
   const out = opts.programOutput ?? process.stderr;
   let stderr = "";
   child.stdout!.on("data", (d) => out.write(d));
