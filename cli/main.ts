@@ -1,177 +1,41 @@
 /**
- * The `bulkhead` command line. Exit codes (../shared/contracts.md): 0 no mandatory violation,
- * 1 at least one mandatory violation, 2 usage error, missing project/stack/pack, or the program threw.
+ * The `bulkhead` command line: check, preview, review, diagram and rotate. Exit codes (docs/contract.md):
+ * 0 no mandatory violation, 1 at least one mandatory violation, 2 an error — reported by the one error
+ * contract of cli/errors.ts (root cause first at the user's file:line; a JSON document under --format json).
  */
-import { Command, CommanderError, Option } from "commander";
-import { ASSUME_KNOWN_HELP, UNKNOWNS_HELP, UNKNOWNS_MODES } from "./engine/symbolic";
-import { writeFileSync } from "node:fs";
-import { jobFor, runJobs, UsageError, type JobOptions } from "./engine";
-import { validatePackDir, PolicyPackError } from "./engine/analyzer";
-import type { CheckResult, Violation } from "./engine/types";
-import { checkJson, previewJson } from "./reporters/json";
-import { checkMarkdown } from "./reporters/markdown";
-import { checkSarif } from "./reporters/sarif";
-import { checkText, previewText } from "./reporters/text";
-import { registerRotateCommand } from "./commands/rotate";
+import { Command, CommanderError } from "commander";
+import { asCliError, CliError, errorDocument, errorText, EXIT } from "./errors";
+import { VERSION } from "./paths";
+import { registerCheckCommand } from "./commands/check";
+import { registerPreviewCommand } from "./commands/preview";
 import { registerReviewCommands } from "./commands/review";
-import { mermaidMap } from "./reporters/mermaid";
+import { registerRotateCommand } from "./commands/rotate";
 
-const VERSION: string = require("../package.json").version;
-
-export const EXIT = { ok: 0, violations: 1, usage: 2 } as const;
-
-class ExitError extends Error {
-  constructor(public readonly code: number, message: string) {
-    super(message);
-  }
-}
-
-function progressReporter(): { onProgress: (m: string) => void; done: () => void } {
-  const tty = process.stderr.isTTY === true;
-  const started = Date.now();
-  let shown = false;
-  return {
-    onProgress: (m) => {
-      // Short runs stay quiet; long ones say what they are doing (one rewritten line on a terminal).
-      if (Date.now() - started < 3000 && !tty) return;
-      if (tty) process.stderr.write(`\r\x1b[2K${m}`);
-      else process.stderr.write(`bulkhead: ${m}\n`);
-      shown = true;
-    },
-    done: () => {
-      if (tty && shown) process.stderr.write("\r\x1b[2K");
-    },
-  };
-}
-
-async function execute(path: string, opts: JobOptions) {
-  if (opts.policyPack !== false) {
-    try {
-      if (opts.policyPack) validatePackDir(opts.policyPack);
-    } catch (e) {
-      throw new ExitError(EXIT.usage, (e as Error).message);
-    }
-  }
-  let prepared;
-  try {
-    prepared = jobFor(path, opts);
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof PolicyPackError) throw new ExitError(EXIT.usage, e.message);
-    throw e;
-  }
-  for (const [k, v] of Object.entries(prepared.target.config)) {
-    if (v.encrypted) process.stderr.write(`bulkhead: config ${k} is encrypted; the offline run uses a placeholder secret value.\n`);
-  }
-  const progress = progressReporter();
-  const [result] = await runJobs([prepared.job], { onProgress: progress.onProgress });
-  progress.done();
-  if (result.ok) for (const note of result.notes ?? []) process.stderr.write(`bulkhead: ${note}\n`);
-  if (!result.ok) {
-    const where = result.location ? `\n    at ${result.location}` : "";
-    const what = result.kind === "program" ? `the program ${path} threw` : result.kind === "policy-config" ? "policy config rejected" : "policy pack failed";
-    throw new ExitError(EXIT.usage, `${what}: ${result.message}${where}`);
-  }
-  return result;
-}
-
-function emit(text: string, output?: string): void {
-  if (output) writeFileSync(output, text);
-  else process.stdout.write(text);
-}
-
-function exitFor(violations: Violation[]): number {
-  return violations.some((v) => v.enforcement === "mandatory" && !v.exemption) ? EXIT.violations : EXIT.ok;
-}
+export { EXIT };
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command("bulkhead")
     .description("Offline preview and policy check of Pulumi programs for multi-tenant AWS hosting")
     .version(VERSION)
+    .option("--verbose", "on errors, also print internal detail (stack traces)")
     .showHelpAfterError()
     .exitOverride();
-
-  program
-    .command("check")
-    .description("run a Pulumi program offline and evaluate the policy pack")
-    .argument("<path>", "Pulumi project directory (with Pulumi.yaml) or a single .ts/.js program")
-    .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use (default: the first stack file, else dev)")
-    .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
-    .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif", "markdown", "mermaid"]).default("text"))
-    .option("-o, --output <file>", "write the report to a file instead of stdout")
-    .option("--source-url <base>", "markdown: link file:line to BASE/file#Lline (e.g. a GitHub blob URL at the commit)")
-    .option("--isolated", "run the pack in its own process over gRPC, exactly as the Pulumi CLI does")
-    .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
-    .option("--assume-known", ASSUME_KNOWN_HELP)
-    .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself (README: Invokes answered offline)")
-    .option("--strict", "a multi-language component the engine cannot expand offline is a mandatory finding (default: advisory)")
-    .action(async (path: string, o) => {
-      const result = await execute(path, {
-        stack: o.stack,
-        policyPack: o.policyPack,
-        policyConfigFile: o.policyConfig,
-        isolated: !!o.isolated,
-        assumeKnown: !!o.assumeKnown,
-        strict: !!o.strict,
-        unknowns: o.unknowns,
-        invokesFile: o.invokes,
-      });
-      const check: CheckResult = { run: result.run, ...result.check! };
-      const format: string = o.format;
-      const text =
-        format === "json"
-          ? checkJson(check)
-          : format === "sarif"
-            ? checkSarif(check, VERSION)
-            : format === "markdown"
-              ? checkMarkdown(check, { sourceUrl: o.sourceUrl })
-              : format === "mermaid"
-                ? mermaidMap(check) + "\n"
-              : checkText(check, { color: !o.output && process.stdout.isTTY === true });
-      emit(text, o.output);
-      setExit(exitFor(check.violations));
-    });
-
-  program
-    .command("preview")
-    .description("show what the program would create (offline, preview semantics) and check it with the pack")
-    .argument("<path>", "Pulumi project directory (with Pulumi.yaml) or a single .ts/.js program")
-    .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use (default: the first stack file, else dev)")
-    .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
-    .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
-    .option("--no-policy", "skip the policy check")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
-    .option("-o, --output <file>", "write the preview to a file instead of stdout")
-    .option("--details", "text format: show every input")
-    .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
-    .option("--assume-known", ASSUME_KNOWN_HELP)
-    .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself (README: Invokes answered offline)")
-    .option("--strict", "a multi-language component the engine cannot expand offline is a mandatory finding (default: advisory)")
-    .action(async (path: string, o) => {
-      const result = await execute(path, {
-        stack: o.stack,
-        policyPack: o.policy === false ? false : o.policyPack,
-        policyConfigFile: o.policyConfig,
-        assumeKnown: !!o.assumeKnown,
-        strict: !!o.strict,
-        unknowns: o.unknowns,
-        invokesFile: o.invokes,
-      });
-      const violations = result.check?.violations;
-      const color = !o.output && process.stdout.isTTY === true;
-      let text: string;
-      if (o.format === "json") text = previewJson(result.run, violations);
-      else {
-        text = previewText(result.run, { color, details: !!o.details });
-        if (result.check) text += "\n" + checkText({ run: result.run, ...result.check }, { color });
-      }
-      emit(text, o.output);
-      setExit(violations ? exitFor(violations) : EXIT.ok);
-    });
-
+  registerCheckCommand(program, setExit);
+  registerPreviewCommand(program, setExit);
   registerReviewCommands(program, setExit);
   registerRotateCommand(program);
   return program;
+}
+
+/** `--format json` / `-f json` / `--format=json` anywhere on the command line. */
+function wantsJson(argv: string[]): boolean {
+  return argv.some((a, i) => a === "--format=json" || a === "-fjson" || ((a === "--format" || a === "-f") && argv[i + 1] === "json"));
+}
+
+function report(e: CliError, argv: string[]): number {
+  process.stderr.write(errorText(e, argv.includes("--verbose")));
+  if (wantsJson(argv)) process.stdout.write(errorDocument(e));
+  return e.exitCode;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -183,19 +47,17 @@ export async function main(argv: string[]): Promise<number> {
     return code ?? (typeof process.exitCode === "number" ? process.exitCode : EXIT.ok);
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version" ? EXIT.ok : EXIT.usage;
+      if (e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version") return EXIT.ok;
+      // Commander has printed its own message; a JSON consumer still gets a document.
+      if (wantsJson(argv)) process.stdout.write(errorDocument(new CliError("usage", e.message.replace(/^error: /, ""), null, "see bulkhead --help")));
+      return EXIT.usage;
     }
-    if (e instanceof ExitError) {
-      process.stderr.write(`bulkhead: ${e.message}\n`);
-      return e.code;
-    }
-    process.stderr.write(`bulkhead: ${(e as Error).stack ?? e}\n`);
-    return EXIT.usage;
+    return report(asCliError(e), argv);
   }
 }
 
 if (require.main === module || process.argv[1]?.endsWith("bulkhead.js") || process.argv[1]?.endsWith("bulkhead")) {
-  main(process.argv).then((code) => {
-    process.exitCode = code;
+  main(process.argv).then((c) => {
+    process.exitCode = c;
   });
 }

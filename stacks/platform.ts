@@ -11,6 +11,7 @@ import {
   Tenant,
   TenantAppArgs,
   TenantDatabaseSettings,
+  InputPropertiesError,
   validatePlatform,
 } from "../components";
 import type { AdminMode, Isolation, NatStrategy } from "../components";
@@ -79,19 +80,44 @@ export interface PlatformOutputs {
   tenants: Record<string, TenantOutputs>;
 }
 
+/** Component argument → the `bulkhead-platform:` (or `aws:`) config key it was read from. */
+const CONFIG_KEYS: Record<string, string> = {
+  "network.cidrBlock": "vpcCidr",
+  "network.availabilityZones": "availabilityZones",
+  "network.region": "aws:region",
+  "network.natStrategy": "natStrategy",
+  "network.flowLogRetentionDays": "flowLogRetentionDays",
+  "admin.mode": "adminMode",
+  "admin.adminCidrs": "adminCidrs",
+  "admin.instanceType": "bastionInstanceType",
+  "admin.sessionLogRetentionDays": "sessionLogRetentionDays",
+};
+
+/** `network.cidrBlock` → `bulkhead-platform:vpcCidr`; `tenants[2].app.port` → `bulkhead-platform:tenants[2].app.port`. */
+export function configKeyOf(field: string): string {
+  const key = CONFIG_KEYS[field] ?? field;
+  return key.includes(":") ? key : `bulkhead-platform:${key}`;
+}
+
 export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
   const tenants = cfg.tenants.map((t) => ({
     ...t,
     database: t.database ? { ...cfg.databaseDefaults, ...t.database } as TenantDatabaseSettings : undefined,
   }));
-  // Everything is checked before the first resource exists: one error lists every problem.
-  validatePlatform({
-    network: { cidrBlock: cfg.vpcCidr, availabilityZones: cfg.availabilityZones, region: cfg.region, natStrategy: cfg.natStrategy, flowLogRetentionDays: cfg.flowLogRetentionDays },
-    admin: { mode: cfg.adminMode, adminCidrs: cfg.adminCidrs, instanceType: cfg.bastionInstanceType, sessionLogRetentionDays: cfg.sessionLogRetentionDays },
-    tenants,
-    certificateArn: cfg.certificateArn,
-    deployerRoleArns: cfg.deployerRoleArns,
-  });
+  // Everything is checked before the first resource exists: one error lists every problem, each named by
+  // the stack config key the user wrote (not the component argument it became).
+  try {
+    validatePlatform({
+      network: { cidrBlock: cfg.vpcCidr, availabilityZones: cfg.availabilityZones, region: cfg.region, natStrategy: cfg.natStrategy, flowLogRetentionDays: cfg.flowLogRetentionDays },
+      admin: { mode: cfg.adminMode, adminCidrs: cfg.adminCidrs, instanceType: cfg.bastionInstanceType, sessionLogRetentionDays: cfg.sessionLogRetentionDays },
+      tenants,
+      certificateArn: cfg.certificateArn,
+      deployerRoleArns: cfg.deployerRoleArns,
+    });
+  } catch (e) {
+    if (!(e instanceof InputPropertiesError)) throw e;
+    throw new InputPropertiesError("stack config", e.problems.map((p) => ({ ...p, field: configKeyOf(p.field) })));
+  }
 
   const network = new PlatformNetwork("platform", {
     cidrBlock: cfg.vpcCidr,

@@ -3,13 +3,14 @@
  * `bulkhead diagram` (just the reachability map). Exit codes as `check`: 0 no mandatory violation,
  * 1 at least one, 2 usage error, missing project/stack/pack, or the program threw.
  */
+import { VERSION } from "../paths";
 import { Command, Option } from "commander";
-import { ASSUME_KNOWN_HELP, UNKNOWNS_HELP, UNKNOWNS_MODES } from "../engine/symbolic";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { jobFor, runJobs, UsageError, type JobOptions } from "../engine";
-import { validatePackDir, PolicyPackError } from "../engine/analyzer";
+import type { JobOptions } from "../engine";
+import { CliError, EXIT, outputError } from "../errors";
+import { addEngineOptions, checkTarget, emit, exitFor, jobOptions, positiveInt, type RunOptions } from "./target";
 import type { CheckResult } from "../engine/types";
 import { checkMarkdown, GITHUB_COMMENT_LIMIT } from "../reporters/markdown";
 import { mermaidMap } from "../reporters/mermaid";
@@ -18,9 +19,6 @@ import { checkSarif } from "../reporters/sarif";
 /** Hidden first line of the review comment: the workflow finds and updates the comment by it. */
 export const REVIEW_MARKER = "<!-- bulkhead-review -->";
 
-const EXIT = { ok: 0, violations: 1, usage: 2 } as const;
-
-class ReviewError extends Error {}
 
 /** Stack names of a project directory (its `Pulumi.<stack>.yaml` files); empty for a single program file. */
 export function projectStacks(target: string): string[] {
@@ -42,27 +40,9 @@ export function projectStacks(target: string): string[] {
     .sort();
 }
 
-/** Runs the target once per stack in one engine worker; usage/program/pack failures become ReviewError. */
-export async function checkStacks(target: string, stacks: Array<string | undefined>, opts: Omit<JobOptions, "stack">): Promise<CheckResult[]> {
-  const jobs = stacks.map((stack) => {
-    try {
-      if (opts.policyPack) validatePackDir(opts.policyPack);
-      return jobFor(target, { ...opts, ...(stack ? { stack } : {}) }).job;
-    } catch (e) {
-      if (e instanceof UsageError || e instanceof PolicyPackError) throw new ReviewError(e.message);
-      throw e;
-    }
-  });
-  const results = await runJobs(jobs);
-  return results.map((r, i) => {
-    if (!r.ok) {
-      const where = r.location ? `\n    at ${r.location}` : "";
-      const what = r.kind === "program" ? `the program ${target} threw` : r.kind === "policy-config" ? "policy config rejected" : "policy pack failed";
-      throw new ReviewError(`${what} (stack ${jobs[i].stack}): ${r.message}${where}`);
-    }
-    if (!r.check) throw new ReviewError("the policy pack did not run");
-    return { run: r.run, ...r.check };
-  });
+/** Runs the target once per stack in one engine worker (the shared path of cli/commands/target.ts). */
+export function checkStacks(target: string, stacks: Array<string | undefined>, opts: RunOptions): Promise<CheckResult[]> {
+  return checkTarget(target, stacks, opts);
 }
 
 export interface ReviewOptions {
@@ -93,102 +73,74 @@ export function reviewMarkdown(results: CheckResult[], opts: ReviewOptions = {})
   return head + "\n" + parts.join("\n---\n\n");
 }
 
-function exitFor(results: CheckResult[]): number {
-  return results.some((r) => r.violations.some((v) => v.enforcement === "mandatory" && !v.exemption)) ? EXIT.violations : EXIT.ok;
-}
-
-function positiveInt(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new ReviewError(`${name} must be a positive integer, got "${v}".`);
-    return n;
-  };
+function exitForAll(results: CheckResult[]): number {
+  return results.some((r) => exitFor(r.violations) === EXIT.violations) ? EXIT.violations : EXIT.ok;
 }
 
 function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
 }
 
-function emit(text: string, output?: string): void {
-  if (output) writeFileSync(output, text);
-  else process.stdout.write(text);
-}
-
-async function guarded(setExit: (code: number) => void, body: () => Promise<number>): Promise<void> {
-  try {
-    setExit(await body());
-  } catch (e) {
-    if (!(e instanceof ReviewError)) throw e;
-    process.stderr.write(`bulkhead: ${e.message}\n`);
-    setExit(EXIT.usage);
+/** --sarif-dir: created if missing; a path that is a file or cannot be created is one line. */
+function writeSarifDir(dir: string, results: CheckResult[], version: string): void {
+  // One level at a time: Node's recursive mkdir retries forever on some paths (e.g. under /proc).
+  const missing: string[] = [];
+  let existing = path.resolve(dir);
+  while (!existsSync(existing)) {
+    missing.unshift(existing);
+    existing = path.dirname(existing);
   }
+  if (!statSync(existing).isDirectory()) throw new CliError("output", `--sarif-dir ${dir}: ${existing} is a file, not a directory`, null, "give a directory path");
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      throw outputError(dir, e);
+    }
+  }
+  for (const r of results) emit(checkSarif(r, version), path.join(dir, `${r.run.project}-${r.run.stack}.sarif`));
 }
 
 export function registerReviewCommands(program: Command, setExit: (code: number) => void): void {
-  const version: string = require("../../package.json").version;
+  const version = VERSION;
 
-  program
-    .command("review")
-    .description("one pull-request comment (markdown) for every stack: verdict, findings, reachability map, resources")
-    .argument("<path>", "Pulumi project directory (with Pulumi.yaml) or a single .ts/.js program")
-    .option("-s, --stack <name>", "stack to review; repeat for several (default: every Pulumi.<stack>.yaml of the project)", collect)
-    .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
-    .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
-    .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
-    .option("--assume-known", ASSUME_KNOWN_HELP)
-    .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself")
+  addEngineOptions(
+    program
+      .command("review")
+      .description("one pull-request comment (markdown) for every stack: verdict, findings, reachability map, resources")
+      .argument("<path>", "Pulumi project directory (with Pulumi.yaml) or a single .ts/.js program")
+      .option("-s, --stack <name>", "stack to review; repeat for several (default: every Pulumi.<stack>.yaml of the project)", collect),
+  )
     .option("--source-url <base>", "link file:line to BASE/file#Lline, e.g. https://github.com/OWNER/REPO/blob/SHA")
     .option("--max-length <chars>", `character budget of the whole comment (default ${GITHUB_COMMENT_LIMIT}, GitHub's limit)`)
     .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
     .option("--sarif-dir <dir>", "also write one SARIF file per stack (<project>-<stack>.sarif) for code scanning")
     .option("-o, --output <file>", "write the comment to a file instead of stdout")
-    .action((target: string, o) =>
-      guarded(setExit, async () => {
+    .action(async (target: string, o) => {
         const maxLength = o.maxLength !== undefined ? positiveInt("--max-length")(o.maxLength) : undefined;
         const collapseAbove = o.collapseAbove !== undefined ? positiveInt("--collapse-above")(o.collapseAbove) : undefined;
         const stacks: Array<string | undefined> = o.stack?.length ? o.stack : projectStacks(target);
-        const results = await checkStacks(target, stacks.length ? stacks : [undefined], {
-          ...(o.policyPack ? { policyPack: o.policyPack } : {}),
-          ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
-          assumeKnown: !!o.assumeKnown,
-          unknowns: o.unknowns,
-          ...(o.invokes ? { invokesFile: o.invokes } : {}),
-        });
-        if (o.sarifDir) {
-          mkdirSync(o.sarifDir, { recursive: true });
-          for (const r of results) writeFileSync(path.join(o.sarifDir, `${r.run.project}-${r.run.stack}.sarif`), checkSarif(r, version));
-        }
+        const results = await checkStacks(target, stacks.length ? stacks : [undefined], jobOptions(o));
+        if (o.sarifDir) writeSarifDir(o.sarifDir, results, version);
         emit(reviewMarkdown(results, { sourceUrl: o.sourceUrl, maxLength, collapseAbove }), o.output);
-        return exitFor(results);
-      }),
-    );
+        setExit(exitForAll(results));
+    });
 
-  program
-    .command("diagram")
-    .description("print the stack's reachability map (Mermaid flowchart) as the policy pack sees it")
-    .argument("<path>", "Pulumi project directory (with Pulumi.yaml) or a single .ts/.js program")
-    .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use (default: the first stack file, else dev)")
-    .option("--policy-pack <dir>", "policy pack directory (default: this repository's policies/)")
-    .option("--policy-config <file>", "JSON policy config, same shape as pulumi preview --policy-config")
-    .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
-    .option("--assume-known", ASSUME_KNOWN_HELP)
-    .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself")
+  addEngineOptions(
+    program
+      .command("diagram")
+      .description("print the stack's reachability map (Mermaid flowchart) as the policy pack sees it")
+      .argument("<path>", "Pulumi project directory (with Pulumi.yaml) or a single .ts/.js program")
+      .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml config to use (default: the first stack file, else dev)"),
+  )
     .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
     .addOption(new Option("--fence", "wrap the map in a ```mermaid code fence (for markdown files)"))
     .option("-o, --output <file>", "write the map to a file instead of stdout")
-    .action((target: string, o) =>
-      guarded(setExit, async () => {
+    .action(async (target: string, o) => {
         const collapseAbove = o.collapseAbove !== undefined ? positiveInt("--collapse-above")(o.collapseAbove) : undefined;
-        const [result] = await checkStacks(target, [o.stack], {
-          ...(o.policyPack ? { policyPack: o.policyPack } : {}),
-          ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
-          assumeKnown: !!o.assumeKnown,
-          unknowns: o.unknowns,
-          ...(o.invokes ? { invokesFile: o.invokes } : {}),
-        });
+        const [result] = await checkStacks(target, [o.stack], jobOptions(o));
         const map = mermaidMap(result, collapseAbove !== undefined ? { collapseAbove } : {});
         emit(o.fence ? "```mermaid\n" + map + "```\n" : map, o.output);
-        return exitFor([result]);
-      }),
-    );
+        setExit(exitForAll([result]));
+    });
 }

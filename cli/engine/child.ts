@@ -4,22 +4,28 @@
  * fresh Node process (mocks and module caches are process-global); one process may run a batch of
  * jobs one after another.
  *
- * argv: <job file> <result file>. Progress goes to the parent over IPC when there is a channel.
+ * argv: <job file> <result file>; or `--await-jobs` when bin/bulkhead.js starts the worker before the CLI
+ * knows its job: the SDK loads meanwhile and `{jobFile, resultFile}` arrive over IPC. Progress goes to the
+ * parent over IPC when there is a channel.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { EngineJob, JobResult } from "./protocol";
 
-const [, , jobFile, resultFile] = process.argv;
-const jobs: EngineJob[] = JSON.parse(readFileSync(jobFile, "utf8"));
+const awaitingJobs = process.argv[2] === "--await-jobs";
+let jobs: EngineJob[] = awaitingJobs ? [] : JSON.parse(readFileSync(process.argv[2], "utf8"));
+let resultFile = awaitingJobs ? "" : process.argv[3];
 
 // The SDK builds an Error().stack for every promise it tracks; with the limit at 0 registration is
-// several times faster, and it raises the limit itself when it records source positions.
+// several times faster, and it raises the limit itself when it records source positions. (A worker that
+// awaits its job is never one that re-runs a failed program for its stack trace.)
 const fullStacks = jobs.some((j) => j.fullStacks);
 Error.stackTraceLimit = fullStacks ? 50 : 0;
 
 import { RecordingMonitor } from "./recorder";
-import { evaluatePolicies, PolicyEvaluationError } from "./evaluate";
+import { registerProgramTranspiler } from "./transpile";
+import { classifyProgramError } from "./failure";
+import { analyzeRun, openPack, PolicyEvaluationError, type OpenedPack } from "./evaluate";
 import { PolicyConfigError } from "./policy-config";
 import { PolicyPackError } from "./analyzer";
 import { boundCallsiteDepth, lightenPromiseTracking, selectSdk } from "./sdk-tuning";
@@ -29,6 +35,7 @@ import { DEFAULT_REGION } from "./invokes";
 // The program's own @pulumi/pulumi when it brings one (./run.ts decides, one worker per SDK copy).
 const PROGRAM_SDK = process.env.BULKHEAD_PULUMI_SDK || undefined;
 selectSdk(PROGRAM_SDK);
+registerProgramTranspiler();
 
 function progress(message: string): void {
   if (process.send) process.send({ progress: message });
@@ -132,6 +139,7 @@ function completionFailure(recorder: RecordingMonitor, job: EngineJob, stalled: 
 
 async function runJob(job: EngineJob): Promise<JobResult> {
   selectSdk(PROGRAM_SDK);
+registerProgramTranspiler();
   const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
   boundCallsiteDepth();
   lightenPromiseTracking();
@@ -149,6 +157,19 @@ async function runJob(job: EngineJob): Promise<JobResult> {
   if (regionDefaulted) config["aws:region"] = DEFAULT_REGION;
   pulumi.runtime.setAllConfig(config, Object.entries(job.config).filter(([, v]) => v.secret).map(([k]) => k));
 
+  // The pack is loaded and its config validated before the program runs: a bad pack or config fails in a
+  // second instead of after the whole program, and an --isolated pack starts while the program runs.
+  let pack: OpenedPack | undefined;
+  if (job.check) {
+    selectSdk(undefined);
+    try {
+      pack = await openPack(job.check);
+    } catch (err) {
+      return packFailure(err);
+    } finally {
+      selectSdk(PROGRAM_SDK);
+    }
+  }
   const cwd = process.cwd();
   const started = performance.now();
   let outputs: Record<string, unknown> = {};
@@ -176,22 +197,28 @@ async function runJob(job: EngineJob): Promise<JobResult> {
     program.catch(() => undefined);
     await settle();
     const lost = completionFailure(recorder, job, stalled);
-    if (lost) return lost;
+    if (lost) {
+      await pack?.conn.close();
+      return lost;
+    }
     if (currentFailure) throw currentFailure;
     outputs = recorder.stackOutputs() ?? (raw as Record<string, unknown>) ?? {};
   } catch (err) {
     onStall = undefined;
     await settle();
+    await pack?.conn.close();
     // A thrown invoke error or a lost registration names more than the error that surfaced first.
     const lost = completionFailure(recorder, job, stalled);
     if (lost) return lost;
-    const e = (currentFailure ?? err) as Error;
-    const message = e instanceof Error ? e.message : String(e);
+    const f = classifyProgramError(currentFailure ?? err, job);
     return {
       ok: false,
       kind: "program",
-      message,
-      location: userFrame(e, job.displayRoot),
+      message: f.message,
+      location: f.location,
+      errorKind: f.errorKind,
+      ...(f.hint ? { hint: f.hint } : {}),
+      ...(f.detail ? { detail: f.detail } : {}),
       needsStack: !fullStacks,
     };
   } finally {
@@ -206,15 +233,15 @@ async function runJob(job: EngineJob): Promise<JobResult> {
   const programMs = performance.now() - started;
   progress(`registered ${run.resources.length} resources`);
   let releaseMs = 0;
-  const timings: { loadMs?: number } = {};
+  const packLoadMs = pack?.loadMs ?? 0;
   const stats = () => ({
     programMs,
     releaseMs,
-    policyMs: performance.now() - started - programMs - releaseMs,
-    packLoadMs: timings.loadMs ?? 0,
+    policyMs: performance.now() - started - programMs - releaseMs + packLoadMs,
+    packLoadMs,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   });
-  if (!job.check) return { ok: true, run, stats: stats(), ...(notes.length ? { notes } : {}) };
+  if (!pack) return { ok: true, run, stats: stats(), ...(notes.length ? { notes } : {}) };
   const releaseStarted = performance.now();
   releaseProgram(run.resources.length);
   // The pack loads its own @pulumi/policy and the SDK copy that goes with it.
@@ -223,21 +250,41 @@ async function runJob(job: EngineJob): Promise<JobResult> {
   // Read by the pack in this process or in an isolated one (it inherits the environment).
   process.env.BULKHEAD_OFFLINE_SUBNETS = JSON.stringify(recorder.subnets);
   try {
-    const check = await evaluatePolicies(run, job.check, progress, timings);
+    const check = await analyzeRun(run, pack, progress);
     return { ok: true, run, check, stats: stats(), ...(notes.length ? { notes } : {}) };
   } catch (err) {
-    if (err instanceof PolicyPackError || err instanceof PolicyConfigError || err instanceof PolicyEvaluationError) {
-      return { ok: false, kind: err instanceof PolicyConfigError ? "policy-config" : "policy-pack", message: err.message, location: null };
-    }
-    return { ok: false, kind: "policy-pack", message: `the policy pack failed: ${(err as Error).stack ?? err}`, location: null };
+    return packFailure(err);
   } finally {
     delete process.env.BULKHEAD_OFFLINE_SUBNETS;
   }
 }
 
+function packFailure(err: unknown): JobResult {
+  if (err instanceof PolicyPackError || err instanceof PolicyConfigError || err instanceof PolicyEvaluationError) {
+    return { ok: false, kind: err instanceof PolicyConfigError ? "policy-config" : "policy-pack", message: err.message, location: null };
+  }
+  return { ok: false, kind: "policy-pack", message: `the policy pack failed: ${(err as Error).stack ?? err}`, location: null };
+}
+
+/** Loads the SDK, then waits for the CLI to send the job; exits with the CLI if it never does. */
+function receiveJobs(): Promise<void> {
+  process.once("disconnect", () => process.exit(0));
+  require("@pulumi/pulumi");
+  require("@pulumi/aws");
+  // Attached in the same tick as the loads finish: a message that came meanwhile is still unread.
+  return new Promise((resolve) =>
+    process.once("message", (m: { jobFile: string; resultFile: string }) => {
+      jobs = JSON.parse(readFileSync(m.jobFile, "utf8"));
+      resultFile = m.resultFile;
+      resolve();
+    }),
+  );
+}
+
 const STALLED = Symbol("stalled");
 
 async function main(): Promise<void> {
+  if (awaitingJobs) await receiveJobs();
   const results: JobResult[] = [];
   for (const job of jobs) results.push(await runJob(job));
   writeFileSync(resultFile, JSON.stringify(results));

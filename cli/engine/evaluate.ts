@@ -54,19 +54,35 @@ export function toViolations(
   });
 }
 
-export async function evaluatePolicies(
-  run: ProgramRun,
-  opts: CheckOptions,
-  progress: (m: string) => void = () => {},
-  timings: { loadMs?: number } = {},
-): Promise<Omit<CheckResult, "run">> {
+/** A pack loaded and configured before the program runs, so a bad pack or policy config fails first. */
+export interface OpenedPack {
+  conn: PolicyPackConnection;
+  info: Awaited<ReturnType<PolicyPackConnection["info"]>>;
+  config: ResolvedPolicyConfig;
+  loadMs: number;
+  /** --strict: components not expanded offline are mandatory findings. */
+  strict: boolean;
+}
+
+/** Loads the pack (in process or `--isolated`), resolves and validates the policy config, sends Configure. */
+export async function openPack(opts: CheckOptions): Promise<OpenedPack> {
   const started = performance.now();
   const conn: PolicyPackConnection = opts.isolated ? await startPackIsolated(opts.packDir) : loadPackInProcess(opts.packDir);
   try {
     const info = await conn.info();
     const config = resolvePolicyConfig(info, opts.policyConfig);
     await conn.configure(config);
-    timings.loadMs = performance.now() - started;
+    return { conn, info, config, loadMs: performance.now() - started, strict: opts.strict ?? false };
+  } catch (e) {
+    await conn.close();
+    throw e;
+  }
+}
+
+/** Analyze for every resource, then AnalyzeStack once; closes the pack. */
+export async function analyzeRun(run: ProgramRun, pack: OpenedPack, progress: (m: string) => void = () => {}): Promise<Omit<CheckResult, "run">> {
+  const { conn, info, config } = pack;
+  try {
     // Built once: Analyze runs per resource, and a per-call index would make reporting quadratic.
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const providerOf = providerResolver(byUrn);
@@ -80,7 +96,7 @@ export async function evaluatePolicies(
     }
     progress(`analyzing the stack (${total} resources)`);
     violations.push(...toViolations(await conn.analyzeStack(run.resources, providerOf), byUrn, config));
-    violations.push(...unexpandedViolations(run, opts.strict ?? false));
+    violations.push(...unexpandedViolations(run, pack.strict));
     return {
       policyPack: {
         name: info.name,
@@ -92,4 +108,15 @@ export async function evaluatePolicies(
   } finally {
     await conn.close();
   }
+}
+
+export async function evaluatePolicies(
+  run: ProgramRun,
+  opts: CheckOptions,
+  progress: (m: string) => void = () => {},
+  timings: { loadMs?: number } = {},
+): Promise<Omit<CheckResult, "run">> {
+  const pack = await openPack(opts);
+  timings.loadMs = pack.loadMs;
+  return analyzeRun(run, pack, progress);
 }

@@ -2,17 +2,18 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { REPO_ROOT } from "../paths";
 import { resolveTarget, UsageError, type Target } from "./project";
 import { parseUserInvokes, type UserInvokeAnswer } from "./invokes";
 import type { CheckOptions, EngineJob } from "./protocol";
 import type { UnknownsMode } from "./symbolic";
 
 export { resolveTarget, UsageError } from "./project";
-export { runJobs } from "./run";
+export { runJobs, typeCheckInBackground } from "./run";
 export type { EngineJob, JobResult } from "./protocol";
 
 /** The repository's own pack: the default for `bulkhead check`. */
-export const DEFAULT_POLICY_PACK = path.resolve(__dirname, "..", "..", "policies");
+export const DEFAULT_POLICY_PACK = path.join(REPO_ROOT, "policies");
 
 export interface JobOptions {
   stack?: string;
@@ -74,6 +75,7 @@ export function jobFor(targetPath: string, opts: JobOptions = {}): { target: Tar
     projectDir: target.projectDir,
     programPath: target.programPath,
     stack: target.stack,
+    ...(target.stackFile ? { stackFile: target.stackFile } : {}),
     config: target.config,
     preview: unknowns !== "known",
     unknowns,

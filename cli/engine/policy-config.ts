@@ -58,6 +58,12 @@ export function resolvePolicyConfig(info: AnalyzerInfo, userConfig: unknown): Re
       problems.push(`${policy.name}.enforcementLevel: ${JSON.stringify(level)} is not one of ${ENFORCEMENT_LEVELS.join(", ")}`);
     }
     const { enforcementLevel: _ignored, ...props } = merged;
+    // The CLI's schema validation lets unknown keys through; a typo there silently configures nothing.
+    for (const k of Object.keys(user[policy.name] ?? {})) {
+      if (k === "enforcementLevel" || !schema || k in (schema.properties ?? {})) continue;
+      const known = Object.keys(schema.properties ?? {});
+      problems.push(`${policy.name}.${k}: not a property of this policy; it takes ${known.length ? known.join(", ") : "none"} besides enforcementLevel`);
+    }
     if (schema) {
       const validate = ajv.compile({ type: "object", properties: schema.properties, required: schema.required });
       if (!validate(props)) {

@@ -101,7 +101,9 @@ export function resolveTarget(target: string, stackOption?: string): Target {
   let stackFile: string | undefined;
   if (stack) {
     stackFile = stackFiles.find((f) => stackName(f) === stack);
-    if (!stackFile) {
+    // Without any stack file a named stack runs on the project's config alone, exactly like the default
+    // ("dev"); with stack files, a name that matches none is a typo worth stopping for.
+    if (!stackFile && stackFiles.length) {
       throw new UsageError(
         `stack "${stack}" has no config file ${path.relative(process.cwd(), path.join(stackDir, `Pulumi.${stack}.yaml`))}; ` +
           (stackFiles.length ? `stacks here: ${stackFiles.map(stackName).join(", ")}` : "this project has no stack files yet"),

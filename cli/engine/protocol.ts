@@ -28,6 +28,8 @@ export interface EngineJob {
   check?: CheckOptions;
   /** Answers from --invokes FILE, tried before the built-in ones. */
   invokes?: UserInvokeAnswer[];
+  /** The stack's config file (for locating config errors at their YAML line). */
+  stackFile?: string;
   /** Keep full stack traces: slower, used to locate a program error after a fast run failed. */
   fullStacks?: boolean;
 }
@@ -40,6 +42,11 @@ export type JobResult =
       message: string;
       location: string | null;
       needsStack?: boolean;
+      /** The error contract's kind (cli/errors.ts) for program failures: syntax, stack-config, component-args… */
+      errorKind?: import("../errors").ErrorKind;
+      hint?: string;
+      /** The error's stack, shown with --verbose. */
+      detail?: string;
     };
 
 /** Where a job's time went, measured inside the worker. */

@@ -2,16 +2,45 @@
  * Starts the engine's worker process (./child.ts) for a batch of jobs and collects the results.
  * A fresh process per batch: Pulumi's mocks, config and module caches are process-global.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
+import { REPO_ROOT } from "../paths";
 import type { EngineJob, JobResult } from "./protocol";
 import { programSdk } from "./sdk-tuning";
+import type { TypeCheckResult } from "./typecheck";
+import { spawnEngineWorker, takeEarlyWorker, workerArgs } from "./worker-spawn";
 
-const REPO_NODE_MODULES = path.resolve(__dirname, "..", "..", "node_modules");
+const REPO_NODE_MODULES = path.join(REPO_ROOT, "node_modules");
 const BUNDLED_SDK = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+/** Running from the bundle (dist/cli) rather than from the TypeScript sources. */
+const BUNDLED = __filename.endsWith(".js");
+
+/**
+ * Type-checks the program in its own process, beside the engine's worker (two cores: the wall time is the
+ * longer of the two, not their sum). Resolves with the errors; rejects only if the checker itself crashed.
+ */
+export function typeCheckInBackground(programPath: string, displayRoot: string): Promise<TypeCheckResult> {
+  const dir = mkdtempSync(path.join(tmpdir(), "bulkhead-tc-"));
+  const resultFile = path.join(dir, "result.json");
+  const child = spawn(process.execPath, [...workerArgs("typecheck", BUNDLED), programPath, displayRoot, REPO_NODE_MODULES, resultFile], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      try {
+        if (code !== 0) throw new EngineCrash(`the type checker exited with code ${code}:\n${stderr.trim().slice(-2000)}`);
+        resolve(JSON.parse(readFileSync(resultFile, "utf8")));
+      } catch (e) {
+        reject(e);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
 
 export interface RunOptions {
   onProgress?: (message: string) => void;
@@ -26,21 +55,10 @@ function spawnWorker(jobs: EngineJob[], opts: RunOptions, sdk?: string): Promise
   const jobFile = path.join(dir, "jobs.json");
   const resultFile = path.join(dir, "results.json");
   writeFileSync(jobFile, JSON.stringify(jobs));
-  const loader = pathToFileURL(require.resolve("tsx")).href;
-  const env = { ...process.env };
-  // Single-file programs outside this repository still resolve @pulumi/* from bulkhead's install.
-  env.NODE_PATH = [REPO_NODE_MODULES, env.NODE_PATH].filter(Boolean).join(path.delimiter);
-  if (sdk) env.BULKHEAD_PULUMI_SDK = sdk;
-  else delete env.BULKHEAD_PULUMI_SDK;
-  // A larger young generation: registration allocates many short-lived objects, and the default
-  // semi-space made garbage collection a quarter of the run at thousands of resources. The policy SDK
-  // decodes the whole stack once per stack policy, and each copy is still alive when a scavenge
-  // comes: at 32 MiB a scavenge came every policy and promoted most of it (5,000 resources: 48 MiB
-  // cut the pack's evaluation by ~15 % for ~+35 MiB peak).
-  const child = spawn(process.execPath, ["--max-semi-space-size=48", "--expose-gc", "--import", loader, path.join(__dirname, "child.ts"), jobFile, resultFile], {
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-    env,
-  });
+  // The worker bin/bulkhead.js started early runs the bundled SDK: it serves only programs that use that one.
+  const early = jobs.some((j) => j.fullStacks) || sdk ? undefined : takeEarlyWorker();
+  const child: ChildProcess = early ?? spawnEngineWorker([jobFile, resultFile], BUNDLED, sdk);
+  if (early) early.send({ jobFile, resultFile });
   const out = opts.programOutput ?? process.stderr;
   let stderr = "";
   child.stdout!.on("data", (d) => out.write(d));
@@ -84,7 +102,7 @@ export async function runJobs(jobs: EngineJob[], opts: RunOptions = {}): Promise
     const r = results[i];
     if (!r.ok && r.kind === "program" && r.needsStack && !r.location) {
       const [again] = await spawnWorker([{ ...jobs[i], fullStacks: true, check: undefined }], { programOutput: devNull() }, sdks[i]);
-      if (!again.ok) results[i] = { ...r, location: again.location, needsStack: false };
+      if (!again.ok) results[i] = { ...r, location: again.location, ...(again.detail ? { detail: again.detail } : {}), needsStack: false };
     }
   }
   return results;

@@ -1,6 +1,6 @@
 /**
  * Shapes shared by the engine, the reporters and the CLI.
- * The JSON contract in ../shared/contracts.md is derived from these; extend, never break.
+ * The JSON contract in docs/contract.md is derived from these; extend, never break.
  */
 
 /** One resource registration as the Pulumi engine would see it. */

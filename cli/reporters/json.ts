@@ -1,4 +1,4 @@
-/** The JSON contract of ../shared/contracts.md: stable keys, extended only. */
+/** The JSON contract of docs/contract.md: stable keys, extended only. */
 import type { CheckResult, ProgramRun } from "../engine/types";
 import { displayWire } from "../engine/wire";
 

@@ -4,6 +4,7 @@
  * sections first and never the verdict or a mandatory finding.
  */
 import { unexpandedLine } from "../engine/remote/unexpanded";
+import { countsText } from "./counts";
 import type { CheckResult, PolicyInfo, RegisteredResource, Violation } from "../engine/types";
 import type { NetworkModel } from "../../policies/model";
 import { mermaidMap, type MapOptions } from "./mermaid";
@@ -178,7 +179,6 @@ export function checkMarkdown(result: CheckResult, opts: MarkdownOptions = {}): 
   const h2 = "#".repeat(Math.min(6, (opts.headingLevel ?? 3) + 1));
   const s = summarise(result.violations);
   const policies = new Map(result.policyPack.policies.map((p) => [p.name, p]));
-  const created = result.run.resources.filter(isCreatedResource).length;
   const verdict = s.mandatory ? "❌ **Blocked**" : "✅ **Passes**";
   const sections: Section[] = [
     {
@@ -186,7 +186,7 @@ export function checkMarkdown(result: CheckResult, opts: MarkdownOptions = {}): 
       head: [
         `${h} bulkhead: ${result.run.project}/${result.run.stack}`,
         "",
-        `${verdict} — ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.exempted} exempted · ${created} resources to create · policy pack ${result.policyPack.name} ${result.policyPack.version}`,
+        `${verdict} — ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.exempted} exempted · ${countsText(result.run)} · policy pack ${result.policyPack.name} ${result.policyPack.version}`,
         ...(unexpandedLine(result.run) ? ["", `⚠️ ${unexpandedLine(result.run)} (their children are not checked)`] : []),
       ],
       rows: [],

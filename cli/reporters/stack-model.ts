@@ -30,9 +30,8 @@ export function modelOf(run: Pick<ProgramRun, "resources">): NetworkModel {
 }
 
 /** True for resources the cloud provider creates: not components, not providers, not the stack. */
-export function isCreatedResource(r: RegisteredResource): boolean {
-  return r.custom && !r.type.startsWith("pulumi:providers:") && r.type !== "pulumi:pulumi:Stack";
-}
+export { isCreatedResource } from "./counts";
+import { isCreatedResource } from "./counts";
 
 /**
  * Owner of every created resource: its own `bulkhead:tenant` tag, else the tenant of the nearest enclosing

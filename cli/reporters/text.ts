@@ -1,4 +1,5 @@
 /** Human-readable output: violations grouped by resource with file:line, colour only on a terminal. */
+import { countsText, resourceCounts } from "./counts";
 import { createColors } from "picocolors";
 import type { CheckResult, ProgramRun, Violation } from "../engine/types";
 import { unexpandedLine } from "../engine/remote/unexpanded";
@@ -48,7 +49,7 @@ export function checkText(result: CheckResult, opts: TextOptions): string {
   const s = summarise(result.violations);
   const verdict = s.mandatory ? c.red(c.bold("BLOCKED")) : c.green(c.bold("PASSED"));
   lines.push(
-    `${verdict} ${result.run.project}/${result.run.stack}: ${result.run.resources.length} resources checked by ${result.policyPack.name}@${result.policyPack.version} — ` +
+    `${verdict} ${result.run.project}/${result.run.stack}: ${countsText(result.run)} by ${result.policyPack.name}@${result.policyPack.version} — ` +
       `${s.mandatory} mandatory, ${s.advisory} advisory, ${s.exempted} exempted`,
   );
   const unexpanded = unexpandedLine(result.run);
@@ -83,10 +84,12 @@ export function previewText(run: ProgramRun, opts: TextOptions & { details?: boo
   walk(undefined, 0);
   const outputs = Object.entries(run.outputs);
   if (outputs.length) {
+    // Outputs in full: they are what a reviewer reads, and a cut value hides exactly what changed.
     lines.push("", "Outputs:");
-    for (const [k, v] of outputs) lines.push(`    ${k}: ${shortValue(v)}`);
+    for (const [k, v] of outputs) lines.push(`    ${k}: ${JSON.stringify(displayWire(v), null, 2).replace(/\n/g, "\n    ")}`);
   }
-  lines.push("", `Resources: ${c.green(`+ ${run.resources.length} to create`)}`);
+  const { toCreate } = resourceCounts(run);
+  lines.push("", `Resources: ${c.green(`+ ${toCreate} to create`)} (${countsText(run)})`);
   const unexpanded = unexpandedLine(run);
   if (unexpanded) lines.push(c.yellow(unexpanded));
   return lines.join("\n") + "\n";

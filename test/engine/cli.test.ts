@@ -1,6 +1,6 @@
 /**
  * The `bulkhead` command as a pipeline runs it: `node bin/bulkhead.js …` from the repository root,
- * exit codes and stdout documents per ../shared/contracts.md.
+ * exit codes and stdout documents per docs/contract.md.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -55,7 +55,7 @@ describe("bulkhead check", () => {
   it("exits 2 when the program throws, with its own message and line and no engine internals", () => {
     const r = runs.throws;
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe("");
+    expect(JSON.parse(r.stdout).error).toMatchObject({ kind: "program", source: "test/engine/fixtures/throws.ts:6" });
     expect(r.stderr).toContain("no tenants configured: set bulkhead-platform:tenants");
     expect(r.stderr).toContain("at test/engine/fixtures/throws.ts:6");
     expect(r.stderr).not.toMatch(/node_modules|cli\/engine/);

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import AjvDraft04 from "ajv-draft-04";
-import { Command } from "commander";
+
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFor, runJobs } from "../../cli/engine";
@@ -14,7 +14,8 @@ import type { CheckResult, RegisteredResource, Violation } from "../../cli/engin
 import { checkMarkdown, controlsOf, splitFix } from "../../cli/reporters/markdown";
 import { COLORS, mermaidMap, reachabilityMap } from "../../cli/reporters/mermaid";
 import { checkSarif } from "../../cli/reporters/sarif";
-import { projectStacks, registerReviewCommands, REVIEW_MARKER, reviewMarkdown } from "../../cli/commands/review";
+import { projectStacks, REVIEW_MARKER, reviewMarkdown } from "../../cli/commands/review";
+import { main } from "../../cli/main";
 import { END_MARKER, README, replaceRegion, reviewExample, START_MARKER } from "../../scripts/render-review-example";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -355,17 +356,13 @@ describe("SARIF", () => {
 
 describe("commands", () => {
   async function run(args: string[]): Promise<number | undefined> {
-    let code: number | undefined;
-    const program = new Command("bulkhead").exitOverride();
-    registerReviewCommands(program, (c) => (code = c));
     const err = process.stderr.write;
     process.stderr.write = () => true;
     try {
-      await program.parseAsync(["node", "bulkhead", ...args]);
+      return await main(["node", "bulkhead", ...args]);
     } finally {
       process.stderr.write = err;
     }
-    return code;
   }
 
   it("lists a project's stacks from its stack config directory", () => {
