@@ -564,3 +564,22 @@ describe("public addresses on spot requests and launch configurations", () => {
     ["secure: a launch configuration that opts out of public IPs", (s) => lcAsg(s, "private-lc-asg", { associatePublicIpAddress: false }), []],
   ]);
 });
+
+// The bastion's group may be shared only with what cannot take the bastion's place as a new door.
+describe("who may share the bastion's group", () => {
+  table([
+    [
+      "secure: an EC2 Instance Connect endpoint in the bastion's group (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/eice-security-groups.html)",
+      (s) => s.add(T.ice, "eice-untagged", { subnetId: UNKNOWN, securityGroupIds: [UNKNOWN] }, { subnetId: ["public-a"], securityGroupIds: ["bastion-sg"] }),
+      [],
+    ],
+    [
+      "insecure: a group used only by an interface VPC endpoint is not a bastion's group, so SSH into it from a CIDR is still an admin door",
+      (s) => {
+        sg(s, "vpce-sg", [cidr(22, "10.0.0.0/8")]);
+        s.add(T.vpce, "logs-endpoint", { vpcId: UNKNOWN, serviceName: "com.amazonaws.eu-west-1.logs", vpcEndpointType: "Interface", securityGroupIds: [UNKNOWN] }, { vpcId: ["main-vpc"], securityGroupIds: ["vpce-sg"] });
+      },
+      ["bastion-only-admin vpce-sg admin-port-not-from-bastion"],
+    ],
+  ]);
+});
