@@ -273,6 +273,15 @@ describe("tenancy by membership", () => {
       ["tenant-isolation acme-db-a tag-membership-mismatch"],
     ],
     [
+      "insecure: a VPC tagged for one tenant holding another tenant's instance",
+      (s) => {
+        s.set("main-vpc", { tags: { "bulkhead:tenant": "acme" } });
+        s.add(T.subnet, "shared-c", { vpcId: UNKNOWN, cidrBlock: "10.0.70.0/24" }, { vpcId: ["main-vpc"] });
+        s.add(T.instance, "globex-guest", { ami: "ami-1", subnetId: UNKNOWN, vpcSecurityGroupIds: [UNKNOWN], metadataOptions: { httpTokens: "required" }, rootBlockDevice: { encrypted: true }, tags: globex }, { subnetId: ["shared-c"], vpcSecurityGroupIds: ["main-default-sg"] });
+      },
+      ["tenant-isolation main-vpc tag-membership-mismatch"],
+    ],
+    [
       "insecure: a tenant's group associated with another tenant's VPC (SecurityGroupVpcAssociation)",
       (s) => {
         s.add(T.vpc, "globex-vpc", { cidrBlock: "10.9.0.0/16", tags: globex });
