@@ -388,13 +388,24 @@ export function buildEndpoints(ix: ResourceIndex): EndpointStage {
   // A group used only by bastion-tagged resources is the bastion's group even when the tag sits on the instance
   // alone. A bastion-tagged group that is also on something else lets that something take the bastion's admin
   // traffic: it is not the bastion's group then.
+  // Users that may share the bastion's group: bastion-tagged resources and what launches from bastion templates,
+  // EC2 Instance Connect endpoints (an IAM-authenticated admin path like the bastion itself) and interface VPC
+  // endpoints (they only accept connections, never open one from the group).
+  const bastionSide = (u: string): boolean => {
+    if (ix.taggedBastion(u) || (specsOf.get(u) ?? []).some((s) => ix.taggedBastion(s))) return true;
+    const type = ix.byUrn(u)?.type ?? "";
+    if (type === T.instanceConnectEndpoint || type === T.vpcEndpoint) return true;
+    const ls = launchers.get(u) ?? [];
+    return LAUNCH_SPECS.has(type) && ls.length > 0 && ls.every((l) => ix.taggedBastion(l));
+  };
   for (const node of sgNodes.values()) {
     const users = [...new Set([...node.attachedTo, ...node.members])];
-    const others = users.filter((u) => !(ix.taggedBastion(u) || (specsOf.get(u) ?? []).some((s) => ix.taggedBastion(s)) || (LAUNCH_SPECS.has(ix.byUrn(u)?.type ?? "") && (launchers.get(u) ?? []).every((l) => ix.taggedBastion(l)) && (launchers.get(u) ?? []).length > 0)));
+    const others = users.filter((u) => !bastionSide(u));
     if (node.isBastion && others.length) {
       node.isBastion = false;
       node.bastionTagSharedWith = others;
-    } else if (!node.isBastion && users.length && !others.length) node.isBastion = true;
+    } else if (!node.isBastion && users.length && !others.length && users.some((u) => ix.taggedBastion(u) || (specsOf.get(u) ?? []).some((x) => ix.taggedBastion(x)) || (launchers.get(u) ?? []).some((l) => ix.taggedBastion(l))))
+      node.isBastion = true;
   }
 
   // ---- Instance metadata: own settings, else the launch template's, else the account default ------------

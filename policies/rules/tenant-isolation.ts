@@ -95,6 +95,10 @@ export const rule: RuleDefinition = {
       }
     }
     for (const sn of model.subnets) mismatch(sn.urn, sn.tenant, sn.members);
+    // A VPC's members are its subnets' endpoints: a tenant's VPC holding another tenant's workloads.
+    const vpcMembers = new Map<string, string[]>();
+    for (const sn of model.subnets) if (sn.vpcUrn) vpcMembers.set(sn.vpcUrn, [...(vpcMembers.get(sn.vpcUrn) ?? []), ...sn.members]);
+    for (const [vpc, members] of vpcMembers) mismatch(vpc, model.tenantOf(vpc), members);
 
     // Peering is not transitive: only a peering whose two ends belong to different tenants joins tenants. A tenant
     // peered with the shared platform (a central bastion or shared-services VPC) is not a tenant-to-tenant path;
