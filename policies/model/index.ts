@@ -107,6 +107,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     // Wrappers, not the functions themselves, so a hook added to the index's resolve is seen by every caller.
     resolve: (res, topProp, value, types) => ix.resolve(res, topProp, value, types),
     resolveList: (res, topProp, value, types) => ix.resolveList(res, topProp, value, types),
+    placeholders: ix.placeholders,
     placeholderOwners: (v) => ix.placeholders.owners(v),
     securityGroups: [...ep.sgNodes.values()],
     sgByUrn: (urn) => ep.sgNodes.get(urn),
