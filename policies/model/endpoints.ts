@@ -119,26 +119,39 @@ const SELF_OPENING = new Set<string>([T.eksNodeGroup, T.lightsail, T.beanstalkEn
 /** Types that are endpoints even with no group named (AWS then attaches the VPC's default group). */
 const ALWAYS_ENDPOINT = new Set<string>([T.instance, T.spotInstance, T.eni, T.asg]);
 
-const SG_KEY = /^(vpc)?securityGroups?(Ids?)?$/i;
-const isPluralSgKey = (k: string) => SG_KEY.test(k) && /s$/.test(k);
+const SG_KEY = /^(vpc)?securityGroup(Id)?s$/i;
+const isPluralSgKey = (k: string) => k.length >= 14 && SG_KEY.test(k);
 
 /** Every group-valued property of a resource, as [top-level prop, display path, value], found at any depth. */
 export function groupProps(props: Record<string, any>): Array<[string, string, unknown]> {
   const out: Array<[string, string, unknown]> = [];
-  const walk = (v: any, top: string, path: string, depth: number) => {
-    if (depth > 4 || v === null || typeof v !== "object" || isUnknown(v)) return;
+  // Path segments are kept on a stack and joined only on a match: most resources have no group property at all.
+  const segs: Array<string | number> = [];
+  const text = (k: string) => segs.reduce<string>((acc, x) => (typeof x === "number" ? `${acc}[${x}]` : acc ? `${acc}.${x}` : x), "") + (segs.length ? `.${k}` : k);
+  const walk = (v: any, depth: number) => {
     if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(x, top, `${path}[${i}]`, depth + 1));
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (x !== null && typeof x === "object") {
+          segs.push(i);
+          walk(x, depth + 1);
+          segs.pop();
+        }
+      }
       return;
     }
-    for (const [k, x] of Object.entries(v)) {
-      if (k === "tags" || k === "tagsAll") continue;
-      const p = path ? `${path}.${k}` : k;
-      if (isPluralSgKey(k)) out.push([top || k, p, x]);
-      else if (x && typeof x === "object") walk(x, top || k, p, depth + 1);
+    for (const k in v) {
+      const x = v[k];
+      if (isPluralSgKey(k)) {
+        if (x !== undefined && x !== null) out.push([segs.length ? (segs[0] as string) : k, text(k), x]);
+      } else if (x !== null && typeof x === "object" && depth < 4 && k !== "tags" && k !== "tagsAll") {
+        segs.push(k);
+        walk(x, depth + 1);
+        segs.pop();
+      }
     }
   };
-  walk(props, "", "", 0);
+  if (props && typeof props === "object") walk(props, 0);
   return out;
 }
 
@@ -222,15 +235,6 @@ export function buildEndpoints(ix: ResourceIndex): EndpointStage {
       }
       for (const e of res.externals) d.unresolved.push({ via: r.urn, path, external: e });
       if (res.unknown) d.unresolved.push({ via: r.urn, path, unknown: true });
-    }
-    // Top-level unknown group props (the walker skips unknown values it can't descend into).
-    for (const [k, v] of Object.entries(r.props)) {
-      if (isPluralSgKey(k) && isUnknown(v) && !(d?.groups.some((g) => g.path === k) || d?.unresolved.some((g) => g.path === k))) {
-        d ??= { groups: [], unresolved: [] };
-        const res = ix.resolveList(r, k, v, SG_TYPES);
-        for (const u of res.urns) d.groups.push({ sgUrn: u, via: r.urn, path: k }), attach(u, r.urn);
-        if (res.unknown) d.unresolved.push({ via: r.urn, path: k, unknown: true });
-      }
     }
     if (d) direct.set(r.urn, d);
   }
@@ -384,13 +388,24 @@ export function buildEndpoints(ix: ResourceIndex): EndpointStage {
   // A group used only by bastion-tagged resources is the bastion's group even when the tag sits on the instance
   // alone. A bastion-tagged group that is also on something else lets that something take the bastion's admin
   // traffic: it is not the bastion's group then.
+  // Users that may share the bastion's group: bastion-tagged resources and what launches from bastion templates,
+  // EC2 Instance Connect endpoints (an IAM-authenticated admin path like the bastion itself) and interface VPC
+  // endpoints (they only accept connections, never open one from the group).
+  const bastionSide = (u: string): boolean => {
+    if (ix.taggedBastion(u) || (specsOf.get(u) ?? []).some((s) => ix.taggedBastion(s))) return true;
+    const type = ix.byUrn(u)?.type ?? "";
+    if (type === T.instanceConnectEndpoint || type === T.vpcEndpoint) return true;
+    const ls = launchers.get(u) ?? [];
+    return LAUNCH_SPECS.has(type) && ls.length > 0 && ls.every((l) => ix.taggedBastion(l));
+  };
   for (const node of sgNodes.values()) {
     const users = [...new Set([...node.attachedTo, ...node.members])];
-    const others = users.filter((u) => !(ix.taggedBastion(u) || (specsOf.get(u) ?? []).some((s) => ix.taggedBastion(s)) || (LAUNCH_SPECS.has(ix.byUrn(u)?.type ?? "") && (launchers.get(u) ?? []).every((l) => ix.taggedBastion(l)) && (launchers.get(u) ?? []).length > 0)));
+    const others = users.filter((u) => !bastionSide(u));
     if (node.isBastion && others.length) {
       node.isBastion = false;
       node.bastionTagSharedWith = others;
-    } else if (!node.isBastion && users.length && !others.length) node.isBastion = true;
+    } else if (!node.isBastion && users.length && !others.length && users.some((u) => ix.taggedBastion(u) || (specsOf.get(u) ?? []).some((x) => ix.taggedBastion(x)) || (launchers.get(u) ?? []).some((l) => ix.taggedBastion(l))))
+      node.isBastion = true;
   }
 
   // ---- Instance metadata: own settings, else the launch template's, else the account default ------------

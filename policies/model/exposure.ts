@@ -29,6 +29,8 @@ export interface ExposureStage {
   isWorldGrant(g: IngressGrant): boolean;
   endpointExposures(urn: string): EndpointExposure[];
   allEndpointExposures(): EndpointExposure[];
+  /** Endpoint exposures that only grants on different groups open together (none of those groups alone does). */
+  acrossGroupExposures(): EndpointExposure[];
   publicHop(target: string): string[] | undefined;
   pathOf(g: IngressGrant, port?: number): string;
   reachability(): ReachEdge[];
@@ -124,26 +126,42 @@ export function buildExposure(ix: ResourceIndex, ep: EndpointStage, ing: Ingress
 
   // Endpoints sharing one set of groups share one answer.
   const bySet = new Map<string, WorldExposure[]>();
+  const hasPublic = new Map<string, boolean>();
+  const publicGrants = (t: string) => {
+    let v = hasPublic.get(t);
+    if (v === undefined) hasPublic.set(t, (v = ing.grantsTo(t).some((g) => g.source.kind === "cidr" && g.source.cidrs.intersectsPublic())));
+    return v;
+  };
+  /** Distinct targets of an endpoint's groups that carry public CIDR grants. */
+  const publicTargets = (e: Endpoint): string[] => {
+    const out: string[] = [];
+    for (const g of e.groups) if (!out.includes(g.sgUrn) && publicGrants(g.sgUrn)) out.push(g.sgUrn);
+    return out;
+  };
   const endpointExposures = (urn: string): EndpointExposure[] => {
     const e: Endpoint | undefined = ep.endpointByUrn(urn);
     if (!e) return [];
-    const targets = [...new Set(e.groups.map((g) => g.sgUrn))].sort();
-    const key = targets.join("\u0000");
-    let raw = bySet.get(key);
-    if (!raw) {
-      const withPublic = targets.filter((t) => ing.grantsTo(t).some((g) => g.source.kind === "cidr" && g.source.cidrs.intersectsPublic()));
-      raw = withPublic.length <= 1 ? withPublic.flatMap(groupExposures) : exposuresOf(urn, withPublic.flatMap((t) => ing.grantsTo(t)));
-      bySet.set(key, raw);
+    const targets = publicTargets(e);
+    if (!targets.length) return [];
+    let raw: WorldExposure[] | undefined;
+    if (targets.length === 1) raw = groupExposures(targets[0]);
+    else {
+      const key = targets.sort().join("\u0000");
+      raw = bySet.get(key);
+      if (!raw) bySet.set(key, (raw = exposuresOf(urn, targets.flatMap((t) => ing.grantsTo(t)))));
     }
-    return raw.map((x) => ({
-      endpointUrn: urn,
-      protocol: x.protocol,
-      ports: x.ports,
-      grants: x.grants,
-      cidrText: x.cidrText,
-      groups: [...new Set(x.grants.map((g) => g.targetSgUrn))],
-      acrossGroups: new Set(x.grants.map((g) => g.targetSgUrn)).size > 1 && !x.grants.some((g) => cidrsOf(g).coversPublicInternet()),
-    }));
+    return raw.map((x) => {
+      const groups = [...new Set(x.grants.map((g) => g.targetSgUrn))];
+      return {
+        endpointUrn: urn,
+        protocol: x.protocol,
+        ports: x.ports,
+        grants: x.grants,
+        cidrText: x.cidrText,
+        groups,
+        acrossGroups: groups.length > 1 && !x.grants.some((g) => cidrsOf(g).coversPublicInternet()),
+      };
+    });
   };
 
   const fromOf = (g: IngressGrant): string => {
@@ -172,6 +190,7 @@ export function buildExposure(ix: ResourceIndex, ep: EndpointStage, ing: Ingress
     },
     endpointExposures,
     allEndpointExposures: () => ep.endpoints.flatMap((e) => endpointExposures(e.urn)),
+    acrossGroupExposures: () => ep.endpoints.flatMap((e) => (publicTargets(e).length > 1 ? endpointExposures(e.urn).filter((x) => x.acrossGroups) : [])),
     publicHop,
     pathOf(g, port) {
       const from = fromOf(g);

@@ -13,7 +13,7 @@ import { buildEndpoints, type Endpoint, type MetadataSettings } from "./endpoint
 import { buildExposure, type EndpointExposure } from "./exposure";
 import { buildIngress } from "./ingress";
 import { ADMIN_PORTS } from "./ports";
-import { indexResources } from "./resource-index";
+import { indexResources, type ResourceIndex } from "./resource-index";
 import { buildRouting, type PeeringNode } from "./routing";
 import { analyseTransit, type TransitAnalysis } from "./transit";
 import type { CidrSet } from "./cidr";
@@ -27,31 +27,10 @@ export type { PeeringEnd, PeeringNode } from "./routing";
 export { CidrSet } from "./cidr";
 export { T, LB_TYPES, SG_TYPES, TENANT_TAG, ROLE_TAG } from "./aws-types";
 
-export interface NetworkModel {
-  resources: StackResource[];
-  byUrn(urn: string): StackResource | undefined;
-  /** Resources of any of the given types, in stack order. */
-  ofType(...types: string[]): StackResource[];
-  /** Known tags (unknown tag values are dropped); undefined when the resource has none. */
-  tagsOf(urn: string): Record<string, string> | undefined;
-  /** True when the tags (or the tenant/role tag) are unknown at preview. */
-  tagsUnknown(urn: string): boolean;
-  tenantOf(urn: string): string | undefined;
+/** The model rules, reporters and tests read: the index (stage 1) plus what the later stages compute. */
+export interface NetworkModel extends Omit<ResourceIndex, "taggedBastion"> {
+  /** A bastion's group, a bastion-tagged resource, or a launcher of a bastion-tagged template. */
   isBastion(urn: string): boolean;
-  /** Short human label, e.g. `sg app-sg`, for messages and paths. */
-  label(urn: string): string;
-  /**
-   * Resolves a reference-valued property (id, ARN, name) to stack resources of the given types: a known id/ARN/URN
-   * matches directly; an unknown value (or a known value matching no id) falls back to the property's dependencies.
-   */
-  resolve(res: StackResource, topProp: string, value: unknown, types: readonly string[]): Resolved;
-  /** Like `resolve` for list-valued references; candidates of every element are merged. */
-  resolveList(res: StackResource, topProp: string, value: unknown, types: readonly string[]): Resolved & { externals: string[] };
-  /**
-   * The resources an offline-engine placeholder in `value` names (an id, ARN, name or endpoint AWS gives that
-   * resource; see ./placeholders), or undefined when it names none: such a value is a reference, never a literal.
-   */
-  placeholderOwners(value: string): string[] | undefined;
   securityGroups: SecurityGroupNode[];
   sgByUrn(urn: string): SecurityGroupNode | undefined;
   ingress: IngressGrant[];
@@ -74,8 +53,6 @@ export interface NetworkModel {
   adminPorts: readonly number[];
   /** Data ports: the fixed list plus the listener ports of database resources in the stack. */
   dataPorts: readonly number[];
-  /** True when any resource carries `bulkhead:role=bastion`. */
-  hasBastion: boolean;
 
   // ---- Endpoints (stage 2) ----
   /** Everything that gets an ENI or a public address, with every group reaching it (see endpoints.ts). */
@@ -93,6 +70,8 @@ export interface NetworkModel {
   endpointExposures(urn: string): EndpointExposure[];
   /** World exposures of every endpoint (endpoints sharing a set of groups share one computation). */
   allEndpointExposures(): EndpointExposure[];
+  /** Endpoint exposures that only grants on different groups open together (none of those groups alone does). */
+  acrossGroupExposures(): EndpointExposure[];
   /** The public hop (internet gateway and subnet, or Lightsail's public IP) in front of a group or endpoint. */
   publicHop(target: string): string[] | undefined;
 
@@ -123,6 +102,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     // Wrappers, not the functions themselves, so a hook added to the index's resolve is seen by every caller.
     resolve: (res, topProp, value, types) => ix.resolve(res, topProp, value, types),
     resolveList: (res, topProp, value, types) => ix.resolveList(res, topProp, value, types),
+    placeholders: ix.placeholders,
     placeholderOwners: (v) => ix.placeholders.owners(v),
     securityGroups: [...ep.sgNodes.values()],
     sgByUrn: (urn) => ep.sgNodes.get(urn),
@@ -149,6 +129,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     grantsTo: ing.grantsTo,
     endpointExposures: exp.endpointExposures,
     allEndpointExposures: exp.allEndpointExposures,
+    acrossGroupExposures: exp.acrossGroupExposures,
     publicHop: exp.publicHop,
     peerings: routing.peerings,
     vpcOwner: routing.vpcOwner,

@@ -52,8 +52,8 @@ export const rule: RuleDefinition = {
       const ports = openedPorts(g.protocol, g.ports, data);
       if (!ports.length) continue;
       const tgt = ownersOf(model, g.targetSgUrn);
-      const base = { ...grantData(model, g, ports[0]), ports, owner: ownersText(tgt) };
-      const report = (kind: string, extra: Record<string, unknown> = {}) => out.report(g.grantUrn, kind, { ...base, ...extra });
+      // The path and labels are built only for a finding (most grants pass).
+      const report = (kind: string, extra: Record<string, unknown> = {}) => out.report(g.grantUrn, kind, { ...grantData(model, g, ports[0]), ports, owner: ownersText(tgt), ...extra });
       const s = g.source;
       if (model.tagsUnknown(g.targetSgUrn)) report("data-port-target-tenant-unknown", { tagOf: model.label(g.targetSgUrn) });
       else if (s.kind === "self") {

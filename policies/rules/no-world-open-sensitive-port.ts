@@ -52,8 +52,7 @@ export const rule: RuleDefinition = {
     // is reported above). Endpoints sharing their groups are one report per grant and port set.
     const seen = new Set<string>();
     let idOf: Map<IngressGrant, number> | undefined;
-    for (const e of model.allEndpointExposures()) {
-      if (!e.acrossGroups) continue;
+    for (const e of model.acrossGroupExposures()) {
       const ports = openedPorts(e.protocol, e.ports, sensitive);
       if (!ports.length) continue;
       idOf ??= new Map(model.ingress.map((g, i) => [g, i]));

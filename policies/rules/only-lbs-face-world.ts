@@ -59,8 +59,7 @@ export const rule: RuleDefinition = {
       }
     }
     // Grants on different groups of one endpoint that only together admit the world.
-    for (const e of model.allEndpointExposures()) {
-      if (!e.acrossGroups) continue;
+    for (const e of model.acrossGroupExposures()) {
       const ep = model.endpointByUrn(e.endpointUrn)!;
       const portsOk = allowedRange(e.protocol, e.ports.from, e.ports.to);
       const lbOk = ep.role === "load-balancer" && ep.internetFacing === true;

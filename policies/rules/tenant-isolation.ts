@@ -57,7 +57,8 @@ export const rule: RuleDefinition = {
           targetTenant: tenantsText(tgt),
           members: model.endpointsOfGroup(g.targetSgUrn).map((e) => `${model.label(e.urn)}${e.tenant ? ` (${e.tenant})` : ""}`).join(", "),
         });
-      } else if (s.kind === "cidr" && tgt.length) {
+      } else if (s.kind === "cidr" && tgt.length && !model.isWorldGrant(g)) {
+        // A world-wide grant admits every tenant the way the internet does (a public endpoint): the world rules judge it.
         const sub = model.subnetsOverlapping(s.cidrs).find((x) => x.tenants.some((t) => !tgt.includes(t)));
         if (sub)
           out.report(g.grantUrn, "cidr-covers-other-tenant-subnet", {

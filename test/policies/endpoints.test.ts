@@ -55,6 +55,18 @@ const instance = (s: Stack, name: string, groups: string[], extra: Record<string
   );
 };
 
+/**
+ * Findings when grants on two groups of one endpoint only together cover the internet: every world rule blames
+ * both grants; an admin port also fails bastion-only-admin, a data port data-ports-tenant-only.
+ */
+function openedTogether(low: string, high: string, port: "web" | "admin" | "data"): string[] {
+  const kinds = ["only-lbs-face-world {g} world-facing-across-groups"];
+  if (port !== "web") kinds.push("no-world-open-sensitive-port {g} world-open-port-across-groups");
+  if (port === "admin") kinds.push("bastion-only-admin {g} admin-port-not-from-bastion");
+  if (port === "data") kinds.push("data-ports-tenant-only {g} data-port-public-cidr");
+  return [low, high].flatMap((g) => kinds.map((k) => k.replace("{g}", g)));
+}
+
 type Case = [title: string, build: (s: Stack) => void, expected: string[]];
 
 function table(cases: Case[]) {
@@ -78,7 +90,7 @@ describe("endpoints: the union of every group attached through every path", () =
         sg(s, "half-high", [cidr(8080, "128.0.0.0/1")]);
         instance(s, "two-groups", ["half-low", "half-high"]);
       },
-      ["only-lbs-face-world half-high world-facing-across-groups", "only-lbs-face-world half-low world-facing-across-groups"],
+      openedTogether("half-low", "half-high", "web"),
     ],
     [
       "insecure: an ENI with one half and a NetworkInterfaceSecurityGroupAttachment adding the other, on 5432 (ec2 networkInterfaceSecurityGroupAttachment)",
@@ -88,14 +100,7 @@ describe("endpoints: the union of every group attached through every path", () =
         s.add(T.eni, "db-eni", { subnetId: UNKNOWN, securityGroups: [UNKNOWN], tags: acme }, { subnetId: ["acme-db-a"], securityGroups: ["eni-low"] });
         s.add(T.eniSgAtt, "db-eni-extra", { securityGroupId: UNKNOWN, networkInterfaceId: UNKNOWN }, { securityGroupId: ["eni-high"], networkInterfaceId: ["db-eni"] });
       },
-      [
-        "data-ports-tenant-only eni-high data-port-public-cidr",
-        "data-ports-tenant-only eni-low data-port-public-cidr",
-        "no-world-open-sensitive-port eni-high world-open-port-across-groups",
-        "no-world-open-sensitive-port eni-low world-open-port-across-groups",
-        "only-lbs-face-world eni-high world-facing-across-groups",
-        "only-lbs-face-world eni-low world-facing-across-groups",
-      ],
+      openedTogether("eni-low", "eni-high", "data"),
     ],
     [
       "insecure: a spot instance request in two groups covering the IPv6 internet on 3389 (spot-requests.html, vpc-security-group-rules.html)",
@@ -104,14 +109,7 @@ describe("endpoints: the union of every group attached through every path", () =
         sg(s, "v6-high", [cidr6(3389, "3000::/4")]);
         s.add(T.spot, "spot-worker", { ami: "ami-1", instanceType: "t3.small", subnetId: UNKNOWN, vpcSecurityGroupIds: [UNKNOWN, UNKNOWN], metadataOptions: { httpTokens: "required" }, tags: acme }, { subnetId: ["acme-app-a"], vpcSecurityGroupIds: ["v6-low", "v6-high"] });
       },
-      [
-        "bastion-only-admin v6-high admin-port-not-from-bastion",
-        "bastion-only-admin v6-low admin-port-not-from-bastion",
-        "no-world-open-sensitive-port v6-high world-open-port-across-groups",
-        "no-world-open-sensitive-port v6-low world-open-port-across-groups",
-        "only-lbs-face-world v6-high world-facing-across-groups",
-        "only-lbs-face-world v6-low world-facing-across-groups",
-      ],
+      openedTogether("v6-low", "v6-high", "admin"),
     ],
     [
       "insecure: an awsvpc ECS service in two groups that together admit the world on 8080 (task-networking-awsvpc.html)",
@@ -120,7 +118,7 @@ describe("endpoints: the union of every group attached through every path", () =
         sg(s, "svc-high", [cidr(8080, "128.0.0.0/1")]);
         s.add(T.ecsService, "acme-svc", { networkConfiguration: { subnets: [UNKNOWN], securityGroups: [UNKNOWN, UNKNOWN], assignPublicIp: false }, tags: acme }, { networkConfiguration: ["acme-app-a", "svc-low", "svc-high"] });
       },
-      ["only-lbs-face-world svc-high world-facing-across-groups", "only-lbs-face-world svc-low world-facing-across-groups"],
+      openedTogether("svc-low", "svc-high", "web"),
     ],
     [
       "insecure: a Lambda function in a VPC with two groups that together open 22 (configuration-vpc.html)",
@@ -129,14 +127,7 @@ describe("endpoints: the union of every group attached through every path", () =
         sg(s, "fn-high", [cidr(22, "128.0.0.0/1")]);
         s.add(T.lambda, "vpc-fn", { runtime: "nodejs20.x", role: UNKNOWN, vpcConfig: { subnetIds: [UNKNOWN], securityGroupIds: [UNKNOWN, UNKNOWN] } }, { role: ["acme-app-role"], vpcConfig: ["acme-app-a", "fn-low", "fn-high"] });
       },
-      [
-        "bastion-only-admin fn-high admin-port-not-from-bastion",
-        "bastion-only-admin fn-low admin-port-not-from-bastion",
-        "no-world-open-sensitive-port fn-high world-open-port-across-groups",
-        "no-world-open-sensitive-port fn-low world-open-port-across-groups",
-        "only-lbs-face-world fn-high world-facing-across-groups",
-        "only-lbs-face-world fn-low world-facing-across-groups",
-      ],
+      openedTogether("fn-low", "fn-high", "admin"),
     ],
     [
       "secure: the same two halves on two DIFFERENT instances open nothing to the world (each group alone admits half)",
@@ -190,14 +181,7 @@ describe("endpoints: attachment resources", () => {
         s.add(T.lc, "acme-lc", { imageId: "ami-1", instanceType: "t3.small", securityGroups: [UNKNOWN, UNKNOWN], associatePublicIpAddress: false, metadataOptions: { httpTokens: "required" }, rootBlockDevice: { encrypted: true } }, { securityGroups: ["lc-low", "lc-high"] });
         s.add(T.asg, "acme-lc-asg", { minSize: 1, maxSize: 2, launchConfiguration: UNKNOWN, vpcZoneIdentifiers: [UNKNOWN] }, { launchConfiguration: ["acme-lc"], vpcZoneIdentifiers: ["acme-app-a"] });
       },
-      [
-        "bastion-only-admin lc-high admin-port-not-from-bastion",
-        "bastion-only-admin lc-low admin-port-not-from-bastion",
-        "no-world-open-sensitive-port lc-high world-open-port-across-groups",
-        "no-world-open-sensitive-port lc-low world-open-port-across-groups",
-        "only-lbs-face-world lc-high world-facing-across-groups",
-        "only-lbs-face-world lc-low world-facing-across-groups",
-      ],
+      openedTogether("lc-low", "lc-high", "admin"),
     ],
     [
       "insecure: the launch template's network-interface group and the launch template of a mixed-instances override together open 2379 to an ASG",
@@ -213,14 +197,7 @@ describe("endpoints: attachment resources", () => {
           { vpcZoneIdentifiers: ["acme-app-a"], mixedInstancesPolicy: ["mix-lt-a", "mix-lt-b"] },
         );
       },
-      [
-        "bastion-only-admin mix-high admin-port-not-from-bastion",
-        "bastion-only-admin mix-low admin-port-not-from-bastion",
-        "no-world-open-sensitive-port mix-high world-open-port-across-groups",
-        "no-world-open-sensitive-port mix-low world-open-port-across-groups",
-        "only-lbs-face-world mix-high world-facing-across-groups",
-        "only-lbs-face-world mix-low world-facing-across-groups",
-      ],
+      openedTogether("mix-low", "mix-high", "admin"),
     ],
     [
       "secure: a NetworkInterfaceSecurityGroupAttachment adding the tenant's own app group to the tenant's interface",
@@ -417,14 +394,7 @@ describe("data services as endpoints", () => {
     sg(s, `${prefix}-high`, [cidr(port, "128.0.0.0/1")], acme);
     return [`${prefix}-low`, `${prefix}-high`];
   };
-  const expectOpen = (prefix: string) => [
-    `data-ports-tenant-only ${prefix}-high data-port-public-cidr`,
-    `data-ports-tenant-only ${prefix}-low data-port-public-cidr`,
-    `no-world-open-sensitive-port ${prefix}-high world-open-port-across-groups`,
-    `no-world-open-sensitive-port ${prefix}-low world-open-port-across-groups`,
-    `only-lbs-face-world ${prefix}-high world-facing-across-groups`,
-    `only-lbs-face-world ${prefix}-low world-facing-across-groups`,
-  ];
+  const expectOpen = (prefix: string) => openedTogether(`${prefix}-low`, `${prefix}-high`, "data");
   table([
     [
       "insecure: MemoryDB on 6379 (https://docs.aws.amazon.com/memorydb/latest/devguide/memorydb-vpc-accessing.html)",
@@ -562,5 +532,24 @@ describe("public addresses on spot requests and launch configurations", () => {
     ["insecure: a launch configuration with associatePublicIpAddress: true", (s) => lcAsg(s, "public-lc-asg", { associatePublicIpAddress: true }), ["public-ip-only-bastion-lb public-lc-asg-lc associates-public-ip"]],
     ["secure: a spot request in a private subnet that opts out explicitly", (s) => spot(s, "private-spot", { associatePublicIpAddress: false }), []],
     ["secure: a launch configuration that opts out of public IPs", (s) => lcAsg(s, "private-lc-asg", { associatePublicIpAddress: false }), []],
+  ]);
+});
+
+// The bastion's group may be shared only with what cannot take the bastion's place as a new door.
+describe("who may share the bastion's group", () => {
+  table([
+    [
+      "secure: an EC2 Instance Connect endpoint in the bastion's group (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/eice-security-groups.html)",
+      (s) => s.add(T.ice, "eice-untagged", { subnetId: UNKNOWN, securityGroupIds: [UNKNOWN] }, { subnetId: ["public-a"], securityGroupIds: ["bastion-sg"] }),
+      [],
+    ],
+    [
+      "insecure: a group used only by an interface VPC endpoint is not a bastion's group, so SSH into it from a CIDR is still an admin door",
+      (s) => {
+        sg(s, "vpce-sg", [cidr(22, "10.0.0.0/8")]);
+        s.add(T.vpce, "logs-endpoint", { vpcId: UNKNOWN, serviceName: "com.amazonaws.eu-west-1.logs", vpcEndpointType: "Interface", securityGroupIds: [UNKNOWN] }, { vpcId: ["main-vpc"], securityGroupIds: ["vpce-sg"] });
+      },
+      ["bastion-only-admin vpce-sg admin-port-not-from-bastion"],
+    ],
   ]);
 });
