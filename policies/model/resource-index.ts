@@ -30,6 +30,11 @@ export interface ResourceIndex {
   resolveList(res: StackResource, topProp: string, value: unknown, types: readonly string[]): Resolved & { externals: string[] };
   /** The offline engine's placeholders of this stack's resources (see ./placeholders). */
   placeholders: PlaceholderIndex;
+  /**
+   * The resources an offline-engine placeholder in `value` names (an id, ARN, name or endpoint AWS gives that
+   * resource), or undefined when it names none: such a value is a reference, never a literal.
+   */
+  placeholderOwners(value: string): string[] | undefined;
   /** True when any resource carries `bulkhead:role=bastion`. */
   hasBastion: boolean;
 }
@@ -208,6 +213,7 @@ export function indexResources(resources: StackResource[]): ResourceIndex {
   return {
     resources,
     placeholders,
+    placeholderOwners: (v) => placeholders.owners(v),
     byUrn: (urn) => byUrnMap.get(urn),
     ofType,
     tagsOf,
