@@ -129,12 +129,12 @@ export const rule: RuleDefinition = {
   // groups of statements spread over several resources): judged over the whole stack.
   check(model) {
     const out = new Findings();
-    const zone = trustZone(model);
-    const account = [...zone.accounts][0] ?? "000000000000";
+    let account: string | undefined;
     for (const role of model.ofType(IAM.role)) {
       const assumers = workloadAssumers(role);
       if (assumers !== "unknown" && !assumers.length) continue;
       // With a permissions boundary the role's own policies can't be judged alone: this pass judges them all.
+      account ??= [...trustZone(model).accounts][0] ?? "000000000000";
       const notOwn = (sources: PolicySource[]) => hasBoundary(role) || !sources.every((src) => isOwnSource(role.urn, src));
       judge(out, model, { role, assumers, account }, effectivePermissions(role.urn, model), notOwn, false);
     }
