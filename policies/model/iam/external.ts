@@ -104,6 +104,8 @@ export function outsiders(s: Statement, zone: TrustZone): Outsider | undefined {
   let unknown = p.unknown;
   for (const a of p.aws) {
     if (hasWildcard(a)) return { kind: "public" };
+    // A CloudFront origin access identity is AWS's own service identity for one distribution, not another account.
+    if (/^arn:aws[a-z-]*:iam::cloudfront:user\/CloudFront Origin Access Identity /.test(a)) continue;
     const acct = principalAccount(a);
     if (!acct) {
       // Unique ids (AROA…/AIDA…) and other forms name a principal whose account the document doesn't say.
