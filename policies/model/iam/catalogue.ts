@@ -94,7 +94,15 @@ function readJson<T>(...parts: string[]): T | undefined {
  * ARN templates), e.g. `arn:aws:iam::<account>:role/bulkhead-probe` for iam:PassRole. An action that takes no
  * resource type is probed with "*". Used to ask "may it act on ANY resource of that type?".
  */
+const probeCache = new Map<string, string[]>();
 export function probeArns(action: string, account: string): string[] {
+  const key = `${action.toLowerCase()}\u0000${account}`;
+  let hit = probeCache.get(key);
+  if (!hit) probeCache.set(key, (hit = buildProbes(action, account)));
+  return hit;
+}
+
+function buildProbes(action: string, account: string): string[] {
   const svc = serviceOf(action);
   if (!actionData.has(svc)) actionData.set(svc, readJson<Record<string, ActionData>>("actions", `${svc}.json`) ?? {});
   if (!resourceTypes.has(svc)) resourceTypes.set(svc, readJson<Record<string, ResourceTypeData>>("resourceTypes", `${svc}.json`) ?? {});

@@ -47,8 +47,23 @@ function inCidr(range: string, ip: string): boolean {
   }
 }
 
+/** Numeric and date operators: the comparison after the `Numeric` / `Date` prefix (negations compare for equality). */
+const ORDER: Record<string, (v: number, p: number) => boolean> = {
+  equals: (v, p) => v === p,
+  notequals: (v, p) => v === p,
+  lessthan: (v, p) => v < p,
+  lessthanequals: (v, p) => v <= p,
+  greaterthan: (v, p) => v > p,
+  greaterthanequals: (v, p) => v >= p,
+};
+
 /** Does one request value match one policy value under the operator's positive form? */
 function positiveMatch(base: string, policy: string, value: string): boolean {
+  const ordered = /^(numeric|date)(.+)$/.exec(base);
+  if (ordered && ORDER[ordered[2]]) {
+    const parse = ordered[1] === "numeric" ? num : date;
+    return ORDER[ordered[2]](parse(value), parse(policy));
+  }
   switch (base) {
     case "stringequals":
     case "stringnotequals":
@@ -59,28 +74,6 @@ function positiveMatch(base: string, policy: string, value: string): boolean {
     case "stringlike":
     case "stringnotlike":
       return stringLike(policy, value);
-    case "numericequals":
-    case "numericnotequals":
-      return num(value) === num(policy);
-    case "numericlessthan":
-      return num(value) < num(policy);
-    case "numericlessthanequals":
-      return num(value) <= num(policy);
-    case "numericgreaterthan":
-      return num(value) > num(policy);
-    case "numericgreaterthanequals":
-      return num(value) >= num(policy);
-    case "dateequals":
-    case "datenotequals":
-      return date(value) === date(policy);
-    case "datelessthan":
-      return date(value) < date(policy);
-    case "datelessthanequals":
-      return date(value) <= date(policy);
-    case "dategreaterthan":
-      return date(value) > date(policy);
-    case "dategreaterthanequals":
-      return date(value) >= date(policy);
     case "bool":
       return policy.toLowerCase() === value.toLowerCase();
     case "binaryequals":

@@ -52,6 +52,11 @@ export interface Decision {
   unknown: boolean;
 }
 
+/** Cheap pre-check: could any Allow statement apply to `action` at all (actions only, unknowns worst-case)? */
+export function mayAllow(perms: PermissionSet, action: string): boolean {
+  return perms.statements.some((st) => st.statement.effect === "Allow" && (st.statement.unknown.includes("Action") || st.statement.unknown.includes("NotAction") || matchesAction(st.statement, action)));
+}
+
 const matchesAction = (s: Statement, action: string): boolean =>
   s.action !== undefined ? s.action.some((p) => actionMatches(p, action)) : !(s.notAction ?? []).some((p) => actionMatches(p, action));
 

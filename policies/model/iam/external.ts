@@ -88,6 +88,18 @@ export function principalAccount(p: string): string | undefined {
   return a && ACCOUNT_RE.test(a) ? a : undefined;
 }
 
+/**
+ * Accounts AWS itself owns to deliver Elastic Load Balancing access logs, one per Region opened before August 2022
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html#attach-bucket-policy):
+ * a bucket policy naming one lets AWS's log delivery write, not another customer.
+ */
+export const ELB_LOG_DELIVERY_ACCOUNTS: ReadonlySet<string> = new Set([
+  "127311923021", "033677994240", "027434742980", "797873946194", "098369216593", "754344448648", "718504428378",
+  "383597477331", "600734575887", "114774131450", "783225319266", "582318560864", "985666609251", "054676820928",
+  "156460612806", "652711504416", "635631232127", "009996457667", "897822967062", "076674570225", "507241528517",
+  "048591011584", "190560391635",
+]);
+
 export type Outsider =
   | { kind: "public" }
   | { kind: "accounts"; accounts: string[] }
@@ -104,13 +116,15 @@ export function outsiders(s: Statement, zone: TrustZone): Outsider | undefined {
   let unknown = p.unknown;
   for (const a of p.aws) {
     if (hasWildcard(a)) return { kind: "public" };
+    // A CloudFront origin access identity is AWS's own service identity for one distribution, not another account.
+    if (/^arn:aws[a-z-]*:iam::cloudfront:user\/CloudFront Origin Access Identity /.test(a)) continue;
     const acct = principalAccount(a);
     if (!acct) {
       // Unique ids (AROA…/AIDA…) and other forms name a principal whose account the document doesn't say.
       unknown = true;
       continue;
     }
-    if (zone.ownerKnown && !zone.accounts.has(acct)) foreign.add(acct);
+    if (zone.ownerKnown && !zone.accounts.has(acct) && !ELB_LOG_DELIVERY_ACCOUNTS.has(acct)) foreign.add(acct);
   }
   if (foreign.size) return { kind: "accounts", accounts: [...foreign].sort() };
   return unknown ? { kind: "unknown" } : undefined;

@@ -4,7 +4,7 @@
  * NotResource, wildcards, denies and boundaries count as AWS counts them.
  */
 import { probeArns } from "./catalogue";
-import { allows, type PermissionSet, type SourcedStatement } from "./evaluate";
+import { allows, mayAllow, type PermissionSet, type SourcedStatement } from "./evaluate";
 import { ESCALATION_METHODS, type EscalationMethod } from "./escalations";
 
 /**
@@ -30,6 +30,7 @@ export interface Grant {
 
 /** Is `action` allowed on an arbitrary resource (or, for actions on roles, the principal's own role)? */
 export function allowedBroadly(perms: PermissionSet, action: string, account: string, ownArns: readonly string[] = []): Grant | undefined {
+  if (!mayAllow(perms, action)) return undefined;
   const probes = probeArns(action, account);
   const check = (resources: string[]): Grant | undefined => {
     const by: SourcedStatement[] = [];
