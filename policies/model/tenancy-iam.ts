@@ -55,6 +55,8 @@ export interface AbacRetag {
 }
 
 export interface TenancyIam {
+  /** How many tenant principals (roles of exactly one tenant) were evaluated. */
+  principals: number;
   accesses: CrossTenantAccess[];
   shared: SharedPrincipal[];
   retags: AbacRetag[];
@@ -197,7 +199,7 @@ const cache = new WeakMap<NetworkModel, TenancyIam>();
 export function tenancyIam(model: NetworkModel): TenancyIam {
   const cached = cache.get(model);
   if (cached) return cached;
-  const result: TenancyIam = { accesses: [], shared: [], retags: [] };
+  const result: TenancyIam = { principals: 0, accesses: [], shared: [], retags: [] };
   const resources = owners(model);
   for (const use of roleUses(model).values()) {
     const role = model.byUrn(use.urn)!;
@@ -211,6 +213,7 @@ export function tenancyIam(model: NetworkModel): TenancyIam {
     if (tenants.size > 1) result.shared.push({ roleUrn: use.urn, tenants: [...tenants].sort(), users: use.usedBy.filter((u) => model.tenantOf(u)) });
     if (tenants.size !== 1) continue;
     const tenant = [...tenants][0];
+    result.principals++;
     const principalTags = { ...(model.tagsOf(use.urn) ?? {}), [TENANT_TAG]: own ?? tenant };
     const perms = tenancyView(effectivePermissions(use.urn, model), principalTags);
     if (!perms.statements.some((s) => s.statement.effect === "Allow")) continue;
