@@ -28,7 +28,7 @@ export function reportIamTenancy(model: NetworkModel, out: Findings): void {
   const ownerText = (o: string) => (o === "" ? "the shared platform" : `tenant ${o}`);
   for (const a of t.accesses) {
     const data = {
-      where: model.label(a.by.source.urn) + (a.by.source.via ? ` (${a.by.source.via})` : ""),
+      where: model.label(a.by.source.urn) + (a.by.source.via && a.by.source.via !== model.label(a.by.source.urn) ? ` (${a.by.source.via})` : ""),
       role: model.label(a.principalUrn),
       tenant: a.principalTenant,
       access: VERB[a.access],
