@@ -7,6 +7,7 @@ import { unexpandedLine } from "../engine/remote/unexpanded";
 import { countsText } from "./counts";
 import type { CheckResult, PolicyInfo, RegisteredResource, Violation } from "../engine/types";
 import type { NetworkModel } from "../../policies/model";
+import { tenancyIam } from "../../policies/model/tenancy-iam";
 import { mermaidMap, type MapOptions } from "./mermaid";
 import { isCreatedResource, modelOf, ownersOf, shortType } from "./stack-model";
 import { summarise } from "./text";
@@ -173,6 +174,20 @@ function resourceSections(resources: RegisteredResource[], model: NetworkModel, 
 }
 
 /** The comment for one checked stack. */
+/** Cross-tenant IAM paths (tenant-isolation's IAM half), shown beside the network map. */
+function iamPathsSection(model: NetworkModel, h2: string): Section {
+  const t = tenancyIam(model);
+  const owner = (o: string) => (o === "" ? "shared platform" : `tenant ${o}`);
+  const rows = [
+    ...t.accesses.map((a) => `| ${code(model.label(a.principalUrn))} (tenant ${cell(a.principalTenant)}) | ${code(a.action)} | ${code(model.label(a.resourceUrn))} (${owner(a.owner)}) | ${code(model.label(a.by.source.urn))} ${cell(a.statement)} |`),
+    ...t.retags.map((r) => `| ${code(model.label(r.principalUrn))} (tenant ${cell(r.principalTenant)}) | \`iam:TagRole\` | itself: its bulkhead:tenant tag | ${code(model.label(r.by.source.urn))} ${cell(r.statement)} |`),
+    ...t.shared.map((x) => `| ${code(model.label(x.roleUrn))} (tenants ${cell(x.tenants.join(", "))}) | runs the compute of | ${cell(x.users.map((u) => model.label(u)).join(", "))} | one role for several tenants |`),
+  ];
+  const head = `${h2} Cross-tenant IAM paths`;
+  if (!rows.length) return { head: [head, "", `No IAM permission of a tenant's principals reaches another tenant's secrets, keys, parameters or roles (${t.principals} tenant principals evaluated).`], rows: [], tail: [] };
+  return { head: [head, "", "| Principal | Action | Resource (owner) | Allowed by |", "| --- | --- | --- | --- |"], rows, tail: [], title: head, fullList: "the tenant-isolation findings" };
+}
+
 export function checkMarkdown(result: CheckResult, opts: MarkdownOptions = {}): string {
   const max = opts.maxLength ?? GITHUB_COMMENT_LIMIT;
   const h = "#".repeat(Math.min(6, Math.max(1, opts.headingLevel ?? 3)));
@@ -226,6 +241,7 @@ export function checkMarkdown(result: CheckResult, opts: MarkdownOptions = {}): 
     tail: ["```"],
     dropNote: `${mapHead}\n\n_The map (${map.length} characters) does not fit in this comment; run \`bulkhead diagram PATH --stack ${result.run.stack}\` to print it._`,
   });
+  sections.push(iamPathsSection(model, h2));
   sections.push(...resourceSections(result.run.resources, model, h2));
   let text = fit(sections, max);
   if (text.length > max && mandatory.length) {

@@ -103,7 +103,7 @@ export const rule: RuleDefinition = {
       for (const [st, tools] of granted) {
         if (FULL_ADMIN(st) || theirs.has(`${st.source.urn}\u0000${st.source.path ?? ""}`)) continue;
         const u = st.statement.unknown;
-        const data = { where: st.source.via ? `${model.label(st.source.urn)} (${st.source.via})` : model.label(st.source.urn), role, statement: statementRef(st.statement) };
+        const data = { where: st.source.via && st.source.via !== model.label(st.source.urn) ? `${model.label(st.source.urn)} (${st.source.via})` : model.label(st.source.urn), role, statement: statementRef(st.statement) };
         if (u.includes("Action") || u.includes("NotAction") || u.includes("Effect")) out.report(st.source.urn, "cannot-verify", data, st.source.path);
         // An unknown Resource is an ARN of a resource of the stack (an output): that one resource, not others'.
         else if (u.includes("Resource") || u.includes("NotResource")) continue;

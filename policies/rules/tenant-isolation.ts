@@ -1,4 +1,5 @@
 import type { RuleDefinition } from "../model";
+import { IAM_TENANCY_MESSAGES, reportIamTenancy } from "./tenancy-iam-findings";
 import { Findings, grantData } from "./util";
 
 const ownerText = (o: string) => (o === "" ? "the shared platform" : `tenant ${o}`);
@@ -16,9 +17,10 @@ export const rule: RuleDefinition = {
     severity: "critical",
     enforcementLevel: "mandatory",
     controls: ["EC2.18", "EC2.19"],
-    why: "No security-group reference, CIDR rule, peering or transit route may let one tenant's resources reach another's: lateral movement was the breach's second half.",
+    why: "No security-group reference, CIDR rule, peering or transit route, and no IAM permission (read, decrypt, write, assume, pass, tag) may let one tenant's resources reach another's: lateral movement was the breach's second half.",
     fix: FIX,
     messages: {
+      ...IAM_TENANCY_MESSAGES,
       "group-reference-crosses-tenants": "{grant} lets {source} of tenant {sourceTenant} reach {target} of tenant {targetTenant}" + PATH,
       "self-reference-spans-tenants": "{grant} lets every member of {target} reach every other, and its members belong to tenants {targetTenant} ({members})" + PATH,
       "cidr-covers-other-tenant-subnet": "{grant} admits {source} into {target} of tenant {targetTenant}, covering subnet {subnet} of tenant {sourceTenant}" + PATH,
@@ -159,6 +161,7 @@ export const rule: RuleDefinition = {
       const vpcText = attachment.vpc ? `${model.label(attachment.vpc)} (${owner === undefined ? "owner unknown at preview" : `tenant ${owner}`})` : "a VPC that is unknown at preview";
       out.report(attachment.urn, "transit-unverifiable", { attachment: name, vpc: vpcText, reason });
     }
+    reportIamTenancy(model, out);
     return out.list;
   },
 };
