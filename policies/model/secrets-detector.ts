@@ -31,8 +31,14 @@ const cache = new Map<string, DetectedSecret[]>();
 
 function load(): Handler[] {
   if (handlers) return handlers;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const preset = require("@secretlint/secretlint-rule-preset-recommend") as { rules: any[] };
+  let preset: { rules: any[] };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    preset = require("@secretlint/secretlint-rule-preset-recommend");
+  } catch (e) {
+    // Failing loudly beats judging credentials without the detector.
+    throw new Error(`bulkhead pack: cannot load @secretlint/secretlint-rule-preset-recommend (an ES module; Node ≥ 20.19 or ≥ 22.12 loads it with require(), this is Node ${process.versions.node}): ${(e as Error).message}`);
+  }
   const out: Handler[] = [];
   for (const r of preset.rules) {
     if (r?.meta?.type !== "scanner" || typeof r.create !== "function") continue;
