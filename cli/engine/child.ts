@@ -243,6 +243,8 @@ async function main(): Promise<void> {
   writeFileSync(resultFile, JSON.stringify(results));
   // A failed program leaves SDK promises pending; its error is already in the results, so the SDK's
   // leak report at exit would only turn a reported failure into a crash.
+  // The program's copy registered that report (./sdk-tuning.ts selectSdk): clear the store it reads.
+  selectSdk(PROGRAM_SDK);
   require("@pulumi/pulumi/runtime/state").getStore().leakCandidates?.clear?.();
   // gRPC handles of an isolated pack or the SDK may keep the loop alive.
   process.exit(0);

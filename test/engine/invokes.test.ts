@@ -169,6 +169,15 @@ describe("built-in answers", () => {
     expect(answerInvoke("aws:ec2/getSubnetIds:getSubnetIds", { vpcId: String(answerInvoke("aws:ec2/getVpc:getVpc", { default: true }, ctx).result.id) }, ctx).result.ids).toHaveLength(6);
   });
 
+  it("answers awsx's getDefaultVpc with the default subnets as public ones, and the default VPC's internet gateway", () => {
+    const vpcId = String(answerInvoke("aws:ec2/getVpc:getVpc", { default: true }, ctx).result.id);
+    const awsx = answerInvoke("awsx:ec2:getDefaultVpc", {}, ctx).result;
+    expect(awsx).toMatchObject({ vpcId, privateSubnetIds: [] });
+    expect(awsx.publicSubnetIds).toEqual(answerInvoke("aws:ec2/getSubnets:getSubnets", { filters: [{ name: "vpc-id", values: [vpcId] }] }, ctx).result.ids);
+    expect(answerInvoke("aws:ec2/getInternetGateway:getInternetGateway", { filters: [{ name: "attachment.vpc-id", values: [vpcId] }] }, ctx).result.attachments).toEqual([{ state: "available", vpcId }]);
+    expect(() => answerInvoke("aws:ec2/getInternetGateway:getInternetGateway", { filters: [{ name: "attachment.vpc-id", values: ["vpc-0other"] }] }, ctx)).toThrow(/not attached to the default VPC/);
+  });
+
   it("answers a VPC's default security group, not any other group", () => {
     const sg = answerInvoke("aws:ec2/getSecurityGroup:getSecurityGroup", { name: "default", vpcId: "vpc-0abc" }, ctx).result;
     expect(sg).toMatchObject({ name: "default", vpcId: "vpc-0abc" });
