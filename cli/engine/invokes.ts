@@ -1,8 +1,10 @@
 /**
- * Offline answers to provider function calls (invokes). Every answer is what AWS would return for a
- * plain account in the configured region; the README's "Invokes answered offline" table is this file.
- * An invoke not listed here fails the run with its token named: a silent `{}` would let a program
- * build resources from values nobody checked.
+ * Offline answers to provider function calls (invokes), for every invoke form (the recorder's monitor
+ * calls answerInvoke). Every answer is what AWS would return for a plain account in the configured
+ * region; the README's "Invokes answered offline" table lists this file (a test keeps them in step).
+ * An invoke not listed here, or one whose arguments name something only the user's account knows
+ * (NoAnswer), fails the run with its token named unless an --invokes FILE entry answers it: a silent `{}`
+ * would let a program build resources from values nobody checked.
  */
 import { createHash } from "node:crypto";
 

@@ -6,10 +6,11 @@
  * users add answers with --invokes FILE.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { jobFor, runJobs, type JobResult } from "../../cli/engine";
 import { readInvokesFile, UsageError } from "../../cli/engine/index";
-import { answerInvoke, parseUserInvokes, UnansweredInvokeError } from "../../cli/engine/invokes";
+import { answerInvoke, INVOKES, parseUserInvokes, UnansweredInvokeError } from "../../cli/engine/invokes";
 import { bulkhead, repo, type Run } from "./bulkhead-cli";
 import { previewJson } from "../../cli/reporters/json";
 
@@ -150,6 +151,18 @@ describe("every invoke form through one answer path", () => {
 });
 
 describe("built-in answers", () => {
+  it("the README's table lists every built-in answer", () => {
+    const readme = readFileSync(path.join(repo, "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("### Invokes answered offline"), readme.indexOf("### The tripwire"));
+    for (const token of Object.keys(INVOKES)) {
+      // aws:ec2/getVpc:getVpc → aws.ec2.getVpc; aws:index/getRegion:getRegion → aws.getRegion; awsx:ec2:getDefaultVpc → awsx.ec2.getDefaultVpc
+      const provider = /^pulumi:providers:(\w+)\/(\w+)$/.exec(token);
+      const [pkg, mod, fn] = token.split(":");
+      const name = provider ? `${provider[1]}.Provider#${provider[2]}` : [pkg, ...(mod.split("/")[0] === "index" ? [] : [mod.split("/")[0]]), fn].join(".");
+      expect(table, `README lists ${token} as ${name}`).toContain("`" + name + "`");
+    }
+  });
+
   it("answers getVpc only for the default VPC; a VPC found by tags is the account's own", () => {
     expect(answerInvoke("aws:ec2/getVpc:getVpc", { default: true }, ctx).result).toMatchObject({ cidrBlock: "172.31.0.0/16", default: true });
     expect(() => answerInvoke("aws:ec2/getVpc:getVpc", { tags: { Name: "prod" } }, ctx)).toThrow(/getVpc has no offline answer \(a VPC found by tags/);
