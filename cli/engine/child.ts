@@ -133,6 +133,7 @@ function completionFailure(recorder: RecordingMonitor, job: EngineJob, stalled: 
 async function runJob(job: EngineJob): Promise<JobResult> {
   selectSdk(PROGRAM_SDK);
   const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
+  const pulumiSdk: string = require("@pulumi/pulumi/package.json").version;
   boundCallsiteDepth();
   lightenPromiseTracking();
   const stackModule = require("@pulumi/pulumi/runtime/stack");
@@ -213,6 +214,7 @@ async function runJob(job: EngineJob): Promise<JobResult> {
     policyMs: performance.now() - started - programMs - releaseMs,
     packLoadMs: timings.loadMs ?? 0,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    pulumiSdk,
   });
   if (!job.check) return { ok: true, run, stats: stats(), ...(notes.length ? { notes } : {}) };
   const releaseStarted = performance.now();
