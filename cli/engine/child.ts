@@ -141,6 +141,7 @@ async function runJob(job: EngineJob): Promise<JobResult> {
   selectSdk(PROGRAM_SDK);
 registerProgramTranspiler();
   const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
+  const pulumiSdk: string = require("@pulumi/pulumi/package.json").version;
   boundCallsiteDepth();
   lightenPromiseTracking();
   const stackModule = require("@pulumi/pulumi/runtime/stack");
@@ -240,6 +241,7 @@ registerProgramTranspiler();
     policyMs: performance.now() - started - programMs - releaseMs + packLoadMs,
     packLoadMs,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    pulumiSdk,
   });
   if (!pack) return { ok: true, run, stats: stats(), ...(notes.length ? { notes } : {}) };
   const releaseStarted = performance.now();
@@ -290,6 +292,8 @@ async function main(): Promise<void> {
   writeFileSync(resultFile, JSON.stringify(results));
   // A failed program leaves SDK promises pending; its error is already in the results, so the SDK's
   // leak report at exit would only turn a reported failure into a crash.
+  // The program's copy registered that report (./sdk-tuning.ts selectSdk): clear the store it reads.
+  selectSdk(PROGRAM_SDK);
   require("@pulumi/pulumi/runtime/state").getStore().leakCandidates?.clear?.();
   // gRPC handles of an isolated pack or the SDK may keep the loop alive.
   process.exit(0);

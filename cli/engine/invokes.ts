@@ -1,8 +1,10 @@
 /**
- * Offline answers to provider function calls (invokes). Every answer is what AWS would return for a
- * plain account in the configured region; the README's "Invokes answered offline" table is this file.
- * An invoke not listed here fails the run with its token named: a silent `{}` would let a program
- * build resources from values nobody checked.
+ * Offline answers to provider function calls (invokes), for every invoke form (the recorder's monitor
+ * calls answerInvoke). Every answer is what AWS would return for a plain account in the configured
+ * region; the README's "Invokes answered offline" table lists this file (a test keeps them in step).
+ * An invoke not listed here, or one whose arguments name something only the user's account knows
+ * (NoAnswer), fails the run with its token named unless an --invokes FILE entry answers it: a silent `{}`
+ * would let a program build resources from values nobody checked.
  */
 import { createHash } from "node:crypto";
 
@@ -226,6 +228,24 @@ export const INVOKES: Record<string, { answer: InvokeAnswer; returns: string }> 
       return defaultSecurityGroup(String(vpcId), ctx);
     },
   },
+  "aws:ec2/getInternetGateway:getInternetGateway": {
+    returns: "the default VPC's internet gateway (filter attachment.vpc-id = the default VPC)",
+    answer: (inputs, ctx) => {
+      const { vpc } = defaultVpc(ctx);
+      noTags(inputs, "an internet gateway");
+      const f = filterValues(inputs, ["attachment.vpc-id"], "an internet gateway");
+      if (f.get("attachment.vpc-id")?.[0] !== vpc.id) throw new NoAnswer("an internet gateway not attached to the default VPC depends on your account");
+      const id = `igw-${stableHex(vpc.id + ":igw", 17)}`;
+      return { id, internetGatewayId: id, arn: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:internet-gateway/${id}`, attachments: [{ state: "available", vpcId: vpc.id }], ownerId: ctx.accountId, tags: {} };
+    },
+  },
+  "awsx:ec2:getDefaultVpc": {
+    returns: "(@pulumi/awsx) the default VPC's id and its default subnets as publicSubnetIds (no private subnets)",
+    answer: (_in, ctx) => {
+      const { vpc, subnets } = defaultVpc(ctx);
+      return { vpcId: vpc.id, publicSubnetIds: subnets.map((s) => s.id), privateSubnetIds: [] };
+    },
+  },
   "aws:organizations/getOrganization:getOrganization": {
     returns: "an organization o-… whose management account is this account, all features enabled",
     answer: (_in, ctx) => {
@@ -444,8 +464,9 @@ export function subnetFacts(record: InvokeRecord, ctx: InvokeContext): Array<{ i
   if (record.token === "aws:ec2/getSubnet:getSubnet" && typeof r.id === "string") {
     return [{ id: r.id, vpcId: r.vpcId, mapPublicIpOnLaunch: typeof r.mapPublicIpOnLaunch === "boolean" ? r.mapPublicIpOnLaunch : undefined, defaultForAz: r.defaultForAz === true }];
   }
-  if ((record.token === "aws:ec2/getSubnets:getSubnets" || record.token === "aws:ec2/getSubnetIds:getSubnetIds") && record.answeredBy === "built-in") {
-    const ids = new Set((r.ids ?? []) as string[]);
+  const listed = { "aws:ec2/getSubnets:getSubnets": "ids", "aws:ec2/getSubnetIds:getSubnetIds": "ids", "awsx:ec2:getDefaultVpc": "publicSubnetIds" }[record.token];
+  if (listed && record.answeredBy === "built-in") {
+    const ids = new Set((r[listed] ?? []) as string[]);
     return defaultVpc(ctx)
       .subnets.filter((s) => ids.has(s.id))
       .map((s) => ({ id: s.id, vpcId: s.vpcId, mapPublicIpOnLaunch: s.mapPublicIpOnLaunch, defaultForAz: true }));

@@ -61,4 +61,6 @@ export interface JobStats {
   packLoadMs: number;
   /** The worker's peak resident memory so far, in MiB. */
   maxRssMiB: number;
+  /** The version of the @pulumi/pulumi copy the program ran with (its own, or bulkhead's). */
+  pulumiSdk?: string;
 }

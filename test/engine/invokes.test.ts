@@ -6,10 +6,11 @@
  * users add answers with --invokes FILE.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { jobFor, runJobs, type JobResult } from "../../cli/engine";
 import { readInvokesFile, UsageError } from "../../cli/engine/index";
-import { answerInvoke, parseUserInvokes, UnansweredInvokeError } from "../../cli/engine/invokes";
+import { answerInvoke, INVOKES, parseUserInvokes, UnansweredInvokeError } from "../../cli/engine/invokes";
 import { bulkhead, repo, type Run } from "./bulkhead-cli";
 import { previewJson } from "../../cli/reporters/json";
 
@@ -150,6 +151,18 @@ describe("every invoke form through one answer path", () => {
 });
 
 describe("built-in answers", () => {
+  it("the README's table lists every built-in answer", () => {
+    const readme = readFileSync(path.join(repo, "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("### Invokes answered offline"), readme.indexOf("### The tripwire"));
+    for (const token of Object.keys(INVOKES)) {
+      // aws:ec2/getVpc:getVpc → aws.ec2.getVpc; aws:index/getRegion:getRegion → aws.getRegion; awsx:ec2:getDefaultVpc → awsx.ec2.getDefaultVpc
+      const provider = /^pulumi:providers:(\w+)\/(\w+)$/.exec(token);
+      const [pkg, mod, fn] = token.split(":");
+      const name = provider ? `${provider[1]}.Provider#${provider[2]}` : [pkg, ...(mod.split("/")[0] === "index" ? [] : [mod.split("/")[0]]), fn].join(".");
+      expect(table, `README lists ${token} as ${name}`).toContain("`" + name + "`");
+    }
+  });
+
   it("answers getVpc only for the default VPC; a VPC found by tags is the account's own", () => {
     expect(answerInvoke("aws:ec2/getVpc:getVpc", { default: true }, ctx).result).toMatchObject({ cidrBlock: "172.31.0.0/16", default: true });
     expect(() => answerInvoke("aws:ec2/getVpc:getVpc", { tags: { Name: "prod" } }, ctx)).toThrow(/getVpc has no offline answer \(a VPC found by tags/);
@@ -167,6 +180,15 @@ describe("built-in answers", () => {
     expect(() => answerInvoke("aws:ec2/getSubnets:getSubnets", { filters: [{ name: "tag:Tier", values: ["private"] }] }, ctx)).toThrow(/filtered on "tag:Tier"/);
     // @pulumi/aws 6's getSubnetIds
     expect(answerInvoke("aws:ec2/getSubnetIds:getSubnetIds", { vpcId: String(answerInvoke("aws:ec2/getVpc:getVpc", { default: true }, ctx).result.id) }, ctx).result.ids).toHaveLength(6);
+  });
+
+  it("answers awsx's getDefaultVpc with the default subnets as public ones, and the default VPC's internet gateway", () => {
+    const vpcId = String(answerInvoke("aws:ec2/getVpc:getVpc", { default: true }, ctx).result.id);
+    const awsx = answerInvoke("awsx:ec2:getDefaultVpc", {}, ctx).result;
+    expect(awsx).toMatchObject({ vpcId, privateSubnetIds: [] });
+    expect(awsx.publicSubnetIds).toEqual(answerInvoke("aws:ec2/getSubnets:getSubnets", { filters: [{ name: "vpc-id", values: [vpcId] }] }, ctx).result.ids);
+    expect(answerInvoke("aws:ec2/getInternetGateway:getInternetGateway", { filters: [{ name: "attachment.vpc-id", values: [vpcId] }] }, ctx).result.attachments).toEqual([{ state: "available", vpcId }]);
+    expect(() => answerInvoke("aws:ec2/getInternetGateway:getInternetGateway", { filters: [{ name: "attachment.vpc-id", values: ["vpc-0other"] }] }, ctx)).toThrow(/not attached to the default VPC/);
   });
 
   it("answers a VPC's default security group, not any other group", () => {

@@ -50,6 +50,8 @@ describe("a program's own @pulumi/pulumi", () => {
     expect(version("pulumi-3.228-aws-6", "@pulumi/aws")).toMatch(/^6\./);
     expect(version("pulumi-3.276", "@pulumi/pulumi")).toBe("3.276.0");
     expect(ok(results["pulumi-3.228-aws-6"].project).run.resources.some((r) => r.name === "default_6_83_4")).toBe(true);
+    // The worker ran each program with that program's copy.
+    expect(COPIES.map((c) => ok(results[c].project).stats.pulumiSdk)).toEqual([require("@pulumi/pulumi/package.json").version, "3.228.0", "3.276.0"]);
   });
 
   it.each(COPIES.slice(1))("%s: identical records (types, names, parents, inputs, sources) and stack outputs", (copy) => {
