@@ -265,7 +265,14 @@ export class RecordingMonitor {
         resp.setObject(object);
         // A multi-language component: its children are registered (through this same function) before it is answered.
         if (req.getRemote() && this.remote) {
-          this.remote.construct(req, record.urn).then((result) => callback(null, applyConstructResult(resp, result)), (err) => callback(err, undefined));
+          // The response object is answered separately from the recorded inputs (record.inputs is already a copy).
+          resp.setObject(object.clone());
+          this.remote.construct(req, record.urn).then((result) => {
+            applyConstructResult(resp, result);
+            // Other components take it as an input (a node group's `cluster`): the SDK reads it back by URN.
+            monitor.resources?.set?.(record.urn, { urn: record.urn, id: null, state: resp.getObject().toJavaScript() });
+            callback(null, resp);
+          }, (err) => callback(err, undefined));
           return;
         }
         callback(null, resp);

@@ -2,11 +2,8 @@
  * @pulumi/aws-apigateway 2.x–3.x (`aws-apigateway:index:RestAPI`): the REST API with its OpenAPI body, deployment,
  * stage and one Lambda permission per event-handler route, per pulumi/pulumi-aws-apigateway.
  */
-import { createHash } from "node:crypto";
 import { ConstructContext, Outputs, ref, valueOf } from "./context";
-import { compact, derive, field, items, plain, referencedUrn, UNKNOWN, type Wire } from "./wire";
-
-const sha1 = (s: string) => createHash("sha1").update(s).digest("hex").slice(0, 8);
+import { compact, derive, field, items, plain, referencedUrn, UNKNOWN, type Wire, sha1 } from "./wire";
 
 /** The OpenAPI document the provider builds: one operation per route, its authorizers and API-key requirement. */
 function swagger(name: string, routes: Array<Record<string, any>>, apiKeySource: unknown): Record<string, unknown> {

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { ConstructContext, Outputs, ref, valueOf, type Child } from "./context";
 import { defaultVpc } from "./defaults";
-import { compact, derive, field, isUnknown, items, path, plain, UNKNOWN, type Wire } from "./wire";
+import { compact, derive, field, isUnknown, items, path, plain, UNKNOWN, type Wire, sha1 } from "./wire";
 
 const WORLD_INGRESS = [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }];
 const WORLD_EGRESS_TCP = [{ fromPort: 0, toPort: 65535, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }];
@@ -20,7 +20,6 @@ function versionAtLeast(version: string, min: string): boolean {
 /** The first awsx release assumed to honour FargateService's assignPublicIp without a network configuration. */
 export const HONOURS_ASSIGN_PUBLIC_IP = "3.10.0";
 
-const sha1 = (s: string, n = 8) => createHash("sha1").update(s).digest("hex").slice(0, n);
 
 // ---- ec2.Vpc -----------------------------------------------------------------------------------------------
 

@@ -4,10 +4,9 @@
  * nodes/securitygroup.ts). Kubernetes-side children (the aws-auth ConfigMap, the k8s provider, the VPC CNI chart) are
  * not AWS resources and are not recorded.
  */
-import { createHash } from "node:crypto";
 import { ConstructContext, Outputs, ref, valueOf, type Child } from "./context";
 import { defaultVpc } from "./defaults";
-import { compact, derive, field, items, plain, referencedUrn, truthy, UNKNOWN, type Wire } from "./wire";
+import { compact, derive, field, items, plain, referencedUrn, truthy, UNKNOWN, type Wire, sha1 } from "./wire";
 
 /** What a node group needs from the cluster it joins; kept per cluster component URN. */
 export interface ClusterState {
@@ -22,8 +21,6 @@ export interface ClusterState {
 }
 
 export const clusters = new Map<string, ClusterState>();
-
-const sha1 = (s: string) => createHash("sha1").update(s).digest("hex").slice(0, 8);
 
 async function serviceRole(ctx: ConstructContext, name: string, service: string, policies: string[]): Promise<Child> {
   const comp = await ctx.child("eks:index:ServiceRole", name, {}, { component: true });

@@ -8,6 +8,7 @@
 import * as awsx from "./awsx";
 import * as eks from "./eks";
 import { restApi } from "./apigateway";
+import { RESOURCE_SIG, SPECIAL_SIG_KEY } from "../wire";
 import { ConstructContext, Outputs, type Environment, type Register, type RegisterRequest } from "./context";
 
 type Expander = (ctx: ConstructContext, out: Outputs) => Promise<void>;
@@ -135,10 +136,13 @@ export function childRequest(component: any, child: Parameters<Register>[0]): an
 
 /** The component's answer, as the engine gives it after a provider's Construct: its outputs and what they depend on. */
 export function applyConstructResult(resp: any, result: ConstructResult | undefined): any {
+  const fields = resp.getObject().getFieldsMap();
+  // The engine answers a component with its outputs, not its inputs: an echoed input that references another
+  // resource would make the SDK read that resource back by URN, which the recorder does not keep.
+  for (const [k, v] of [...fields.entries()]) if (holdsReference(v.toJavaScript())) fields.del(k);
   if (!result) return resp;
   const { Value } = require("google-protobuf/google/protobuf/struct_pb");
   const { RegisterResourceResponse } = require("@pulumi/pulumi/proto/resource_pb");
-  const fields = resp.getObject().getFieldsMap();
   for (const [k, v] of Object.entries(result.outputs)) if (v !== undefined) fields.set(k, Value.fromJavaScript(v));
   const deps = resp.getPropertydependenciesMap();
   for (const [k, urns] of Object.entries(result.outputDeps)) {
@@ -153,4 +157,13 @@ export function applyConstructResult(resp: any, result: ConstructResult | undefi
 export function zonesOf(invoke: Environment["invoke"], region: string): string[] {
   const r = invoke("aws:index/getAvailabilityZones:getAvailabilityZones", {}) as { names?: string[] };
   return Array.isArray(r?.names) ? r.names : [`${region}a`, `${region}b`, `${region}c`];
+}
+
+function holdsReference(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(holdsReference);
+  if (v && typeof v === "object") {
+    if ((v as Record<string, unknown>)[SPECIAL_SIG_KEY] === RESOURCE_SIG) return true;
+    return Object.values(v).some(holdsReference);
+  }
+  return false;
 }

@@ -3,6 +3,7 @@
  * resource references as signed objects) and building its children's inputs in the same form, so a child's input
  * is exactly as known, as secret and as dependent as the provider's own code would make it.
  */
+import { createHash } from "node:crypto";
 import { RESOURCE_SIG, SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_SENTINELS, isSecretValue, isUnknownValue } from "../wire";
 
 export const UNKNOWN = [...UNKNOWN_SENTINELS][0];
@@ -104,4 +105,9 @@ export function truthy(v: Wire): boolean | "unknown" {
   if (isUnknown(plain(v))) return "unknown";
   const p = plain(v);
   return p === true || p === "true";
+}
+
+/** The short hash the providers use in child names (awsx's utils.sha1hash: the first 8 hex digits of SHA-1). */
+export function sha1(s: string): string {
+  return createHash("sha1").update(s).digest("hex").slice(0, 8);
 }
