@@ -94,7 +94,8 @@ export class HandlerDriver implements RotationDriver {
     const pendingLines: Promise<void>[] = [];
     const deps: RotationDeps = {
       client: this.client,
-      dbTimeoutMs: 3000,
+      // Above the function's 5 s default: on a loaded two-core CI box a SCRAM login alone can take seconds.
+      dbTimeoutMs: 10_000,
       log: (message, fields) => {
         this.options.log?.(message, fields);
         pendingLines.push(this.functionLog.write(functionArn, requestId, message, fields));
@@ -127,7 +128,7 @@ export class InProcessInvoker implements FunctionInvoker {
   constructor(private readonly client: SecretsManagerClient) {}
 
   async invoke(_functionArn: string, payload: Record<string, unknown>): Promise<unknown> {
-    const deps: RotationDeps = { client: this.client, dbTimeoutMs: 3000, log: () => undefined };
+    const deps: RotationDeps = { client: this.client, dbTimeoutMs: 10_000, log: () => undefined };
     return JSON.parse(JSON.stringify(await bulkheadRequest(payload as unknown as BulkheadRequest, deps)));
   }
 }

@@ -251,8 +251,11 @@ describe("bulkhead rotate across tenants", () => {
     // Fix the secret, cancel its stuck rotation (its pending copy carries the bad master ARN), then resume the
     // journal: only that secret rotates; the 49 keep the AWSCURRENT version they ended with.
     const versionsBefore = await Promise.all(arns.map(async (a) => holders(await stagesOf(a), "AWSCURRENT")[0]));
-    // (A new value, not the old text again: moto would relabel the old version and leave two AWSCURRENT.)
-    await moto.client.send(new PutSecretValueCommand({ SecretId: broken, SecretString: JSON.stringify({ ...value, fixed: "by hand" }), VersionStages: ["AWSCURRENT"] }));
+    // The label is moved explicitly, as finishSecret does: moto's PutSecretValue with AWSCURRENT takes it from
+    // the wrong version once another version was written after the current one.
+    const brokenCurrent = holders(await stagesOf(broken), "AWSCURRENT")[0]!;
+    const fixed = await moto.client.send(new PutSecretValueCommand({ SecretId: broken, SecretString: JSON.stringify({ ...value, fixed: "by hand" }), VersionStages: ["FIXED"] }));
+    await moto.client.send(new UpdateSecretVersionStageCommand({ SecretId: broken, VersionStage: "AWSCURRENT", MoveToVersionId: fixed.VersionId, RemoveFromVersionId: brokenCurrent }));
     for (const id of holders(await stagesOf(broken), "AWSPENDING")) {
       await moto.client.send(new UpdateSecretVersionStageCommand({ SecretId: broken, VersionStage: "AWSPENDING", RemoveFromVersionId: id }));
     }
