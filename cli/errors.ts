@@ -14,7 +14,8 @@ export type ErrorKind =
   | "module-not-found" // an import the program makes cannot be resolved
   | "component-args" // a component's arguments failed its validation
   | "program" // the program threw (anywhere else, inside apply too)
-  | "lost-registration" // a resource registration never completed
+  | "lost-registration" // a resource registration never completed, or the program never finished
+  | "unanswered-invoke" // a lookup the offline engine has no answer for (give one with --invokes)
   | "policy-config" // --policy-config rejected
   | "policy-pack" // the pack failed to load or run
   | "output" // the report could not be written

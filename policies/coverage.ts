@@ -83,7 +83,7 @@ covers("imdsv2-required", "imds", {
 });
 
 // ---- Policy documents ----------------------------------------------------------------------------------------------
-covers("no-public-s3-write", "policy", { "aws:s3/bucketPolicy:BucketPolicy": ["policy"], "aws:s3/bucket:Bucket": ["policy"], "aws:s3/bucketV2:BucketV2": ["policy"] });
+covers("no-public-resource-policy", "policy", { "aws:s3/bucketPolicy:BucketPolicy": ["policy"], "aws:s3/bucket:Bucket": ["policy"], "aws:s3/bucketV2:BucketV2": ["policy"] });
 covers("no-public-databases", "policy", {
   "aws:opensearch/domain:Domain": ["accessPolicies"],
   "aws:opensearch/domainPolicy:DomainPolicy": ["accessPolicies"],

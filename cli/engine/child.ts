@@ -114,21 +114,32 @@ function completionFailure(recorder: RecordingMonitor, job: EngineJob, stalled: 
       location ??= sites[0] ?? null;
       lines.push(`${e.message}${sites.length ? `, called at ${sites.join(", ")}` : ""}`);
     }
-    lines.push(
-      "Fix: give the answer in a file passed with --invokes FILE (README: \"Invokes answered offline\"), or pass the value through stack config.",
-    );
     if (lostCount) lines.push(describeLost(lost, undefined, stalled ? undefined : currentFailure));
-    return { ok: false, kind: "program", message: lines.join("\n"), location };
+    return {
+      ok: false,
+      kind: "program",
+      errorKind: "unanswered-invoke",
+      message: lines.join("\n"),
+      location,
+      hint: 'give the answer in a file passed with --invokes FILE (README: "Invokes answered offline"), or pass the value through stack config',
+    };
   }
   if (lostCount) {
     const first = lost.failed[0]?.source ?? lost.pending[0]?.source ?? null;
     const cause = stalled ? "the program never finished: it waits on a promise that nothing can settle offline." : undefined;
-    return { ok: false, kind: "program", message: describeLost(lost, cause, stalled ? undefined : currentFailure), location: first ?? userFrame(currentFailure, job.displayRoot) };
+    return {
+      ok: false,
+      kind: "program",
+      errorKind: "lost-registration",
+      message: describeLost(lost, cause, stalled ? undefined : currentFailure),
+      location: first ?? userFrame(currentFailure, job.displayRoot),
+    };
   }
   if (stalled) {
     return {
       ok: false,
       kind: "program",
+      errorKind: "lost-registration",
       message:
         "the program never finished: it waits on a promise that nothing can settle offline (e.g. a Promise resolved inside an apply over a value that is unknown at preview).",
       location: null,
@@ -164,7 +175,9 @@ registerProgramTranspiler();
   if (job.check) {
     selectSdk(undefined);
     try {
-      pack = await openPack(job.check);
+      // In process even for --isolated: this only validates; the isolated pack starts after the program, so it
+      // inherits what the program's lookups told the engine (BULKHEAD_OFFLINE_SUBNETS below).
+      pack = await openPack({ ...job.check, isolated: false });
     } catch (err) {
       return packFailure(err);
     } finally {
@@ -228,7 +241,7 @@ registerProgramTranspiler();
   const notes: string[] = [];
   const run = recorder.result(outputs);
   if (regionDefaulted && (run.resources.some((r) => r.type.startsWith("aws:") || r.type === "pulumi:providers:aws") || recorder.invokes.some((i) => i.token.startsWith("aws:")))) {
-    notes.push(`aws:region is not set; the offline run used ${DEFAULT_REGION} (set it with: pulumi config set aws:region <region>).`);
+    notes.push(`aws:region is not set; the offline run used ${DEFAULT_REGION} (add "aws:region: <region>" under config: in the stack's Pulumi.<stack>.yaml).`);
   }
   run.invokes = recorder.invokes;
   const programMs = performance.now() - started;
@@ -252,6 +265,10 @@ registerProgramTranspiler();
   // Read by the pack in this process or in an isolated one (it inherits the environment).
   process.env.BULKHEAD_OFFLINE_SUBNETS = JSON.stringify(recorder.subnets);
   try {
+    if (job.check?.isolated) {
+      await pack.conn.close();
+      pack = await openPack(job.check);
+    }
     const check = await analyzeRun(run, pack, progress);
     return { ok: true, run, check, stats: stats(), ...(notes.length ? { notes } : {}) };
   } catch (err) {

@@ -224,7 +224,9 @@ export function buildEndpoints(ix: ResourceIndex): EndpointStage {
     node.attachedTo.push(user);
   };
   for (const r of ix.resources) {
-    if (NOT_ATTACHING.has(r.type) || !r.props) continue;
+    // Only AWS resources attach groups: a component (awsx, eks, bulkhead's own) merely carries its children's
+    // group ids in its inputs and outputs; the children it creates are what AWS attaches them to.
+    if (NOT_ATTACHING.has(r.type) || !r.props || !r.type.startsWith("aws:")) continue;
     let d: Direct | undefined;
     for (const [top, path, value] of groupProps(r.props)) {
       d ??= { groups: [], unresolved: [] };

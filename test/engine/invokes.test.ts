@@ -128,7 +128,7 @@ describe("every invoke form through one answer path", () => {
     expect(r.kind).toBe("program");
     expect(r.message).toContain(`invoke aws:ec2/getInstance:getInstance has no offline answer`);
     expect(r.message).toContain(`called at ${rel(file)}:${line}`);
-    expect(r.message).toContain("--invokes FILE");
+    expect(r.ok ? "" : r.hint).toContain("--invokes FILE");
     expect(r.location).toBe(`${rel(file)}:${line}`);
     if (lost) expect(r.message).toMatch(new RegExp(`${lost.replace(/[/"]/g, ".")} \\(${rel(file).replace(/[/.]/g, ".")}:\\d+\\)`));
   });
@@ -142,9 +142,9 @@ describe("every invoke form through one answer path", () => {
     }
   });
 
-  it("exits 2 through the CLI with the token and file:line on stderr and nothing on stdout", () => {
+  it("exits 2 through the CLI with the token and file:line on stderr, and one error document on stdout", () => {
     expect(cli.unanswered.code).toBe(2);
-    expect(cli.unanswered.stdout).toBe("");
+    expect(JSON.parse(cli.unanswered.stdout).error).toMatchObject({ kind: "unanswered-invoke", source: `${rel("unanswered-output.ts")}:2`, hint: expect.stringContaining("--invokes FILE") });
     expect(cli.unanswered.stderr).toContain("invoke aws:ec2/getInstance:getInstance has no offline answer");
     expect(cli.unanswered.stderr).toContain(`at ${rel("unanswered-output.ts")}:2`);
   });

@@ -173,7 +173,7 @@ describe("the pack reads a placeholder as the one resource it names", () => {
       ["no-typed-in-credentials", "app"],
     ]);
     expect(violations("admin").find((v) => v.policy === "no-admin-workloads")!.message).toContain('grants administrator access (Action "*" on Resource "*"');
-    expect(violations("admin").find((v) => v.policy === "no-typed-in-credentials")!.message).toContain("environment variable DB_PASSWORD");
+    expect(violations("admin").find((v) => v.policy === "no-typed-in-credentials")!.message).toContain("its name DB_PASSWORD says it holds a credential");
   });
 
   it("fails closed on a CIDR or a port that arrives through an output, naming where it comes from (in-process and --isolated)", () => {

@@ -3,7 +3,7 @@
  * stage and one Lambda permission per event-handler route, per pulumi/pulumi-aws-apigateway.
  */
 import { ConstructContext, Outputs, ref, valueOf } from "./context";
-import { compact, derive, field, items, plain, referencedUrn, UNKNOWN, type Wire, sha1 } from "./wire";
+import { compact, derive, field, items, plain, referencedUrn, type Wire, sha1 } from "./wire";
 
 /** The OpenAPI document the provider builds: one operation per route, its authorizers and API-key requirement. */
 function swagger(name: string, routes: Array<Record<string, any>>, apiKeySource: unknown): Record<string, unknown> {
@@ -50,7 +50,8 @@ export async function restApi(ctx: ConstructContext, out: Outputs): Promise<void
     await ctx.child(
       "aws:lambda/permission:Permission",
       `${name}-${sha1(`${method}:${p}`)}`,
-      { action: "lambda:invokeFunction", function: handler, principal: "apigateway.amazonaws.com", sourceArn: UNKNOWN },
+      // The provider pins the permission to this API's deployment (`${deployment.executionArn}*/*`).
+      { action: "lambda:invokeFunction", function: handler, principal: "apigateway.amazonaws.com", sourceArn: ref(deployment, "executionArn") },
       { parent: api, deps: { function: referencedUrn(handler) ? [String(referencedUrn(handler))] : [] } },
     );
   }
