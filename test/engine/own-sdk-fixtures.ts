@@ -1,7 +1,7 @@
 /**
  * Installs the own-SDK fixture projects (test/engine/fixtures/own-sdk/*) from their lockfiles, once: a stamp
  * in node_modules holds the lockfile's hash, so repeated test runs skip the install. .ci/run calls this
- * before `npm test`; test/engine/own-sdk.test.ts calls it too (a no-op when installed).
+ * in `npm test`'s pre-step (package.json "pretest"); test/engine/own-sdk.test.ts calls it too (a no-op when installed).
  *
  *   npx tsx test/engine/own-sdk-fixtures.ts
  */
