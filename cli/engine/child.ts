@@ -24,12 +24,12 @@ Error.stackTraceLimit = fullStacks ? 50 : 0;
 
 import { RecordingMonitor } from "./recorder";
 import { registerProgramTranspiler } from "./transpile";
-import { classifyProgramError } from "./failure";
+import { classifyProgramError, userFrame } from "./failure";
 import { analyzeRun, openPack, PolicyEvaluationError, type OpenedPack } from "./evaluate";
 import { PolicyConfigError } from "./policy-config";
 import { PolicyPackError } from "./analyzer";
 import { boundCallsiteDepth, lightenPromiseTracking, selectSdk } from "./sdk-tuning";
-import { describeLost, userFrameOf } from "./tripwire";
+import { describeLost } from "./tripwire";
 import { DEFAULT_REGION } from "./invokes";
 
 // The program's own @pulumi/pulumi when it brings one (./run.ts decides, one worker per SDK copy).
@@ -42,11 +42,6 @@ function progress(message: string): void {
 }
 
 const ENGINE_DIR = __dirname;
-
-/** The first stack frame in the user's own code: what a program error should point at. */
-function userFrame(err: unknown, displayRoot: string): string | null {
-  return userFrameOf(err instanceof Error ? err.stack ?? "" : "", displayRoot);
-}
 
 let currentFailure: unknown;
 process.on("unhandledRejection", (e) => (currentFailure ??= e));

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { LineCounter, parseDocument } from "yaml";
 import { REPO_ROOT } from "../paths";
 import type { ErrorKind } from "../errors";
@@ -37,25 +38,33 @@ function rel(displayRoot: string, file: string): string {
   return path.relative(displayRoot, file) || file;
 }
 
-/** Stack frames as absolute file + line, in order. */
-function frames(err: unknown): Array<{ file: string; line: number }> {
-  const stack = err instanceof Error ? (err.stack ?? "") : "";
+/** Stack frames of a stack trace's text as absolute file + line, in order. */
+function framesOf(stack: string): Array<{ file: string; line: number }> {
   const out: Array<{ file: string; line: number }> = [];
-  for (const line of stack.split("\n").slice(1)) {
+  for (const line of stack.split("\n")) {
     const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?$/.exec(line.trim());
-    if (m) out.push({ file: m[1].replace(/^file:\/\//, ""), line: Number(m[2]) });
+    if (m) out.push({ file: m[1].startsWith("file:") ? fileURLToPath(m[1]) : m[1], line: Number(m[2]) });
   }
   return out;
+}
+
+function frames(err: unknown): Array<{ file: string; line: number }> {
+  return framesOf(err instanceof Error ? (err.stack ?? "") : "");
 }
 
 function isOwnCode(file: string): boolean {
   return !file.includes(NODE_MODULES) && !file.startsWith("node:") && !ENGINE_DIRS.some((d) => file.startsWith(d + path.sep));
 }
 
+/** The first frame of a stack trace's text in the user's own code (not bulkhead's engine, a library or Node). */
+export function userFrameOf(stack: string, displayRoot: string): string | null {
+  const f = framesOf(stack).find((fr) => isOwnCode(fr.file));
+  return f ? `${rel(displayRoot, f.file)}:${f.line}` : null;
+}
+
 /** The first stack frame in the user's own code. */
 export function userFrame(err: unknown, displayRoot: string): string | null {
-  const f = frames(err).find((fr) => isOwnCode(fr.file));
-  return f ? `${rel(displayRoot, f.file)}:${f.line}` : null;
+  return userFrameOf(err instanceof Error ? (err.stack ?? "") : "", displayRoot);
 }
 
 /**

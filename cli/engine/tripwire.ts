@@ -6,22 +6,9 @@
  * named and the place the program declared it. The SDK itself reports such failures only as unhandled
  * rejections that arrive after its RPC queue has drained, which is how they used to slip through.
  */
-import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { userFrameOf } from "./failure";
 
-const ENGINE_DIR = __dirname;
-
-/** `file:line` relative to displayRoot for the first frame of a stack that is the user's own code. */
-export function userFrameOf(stack: string, displayRoot: string): string | null {
-  for (const line of stack.split("\n")) {
-    const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?$/.exec(line.trim());
-    if (!m) continue;
-    const file = m[1].startsWith("file:") ? fileURLToPath(m[1]) : m[1];
-    if (file.includes(`${path.sep}node_modules${path.sep}`) || file.startsWith(ENGINE_DIR) || file.startsWith("node:")) continue;
-    return `${path.relative(displayRoot, file) || file}:${m[2]}`;
-  }
-  return null;
-}
+export { userFrameOf };
 
 /** The user's frame calling into the SDK right now (stack traces may be off for speed: raised briefly). */
 export function callerSite(displayRoot: string): string | null {

@@ -2,7 +2,7 @@
  * Type-checks a TypeScript program the way the Pulumi Node.js language host does before it runs one (ts-node
  * with type-checking, unless PULUMI_NODEJS_TRANSPILE_ONLY): a program with a type error — a misspelt
  * property such as `publiclyAccesible` — never reaches the engine. Runs in its own process beside the mock
- * run (./run.ts starts both), and remembers a clean result per program until one of its own files changes.
+ * run (./run.ts starts both), and remembers its result per program until one of its own files changes.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -19,7 +19,7 @@ export interface TypeError {
 
 export interface TypeCheckResult {
   errors: TypeError[];
-  /** True when an unchanged program's earlier clean result was reused. */
+  /** True when an unchanged program's earlier result was reused. */
   cached: boolean;
   ms: number;
 }
@@ -30,6 +30,7 @@ const CACHE_DIR = path.join(tmpdir(), "bulkhead-typecheck");
 interface CacheEntry {
   key: string;
   files: Record<string, string>;
+  errors: TypeError[];
 }
 
 function sha(text: string): string {
@@ -48,20 +49,23 @@ function cacheFile(programPath: string): string {
   return path.join(CACHE_DIR, `${sha(programPath).slice(0, 24)}.json`);
 }
 
-/** A clean result is reused while the options and every one of the program's own files are unchanged. */
-function cachedClean(programPath: string, key: string): boolean {
+/**
+ * A result is reused while the options, the installed dependencies and every one of the program's own files are
+ * unchanged: the check is a function of exactly those.
+ */
+function cachedResult(programPath: string, key: string): TypeError[] | undefined {
   try {
     const entry: CacheEntry = JSON.parse(readFileSync(cacheFile(programPath), "utf8"));
-    return entry.key === key && Object.entries(entry.files).every(([f, h]) => fileHash(f) === h);
+    return entry.key === key && Array.isArray(entry.errors) && Object.entries(entry.files).every(([f, h]) => fileHash(f) === h) ? entry.errors : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-function rememberClean(programPath: string, key: string, files: string[]): void {
+function remember(programPath: string, key: string, files: string[], errors: TypeError[]): void {
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
-    const entry: CacheEntry = { key, files: Object.fromEntries(files.map((f) => [f, fileHash(f) ?? ""])) };
+    const entry: CacheEntry = { key, files: Object.fromEntries(files.map((f) => [f, fileHash(f) ?? ""])), errors };
     writeFileSync(cacheFile(programPath), JSON.stringify(entry));
   } catch {
     // A cache that cannot be written only costs the next run its speed.
@@ -113,7 +117,8 @@ export function typeCheck(programPath: string, displayRoot: string, repoNodeModu
   const ts: typeof import("typescript") = require("typescript");
   const { options, configFile } = compilerOptions(ts, programPath, repoNodeModules);
   const key = sha(JSON.stringify([ts.version, options, configFile ? fileHash(configFile) : null, installedTree(programPath, repoNodeModules)]));
-  if (opts.cache !== false && cachedClean(programPath, key)) return { errors: [], cached: true, ms: performance.now() - started };
+  const cached = opts.cache === false ? undefined : cachedResult(programPath, key);
+  if (cached) return { errors: cached, cached: true, ms: performance.now() - started };
   const program = ts.createProgram([programPath], options);
   const own = program.getSourceFiles().filter((f) => !f.fileName.includes("/node_modules/") && !program.isSourceFileDefaultLibrary(f));
   const errors: TypeError[] = [];
@@ -126,7 +131,7 @@ export function typeCheck(programPath: string, displayRoot: string, repoNodeModu
       errors.push({ location: pos ? `${file}:${pos.line + 1}:${pos.character + 1}` : file, message: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`, syntax: syntactic.length > 0 });
     }
   }
-  if (errors.length === 0) rememberClean(programPath, key, own.map((f) => path.resolve(f.fileName)));
+  remember(programPath, key, own.map((f) => path.resolve(f.fileName)), errors);
   return { errors, cached: false, ms: performance.now() - started };
 }
 

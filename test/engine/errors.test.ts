@@ -96,11 +96,12 @@ const json: Record<string, Run> = {};
 
 beforeAll(async () => {
   // Two at a time: two cores, and each run is a CLI process plus the engine's worker.
-  const jobs: Array<() => Promise<void>> = [];
-  for (const c of CASES) {
-    jobs.push(async () => void (text[c.name] = await bulkhead(c.args, c.env)));
-    jobs.push(async () => void (json[c.name] = await bulkhead([...c.args, "--format", "json"], c.env)));
-  }
+  // Every text run first, then every JSON run: the type check of a program is remembered, so its second run is
+  // the same verdict without paying TypeScript again.
+  const jobs: Array<() => Promise<void>> = [
+    ...CASES.map((c) => async () => void (text[c.name] = await bulkhead(c.args, c.env))),
+    ...CASES.map((c) => async () => void (json[c.name] = await bulkhead([...c.args, "--format", "json"], c.env))),
+  ];
   for (let i = 0; i < jobs.length; i += 2) await Promise.all(jobs.slice(i, i + 2).map((j) => j()));
 }, 300_000);
 
