@@ -10,6 +10,7 @@ import { registerCheckCommand } from "./commands/check";
 import { registerPreviewCommand } from "./commands/preview";
 import { registerReviewCommands } from "./commands/review";
 import { registerRotateCommand } from "./commands/rotate";
+import { registerTenantsCommand } from "./commands/tenants";
 
 export { EXIT };
 
@@ -24,6 +25,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerPreviewCommand(program, setExit);
   registerReviewCommands(program, setExit);
   registerRotateCommand(program);
+  registerTenantsCommand(program);
   return program;
 }
 
