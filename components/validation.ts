@@ -784,7 +784,7 @@ function routingProblems(p: Problems, cfg: PlatformSettings): void {
     ];
     p.add(`${past[0]}.routing.shard`, shard,
       `load balancer shard ${shard} would carry ${over.join(" and ")}; ${past.length} tenant(s) past the quota: ${past.length > 4 ? [...past.slice(0, 3), "…", past[past.length - 1]].join(", ") : past.join(", ")}`,
-      `set routing.shard of ${past.length === 1 ? past[0] : `those ${past.length} tenants`} to a shard with room, e.g. ${to} (they get a new rule and target group there; nobody else moves)${raise.length ? `, or ${raise.join(", or ")}` : ""}`);
+      `set routing.shard of ${past.length === 1 ? past[0] : `those ${past.length} tenants`} to a shard with room, e.g. ${to} (each gets a new listener rule there; nobody else moves)${raise.length ? `, or ${raise.join(", or ")}` : ""}`);
   }
 }
 

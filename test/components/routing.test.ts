@@ -165,7 +165,7 @@ describe("shard quotas", () => {
       field: "tenants[100].routing.shard",
       value: 0,
       problem: "load balancer shard 0 would carry 101 target groups (AWS allows 100 per load balancer, not adjustable) and 101 listener rules (quota 100, loadBalancerQuotas.rules); 1 tenant(s) past the quota: tenants[100]",
-      fix: "set routing.shard of tenants[100] to a shard with room, e.g. 1 (they get a new rule and target group there; nobody else moves)",
+      fix: "set routing.shard of tenants[100] to a shard with room, e.g. 1 (each gets a new listener rule there; nobody else moves)",
     }]);
   });
 
