@@ -592,9 +592,15 @@ export interface LoadBalancerQuotas {
   rules?: number;
   /** Certificates per load balancer, default certificates excluded: 25 unless raised (one per distinct tenant `app.certificateArn`). */
   certificates?: number;
+  /**
+   * Amazon VPC's "Inbound or outbound rules per security group": 60 unless raised (at most 1,000 divided by
+   * security groups per network interface). The shard's security group has one egress rule per tenant, to
+   * that tenant's app group (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
+   */
+  securityGroupRules?: number;
 }
 
-export const ALB_QUOTAS: Required<LoadBalancerQuotas> = { targetGroups: 100, rules: 100, certificates: 25 };
+export const ALB_QUOTAS: Required<LoadBalancerQuotas> = { targetGroups: 100, rules: 100, certificates: 25, securityGroupRules: 60 };
 
 /** What one pooled app tenant occupies on its shard: a rule, a target group, and maybe an extra certificate. */
 export interface ShardUsage {
@@ -684,7 +690,7 @@ export function proposeRouting(
     for (; n <= SHARD_MAX; n++) {
       const u = shard(n);
       const certs = cert && !u.certificates.has(cert) ? u.certificates.size + 1 : u.certificates.size;
-      if (u.targetGroups < q.targetGroups && u.rules < q.rules && certs <= q.certificates) break;
+      if (u.targetGroups < q.targetGroups && u.rules < q.rules && u.rules < q.securityGroupRules && certs <= q.certificates) break;
     }
     if (n > SHARD_MAX) return; // validation reports the tenant as unallocated with no room left
     const u = shard(n);
@@ -708,6 +714,7 @@ function routingProblems(p: Problems, cfg: PlatformSettings): void {
       }
       checkInt(p, "loadBalancerQuotas.rules", quotasGiven.rules, 1, 10000, "set the rules-per-load-balancer quota your account has (AWS default 100)");
       checkInt(p, "loadBalancerQuotas.certificates", quotasGiven.certificates, 1, 1000, "set the certificates-per-load-balancer quota your account has (AWS default 25)");
+      checkInt(p, "loadBalancerQuotas.securityGroupRules", quotasGiven.securityGroupRules, 1, 1000, "set the rules-per-security-group quota your account has (AWS default 60)");
     }
   }
   const q = effectiveQuotas(quotasGiven && typeof quotasGiven === "object" ? quotasGiven : undefined);
@@ -765,22 +772,24 @@ function routingProblems(p: Problems, cfg: PlatformSettings): void {
   });
   const roomy = (n: number) => {
     const u = usage.get(n);
-    return !u || (u.targetGroups < q.targetGroups && u.rules < q.rules);
+    return !u || (u.targetGroups < q.targetGroups && u.rules < q.rules && u.rules < q.securityGroupRules);
   };
   for (const [shard, u] of [...usage].sort((x, y) => x[0] - y[0])) {
     const over: string[] = [];
     if (u.targetGroups > q.targetGroups) over.push(`${u.targetGroups} target groups (AWS allows ${q.targetGroups} per load balancer, not adjustable)`);
     if (u.rules > q.rules) over.push(`${u.rules} listener rules (quota ${q.rules}, loadBalancerQuotas.rules)`);
     if (u.certificates.size > q.certificates) over.push(`${u.certificates.size} certificates besides the default (quota ${q.certificates}, loadBalancerQuotas.certificates)`);
+    if (u.rules > q.securityGroupRules) over.push(`${u.rules} egress rules on its security group (quota ${q.securityGroupRules} rules per security group, loadBalancerQuotas.securityGroupRules)`);
     if (over.length === 0) continue;
     // Named at the first entry past the quota (config order): the ones listed last are usually the newest.
-    const keep = Math.min(q.targetGroups, q.rules);
+    const keep = Math.min(q.targetGroups, q.rules, q.securityGroupRules);
     const past = u.tenants.slice(Math.min(keep, u.tenants.length - 1));
     let to = 0;
     while (to === shard || !roomy(to)) to++;
     const raise = [
       ...(u.rules > q.rules && q.rules < ALB_QUOTAS.targetGroups ? ["raise loadBalancerQuotas.rules once AWS has raised your rules quota"] : []),
       ...(u.certificates.size > q.certificates ? ["raise loadBalancerQuotas.certificates once AWS has raised your certificates quota, or share a certificate"] : []),
+      ...(u.rules > q.securityGroupRules ? ["raise loadBalancerQuotas.securityGroupRules once AWS has raised your rules-per-security-group quota"] : []),
     ];
     p.add(`${past[0]}.routing.shard`, shard,
       `load balancer shard ${shard} would carry ${over.join(" and ")}; ${past.length} tenant(s) past the quota: ${past.length > 4 ? [...past.slice(0, 3), "…", past[past.length - 1]].join(", ") : past.join(", ")}`,

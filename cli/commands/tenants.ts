@@ -111,7 +111,7 @@ export function registerTenantsCommand(program: Command): void {
       }
       const q = r.quotas;
       for (const s of r.shards) {
-        out.push(`# shard ${s.shard}: ${s.tenants}/${Math.min(q.targetGroups, q.rules)} tenants (target groups ≤ ${q.targetGroups}, rules ≤ ${q.rules}), ${s.certificates}/${q.certificates} extra certificates`);
+        out.push(`# shard ${s.shard}: ${s.tenants}/${Math.min(q.targetGroups, q.rules, q.securityGroupRules)} tenants (target groups ≤ ${q.targetGroups}, rules ≤ ${q.rules}, security-group rules ≤ ${q.securityGroupRules}), ${s.certificates}/${q.certificates} extra certificates`);
       }
       process.stdout.write(out.join("\n") + "\n");
     });

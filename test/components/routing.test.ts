@@ -4,10 +4,14 @@
 // 100 target groups per load balancer (not adjustable), 100 rules (adjustable), 25 certificates excluding
 // the default one (adjustable). Listener-rule priorities are 1–50000 and unique per listener
 // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html#rule-priority).
+// Each tenant also adds one egress rule to its shard's security group, and Amazon VPC allows 60 inbound or
+// outbound rules per security group unless raised
+// (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups),
+// so with default quotas a shard holds 60 tenants.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { run } from "./harness";
 import {
   InputPropertiesError,
@@ -19,6 +23,7 @@ import {
 } from "../../components/validation";
 import { buildPlatform, PlatformConfig, TenantConfig } from "../../stacks/platform";
 import { allocate, writeProposals } from "../../cli/commands/tenants";
+import { main } from "../../cli/main";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111";
 const certN = (n: number) => `arn:aws:acm:us-east-1:123456789012:certificate/extra-${n}`;
@@ -69,7 +74,7 @@ function expectCollisionFree(tenants: TenantSettings[]): void {
   expect(new Set(keys).size).toBe(tenants.length);
   const perShard = new Map<number, number>();
   for (const t of tenants) perShard.set(t.routing!.shard, (perShard.get(t.routing!.shard) ?? 0) + 1);
-  for (const n of perShard.values()) expect(n).toBeLessThanOrEqual(100);
+  for (const n of perShard.values()) expect(n).toBeLessThanOrEqual(60);
   for (const t of tenants) {
     expect(t.routing!.priority).toBeGreaterThanOrEqual(1);
     expect(t.routing!.priority).toBeLessThanOrEqual(50000);
@@ -80,11 +85,12 @@ describe("routing slots at 500 tenants (validation)", () => {
   it.each([
     ["sequential ids t000…t499", sequential(500)],
     ["500 random names", randomIds(500, 14).map(pooled)],
-  ])("%s validate with no collision, on 5 shards of ≤ 100", (_, tenants) => {
+  ])("%s validate with no collision, on 9 shards of ≤ 60", (_, tenants) => {
     const t = allocated(tenants);
     expect(platformProblems(platform(t))).toEqual([]);
     expectCollisionFree(t);
-    expect(new Set(t.map((x) => x.routing!.shard))).toEqual(new Set([0, 1, 2, 3, 4]));
+    expect(new Set(t.map((x) => x.routing!.shard))).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7, 8]));
+    expect(t.filter((x) => x.routing!.shard === 8)).toHaveLength(20);
   });
 
   it("the issue's 60 tenants t000…t059 (hash priorities of t043 and t058 collided) validate", () => {
@@ -113,8 +119,8 @@ describe("routing slots at 500 tenants (validation)", () => {
     expect(proposeRouting(shrunk)).toEqual([]); // nothing to re-allocate: nobody moves
     // The freed slot goes to the next new tenant, on the shard that has room.
     const refill = allocated([...shrunk, pooled("late")]);
-    expect(before[123]!.routing!.shard).toBe(1);
-    expect(refill[refill.length - 1]!.routing!.shard).toBe(1);
+    expect(before[123]!.routing!.shard).toBe(2);
+    expect(refill[refill.length - 1]!.routing!.shard).toBe(2);
     for (const [id, r] of slots(shrunk)) expect(slots(refill).get(id), id).toEqual(r);
 
     const reversed = [...before].reverse();
@@ -159,12 +165,22 @@ describe("routing slots at 500 tenants (validation)", () => {
 });
 
 describe("shard quotas", () => {
-  it("101 tenants on shard 0: rejected at the first one past the 100 target groups, naming the shard and the fix", () => {
-    const t = sequential(101).map((x, i) => ({ ...x, routing: { shard: 0, priority: i + 1 } }));
+  it("61 tenants on shard 0 with default quotas: rejected at the first one past the 60 security-group rules", () => {
+    const t = sequential(61).map((x, i) => ({ ...x, routing: { shard: 0, priority: i + 1 } }));
     expect(platformProblems(platform(t))).toEqual([{
+      field: "tenants[60].routing.shard",
+      value: 0,
+      problem: "load balancer shard 0 would carry 61 egress rules on its security group (quota 60 rules per security group, loadBalancerQuotas.securityGroupRules); 1 tenant(s) past the quota: tenants[60]",
+      fix: "set routing.shard of tenants[60] to a shard with room, e.g. 1 (each gets a new listener rule there; nobody else moves), or raise loadBalancerQuotas.securityGroupRules once AWS has raised your rules-per-security-group quota",
+    }]);
+  });
+
+  it("101 tenants on shard 0 with raised rule quotas: rejected at the first one past the 100 target groups, naming the shard and the fix", () => {
+    const t = sequential(101).map((x, i) => ({ ...x, routing: { shard: 0, priority: i + 1 } }));
+    expect(platformProblems(platform(t, { loadBalancerQuotas: { rules: 150, securityGroupRules: 150 } }))).toEqual([{
       field: "tenants[100].routing.shard",
       value: 0,
-      problem: "load balancer shard 0 would carry 101 target groups (AWS allows 100 per load balancer, not adjustable) and 101 listener rules (quota 100, loadBalancerQuotas.rules); 1 tenant(s) past the quota: tenants[100]",
+      problem: "load balancer shard 0 would carry 101 target groups (AWS allows 100 per load balancer, not adjustable); 1 tenant(s) past the quota: tenants[100]",
       fix: "set routing.shard of tenants[100] to a shard with room, e.g. 1 (each gets a new listener rule there; nobody else moves)",
     }]);
   });
@@ -180,7 +196,7 @@ describe("shard quotas", () => {
     expect(p[0]!.fix).toContain("or raise loadBalancerQuotas.rules once AWS has raised your rules quota");
 
     const many = sequential(150).map((x, i) => ({ ...x, routing: { shard: 0, priority: i + 1 } }));
-    const q = platformProblems(platform(many, { loadBalancerQuotas: { rules: 200, targetGroups: 200 } }));
+    const q = platformProblems(platform(many, { loadBalancerQuotas: { rules: 200, targetGroups: 200, securityGroupRules: 500 } }));
     expect(q.map((x) => x.field)).toEqual(["loadBalancerQuotas.targetGroups", "tenants[100].routing.shard"]);
     expect(q[1]!.problem).toMatch(/^load balancer shard 0 would carry 150 target groups \(AWS allows 100 per load balancer, not adjustable\); 50 tenant\(s\) past the quota/);
   });
@@ -232,21 +248,26 @@ async function records(cfg: PlatformConfig) {
 
 describe("sharded load balancers, built", () => {
   // 500 tenants register ~8,600 resources (~25 s under mocks here): validation covers 500 above, the build
-  // covers 210, enough to fill two shards and start a third.
+  // covers 210, enough to fill three shards and start a fourth.
   const N = 210;
-  it(`${N} pooled tenants (sequential ids) build on 3 ALBs with unique (listener, priority) and ≤ 100 rules and target groups each`, async () => {
+  it(`${N} pooled tenants (sequential ids) build on 4 ALBs with unique (listener, priority) and ≤ 60 rules, target groups and SG rules each`, async () => {
     const tenants = allocated(sequential(N)) as TenantConfig[];
     const started = Date.now();
     const { s, out } = await records(config(tenants));
     const ms = Date.now() - started;
-    expect(s.byType(LB).map((l) => l.name).sort()).toEqual(["web-1-alb", "web-2-alb", "web-alb"]);
+    expect(s.byType(LB).map((l) => l.name).sort()).toEqual(["web-1-alb", "web-2-alb", "web-3-alb", "web-alb"]);
     expect(s.byType(RULE)).toHaveLength(N);
     expect(s.byType(TG)).toHaveLength(N);
     const keys = [...out.values()].map((r) => `${r.lb}/${r.priority}`);
     expect(new Set(keys).size).toBe(N);
     const perLb = new Map<string, number>();
     for (const r of out.values()) perLb.set(r.lb, (perLb.get(r.lb) ?? 0) + 1);
-    expect([...perLb].sort()).toEqual([["web", 100], ["web-1", 100], ["web-2", 10]]);
+    expect([...perLb].sort()).toEqual([["web", 60], ["web-1", 60], ["web-2", 60], ["web-3", 30]]);
+    // The shard's security group: 443 in from the world, one egress per tenant on that shard.
+    const egress = s.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+    const perSg = new Map<string, number>();
+    for (const e of egress.filter((x) => /^web(-\d+)?-sg-id$/.test(x.inputs.securityGroupId))) perSg.set(e.inputs.securityGroupId, (perSg.get(e.inputs.securityGroupId) ?? 0) + 1);
+    expect([...perSg].sort()).toEqual([["web-1-sg-id", 60], ["web-2-sg-id", 60], ["web-3-sg-id", 30], ["web-sg-id", 60]]);
     for (const t of tenants) expect(out.get(t.tenantId)).toEqual({ lb: t.routing!.shard === 0 ? "web" : `web-${t.routing!.shard}`, priority: t.routing!.priority });
     // Reported, not asserted tightly: the machine is shared.
     console.log(`built ${N} pooled tenants (${s.resources.length} resources) in ${ms} ms`);
@@ -285,13 +306,14 @@ describe("sharded load balancers, built", () => {
   });
 
   it("a shard over quota is rejected before any resource exists, by the stack config key", async () => {
+    const quotas = { loadBalancerQuotas: { rules: 150, securityGroupRules: 150 } };
     const t = sequential(101).map((x, i) => ({ ...x, routing: { shard: 0, priority: i + 1 } })) as TenantConfig[];
     let registered = -1;
     let err: unknown;
     try {
       const s = await run(() => {
         try {
-          return buildPlatform(config(t));
+          return buildPlatform(config(t, quotas));
         } catch (e) {
           err = e;
           return undefined;
@@ -344,5 +366,23 @@ describe("bulkhead tenants allocate", () => {
     expect(text).toContain("- tenantId: acme # first customer");
     expect(text).toContain(`      routing: { shard: 0, priority: ${legacyListenerPriority("globex")} }`);
     expect(allocate(dir, "dev").proposals).toEqual([]);
+  });
+
+  it("runs as `bulkhead tenants allocate PATH --stack dev [--write]`, exit 0; an unknown stack is a usage error (exit 2)", async () => {
+    const dir = project("config:\n  bulkhead-platform:tenants:\n    - tenantId: acme\n      app: {}\n");
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((c: any) => (out.push(String(c)), true));
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      expect(await main(["node", "bulkhead", "tenants", "allocate", dir, "--stack", "dev"])).toBe(0);
+      expect(out.join("")).toContain(`    routing: { shard: 0, priority: ${legacyListenerPriority("acme")} }`);
+      expect(out.join("")).toContain("# shard 0: 1/60 tenants");
+      expect(await main(["node", "bulkhead", "tenants", "allocate", dir, "--stack", "dev", "--write"])).toBe(0);
+      expect(readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8")).toContain("routing: { shard: 0, priority:");
+      expect(await main(["node", "bulkhead", "tenants", "allocate", dir, "--stack", "nope"])).toBe(2);
+    } finally {
+      spy.mockRestore();
+      err.mockRestore();
+    }
   });
 });
