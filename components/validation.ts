@@ -510,8 +510,10 @@ export interface AppSettings {
   /** Host name routed to this tenant by the listener rule. Default `<tenantId>.example.com`. */
   hostname?: string;
   /**
-   * Pooled only: an ACM certificate for this host name, added to the shard's HTTPS listener (SNI) when it is
-   * not the platform `certificateArn`. Counts against the shard's certificates quota. Default: the platform's.
+   * Pooled only: an ACM certificate for this host name, added by the platform stack to the shard's HTTPS
+   * listener (PublicLoadBalancer `additionalCertificateArns`, SNI) when it is not the platform `certificateArn`.
+   * Counts against the shard's certificates quota. A Tenant built on its own leaves listener certificates to
+   * its PublicLoadBalancer. Default: the platform's.
    */
   certificateArn?: string;
 }

@@ -1,7 +1,7 @@
 /**
  * The platform program, as functions: `readPlatformConfig` turns stack config into settings,
- * `buildPlatform` builds PlatformNetwork + AdminAccess + the internet-facing load balancer + one Tenant
- * per entry. index.ts calls both; tests call `buildPlatform` directly under mocks.
+ * `buildPlatform` builds PlatformNetwork + AdminAccess + one internet-facing load balancer per routing shard
+ * + one Tenant per entry. index.ts calls both; tests call `buildPlatform` directly under mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
