@@ -772,6 +772,18 @@ function routingProblems(p: Problems, cfg: PlatformSettings): void {
     const extra = extraCertificate(t, cfg.certificateArn);
     if (extra) u.certificates.add(extra);
   });
+  // Shards spread the load balancers' groups, but every pooled tenant also adds one rule to two platform-wide
+  // groups (PlatformNetwork's endpoint group admits its app and its database rotation; the bastion's group
+  // reaches its app on 22), and those cannot be sharded. Counted here so the quota fails at validation,
+  // not halfway through a deployment. test/components/routing.test.ts holds these counts to the build.
+  const pooledTenants = tenants.filter((t) => t && typeof t === "object" && (t.isolation ?? "pooled") === "pooled");
+  const endpointIngress = 1 + pooledTenants.length + pooledTenants.filter((t) => t.database).length;
+  const bastionEgress = 2 + pooledTenants.length;
+  if (Math.max(endpointIngress, bastionEgress) > q.securityGroupRules) {
+    p.add("loadBalancerQuotas.securityGroupRules", q.securityGroupRules,
+      `${pooledTenants.length} pooled tenants put ${endpointIngress} ingress rules on the platform's interface-endpoint security group and ${bastionEgress} egress rules on the bastion's (one per tenant, one more per tenant database's rotation function); Amazon VPC allows ${q.securityGroupRules} rules per direction per security group`,
+      `ask AWS (Service Quotas, "Inbound or outbound rules per security group") for at least ${Math.max(endpointIngress, bastionEgress)} and set loadBalancerQuotas.securityGroupRules to the granted value, or make some tenants silo`);
+  }
   const roomy = (n: number) => {
     const u = usage.get(n);
     return !u || (u.targetGroups < q.targetGroups && u.rules < q.rules && u.rules < q.securityGroupRules);
