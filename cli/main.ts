@@ -9,6 +9,7 @@ import { VERSION } from "./paths";
 import { registerCheckCommand } from "./commands/check";
 import { registerPreviewCommand } from "./commands/preview";
 import { registerReviewCommands } from "./commands/review";
+import { registerTenantsCommand } from "./commands/tenants";
 
 export { EXIT };
 
@@ -23,6 +24,7 @@ export function buildProgram(setExit: (code: number) => void, argv: readonly str
   registerPreviewCommand(program, setExit);
   registerReviewCommands(program, setExit);
   registerRotate(program, argv);
+  registerTenantsCommand(program);
   return program;
 }
 

@@ -3,6 +3,7 @@
  * security group admits 443 from anywhere and nothing else; egress to targets is added per tenant
  * (referencing the tenant's app group), so adding a tenant never edits a shared rule.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Problems, checkTenantId } from "./validation";
@@ -14,6 +15,12 @@ export interface PublicLoadBalancerArgs {
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** ACM certificate ARN for the HTTPS listener. Required. */
   certificateArn: pulumi.Input<string>;
+  /**
+   * Further ACM certificates served by SNI on the HTTPS listener (one per tenant host name that the default
+   * certificate does not cover). Each is a `${name}-cert-<hash of the ARN>` child, so adding or removing one
+   * touches no other. At most 25 unless AWS raised the quota. Default `[]`.
+   */
+  additionalCertificateArns?: string[];
   /** TLS policy of the listener. Default `ELBSecurityPolicy-TLS13-1-2-2021-06` (TLS 1.2+ only). */
   sslPolicy?: string;
   /** ALB deletion protection. Default `false`. */
@@ -34,6 +41,9 @@ export function validatePublicLoadBalancerArgs(name: string, args: PublicLoadBal
   if (typeof args.certificateArn === "string" && !args.certificateArn.startsWith("arn:")) {
     p.add("certificateArn", args.certificateArn, "not an ARN", "pass an ACM certificate ARN");
   }
+  (args.additionalCertificateArns ?? []).forEach((c, i) => {
+    if (typeof c !== "string" || !c.startsWith("arn:")) p.add(`additionalCertificateArns[${i}]`, c, "not an ARN", "pass ACM certificate ARNs");
+  });
   p.throwIfAny(`PublicLoadBalancer "${name}"`);
 }
 
@@ -83,6 +93,12 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
       defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "not found" } }],
       tags: tagged(`${name}-https`),
     }, child);
+
+    for (const arn of new Set(args.additionalCertificateArns ?? [])) {
+      if (arn === args.certificateArn) continue;
+      const tag = createHash("sha256").update(arn).digest("hex").slice(0, 8);
+      new aws.lb.ListenerCertificate(`${name}-cert-${tag}`, { listenerArn: listener.arn, certificateArn: arn }, child);
+    }
 
     this.securityGroupId = sg.id;
     this.loadBalancerArn = lb.arn;

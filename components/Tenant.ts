@@ -20,8 +20,9 @@ import {
   Isolation,
   NatStrategy,
   Problems,
+  PRIORITY_MAX,
+  PRIORITY_MIN,
   checkRegion,
-  listenerPriority,
   tenantProblems,
 } from "./validation";
 
@@ -77,8 +78,14 @@ export interface TenantArgs {
   network?: NetworkRefs;
   /** Pooled only: the platform bastion SG (the only admin source). Required for pooled tenants. */
   bastionSecurityGroupId?: pulumi.Input<string>;
-  /** Pooled only: the platform load balancer. Required for pooled tenants with an app tier. */
+  /** Pooled only: the platform load balancer (the tenant's shard). Required for pooled tenants with an app tier. */
   loadBalancer?: LoadBalancerRefs;
+  /**
+   * Pooled with an app tier (required there): the listener-rule priority, 1–50000, unique on the listener.
+   * The platform stack passes the `routing.priority` written in stack config; it is never derived, so adding
+   * or removing tenants moves no rule. Silo tenants own their listener and default to 1.
+   */
+  listenerRulePriority?: number;
   /** Silo with an app tier: ACM certificate for the tenant's own HTTPS listener. */
   certificateArn?: pulumi.Input<string>;
   /** Log retention (silo flow logs and bastion sessions). Default 90. */
@@ -103,6 +110,10 @@ export function validateTenantArgs(name: string, args: TenantArgs): void {
     if (!args.network) p.add("network", undefined, "a pooled tenant joins the platform network", "pass the PlatformNetwork outputs as network");
     if (!args.bastionSecurityGroupId) p.add("bastionSecurityGroupId", undefined, "a pooled tenant's admin port must reference the platform bastion", "pass AdminAccess.securityGroupId");
     if (args.app && !args.loadBalancer) p.add("loadBalancer", undefined, "a pooled app tier sits behind the platform load balancer", "pass PublicLoadBalancer's securityGroupId and listenerArn");
+    const prio = args.listenerRulePriority;
+    if (args.app && (typeof prio !== "number" || !Number.isInteger(prio) || prio < PRIORITY_MIN || prio > PRIORITY_MAX)) {
+      p.add("listenerRulePriority", prio, `a pooled app tier's listener rule needs a priority from ${PRIORITY_MIN} to ${PRIORITY_MAX}, unique on the shared listener`, "pass the tenant's routing.priority from stack config (`bulkhead tenants allocate` proposes free ones)");
+    }
   } else {
     for (const f of ["network", "bastionSecurityGroupId", "loadBalancer"] as const) {
       if (args[f] !== undefined) p.add(f, "(given)", "a silo tenant builds its own and never shares the platform's", `remove ${f}`);
@@ -332,7 +343,7 @@ export class Tenant extends pulumi.ComponentResource {
       }, child);
       new aws.lb.ListenerRule(`${name}-rule`, {
         listenerArn: lb!.listenerArn,
-        priority: listenerPriority(id),
+        priority: args.listenerRulePriority ?? 1,
         conditions: [{ hostHeader: { values: [app.hostname ?? `${id}.example.com`] } }],
         actions: [{ type: "forward", targetGroupArn: tg.arn }],
         tags: tagged(`${name}-rule`),

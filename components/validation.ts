@@ -509,6 +509,13 @@ export interface AppSettings {
   port?: number;
   /** Host name routed to this tenant by the listener rule. Default `<tenantId>.example.com`. */
   hostname?: string;
+  /**
+   * Pooled only: an ACM certificate for this host name, added by the platform stack to the shard's HTTPS
+   * listener (PublicLoadBalancer `additionalCertificateArns`, SNI) when it is not the platform `certificateArn`.
+   * Counts against the shard's certificates quota. A Tenant built on its own leaves listener certificates to
+   * its PublicLoadBalancer. Default: the platform's.
+   */
+  certificateArn?: string;
 }
 
 /** Plain-data part of a tenant (stack config entry). */
@@ -523,6 +530,8 @@ export interface TenantSettings {
   app?: AppSettings;
   /** Optional database. */
   database?: Omit<DatabaseSettings, "tenantId">;
+  /** Pooled with an app tier: its slot on the shared load balancers (required there, see {@link Routing}). */
+  routing?: Routing;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -557,12 +566,252 @@ export function tenantProblems(args: TenantSettings): InputProblem[] {
   return p.list;
 }
 
-/** The listener-rule priority of a tenant: a stable hash of its id, so adding tenants never reorders rules. */
-export function listenerPriority(tenantId: string): number {
+// ---------------------------------------------------------------------------------------------
+// Routing: explicit (shard, priority) slots on the shared internet-facing load balancers
+
+/** A pooled tenant's place on the shared load balancers, written once in stack config and never derived. */
+export interface Routing {
+  /** Which PublicLoadBalancer shard (0 = the first, named `web`) carries the tenant's rule and target group. */
+  shard: number;
+  /** Listener-rule priority on that shard's HTTPS listener, 1–50000, unique within the shard. */
+  priority: number;
+}
+
+/** ALB listener-rule priorities AWS accepts (the default rule is outside this range). */
+export const PRIORITY_MIN = 1;
+export const PRIORITY_MAX = 50000;
+/** Shards are numbered 0…99: far beyond the default 50 load balancers per region, a typo guard. */
+export const SHARD_MAX = 99;
+
+/**
+ * Application Load Balancer quotas that decide how many tenants one shard holds
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html).
+ */
+export interface LoadBalancerQuotas {
+  /** Target groups per load balancer: 100, not adjustable (one per pooled app tenant). */
+  targetGroups?: number;
+  /** Rules per load balancer, default rules excluded: 100 unless raised through Service Quotas. */
+  rules?: number;
+  /** Certificates per load balancer, default certificates excluded: 25 unless raised (one per distinct tenant `app.certificateArn`). */
+  certificates?: number;
+  /**
+   * Amazon VPC's "Inbound or outbound rules per security group": 60 unless raised (at most 1,000 divided by
+   * security groups per network interface). The shard's security group has one egress rule per tenant, to
+   * that tenant's app group (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
+   */
+  securityGroupRules?: number;
+}
+
+export const ALB_QUOTAS: Required<LoadBalancerQuotas> = { targetGroups: 100, rules: 100, certificates: 25, securityGroupRules: 60 };
+
+/** What one pooled app tenant occupies on its shard: a rule, a target group, and maybe an extra certificate. */
+export interface ShardUsage {
+  targetGroups: number;
+  rules: number;
+  /** Distinct additional (SNI) certificates. */
+  certificates: Set<string>;
+}
+
+/** True for the tenants that take a routing slot: pooled (the default) with an app tier. */
+export function routedTenant(t: TenantSettings | undefined): boolean {
+  return !!t && !!t.app && (t.isolation ?? "pooled") === "pooled";
+}
+
+/** The certificate a tenant adds to its shard's listener, when it is not the listener's default. */
+function extraCertificate(t: TenantSettings, defaultCertificateArn: string | undefined): string | undefined {
+  const c = t.app?.certificateArn;
+  return typeof c === "string" && c !== defaultCertificateArn ? c : undefined;
+}
+
+/** Host name a tenant's listener rule matches. */
+export function tenantHostname(t: TenantSettings): string {
+  return t.app?.hostname ?? `${t.tenantId}.example.com`;
+}
+
+/**
+ * The listener-rule priority bulkhead derived from the tenant id before routing was explicit (an FNV-1a
+ * hash). Kept only so {@link proposeRouting} can hand a deployed tenant back the number its rule already
+ * has; it is never used to route.
+ */
+export function legacyListenerPriority(tenantId: string): number {
   let h = 2166136261;
   for (const ch of tenantId) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
   return (h % 49000) + 1000;
 }
+
+const validRouting = (r: unknown): r is Routing =>
+  !!r && typeof r === "object" && Number.isInteger((r as Routing).shard) && (r as Routing).shard >= 0 && (r as Routing).shard <= SHARD_MAX &&
+  Number.isInteger((r as Routing).priority) && (r as Routing).priority >= PRIORITY_MIN && (r as Routing).priority <= PRIORITY_MAX;
+
+/** Effective quotas: AWS's defaults overlaid with what the config raised. */
+export function effectiveQuotas(q: LoadBalancerQuotas | undefined): Required<LoadBalancerQuotas> {
+  return { ...ALB_QUOTAS, ...(q ?? {}), targetGroups: ALB_QUOTAS.targetGroups };
+}
+
+/** One proposed slot: the tenant (by its position in `tenants`) and the routing to add to its entry. */
+export interface RoutingProposal {
+  index: number;
+  tenantId: string;
+  routing: Routing;
+}
+
+/**
+ * Proposes a slot for every routed tenant that has none, leaving every written slot where it is: the
+ * lowest shard with room under all three quotas, and on it the tenant's legacy priority when that number
+ * is free there (a tenant deployed before routing was explicit keeps its rule unchanged), else the lowest
+ * free priority. Pure: same config in, same proposals out; written slots are never moved, so applying a
+ * proposal changes no other tenant. Tenants whose written slot is invalid are left to validation.
+ */
+export function proposeRouting(
+  tenants: TenantSettings[],
+  opts: { quotas?: LoadBalancerQuotas; defaultCertificateArn?: string } = {},
+): RoutingProposal[] {
+  const q = effectiveQuotas(opts.quotas);
+  const usage = new Map<number, ShardUsage & { priorities: Set<number> }>();
+  const shard = (n: number) => {
+    let u = usage.get(n);
+    if (!u) usage.set(n, (u = { targetGroups: 0, rules: 0, certificates: new Set(), priorities: new Set() }));
+    return u;
+  };
+  const take = (n: number, priority: number, cert: string | undefined) => {
+    const u = shard(n);
+    u.targetGroups++;
+    u.rules++;
+    u.priorities.add(priority);
+    if (cert) u.certificates.add(cert);
+  };
+  const list = Array.isArray(tenants) ? tenants : [];
+  for (const t of list) {
+    if (routedTenant(t) && validRouting(t.routing)) take(t.routing.shard, t.routing.priority, extraCertificate(t, opts.defaultCertificateArn));
+  }
+  const out: RoutingProposal[] = [];
+  list.forEach((t, index) => {
+    if (!routedTenant(t) || t.routing !== undefined || typeof t.tenantId !== "string") return;
+    const cert = extraCertificate(t, opts.defaultCertificateArn);
+    let n = 0;
+    for (; n <= SHARD_MAX; n++) {
+      const u = shard(n);
+      const certs = cert && !u.certificates.has(cert) ? u.certificates.size + 1 : u.certificates.size;
+      if (u.targetGroups < q.targetGroups && u.rules < q.rules && u.rules < q.securityGroupRules && certs <= q.certificates) break;
+    }
+    if (n > SHARD_MAX) return; // validation reports the tenant as unallocated with no room left
+    const u = shard(n);
+    let priority = legacyListenerPriority(t.tenantId);
+    if (u.priorities.has(priority)) for (priority = PRIORITY_MIN; u.priorities.has(priority); priority++);
+    take(n, priority, cert);
+    out.push({ index, tenantId: t.tenantId, routing: { shard: n, priority } });
+  });
+  return out;
+}
+
+function routingProblems(p: Problems, cfg: PlatformSettings): void {
+  const tenants = cfg.tenants;
+  const quotasGiven = cfg.loadBalancerQuotas;
+  if (quotasGiven !== undefined) {
+    if (typeof quotasGiven !== "object" || quotasGiven === null || Array.isArray(quotasGiven)) {
+      p.add("loadBalancerQuotas", quotasGiven, "must be an object", "write e.g. {rules: 100, certificates: 25}");
+    } else {
+      if (quotasGiven.targetGroups !== undefined && quotasGiven.targetGroups !== ALB_QUOTAS.targetGroups) {
+        p.add("loadBalancerQuotas.targetGroups", quotasGiven.targetGroups, "AWS does not raise the 100 target groups per Application Load Balancer", "remove loadBalancerQuotas.targetGroups; more tenants go on more shards");
+      }
+      checkInt(p, "loadBalancerQuotas.rules", quotasGiven.rules, 1, 10000, "set the rules-per-load-balancer quota your account has (AWS default 100)");
+      checkInt(p, "loadBalancerQuotas.certificates", quotasGiven.certificates, 1, 1000, "set the certificates-per-load-balancer quota your account has (AWS default 25)");
+      checkInt(p, "loadBalancerQuotas.securityGroupRules", quotasGiven.securityGroupRules, 1, 1000, "set the rules-per-security-group quota your account has (AWS default 60)");
+    }
+  }
+  const q = effectiveQuotas(quotasGiven && typeof quotasGiven === "object" ? quotasGiven : undefined);
+  const proposals = new Map(proposeRouting(tenants, { quotas: q, defaultCertificateArn: cfg.certificateArn }).map((x) => [x.index, x.routing]));
+  const bySlot = new Map<string, string>();
+  const usage = new Map<number, { targetGroups: number; rules: number; certificates: Set<string>; tenants: string[] }>();
+  const hosts = new Map<string, string>();
+  tenants.forEach((t, i) => {
+    if (!t || typeof t !== "object") return;
+    const r = t.routing;
+    if (!routedTenant(t)) {
+      if (r !== undefined) {
+        const why = t.isolation === "silo" ? "a silo tenant routes through its own load balancer" : "a tenant without an app tier has no listener rule";
+        p.add(`tenants[${i}].routing`, r, why, "remove routing (its slot becomes free for another tenant)");
+      }
+      if (t.app?.certificateArn !== undefined && t.isolation === "silo") {
+        p.add(`tenants[${i}].app.certificateArn`, t.app.certificateArn, "a silo tenant's listener uses the platform certificateArn", "remove app.certificateArn");
+      }
+      return;
+    }
+    const host = tenantHostname(t);
+    const other = hosts.get(host);
+    // Two rules matching one host: the lower priority silently takes every request (and on two shards, DNS decides).
+    if (other !== undefined) p.add(`tenants[${i}].app.hostname`, host, `tenant "${other}" is already routed for this host name`, "give every tenant its own host name");
+    else hosts.set(host, t.tenantId);
+    const cert = t.app?.certificateArn;
+    if (cert !== undefined && (typeof cert !== "string" || !ACM_ARN.test(cert))) {
+      p.add(`tenants[${i}].app.certificateArn`, cert, "not an ACM certificate ARN", "use e.g. arn:aws:acm:eu-west-1:123456789012:certificate/…");
+    }
+    if (r === undefined) {
+      const next = proposals.get(i);
+      p.add(`tenants[${i}].routing`, r, "a pooled tenant with an app tier needs an explicit load-balancer slot, so adding or removing other tenants never moves it",
+        next ? `add routing: {shard: ${next.shard}, priority: ${next.priority}} (the next free slot; \`bulkhead tenants allocate . --stack <stack>\` prints every missing one)`
+          : `raise loadBalancerQuotas.rules or move tenants: shards 0-${SHARD_MAX} are full`);
+      return;
+    }
+    if (!validRouting(r)) {
+      p.add(`tenants[${i}].routing`, r, `must be {shard: 0-${SHARD_MAX}, priority: ${PRIORITY_MIN}-${PRIORITY_MAX}} with whole numbers`, "keep the slot the tenant was given; for a new tenant run `bulkhead tenants allocate`");
+      return;
+    }
+    const key = `${r.shard}/${r.priority}`;
+    const holder = bySlot.get(key);
+    if (holder !== undefined) {
+      const free = proposeRouting([...tenants.filter((x) => x !== t), { ...t, routing: undefined }], { quotas: q, defaultCertificateArn: cfg.certificateArn }).find((x) => x.tenantId === t.tenantId);
+      p.add(`tenants[${i}].routing`, r, `shard ${r.shard} priority ${r.priority} is already tenant "${holder}"'s`,
+        free ? `give this tenant the free slot {shard: ${free.routing.shard}, priority: ${free.routing.priority}} (leave the deployed one where it is)` : "choose a free priority on a shard with room");
+    } else bySlot.set(key, t.tenantId);
+    let u = usage.get(r.shard);
+    if (!u) usage.set(r.shard, (u = { targetGroups: 0, rules: 0, certificates: new Set(), tenants: [] }));
+    u.targetGroups++;
+    u.rules++;
+    u.tenants.push(`tenants[${i}]`);
+    const extra = extraCertificate(t, cfg.certificateArn);
+    if (extra) u.certificates.add(extra);
+  });
+  // Shards spread the load balancers' groups, but every pooled tenant also adds one rule to two platform-wide
+  // groups (PlatformNetwork's endpoint group admits its app and its database rotation; the bastion's group
+  // reaches its app on 22), and those cannot be sharded. Counted here so the quota fails at validation,
+  // not halfway through a deployment. test/components/routing.test.ts holds these counts to the build.
+  const pooledTenants = tenants.filter((t) => t && typeof t === "object" && (t.isolation ?? "pooled") === "pooled");
+  const endpointIngress = 1 + pooledTenants.length + pooledTenants.filter((t) => t.database).length;
+  const bastionEgress = 2 + pooledTenants.length;
+  if (Math.max(endpointIngress, bastionEgress) > q.securityGroupRules) {
+    p.add("loadBalancerQuotas.securityGroupRules", q.securityGroupRules,
+      `${pooledTenants.length} pooled tenants put ${endpointIngress} ingress rules on the platform's interface-endpoint security group and ${bastionEgress} egress rules on the bastion's (one per tenant, one more per tenant database's rotation function); Amazon VPC allows ${q.securityGroupRules} rules per direction per security group`,
+      `ask AWS (Service Quotas, "Inbound or outbound rules per security group") for at least ${Math.max(endpointIngress, bastionEgress)} and set loadBalancerQuotas.securityGroupRules to the granted value, or make some tenants silo`);
+  }
+  const roomy = (n: number) => {
+    const u = usage.get(n);
+    return !u || (u.targetGroups < q.targetGroups && u.rules < q.rules && u.rules < q.securityGroupRules);
+  };
+  for (const [shard, u] of [...usage].sort((x, y) => x[0] - y[0])) {
+    const over: string[] = [];
+    if (u.targetGroups > q.targetGroups) over.push(`${u.targetGroups} target groups (AWS allows ${q.targetGroups} per load balancer, not adjustable)`);
+    if (u.rules > q.rules) over.push(`${u.rules} listener rules (quota ${q.rules}, loadBalancerQuotas.rules)`);
+    if (u.certificates.size > q.certificates) over.push(`${u.certificates.size} certificates besides the default (quota ${q.certificates}, loadBalancerQuotas.certificates)`);
+    if (u.rules > q.securityGroupRules) over.push(`${u.rules} egress rules on its security group (quota ${q.securityGroupRules} rules per security group, loadBalancerQuotas.securityGroupRules)`);
+    if (over.length === 0) continue;
+    // Named at the first entry past the quota (config order): the ones listed last are usually the newest.
+    const keep = Math.min(q.targetGroups, q.rules, q.securityGroupRules);
+    const past = u.tenants.slice(Math.min(keep, u.tenants.length - 1));
+    let to = 0;
+    while (to === shard || !roomy(to)) to++;
+    const raise = [
+      ...(u.rules > q.rules && q.rules < ALB_QUOTAS.targetGroups ? ["raise loadBalancerQuotas.rules once AWS has raised your rules quota"] : []),
+      ...(u.certificates.size > q.certificates ? ["raise loadBalancerQuotas.certificates once AWS has raised your certificates quota, or share a certificate"] : []),
+      ...(u.rules > q.securityGroupRules ? ["raise loadBalancerQuotas.securityGroupRules once AWS has raised your rules-per-security-group quota"] : []),
+    ];
+    p.add(`${past[0]}.routing.shard`, shard,
+      `load balancer shard ${shard} would carry ${over.join(" and ")}; ${past.length} tenant(s) past the quota: ${past.length > 4 ? [...past.slice(0, 3), "…", past[past.length - 1]].join(", ") : past.join(", ")}`,
+      `set routing.shard of ${past.length === 1 ? past[0] : `those ${past.length} tenants`} to a shard with room, e.g. ${to} (each gets a new listener rule there; nobody else moves)${raise.length ? `, or ${raise.join(", or ")}` : ""}`);
+  }
+}
+
+const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 
 // ---------------------------------------------------------------------------------------------
 // The whole platform (stack-level invariants that no single component can see)
@@ -579,6 +828,8 @@ export interface PlatformSettings {
   certificateArn?: string;
   /** Deployment roles; required when any tenant has a database. */
   deployerRoleArns?: string[];
+  /** Quotas the load-balancer shards are checked against; default AWS's (100 target groups, 100 rules, 25 certificates). */
+  loadBalancerQuotas?: LoadBalancerQuotas;
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
@@ -613,16 +864,7 @@ export function platformProblems(cfg: PlatformSettings): InputProblem[] {
     }
     silos.push({ i, c });
   });
-  const prio = new Map<number, string>();
-  cfg.tenants.forEach((t, i) => {
-    if (!t?.app || t.isolation === "silo" || typeof t.tenantId !== "string") return;
-    const n = listenerPriority(t.tenantId);
-    const other = prio.get(n);
-    if (other !== undefined && other !== t.tenantId) {
-      p.add(`tenants[${i}].tenantId`, t.tenantId, `its listener-rule priority ${n} collides with tenant "${other}"`, "rename one of the two tenants");
-    }
-    prio.set(n, t.tenantId);
-  });
+  routingProblems(p, cfg);
   // RDS subnet groups and ALBs refuse to span a single AZ.
   const azs = cfg.network?.availabilityZones;
   const azCount = typeof azs === "number" ? azs : Array.isArray(azs) ? azs.length : 0;
@@ -630,7 +872,7 @@ export function platformProblems(cfg: PlatformSettings): InputProblem[] {
     p.add("network.availabilityZones", azs, "databases and load balancers need subnets in at least two AZs", "list two or more AZs");
   }
   const needsCert = cfg.tenants.some((t) => t?.app);
-  if (needsCert && (typeof cfg.certificateArn !== "string" || !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(cfg.certificateArn))) {
+  if (needsCert && (typeof cfg.certificateArn !== "string" || !ACM_ARN.test(cfg.certificateArn))) {
     p.add("certificateArn", cfg.certificateArn, "tenants with an app tier need an ACM certificate for the HTTPS listener", "set bulkhead-platform:certificateArn to an ACM certificate ARN");
   }
   // Secret policies deny GetSecretValue to everyone but listed roles; the provider reads secret versions

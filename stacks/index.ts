@@ -9,4 +9,5 @@ const platform = buildPlatform(readPlatformConfig());
 export const vpcId = platform.vpcId;
 export const bastionSessionCommand = platform.bastionSessionCommand;
 export const loadBalancerDnsName = platform.loadBalancerDnsName;
+export const loadBalancerShards = platform.loadBalancerShards;
 export const tenants = platform.tenants;

@@ -1,7 +1,7 @@
 /**
  * The platform program, as functions: `readPlatformConfig` turns stack config into settings,
- * `buildPlatform` builds PlatformNetwork + AdminAccess + the internet-facing load balancer + one Tenant
- * per entry. index.ts calls both; tests call `buildPlatform` directly under mocks.
+ * `buildPlatform` builds PlatformNetwork + AdminAccess + one internet-facing load balancer per routing shard
+ * + one Tenant per entry. index.ts calls both; tests call `buildPlatform` directly under mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -14,7 +14,7 @@ import {
   InputPropertiesError,
   validatePlatform,
 } from "../components";
-import type { AdminMode, Isolation, NatStrategy } from "../components";
+import type { AdminMode, Isolation, LoadBalancerQuotas, NatStrategy, Routing } from "../components";
 
 export interface TenantConfig {
   tenantId: string;
@@ -22,6 +22,13 @@ export interface TenantConfig {
   cidrBlock?: string;
   app?: Omit<TenantAppArgs, "amiId">;
   database?: TenantDatabaseSettings;
+  /** Pooled with an app tier: its load-balancer slot, written once (see README, "Routing and shards"). */
+  routing?: Routing;
+}
+
+/** Shard 0 keeps the name the single load balancer always had, so existing stacks replace nothing. */
+export function shardName(shard: number): string {
+  return shard === 0 ? "web" : `web-${shard}`;
 }
 
 export interface PlatformConfig {
@@ -37,6 +44,7 @@ export interface PlatformConfig {
   instanceConnectEndpoint?: boolean;
   certificateArn?: string;
   loadBalancerDeletionProtection?: boolean;
+  loadBalancerQuotas?: LoadBalancerQuotas;
   deployerRoleArns?: string[];
   databaseDefaults?: Partial<TenantDatabaseSettings>;
   tenants: TenantConfig[];
@@ -59,6 +67,7 @@ export function readPlatformConfig(): PlatformConfig {
     instanceConnectEndpoint: c.getBoolean("instanceConnectEndpoint"),
     certificateArn: c.get("certificateArn"),
     loadBalancerDeletionProtection: c.getBoolean("loadBalancerDeletionProtection"),
+    loadBalancerQuotas: c.getObject<LoadBalancerQuotas>("loadBalancerQuotas"),
     deployerRoleArns: c.getObject<string[]>("deployerRoleArns"),
     databaseDefaults: c.getObject<Partial<TenantDatabaseSettings>>("databaseDefaults"),
     tenants: c.getObject<TenantConfig[]>("tenants") ?? [],
@@ -70,13 +79,17 @@ export interface TenantOutputs {
   databaseEndpoint: pulumi.Output<string | undefined>;
   vpcId: pulumi.Output<string>;
   bastionSessionCommand: pulumi.Output<string | undefined>;
+  /** Pooled: the DNS name of the tenant's shard (point its host name there); silo: its own load balancer's. */
   loadBalancerDnsName: pulumi.Output<string | undefined>;
 }
 
 export interface PlatformOutputs {
   vpcId: pulumi.Output<string>;
   bastionSessionCommand: pulumi.Output<string>;
+  /** Shard 0's DNS name (the one load balancer of a single-shard stack). */
   loadBalancerDnsName: pulumi.Output<string> | undefined;
+  /** Every shard's DNS name, by shard number. */
+  loadBalancerShards: Record<string, pulumi.Output<string>>;
   tenants: Record<string, TenantOutputs>;
 }
 
@@ -113,6 +126,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
       tenants,
       certificateArn: cfg.certificateArn,
       deployerRoleArns: cfg.deployerRoleArns,
+      loadBalancerQuotas: cfg.loadBalancerQuotas,
     });
   } catch (e) {
     if (!(e instanceof InputPropertiesError)) throw e;
@@ -139,15 +153,20 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     sessionLogRetentionDays: cfg.sessionLogRetentionDays,
     instanceConnectEndpoint: cfg.instanceConnectEndpoint,
   });
-  const pooledApps = tenants.some((t) => t.app && t.isolation !== "silo");
-  const lb = pooledApps
-    ? new PublicLoadBalancer("web", {
+  // One internet-facing ALB per shard in use; each tenant's shard is the one written in its routing slot.
+  const routed = tenants.filter((t) => t.app && t.isolation !== "silo");
+  const shards = [...new Set(routed.map((t) => t.routing!.shard))].sort((x, y) => x - y);
+  const lbs = new Map<number, PublicLoadBalancer>();
+  for (const n of shards) {
+    const certs = routed.filter((t) => t.routing!.shard === n && t.app!.certificateArn).map((t) => t.app!.certificateArn!);
+    lbs.set(n, new PublicLoadBalancer(shardName(n), {
       vpcId: network.vpcId,
       subnetIds: network.publicSubnetIds,
       certificateArn: cfg.certificateArn!,
+      additionalCertificateArns: certs,
       deletionProtection: cfg.loadBalancerDeletionProtection,
-    })
-    : undefined;
+    }));
+  }
 
   const out: Record<string, TenantOutputs> = {};
   for (const t of tenants) {
@@ -158,7 +177,12 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
       region: cfg.region,
       ...(silo
         ? { cidrBlock: t.cidrBlock, availabilityZones: cfg.availabilityZones, natStrategy: cfg.natStrategy, certificateArn: t.app ? cfg.certificateArn : undefined }
-        : { network, bastionSecurityGroupId: admin.securityGroupId, loadBalancer: t.app ? lb : undefined }),
+        : {
+          network,
+          bastionSecurityGroupId: admin.securityGroupId,
+          loadBalancer: t.app ? lbs.get(t.routing!.shard) : undefined,
+          listenerRulePriority: t.app ? t.routing!.priority : undefined,
+        }),
       logRetentionDays: cfg.flowLogRetentionDays,
       app: t.app,
       database: t.database,
@@ -169,13 +193,14 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
       databaseEndpoint: tenant.databaseEndpoint,
       vpcId: tenant.vpcId,
       bastionSessionCommand: tenant.bastionSessionCommand,
-      loadBalancerDnsName: tenant.loadBalancerDnsName,
+      loadBalancerDnsName: silo || !t.app ? tenant.loadBalancerDnsName : lbs.get(t.routing!.shard)!.dnsName,
     };
   }
   return {
     vpcId: network.vpcId,
     bastionSessionCommand: admin.sessionCommand,
-    loadBalancerDnsName: lb?.dnsName,
+    loadBalancerDnsName: lbs.get(0)?.dnsName,
+    loadBalancerShards: Object.fromEntries([...lbs].map(([n, lb]) => [String(n), lb.dnsName])),
     tenants: out,
   };
 }

@@ -472,11 +472,12 @@ describe("component argument validation messages", () => {
 
   it("Tenant", () => {
     expect(messageOf(() => validateTenantArgs("t", { tenantId: "acme", region: "mars", app: {} }))).toBe([
-      'Tenant "t": 4 invalid inputs',
+      'Tenant "t": 5 invalid inputs',
       '  - region = "mars": not an AWS region name. Fix: set aws:region or pass region, e.g. "eu-west-1"',
       "  - network = (unset): a pooled tenant joins the platform network. Fix: pass the PlatformNetwork outputs as network",
       "  - bastionSecurityGroupId = (unset): a pooled tenant's admin port must reference the platform bastion. Fix: pass AdminAccess.securityGroupId",
       "  - loadBalancer = (unset): a pooled app tier sits behind the platform load balancer. Fix: pass PublicLoadBalancer's securityGroupId and listenerArn",
+      "  - listenerRulePriority = (unset): a pooled app tier's listener rule needs a priority from 1 to 50000, unique on the shared listener. Fix: pass the tenant's routing.priority from stack config (`bulkhead tenants allocate` proposes free ones)",
     ].join("\n"));
     const silo = messageOf(() => validateTenantArgs("t", { tenantId: "acme", region: "eu-west-1", isolation: "silo", cidrBlock: "10.9.0.0/16", bastionSecurityGroupId: "sg-b", app: {} }));
     expect(silo).toContain('  - bastionSecurityGroupId = "(given)": a silo tenant builds its own and never shares the platform\'s. Fix: remove bastionSecurityGroupId');

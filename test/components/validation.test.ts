@@ -5,7 +5,6 @@ import {
   PlatformSettings,
   TenantSettings,
   coversPublicInternet,
-  listenerPriority,
   platformProblems,
   resolveAvailabilityZones,
   subnetCidr,
@@ -16,7 +15,7 @@ const good = (): PlatformSettings => ({
   network: { cidrBlock: "10.0.0.0/16", availabilityZones: ["us-east-1a", "us-east-1b"], natStrategy: "single" },
   admin: { mode: "ssm" },
   tenants: [
-    { tenantId: "acme", app: { hostname: "acme.example.com" }, database: { engine: "postgres" } },
+    { tenantId: "acme", app: { hostname: "acme.example.com" }, routing: { shard: 0, priority: 1 }, database: { engine: "postgres" } },
     { tenantId: "globex", database: { engine: "mysql" } },
     { tenantId: "hooli", isolation: "silo", cidrBlock: "10.64.0.0/20" },
   ],
@@ -227,24 +226,6 @@ describe("platform validation", () => {
     ]);
   });
 
-  it("rejects two pooled app tenants whose listener-rule priorities collide", () => {
-    const seen = new Map<number, string>();
-    let pair: [string, string] | undefined;
-    for (let i = 0; !pair; i++) {
-      const id = `t${i}`;
-      const other = seen.get(listenerPriority(id));
-      if (other) pair = [other, id];
-      seen.set(listenerPriority(id), id);
-    }
-    const p = problems((c) => c.tenants.push({ tenantId: pair![0], app: {} }, { tenantId: pair![1], app: {} }));
-    expect(p).toEqual([{
-      field: "tenants[4].tenantId",
-      value: pair[1],
-      problem: `its listener-rule priority ${listenerPriority(pair[1])} collides with tenant "${pair[0]}"`,
-      fix: "rename one of the two tenants",
-    }]);
-  });
-
   it("requires the deployment role(s) when tenants have secrets", () => {
     expect(problems((c) => delete c.deployerRoleArns)).toEqual([{
       field: "deployerRoleArns", value: [],
@@ -296,11 +277,5 @@ describe("address plan", () => {
     expect(coversPublicInternet(["0.0.0.0/1", "128.0.0.0/2"])).toBe(false);
     expect(coversPublicInternet(["10.0.0.0/8", "172.16.0.0/12"])).toBe(false);
     expect(coversPublicInternet(["2001:db8::/32"])).toBe(false);
-  });
-
-  it("derives listener priorities from the tenant id alone", () => {
-    expect(listenerPriority("acme")).toBe(listenerPriority("acme"));
-    expect(listenerPriority("acme")).not.toBe(listenerPriority("globex"));
-    for (const id of ["acme", "globex", "x1"]) expect(listenerPriority(id)).toBeGreaterThanOrEqual(1000);
   });
 });
