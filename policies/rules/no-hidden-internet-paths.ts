@@ -1,0 +1,104 @@
+import { isUnknown, type IngressGrant, type NetworkModel, type RuleDefinition } from "../model";
+import type { ListenerHop, TargetGroupHop } from "../model/hops";
+import { configPorts, Findings, list, PORTS_SCHEMA } from "./util";
+
+const ENDPOINT_SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService";
+const ALLOWED_PRINCIPAL = "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple";
+const NLB_DOC = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation";
+
+const isFalse = (v: unknown) => v === false || v === "false";
+const coversPort = (g: IngressGrant, port: number) => (g.protocol === "tcp" || g.protocol === "all" || g.protocol === "-1" || g.protocol === "6") && g.ports.from <= port && port <= g.ports.to;
+
+export const rule: RuleDefinition = {
+  meta: {
+    id: "no-hidden-internet-paths",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    controls: ["ELB.1", "EC2.19"],
+    why: "Some paths from the internet pass through a hop that no security group rule shows: a network load balancer that hides the client's address behind its own private one, a public load balancer forwarding to a database port, an endpoint service any AWS account can connect to.",
+    fix: "Keep client IP preservation on (or admit only the bastion's group) for admin ports behind a network load balancer; never forward a public listener to a data port; require acceptance and name the principals of an endpoint service.",
+    messages: {
+      "nlb-masks-client-ip":
+        "{resource} sends traffic from internet-facing network load balancer {lb} to {target} on admin port {port} without client IP preservation ({clientIpSource}), and {group} admits {cidrs} — the load balancer's own subnets — on that port: the targets see the load balancer's address, so port {port} is open to the world ({path}). " +
+        NLB_DOC +
+        " Fix: set preserveClientIp \"true\" (or use instance targets), admit admin ports only from the bastion's security group, and do not put admin ports behind a public load balancer.",
+      "public-lb-to-data-port":
+        "{resource} on internet-facing {lb} forwards to {targetGroup} on data port {port}: the database port is reachable from the internet through the load balancer ({path}), whatever the database's group says. https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html Fix: make the load balancer internal (internal: true) or remove the listener; reach databases from the application tier only.",
+      "endpoint-service-open":
+        "{resource} lets any AWS account connect ({where} allows \"*\") and accepts connections automatically (acceptanceRequired false): anyone can reach the service behind it from their own VPC. https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html Fix: list the account or role ARNs that may connect and set acceptanceRequired true.",
+    },
+    configSchema: {
+      adminPorts: { ...PORTS_SCHEMA, description: "Extra admin ports (added to the model's admin ports)." },
+      dataPorts: { ...PORTS_SCHEMA, description: "Extra data ports (added to the fixed list and the stack's database ports)." },
+    },
+  },
+  check(model, config) {
+    const out = new Findings();
+    const admin = new Set([...model.adminPorts, ...configPorts(config, "adminPorts")]);
+    const data = new Set([...model.dataPorts, ...configPorts(config, "dataPorts")]);
+    const hops = model.hops();
+    const label = (u: string) => model.label(u);
+
+    for (const l of hops.listeners) {
+      const lb = hops.lbByUrn(l.lbUrn);
+      if (!lb || lb.internetFacing === false || !worldReaches(model, lb.securityGroups, l.port)) continue;
+      for (const tgUrn of l.targetGroups) {
+        const tg = hops.tgByUrn(tgUrn);
+        if (!tg) continue;
+        const path = hops.pathText(l, tg);
+        // (b) A public listener whose target group delivers to a data port.
+        for (const port of tg.targetPorts.filter((p) => data.has(p)))
+          out.report(l.urn, "public-lb-to-data-port", { resource: label(l.urn), lb: label(lb.urn), targetGroup: label(tg.urn), port, path }, l.urn.includes("ListenerRule") ? "actions" : "defaultActions");
+        // (a) A network load balancer that hides the client behind its own address.
+        if (lb.type === "network" && tg.clientIp !== "preserved") maskedAdmin(model, out, l, tg, lb.subnetCidrs, admin, path);
+      }
+    }
+
+    // (c) Endpoint services any principal may connect to without acceptance.
+    const services = model.ofType(ENDPOINT_SERVICE);
+    const starFrom = new Map<string, string[]>();
+    for (const s of services) if (list(s.props.allowedPrincipals).includes("*")) starFrom.set(s.urn, ["allowedPrincipals"]);
+    for (const p of model.ofType(ALLOWED_PRINCIPAL)) {
+      if (p.props.principalArn !== "*") continue;
+      const owners = model.resolve(p, "vpcEndpointServiceId", p.props.vpcEndpointServiceId, [ENDPOINT_SERVICE]).urns;
+      // A principal grant on a service outside the stack: its acceptance setting is unknown, so the grant is the door.
+      if (!owners.length) out.report(p.urn, "endpoint-service-open", { resource: label(p.urn), where: `${label(p.urn)} principalArn` }, "principalArn");
+      for (const o of owners) starFrom.set(o, [...(starFrom.get(o) ?? []), `${label(p.urn)} principalArn`]);
+    }
+    for (const s of services) {
+      const where = starFrom.get(s.urn);
+      if (!where) continue;
+      const acc = s.props.acceptanceRequired;
+      if (isFalse(acc) || isUnknown(acc) || acc === undefined) out.report(s.urn, "endpoint-service-open", { resource: label(s.urn), where }, "acceptanceRequired");
+    }
+    return out.list;
+  },
+};
+
+/**
+ * True when the world can reach the listener: a load balancer without security groups admits everyone on its
+ * listeners; one with groups admits only what they do.
+ */
+function worldReaches(model: NetworkModel, groups: string[], port: number | undefined): boolean {
+  if (!groups.length) return true;
+  const set = new Set(groups);
+  return model.worldExposures().some((e) => set.has(e.targetSgUrn) && (port === undefined || (e.ports.from <= port && port <= e.ports.to)));
+}
+
+function maskedAdmin(model: NetworkModel, out: Findings, l: ListenerHop, tg: TargetGroupHop, lbCidrs: import("../model").CidrSet | undefined, admin: Set<number>, path: string): void {
+  const ports = tg.targetPorts.filter((p) => admin.has(p));
+  if (!ports.length) return;
+  for (const target of tg.targets) {
+    const ep = model.endpointByUrn(target);
+    if (!ep) continue;
+    for (const sgUrn of new Set(ep.groups.map((g) => g.sgUrn)))
+      for (const g of model.grantsTo(sgUrn)) {
+        if (g.source.kind !== "cidr") continue;
+        // The load balancer's address lies in its subnets; unknown subnets fail closed to any private grant.
+        const seesLb = lbCidrs ? g.source.cidrs.intersects(lbCidrs) : !g.source.cidrs.intersectsPublic();
+        if (!seesLb) continue;
+        for (const port of ports.filter((p) => coversPort(g, p)))
+          out.report(tg.urn, "nlb-masks-client-ip", { resource: model.label(tg.urn), lb: model.label(l.lbUrn), target: model.label(target), port, clientIpSource: tg.clientIpSource, group: model.label(sgUrn), cidrs: g.source.text, path }, "preserveClientIp");
+      }
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * Paths a security group cannot see (issue 15): load balancer → listener → target group → targets, client-IP
+ * preservation, endpoint services. Each case changes the hardened fixture in one way written from the AWS page
+ * cited beside it, and asserts the exact set of mandatory findings as `rule resource kind`.
+ */
+import { describe, expect, it } from "vitest";
+import { buildModel } from "../../policies/model";
+import { clientIpOf } from "../../policies/model/hops";
+import { mandatoryFindings } from "./doors-helpers";
+import { hardened, Stack, TYPES, UNKNOWN } from "./fixtures";
+
+const T = {
+  ...TYPES,
+  listener: "aws:lb/listener:Listener",
+  listenerRule: "aws:lb/listenerRule:ListenerRule",
+  tg: "aws:lb/targetGroup:TargetGroup",
+  tgAtt: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+  asgAtt: "aws:autoscaling/attachment:Attachment",
+  eps: "aws:ec2/vpcEndpointService:VpcEndpointService",
+  epsPrincipal: "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple",
+  albListener: "aws:alb/listener:Listener",
+} as const;
+
+const NLB_IP = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation";
+const NLB_REGISTER = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html";
+const NLB_SG = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html";
+const ECS_NLB = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/nlb.html";
+const ALB_RULES = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-update-rules.html";
+const LB_SCHEME = "https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html#load-balancer-scheme";
+const EPS = "https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html";
+
+const R = "no-hidden-internet-paths";
+
+/** An internet-facing NLB in the public subnet with a listener on `port` forwarding to target group `tg`. */
+function nlb(s: Stack, tg: string, port: number, extra: Record<string, any> = {}, deps: Record<string, string[]> = {}) {
+  s.add(T.lb, "edge-nlb", { loadBalancerType: "network", internal: false, subnets: [UNKNOWN], ...extra }, { subnets: ["public-a"], ...deps });
+  s.add(T.listener, "edge-listener", { loadBalancerArn: UNKNOWN, port, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }] }, { loadBalancerArn: ["edge-nlb"], defaultActions: [tg] });
+}
+const tgOf = (s: Stack, name: string, props: Record<string, any>) => s.add(T.tg, name, { vpcId: UNKNOWN, protocol: "TCP", ...props }, { vpcId: ["main-vpc"] });
+/** acme-app-sg (acme-worker, the ASG's template) admits `cidr` on `port`. */
+const appAdmits = (s: Stack, name: string, port: number, cidr: string) =>
+  s.add(T.sgRule, name, { type: "ingress", securityGroupId: UNKNOWN, protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [cidr] }, { securityGroupId: ["acme-app-sg"] });
+const attach = (s: Stack, name: string, tg: string, target: string | null, targetId: string = UNKNOWN, port?: number) =>
+  s.add(T.tgAtt, name, { targetGroupArn: UNKNOWN, targetId, ...(port ? { port } : {}) }, { targetGroupArn: [tg], ...(target ? { targetId: [target] } : {}) });
+
+type Case = [title: string, build: (s: Stack) => void, expected: string[]];
+function table(cases: Case[]) {
+  for (const [title, build, expected] of cases)
+    it(title, () => {
+      const s = hardened();
+      build(s);
+      expect([...new Set(mandatoryFindings(s))]).toEqual([...expected].sort());
+    });
+}
+
+describe("client-IP preservation defaults", () => {
+  it(`follows AWS's documented defaults (${NLB_IP})`, () => {
+    expect(clientIpOf({ protocol: "TCP" }).clientIp).toBe("preserved");
+    expect(clientIpOf({ protocol: "TCP", targetType: "ip" }).clientIp).toBe("lost");
+    expect(clientIpOf({ protocol: "TCP", targetType: "alb" }).clientIp).toBe("lost");
+    expect(clientIpOf({ protocol: "UDP", targetType: "ip", preserveClientIp: "false" }).clientIp).toBe("preserved");
+    expect(clientIpOf({ protocol: "TCP", targetType: "ip", preserveClientIp: "true" }).clientIp).toBe("preserved");
+    expect(clientIpOf({ protocol: "TCP", preserveClientIp: "false" }).clientIp).toBe("lost");
+    expect(clientIpOf({ protocol: "TCP", preserveClientIp: UNKNOWN }).clientIp).toBe("unknown");
+  });
+
+  it("the model follows listener → target group → targets of every registration kind", () => {
+    const s = hardened();
+    tgOf(s, "ssh-tg", { port: 22, targetType: "ip" });
+    nlb(s, "ssh-tg", 2222);
+    attach(s, "ssh-att", "ssh-tg", "acme-worker");
+    s.set("acme-app-asg", { targetGroupArns: [UNKNOWN] }, { targetGroupArns: ["ssh-tg"] });
+    const hops = buildModel(s.resources).hops();
+    const tg = hops.tgByUrn(s.urn("ssh-tg"))!;
+    expect(tg.targets.sort()).toEqual([s.urn("acme-app-asg"), s.urn("acme-worker")].sort());
+    expect(tg.clientIp).toBe("lost");
+    expect(hops.listeners.map((l) => [l.urn, l.targetGroups])).toEqual([[s.urn("edge-listener"), [s.urn("ssh-tg")]]]);
+    expect(hops.pathText(hops.listeners[0], tg)).toMatch(/^internet → nlb .*edge-nlb:2222 → tg .*ssh-tg:22 \(client IP lost\) → /);
+  });
+});
+
+describe("nlb-masks-client-ip: the targets see the NLB's private address", () => {
+  // Admitting a VPC CIDR on an admin port is already a bastion-only-admin finding; this rule adds that the port is
+  // open to the world through the load balancer, on the target group a reviewer should fix.
+  const VPC_SSH = ["bastion-only-admin acme-vpc-ssh admin-port-not-from-bastion"];
+  table([
+    [
+      `instance targets with preserveClientIp "false", SSH from the VPC CIDR (${NLB_IP})`,
+      (s) => {
+        tgOf(s, "ssh-tg", { port: 22, preserveClientIp: "false" });
+        nlb(s, "ssh-tg", 22);
+        attach(s, "ssh-att", "ssh-tg", "acme-worker");
+        appAdmits(s, "acme-vpc-ssh", 22, "10.0.0.0/16");
+      },
+      [...VPC_SSH, `${R} ssh-tg nlb-masks-client-ip`],
+    ],
+    [
+      `IP targets (preservation off by default) registered by address, RDP from the NLB's subnet (${NLB_REGISTER})`,
+      (s) => {
+        s.set("acme-worker", { privateIp: "10.0.10.25" });
+        tgOf(s, "rdp-tg", { port: 3389, targetType: "ip" });
+        nlb(s, "rdp-tg", 443);
+        attach(s, "rdp-att", "rdp-tg", null, "10.0.10.25");
+        appAdmits(s, "acme-vpc-ssh", 3389, "10.0.0.0/24");
+      },
+      [...VPC_SSH, `${R} rdp-tg nlb-masks-client-ip`],
+    ],
+    [
+      `an auto-scaling group behind an IP target group through autoscaling.Attachment, SSH from 10.0.0.0/8 (${NLB_IP})`,
+      (s) => {
+        tgOf(s, "asg-ssh-tg", { port: 22, targetType: "ip" });
+        nlb(s, "asg-ssh-tg", 22);
+        s.add(T.asgAtt, "asg-ssh-att", { autoscalingGroupName: UNKNOWN, lbTargetGroupArn: UNKNOWN }, { autoscalingGroupName: ["acme-app-asg"], lbTargetGroupArn: ["asg-ssh-tg"] });
+        appAdmits(s, "acme-vpc-ssh", 22, "10.0.0.0/8");
+      },
+      [...VPC_SSH, `${R} asg-ssh-tg nlb-masks-client-ip`],
+    ],
+    [
+      `an ECS awsvpc service (IP targets) whose group admits the VPC on SSH (${ECS_NLB})`,
+      (s) => {
+        s.add(T.sg, "svc-sg", { vpcId: UNKNOWN, tags: { "bulkhead:tenant": "acme" }, ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] }] }, { vpcId: ["main-vpc"] });
+tgOf(s, "svc-tg", { port: 22, targetType: "ip" });
+                s.add(T.ecsService, "ssh-svc", { cluster: UNKNOWN, taskDefinition: UNKNOWN, networkConfiguration: { subnets: [UNKNOWN], securityGroups: [UNKNOWN], assignPublicIp: false }, loadBalancers: [{ targetGroupArn: UNKNOWN, containerName: "sshd", containerPort: 22 }], tags: { "bulkhead:tenant": "acme" } }, { taskDefinition: ["acme-task"], networkConfiguration: ["acme-app-a", "svc-sg"], loadBalancers: ["svc-tg"] });
+        nlb(s, "svc-tg", 22);
+      },
+      ["bastion-only-admin svc-sg admin-port-not-from-bastion", `${R} svc-tg nlb-masks-client-ip`],
+    ],
+  ]);
+
+  table([
+    [
+      `hardened: IP targets without preservation, SSH admitted only from the bastion's group (${NLB_IP})`,
+      (s) => {
+        tgOf(s, "ssh-tg", { port: 22, targetType: "ip", preserveClientIp: "false" });
+        nlb(s, "ssh-tg", 22);
+        attach(s, "ssh-att", "ssh-tg", "acme-worker");
+      },
+      [],
+    ],
+    [
+      `hardened: instance targets keep the client's address by default, the group admits only the office (${NLB_IP})`,
+      (s) => {
+        tgOf(s, "ssh-tg", { port: 22 });
+        nlb(s, "ssh-tg", 22);
+        attach(s, "ssh-att", "ssh-tg", "acme-worker");
+        appAdmits(s, "acme-office-ssh", 22, "203.0.113.7/32");
+      },
+      ["bastion-only-admin acme-office-ssh admin-port-not-from-bastion"],
+    ],
+    [
+      `hardened: the NLB's own security group admits only the office on its listener (${NLB_SG})`,
+      (s) => {
+        s.add(T.sg, "nlb-sg", { vpcId: UNKNOWN, ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["203.0.113.0/24"] }] }, { vpcId: ["main-vpc"] });
+        tgOf(s, "app-tg", { port: 8443, targetType: "ip" });
+        nlb(s, "app-tg", 443, { securityGroups: [UNKNOWN] }, { securityGroups: ["nlb-sg"] });
+        attach(s, "app-att", "app-tg", "acme-worker");
+        appAdmits(s, "acme-vpc-app", 8443, "10.0.0.0/16");
+      },
+      [],
+    ],
+  ]);
+});
+
+describe("public-lb-to-data-port: a public listener forwards to a database port", () => {
+  table([
+    [
+      `internet-facing NLB on 5432 to a Postgres IP target (${LB_SCHEME})`,
+      (s) => {
+        tgOf(s, "pg-tg", { port: 5432, targetType: "ip" });
+        nlb(s, "pg-tg", 5432);
+        attach(s, "pg-att", "pg-tg", null, "10.0.20.10");
+      },
+      [`${R} edge-listener public-lb-to-data-port`],
+    ],
+    [
+      `an ALB listener rule forwarding /search to OpenSearch on 9200 (${ALB_RULES})`,
+      (s) => {
+        s.add(T.albListener, "web-https", { loadBalancerArn: UNKNOWN, port: 443, protocol: "HTTPS", defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] }, { loadBalancerArn: ["web-alb"] });
+        s.add(T.tg, "search-tg", { vpcId: UNKNOWN, protocol: "HTTP", port: 9200, targetType: "ip" }, { vpcId: ["main-vpc"] });
+        s.add(T.listenerRule, "search-rule", { listenerArn: UNKNOWN, priority: 10, actions: [{ type: "forward", targetGroupArn: UNKNOWN }], conditions: [{ pathPattern: { values: ["/search/*"] } }] }, { listenerArn: ["web-https"], actions: ["search-tg"] });
+      },
+      [`${R} search-rule public-lb-to-data-port`],
+    ],
+    [
+      `an ECS Redis service behind a public NLB, the container port overriding the group's (${ECS_NLB})`,
+      (s) => {
+tgOf(s, "redis-tg", { port: 80, targetType: "ip" });
+                s.add(T.ecsService, "redis-svc", { cluster: UNKNOWN, taskDefinition: UNKNOWN, networkConfiguration: { subnets: [UNKNOWN], securityGroups: [UNKNOWN] }, loadBalancers: [{ targetGroupArn: UNKNOWN, containerName: "redis", containerPort: 6379 }], tags: { "bulkhead:tenant": "acme" } }, { taskDefinition: ["acme-task"], networkConfiguration: ["acme-app-a", "acme-db-sg"], loadBalancers: ["redis-tg"] });
+        nlb(s, "redis-tg", 6380);
+      },
+      [`${R} edge-listener public-lb-to-data-port`],
+    ],
+    [
+      `weighted forward to a MySQL group among others (${ALB_RULES})`,
+      (s) => {
+        s.add(T.tg, "web-tg", { vpcId: UNKNOWN, protocol: "HTTP", port: 8080 }, { vpcId: ["main-vpc"] });
+        s.add(T.tg, "mysql-tg", { vpcId: UNKNOWN, protocol: "TCP", port: 3306, targetType: "ip" }, { vpcId: ["main-vpc"] });
+        s.add(T.listener, "web-https", { loadBalancerArn: UNKNOWN, port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", forward: { targetGroups: [{ arn: UNKNOWN, weight: 90 }, { arn: UNKNOWN, weight: 10 }] } }] }, { loadBalancerArn: ["web-alb"], defaultActions: ["web-tg", "mysql-tg"] });
+      },
+      [`${R} web-https public-lb-to-data-port`],
+    ],
+  ]);
+
+  table([
+    [
+      `hardened: an internal NLB in front of Postgres (${LB_SCHEME})`,
+      (s) => {
+        tgOf(s, "pg-tg", { port: 5432, targetType: "ip" });
+        nlb(s, "pg-tg", 5432, { internal: true });
+        attach(s, "pg-att", "pg-tg", null, "10.0.20.10");
+      },
+      [],
+    ],
+    [
+      `hardened: the public ALB forwards 443 to the app on 8080 (${ALB_RULES})`,
+      (s) => {
+        s.add(T.tg, "web-tg", { vpcId: UNKNOWN, protocol: "HTTP", port: 8080 }, { vpcId: ["main-vpc"] });
+        s.set("acme-app-asg", { targetGroupArns: [UNKNOWN] }, { targetGroupArns: ["web-tg"] });
+        s.add(T.listener, "web-https", { loadBalancerArn: UNKNOWN, port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }] }, { loadBalancerArn: ["web-alb"], defaultActions: ["web-tg"] });
+      },
+      [],
+    ],
+  ]);
+});
+
+describe("endpoint-service-open: any AWS account may connect without acceptance", () => {
+  const service = (s: Stack, props: Record<string, any>) =>
+    s.add(T.eps, "pg-service", { networkLoadBalancerArns: [UNKNOWN], ...props }, { networkLoadBalancerArns: ["internal-nlb"] });
+  const internalNlb = (s: Stack) => s.add(T.lb, "internal-nlb", { loadBalancerType: "network", internal: true, subnets: [UNKNOWN] }, { subnets: ["acme-db-a"] });
+  table([
+    [
+      `allowedPrincipals ["*"] with acceptanceRequired false (${EPS})`,
+      (s) => {
+        internalNlb(s);
+        service(s, { acceptanceRequired: false, allowedPrincipals: ["*"] });
+      },
+      [`${R} pg-service endpoint-service-open`],
+    ],
+    [
+      `a VpcEndpointServiceAllowedPrinciple of "*" on a service that accepts automatically (${EPS}#add-remove-permissions)`,
+      (s) => {
+        internalNlb(s);
+        service(s, { acceptanceRequired: false });
+        s.add(T.epsPrincipal, "pg-service-anyone", { vpcEndpointServiceId: UNKNOWN, principalArn: "*" }, { vpcEndpointServiceId: ["pg-service"] });
+      },
+      [`${R} pg-service endpoint-service-open`],
+    ],
+    [
+      `"*" beside a named account, acceptanceRequired "false" as a string (${EPS})`,
+      (s) => {
+        internalNlb(s);
+        service(s, { acceptanceRequired: "false", allowedPrincipals: ["arn:aws:iam::111122223333:root", "*"] });
+      },
+      [`${R} pg-service endpoint-service-open`],
+    ],
+  ]);
+  table([
+    [
+      `hardened: one named account, acceptance not required (${EPS}#add-remove-permissions)`,
+      (s) => {
+        internalNlb(s);
+        service(s, { acceptanceRequired: false, allowedPrincipals: ["arn:aws:iam::111122223333:root"] });
+      },
+      [],
+    ],
+    [
+      `hardened: "*" may request, but every connection needs acceptance (${EPS})`,
+      (s) => {
+        internalNlb(s);
+        service(s, { acceptanceRequired: true, allowedPrincipals: ["*"] });
+      },
+      [],
+    ],
+  ]);
+});
