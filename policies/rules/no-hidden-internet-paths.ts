@@ -1,9 +1,12 @@
 import { isUnknown, type IngressGrant, type NetworkModel, type RuleDefinition } from "../model";
-import type { ListenerHop, TargetGroupHop } from "../model/hops";
+import { adminPathMatched } from "../model/admin-paths";
+import { HOP_TYPES, type ListenerHop, type TargetGroupHop } from "../model/hops";
 import { configPorts, Findings, list, PORTS_SCHEMA } from "./util";
 
 const ENDPOINT_SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService";
 const ALLOWED_PRINCIPAL = "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple";
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin";
 const NLB_DOC = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation";
 
 const isFalse = (v: unknown) => v === false || v === "false";
@@ -26,6 +29,8 @@ export const rule: RuleDefinition = {
         "{resource} on internet-facing {lb} forwards to {targetGroup} on data port {port}: the database port is reachable from the internet through the load balancer ({path}), whatever the database's group says. https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html Fix: make the load balancer internal (internal: true) or remove the listener; reach databases from the application tier only.",
       "endpoint-service-open":
         "{resource} lets any AWS account connect ({where} allows \"*\") and accepts connections automatically (acceptanceRequired false): anyone can reach the service behind it from their own VPC. https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html Fix: list the account or role ARNs that may connect and set acceptanceRequired true.",
+      "cdn-fronts-internal-admin":
+        "{resource} serves {behavior} from {origin}, an internal endpoint that is {why}, with no viewer authentication (no viewer-request function or Lambda@Edge, no trusted key groups, no web ACL): the CDN puts the internal admin endpoint on the internet. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-load-balancer.html Fix: authenticate viewers (a viewer-request function or Lambda@Edge, signed URLs with trusted key groups, or a web ACL) or keep admin endpoints off the distribution.",
     },
     configSchema: {
       adminPorts: { ...PORTS_SCHEMA, description: "Extra admin ports (added to the model's admin ports)." },
@@ -71,9 +76,57 @@ export const rule: RuleDefinition = {
       const acc = s.props.acceptanceRequired;
       if (isFalse(acc) || isUnknown(acc) || acc === undefined) out.report(s.urn, "endpoint-service-open", { resource: label(s.urn), where }, "acceptanceRequired");
     }
+    cdnFrontsAdmin(model, out);
     return out.list;
   },
 };
+
+const nonEmpty = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== "");
+/** A viewer-request function or Lambda@Edge, or signed URLs/cookies, stand between the viewer and the origin. */
+const viewerAuthenticated = (b: any) =>
+  [...list(b?.functionAssociations), ...list(b?.lambdaFunctionAssociations)].some((a: any) => a?.eventType === "viewer-request" || isUnknown(a?.eventType)) ||
+  nonEmpty(b?.trustedKeyGroups) ||
+  nonEmpty(b?.trustedSigners);
+
+/**
+ * (d) CloudFront in front of an internal endpoint: a VPC origin (internal load balancer or instance) or a custom
+ * origin naming an internal load balancer, serving an admin path or an endpoint tagged bulkhead:role=admin.
+ */
+function cdnFrontsAdmin(model: NetworkModel, out: Findings): void {
+  const hops = model.hops();
+  const isAdminTagged = (u: string) => model.tagsOf(u)?.["bulkhead:role"] === "admin";
+  const adminBehind = (u: string) => isAdminTagged(u) || hops.listeners.some((l) => l.lbUrn === u && l.targetGroups.some(isAdminTagged));
+  for (const d of model.ofType(DISTRIBUTION)) {
+    // A web ACL (set at all, even by reference) is the distribution-wide gate AWS offers; judge its rules elsewhere.
+    if (nonEmpty(d.props.webAclId)) continue;
+    const origins = list(d.props.origins);
+    const internalOf = (o: any): string[] => {
+      const vpcOriginId = o?.vpcOriginConfig?.vpcOriginId;
+      if (vpcOriginId !== undefined)
+        return model.resolve(d, "origins", vpcOriginId, [VPC_ORIGIN]).urns.flatMap((vo) => {
+          const r = model.byUrn(vo)!;
+          const found = model.resolve(r, "vpcOriginEndpointConfig", r.props.vpcOriginEndpointConfig?.arn, [...HOP_TYPES.lbs, HOP_TYPES.instance]).urns;
+          return found.length ? found : [vo];
+        });
+      if (o?.domainName === undefined) return [];
+      return model.resolve(d, "origins", o.domainName, HOP_TYPES.lbs).urns.filter((u) => hops.lbByUrn(u)?.internetFacing === false);
+    };
+    const behaviors: Array<[string, any]> = [["defaultCacheBehavior", d.props.defaultCacheBehavior], ...list(d.props.orderedCacheBehaviors).map((b: any, i: number): [string, any] => [`orderedCacheBehaviors[${i}]`, b])];
+    for (const [path, b] of behaviors) {
+      if (!b || viewerAuthenticated(b)) continue;
+      const target = b.targetOriginId;
+      const own = origins.filter((o: any) => isUnknown(target) || o?.originId === target);
+      // CloudFront patterns may omit the leading slash ("admin/*"); the admin-path list is written with one.
+      const pattern = typeof b.pathPattern === "string" ? (b.pathPattern.startsWith("/") || b.pathPattern.startsWith("*") ? b.pathPattern : `/${b.pathPattern}`) : "*";
+      const adminPath = adminPathMatched(pattern);
+      for (const o of own)
+        for (const ep of internalOf(o)) {
+          const why = adminPath ? `serving admin path ${pattern} (${adminPath})` : adminBehind(ep) ? "tagged bulkhead:role=admin" : undefined;
+          if (why) out.report(d.urn, "cdn-fronts-internal-admin", { resource: model.label(d.urn), behavior: path === "defaultCacheBehavior" ? "the default behavior" : `path ${pattern}`, origin: model.label(ep), why }, path);
+        }
+    }
+  }
+}
 
 /**
  * True when the world can reach the listener: a load balancer without security groups admits everyone on its

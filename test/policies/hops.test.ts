@@ -273,3 +273,79 @@ describe("endpoint-service-open: any AWS account may connect without acceptance"
     ],
   ]);
 });
+
+describe("cdn-fronts-internal-admin: CloudFront puts an internal admin endpoint on the internet", () => {
+  const VPC_ORIGINS = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html";
+  const VIEWER_FN = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-choosing.html";
+  const SIGNED = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html";
+  const WAF = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-awswaf.html";
+  const DIST = "aws:cloudfront/distribution:Distribution";
+  const VO = "aws:cloudfront/vpcOrigin:VpcOrigin";
+  const internalAlb = (s: Stack, tags?: Record<string, string>) => {
+    s.add(T.sg, "ops-alb-sg", { vpcId: UNKNOWN }, { vpcId: ["main-vpc"] });
+    s.add(T.lb, "ops-alb", { loadBalancerType: "application", internal: true, securityGroups: [UNKNOWN], subnets: [UNKNOWN], ...(tags ? { tags } : {}) }, { securityGroups: ["ops-alb-sg"], subnets: ["acme-app-a"] });
+  };
+  const vpcOrigin = (s: Stack, target: string) =>
+    s.add(VO, "ops-vpc-origin", { vpcOriginEndpointConfig: { name: "ops", arn: UNKNOWN, httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } } }, { vpcOriginEndpointConfig: [target] });
+  const behavior = (extra: Record<string, any> = {}) => ({ targetOriginId: "ops", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], ...extra });
+  const dist = (s: Stack, origin: Record<string, any>, dep: string, def: Record<string, any> = {}, ordered: Record<string, any>[] = [], extra: Record<string, any> = {}) =>
+    s.add(DIST, "ops-cdn", { enabled: true, origins: [{ originId: "ops", ...origin }], defaultCacheBehavior: behavior(def), orderedCacheBehaviors: ordered.map(behavior), restrictions: { geoRestriction: { restrictionType: "none" } }, viewerCertificate: { cloudfrontDefaultCertificate: true }, ...extra }, { origins: [dep] });
+  const viaVpcOrigin = { domainName: UNKNOWN, vpcOriginConfig: { vpcOriginId: UNKNOWN } };
+
+  table([
+    [
+      `a VPC origin in front of an internal ALB tagged bulkhead:role=admin, no viewer authentication (${VPC_ORIGINS})`,
+      (s) => {
+        internalAlb(s, { "bulkhead:role": "admin" });
+        vpcOrigin(s, "ops-alb");
+        dist(s, viaVpcOrigin, "ops-vpc-origin");
+      },
+      [`${R} ops-cdn cdn-fronts-internal-admin`],
+    ],
+    [
+      `a custom origin naming an internal ALB's DNS name behind a /wp-admin/* behavior (${VPC_ORIGINS})`,
+      (s) => {
+        internalAlb(s);
+        dist(s, { domainName: UNKNOWN, customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } }, "ops-alb", {}, [{ pathPattern: "/wp-admin/*" }]);
+      },
+      [`${R} ops-cdn cdn-fronts-internal-admin`],
+    ],
+    [
+      `a VPC origin in front of an instance, behavior "phpmyadmin/*" written without a leading slash (${VPC_ORIGINS})`,
+      (s) => {
+        vpcOrigin(s, "acme-worker");
+        dist(s, viaVpcOrigin, "ops-vpc-origin", {}, [{ pathPattern: "phpmyadmin/*" }]);
+      },
+      [`${R} ops-cdn cdn-fronts-internal-admin`],
+    ],
+  ]);
+  table([
+    [
+      `hardened: the same admin ALB behind a web ACL (${WAF})`,
+      (s) => {
+        internalAlb(s, { "bulkhead:role": "admin" });
+        vpcOrigin(s, "ops-alb");
+        dist(s, viaVpcOrigin, "ops-vpc-origin", {}, [], { webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/ops/a1b2c3d4" });
+      },
+      [],
+    ],
+    [
+      `hardened: /admin/* behind a viewer-request CloudFront function, the rest of an untagged internal ALB open (${VIEWER_FN})`,
+      (s) => {
+        internalAlb(s);
+        vpcOrigin(s, "ops-alb");
+        dist(s, viaVpcOrigin, "ops-vpc-origin", {}, [{ pathPattern: "/admin/*", functionAssociations: [{ eventType: "viewer-request", functionArn: "arn:aws:cloudfront::123456789012:function/check-jwt" }] }]);
+      },
+      [],
+    ],
+    [
+      `hardened: the admin ALB served only with signed URLs (trusted key groups) (${SIGNED})`,
+      (s) => {
+        internalAlb(s, { "bulkhead:role": "admin" });
+        vpcOrigin(s, "ops-alb");
+        dist(s, viaVpcOrigin, "ops-vpc-origin", { trustedKeyGroups: ["kg-ops"] });
+      },
+      [],
+    ],
+  ]);
+});
