@@ -1,5 +1,5 @@
 // expect: clean
-// why: an internal admin ALB served through a CloudFront VPC origin only behind a viewer-request function that checks a signed token (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html, https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-choosing.html); public traffic enters through an NLB with a security group.
+// why: an internal admin ALB served through a CloudFront VPC origin only behind a viewer-request function that checks a signed token (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html, https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-choosing.html).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
@@ -103,44 +103,6 @@ const privateSubnets = ["a", "b"].map(
 );
 vpcBaseline("gazette", vpc, "10.151.0.0/16", [...publicSubnets, ...privateSubnets], tags);
 
-// --- Public TLS passthrough: the NLB's group is the only one open to the world, on 443 ---
-const nlbSg = new aws.ec2.SecurityGroup("gazette-nlb-sg", {
-  vpcId: vpc.id,
-  description: "public network load balancer",
-  ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
-  egress: [{ protocol: "tcp", fromPort: 8443, toPort: 8443, cidrBlocks: ["10.151.10.0/23"] }],
-  tags,
-});
-const edgeSg = new aws.ec2.SecurityGroup("gazette-edge-sg", {
-  vpcId: vpc.id,
-  description: "TLS-terminating edge proxies",
-  egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
-  tags,
-});
-new aws.vpc.SecurityGroupIngressRule("gazette-edge-from-nlb", {
-  securityGroupId: edgeSg.id,
-  referencedSecurityGroupId: nlbSg.id,
-  ipProtocol: "tcp",
-  fromPort: 8443,
-  toPort: 8443,
-  tags,
-});
-const nlb = new aws.lb.LoadBalancer("gazette-nlb", {
-  loadBalancerType: "network",
-  internal: false,
-  securityGroups: [nlbSg.id],
-  subnets: publicSubnets.map((s) => s.id),
-  tags,
-});
-const edgeTg = new aws.lb.TargetGroup("gazette-edge-tg", { port: 8443, protocol: "TCP", vpcId: vpc.id, targetType: "ip", tags });
-new aws.lb.Listener("gazette-nlb-443", {
-  loadBalancerArn: nlb.arn,
-  port: 443,
-  protocol: "TCP",
-  defaultActions: [{ type: "forward", targetGroupArn: edgeTg.arn }],
-  tags,
-});
-
 // --- Internal admin API: HTTPS from inside the VPC only ---
 const internalAlbSg = new aws.ec2.SecurityGroup("gazette-internal-alb-sg", {
   vpcId: vpc.id,
@@ -198,7 +160,7 @@ const adminOrigin = new aws.cloudfront.VpcOrigin("gazette-admin-origin", {
   },
   tags,
 });
-new aws.cloudfront.Distribution("gazette-admin-cdn", {
+const cdn = new aws.cloudfront.Distribution("gazette-admin-cdn", {
   enabled: true,
   origins: [{ originId: "admin", domainName: internalAlb.dnsName, vpcOriginConfig: { vpcOriginId: adminOrigin.id } }],
   defaultCacheBehavior: {
@@ -214,4 +176,4 @@ new aws.cloudfront.Distribution("gazette-admin-cdn", {
   tags,
 });
 
-export const publicName = nlb.dnsName;
+export const adminConsole = cdn.domainName;
