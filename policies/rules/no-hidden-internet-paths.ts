@@ -1,6 +1,6 @@
 import { isUnknown, type IngressGrant, type NetworkModel, type RuleDefinition } from "../model";
 import { adminPathMatched } from "../model/admin-paths";
-import { HOP_TYPES, type ListenerHop, type TargetGroupHop } from "../model/hops";
+import { HOP_TYPES, type TargetGroupHop } from "../model/hops";
 import { configPorts, Findings, list, PORTS_SCHEMA } from "./util";
 
 const ENDPOINT_SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService";
@@ -25,6 +25,8 @@ export const rule: RuleDefinition = {
         "{resource} sends traffic from internet-facing network load balancer {lb} to {target} on admin port {port} without client IP preservation ({clientIpSource}), and {group} admits {cidrs} — the load balancer's own subnets — on that port: the targets see the load balancer's address, so port {port} is open to the world ({path}). " +
         NLB_DOC +
         " Fix: set preserveClientIp \"true\" (or use instance targets), admit admin ports only from the bastion's security group, and do not put admin ports behind a public load balancer.",
+      "public-lb-to-admin-port":
+        "{resource} on internet-facing {lb} forwards to {targetGroup} on admin port {port}, and {group} on {target} admits the load balancer ({cidrs}) on that port: the admin port is open to the world through the load balancer ({path}). https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html Fix: never forward a public listener to an admin port; reach admin ports from the bastion's security group only.",
       "public-lb-to-data-port":
         "{resource} on internet-facing {lb} forwards to {targetGroup} on data port {port}: the database port is reachable from the internet through the load balancer ({path}), whatever the database's group says. https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html Fix: make the load balancer internal (internal: true) or remove the listener; reach databases from the application tier only.",
       "endpoint-service-open":
@@ -54,8 +56,14 @@ export const rule: RuleDefinition = {
         // (b) A public listener whose target group delivers to a data port.
         for (const port of tg.targetPorts.filter((p) => data.has(p)))
           out.report(l.urn, "public-lb-to-data-port", { resource: label(l.urn), lb: label(lb.urn), targetGroup: label(tg.urn), port, path }, l.urn.includes("ListenerRule") ? "actions" : "defaultActions");
-        // (a) A network load balancer that hides the client behind its own address.
-        if (lb.type === "network" && tg.clientIp !== "preserved") maskedAdmin(model, out, l, tg, lb.subnetCidrs, admin, path);
+        // (a) The targets admit the load balancer itself on an admin port: by its group, or by a CIDR covering its
+        // subnets where the targets see its address (an NLB without client-IP preservation; an ALB always proxies).
+        for (const hit of adminReach(model, tg, lb.subnetCidrs, lb.securityGroups, admin)) {
+          const data = { resource: label(tg.urn), lb: label(lb.urn), target: label(hit.target), port: hit.port, clientIpSource: tg.clientIpSource, group: label(hit.sgUrn), cidrs: hit.text, path };
+          if (hit.by === "cidr" && lb.type === "network" && tg.clientIp !== "preserved") out.report(tg.urn, "nlb-masks-client-ip", data, "preserveClientIp");
+          else if (hit.by === "sg" || (hit.by === "cidr" && lb.type === "application"))
+            out.report(l.urn, "public-lb-to-admin-port", { ...data, resource: label(l.urn), targetGroup: label(tg.urn) }, l.urn.includes("ListenerRule") ? "actions" : "defaultActions");
+        }
       }
     }
 
@@ -138,20 +146,24 @@ function worldReaches(model: NetworkModel, groups: string[], port: number | unde
   return model.worldExposures().some((e) => set.has(e.targetSgUrn) && (port === undefined || (e.ports.from <= port && port <= e.ports.to)));
 }
 
-function maskedAdmin(model: NetworkModel, out: Findings, l: ListenerHop, tg: TargetGroupHop, lbCidrs: import("../model").CidrSet | undefined, admin: Set<number>, path: string): void {
+/** Grants on the targets' groups that admit the load balancer (its group, or a CIDR holding its addresses) on an admin port. */
+function adminReach(model: NetworkModel, tg: TargetGroupHop, lbCidrs: import("../model").CidrSet | undefined, lbGroups: string[], admin: Set<number>) {
+  const hits: Array<{ target: string; sgUrn: string; port: number; by: "cidr" | "sg"; text: string[] }> = [];
   const ports = tg.targetPorts.filter((p) => admin.has(p));
-  if (!ports.length) return;
+  if (!ports.length) return hits;
   for (const target of tg.targets) {
     const ep = model.endpointByUrn(target);
     if (!ep) continue;
     for (const sgUrn of new Set(ep.groups.map((g) => g.sgUrn)))
       for (const g of model.grantsTo(sgUrn)) {
-        if (g.source.kind !== "cidr") continue;
-        // The load balancer's address lies in its subnets; unknown subnets fail closed to any private grant.
-        const seesLb = lbCidrs ? g.source.cidrs.intersects(lbCidrs) : !g.source.cidrs.intersectsPublic();
-        if (!seesLb) continue;
-        for (const port of ports.filter((p) => coversPort(g, p)))
-          out.report(tg.urn, "nlb-masks-client-ip", { resource: model.label(tg.urn), lb: model.label(l.lbUrn), target: model.label(target), port, clientIpSource: tg.clientIpSource, group: model.label(sgUrn), cidrs: g.source.text, path }, "preserveClientIp");
+        let by: "cidr" | "sg" | undefined;
+        let text: string[] = [];
+        if (g.source.kind === "cidr") {
+          // The load balancer's address lies in its subnets; unknown subnets fail closed to any private grant.
+          if (lbCidrs ? g.source.cidrs.intersects(lbCidrs) : !g.source.cidrs.intersectsPublic()) [by, text] = ["cidr", g.source.text];
+        } else if (g.source.kind === "sg" && g.source.sgUrn && lbGroups.includes(g.source.sgUrn)) [by, text] = ["sg", [`group ${model.label(g.source.sgUrn)}`]];
+        if (by) for (const port of ports.filter((p) => coversPort(g, p))) hits.push({ target, sgUrn, port, by, text });
       }
   }
+  return hits;
 }

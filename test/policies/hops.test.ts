@@ -349,3 +349,60 @@ describe("cdn-fronts-internal-admin: CloudFront puts an internal admin endpoint 
     ],
   ]);
 });
+
+describe("public-lb-to-admin-port: the targets admit the public load balancer itself on an admin port", () => {
+  const ALB_TARGETS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-register-targets.html#target-security-groups";
+  table([
+    [
+      `an NLB with a security group forwards SSH to targets that admit that group (${NLB_SG})`,
+      (s) => {
+        s.add(T.sg, "nlb-sg", { vpcId: UNKNOWN, ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] }, { vpcId: ["main-vpc"] });
+        tgOf(s, "ssh-tg", { port: 22 });
+        nlb(s, "ssh-tg", 22, { securityGroups: [UNKNOWN] }, { securityGroups: ["nlb-sg"] });
+        attach(s, "ssh-att", "ssh-tg", "acme-worker");
+        s.add(T.sgIngress, "acme-ssh-from-nlb", { securityGroupId: UNKNOWN, referencedSecurityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 22, toPort: 22 }, { securityGroupId: ["acme-app-sg"], referencedSecurityGroupId: ["nlb-sg"] });
+      },
+      [
+        `${R} edge-listener public-lb-to-admin-port`,
+        "bastion-only-admin acme-ssh-from-nlb admin-port-not-from-bastion",
+        "no-world-open-sensitive-port nlb-sg world-open-port",
+        "bastion-only-admin nlb-sg admin-port-not-from-bastion",
+        "only-lbs-face-world nlb-sg world-facing-port-not-allowed",
+      ],
+    ],
+    [
+      `the public ALB forwards to the Docker API (2375) on targets that admit the VPC CIDR: an ALB always proxies (${ALB_TARGETS})`,
+      (s) => {
+        s.add(T.tg, "docker-tg", { vpcId: UNKNOWN, protocol: "HTTP", port: 2375 }, { vpcId: ["main-vpc"] });
+        s.add(T.listener, "web-https", { loadBalancerArn: UNKNOWN, port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }] }, { loadBalancerArn: ["web-alb"], defaultActions: ["docker-tg"] });
+        attach(s, "docker-att", "docker-tg", "acme-worker");
+        appAdmits(s, "acme-vpc-docker", 2375, "10.0.0.0/16");
+      },
+      [`${R} web-https public-lb-to-admin-port`, "bastion-only-admin acme-vpc-docker admin-port-not-from-bastion"],
+    ],
+  ]);
+  table([
+    [
+      `hardened: the public ALB forwards to 8080 on targets that admit the VPC CIDR (not an admin port) (${ALB_TARGETS})`,
+      (s) => {
+        s.add(T.tg, "web-tg", { vpcId: UNKNOWN, protocol: "HTTP", port: 8080 }, { vpcId: ["main-vpc"] });
+        s.add(T.listener, "web-https", { loadBalancerArn: UNKNOWN, port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }] }, { loadBalancerArn: ["web-alb"], defaultActions: ["web-tg"] });
+        attach(s, "web-att", "web-tg", "acme-worker");
+        appAdmits(s, "acme-vpc-web", 8080, "10.0.0.0/16");
+      },
+      [],
+    ],
+    [
+      `hardened: an internal ALB forwarding to WinRM (5986) on targets that admit its group (${LB_SCHEME})`,
+      (s) => {
+        s.add(T.sg, "ops-alb-sg", { vpcId: UNKNOWN }, { vpcId: ["main-vpc"] });
+        s.add(T.lb, "ops-alb", { loadBalancerType: "application", internal: true, securityGroups: [UNKNOWN], subnets: [UNKNOWN] }, { securityGroups: ["ops-alb-sg"], subnets: ["acme-app-a"] });
+        s.add(T.tg, "winrm-tg", { vpcId: UNKNOWN, protocol: "HTTPS", port: 5986 }, { vpcId: ["main-vpc"] });
+        s.add(T.listener, "ops-https", { loadBalancerArn: UNKNOWN, port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }] }, { loadBalancerArn: ["ops-alb"], defaultActions: ["winrm-tg"] });
+        attach(s, "winrm-att", "winrm-tg", "acme-worker");
+        s.add(T.sgIngress, "acme-winrm-from-ops-alb", { securityGroupId: UNKNOWN, referencedSecurityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 5986, toPort: 5986 }, { securityGroupId: ["acme-app-sg"], referencedSecurityGroupId: ["ops-alb-sg"] });
+      },
+      ["bastion-only-admin acme-winrm-from-ops-alb admin-port-not-from-bastion"],
+    ],
+  ]);
+});
