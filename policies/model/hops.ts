@@ -191,7 +191,8 @@ export function buildHops(model: NetworkModel): Hops {
     pathText(l, tg) {
       const lb = lbMap.get(l.lbUrn);
       const lbText = `${lb?.type === "network" ? "nlb" : lb?.type === "gateway" ? "gwlb" : "alb"} ${model.label(l.lbUrn)}${l.port !== undefined ? `:${l.port}` : ""}`;
-      const ip = tg.clientIp === "lost" ? "client IP lost" : tg.clientIp === "preserved" ? "client IP kept" : "client IP unknown";
+      // An ALB always proxies: its targets see its address whatever the group says (X-Forwarded-For carries the client).
+      const ip = lb?.type === "application" ? "proxied" : tg.clientIp === "lost" ? "client IP lost" : tg.clientIp === "preserved" ? "client IP kept" : "client IP unknown";
       const targets = tg.targets.map((t) => model.label(t)).concat(tg.externalTargets);
       return [`internet`, lbText, `tg ${model.label(tg.urn)}${tg.targetPorts.length ? `:${tg.targetPorts.join(",")}` : ""} (${ip})`, ...(targets.length ? [targets.join(", ")] : [])].join(" → ");
     },

@@ -22,7 +22,7 @@ export const rule: RuleDefinition = {
     fix: "Keep client IP preservation on (or admit only the bastion's group) for admin ports behind a network load balancer; never forward a public listener to a data port; require acceptance and name the principals of an endpoint service.",
     messages: {
       "nlb-masks-client-ip":
-        "{resource} sends traffic from internet-facing network load balancer {lb} to {target} on admin port {port} without client IP preservation ({clientIpSource}), and {group} admits {cidrs} — the load balancer's own subnets — on that port: the targets see the load balancer's address, so port {port} is open to the world ({path}). " +
+        "{resource} sends traffic from internet-facing network load balancer {lb} to {target} on admin port {port} without client IP preservation ({clientIpSource}), and {group} admits {cidrs}, which holds the load balancer's own addresses, on that port: the targets see the load balancer's address, so port {port} is open to the world ({path}). " +
         NLB_DOC +
         " Fix: set preserveClientIp \"true\" (or use instance targets), admit admin ports only from the bastion's security group, and do not put admin ports behind a public load balancer.",
       "public-lb-to-admin-port":
