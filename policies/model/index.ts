@@ -6,11 +6,13 @@
  *   3. ingress.ts         grants (rules of every kind, prefix lists, ports AWS opens by itself)
  *   4. routing.ts         subnets, route tables, gateways, peering, transit (transit.ts)
  *   5. exposure.ts        world exposure per group and per endpoint, public hops, paths, data ports
+ *   6. hops.ts            load balancer → listener → target group → targets, client-IP preservation (on demand)
  * Everything is indexed with maps so building and querying stay O(n) in the number of resources.
  */
 import { T } from "./aws-types";
 import { buildEndpoints, type Endpoint, type MetadataSettings } from "./endpoints";
 import { buildExposure, type EndpointExposure } from "./exposure";
+import { buildHops, type Hops } from "./hops";
 import { buildIngress } from "./ingress";
 import { ADMIN_PORTS } from "./ports";
 import { indexResources, type ResourceIndex } from "./resource-index";
@@ -23,6 +25,7 @@ export * from "./types";
 export type { TransitAnalysis, TransitAttachment, TransitPath, TransitUnverifiable } from "./transit";
 export type { Endpoint, EndpointGroup, EndpointRole, MetadataSettings } from "./endpoints";
 export type { EndpointExposure } from "./exposure";
+export type { Hops, ListenerHop, LoadBalancerHop, TargetGroupHop, ClientIp } from "./hops";
 export type { PeeringEnd, PeeringNode } from "./routing";
 export { CidrSet } from "./cidr";
 export { T, LB_TYPES, SG_TYPES, TENANT_TAG, ROLE_TAG } from "./aws-types";
@@ -85,6 +88,10 @@ export interface NetworkModel extends Omit<ResourceIndex, "taggedBastion"> {
   peerings: PeeringNode[];
   /** Tenant of a VPC ("" for the shared platform), or undefined when its tags are unknown at preview. */
   vpcOwner(urn: string): string | undefined;
+
+  // ---- Hops (stage 6) ----
+  /** Load balancer → listener → target group → targets, with client-IP preservation (computed on first use). */
+  hops(): Hops;
 }
 
 
@@ -95,6 +102,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
   const routing = buildRouting(ix, ep);
   const exp = buildExposure(ix, ep, ing, routing);
   let transit: TransitAnalysis | undefined;
+  let hops: Hops | undefined;
   const model: NetworkModel = {
     resources,
     byUrn: ix.byUrn,
@@ -138,6 +146,9 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     publicHop: exp.publicHop,
     peerings: routing.peerings,
     vpcOwner: routing.vpcOwner,
+    hops() {
+      return (hops ??= buildHops(model));
+    },
   };
   return model;
 }

@@ -14,6 +14,7 @@ export const MANDATORY_RULE_IDS = [
   "private-eks-api",
   "no-public-entry-points",
   "no-workload-admin-tools",
+  "no-hidden-internet-paths",
   "exemption-valid",
 ] as const;
 

@@ -11,6 +11,7 @@ import { rule as exemptionValid } from "./exemption-valid";
 import { rule as imdsv2Required } from "./imdsv2-required";
 import { rule as naclNoWorldAdmin } from "./nacl-no-world-admin";
 import { rule as noAdminWorkloads } from "./no-admin-workloads";
+import { rule as noHiddenInternetPaths } from "./no-hidden-internet-paths";
 import { rule as noPublicDatabases } from "./no-public-databases";
 import { rule as noPublicEntryPoints } from "./no-public-entry-points";
 import { rule as noPublicResourcePolicy } from "./no-public-resource-policy";
@@ -38,6 +39,7 @@ const byId = new Map<string, RuleDefinition>([
   [imdsv2Required.meta.id, imdsv2Required],
   [naclNoWorldAdmin.meta.id, naclNoWorldAdmin],
   [noAdminWorkloads.meta.id, noAdminWorkloads],
+  [noHiddenInternetPaths.meta.id, noHiddenInternetPaths],
   [noPublicDatabases.meta.id, noPublicDatabases],
   [noPublicEntryPoints.meta.id, noPublicEntryPoints],
   [noPublicResourcePolicy.meta.id, noPublicResourcePolicy],

@@ -1,0 +1,200 @@
+/**
+ * Stage 6: hops a security group cannot see. Load balancer → listener (and listener rules) → target group →
+ * targets, with each target group's protocol, port and client-IP preservation, as AWS documents them:
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation
+ * A target that does not see the client's address sees the load balancer's private address, so a group rule that
+ * admits "the VPC" admits everyone the load balancer admits.
+ */
+import { CidrSet } from "./cidr";
+import { isUnknown, type StackResource } from "./types";
+import type { NetworkModel } from "./index";
+
+export const HOP_TYPES = {
+  lbs: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
+  listeners: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
+  listenerRules: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
+  targetGroups: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
+  attachments: ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment"],
+  asgAttachment: "aws:autoscaling/attachment:Attachment",
+  asg: "aws:autoscaling/group:Group",
+  ecsService: "aws:ecs/service:Service",
+  instance: "aws:ec2/instance:Instance",
+  eni: "aws:ec2/networkInterface:NetworkInterface",
+} as const;
+
+/** Why a target group does or does not pass the client's address on. */
+export type ClientIp = "preserved" | "lost" | "unknown";
+
+export interface TargetGroupHop {
+  urn: string;
+  protocol: string;
+  /** The group's port (undefined for Lambda targets or when unknown at preview). */
+  port?: number;
+  targetType: string;
+  /** Client-IP preservation after AWS's defaults: on for instance targets and UDP/TCP_UDP, off for IP and ALB targets. */
+  clientIp: ClientIp;
+  /** Where that came from: "preserveClientIp", "default for <targetType> targets", "protocol <p>". */
+  clientIpSource: string;
+  /** Endpoints (instances, ENIs, auto-scaling groups, ECS services) registered as targets. */
+  targets: string[];
+  /** Ports the targets receive on (attachment overrides, else the group's port). */
+  targetPorts: number[];
+  /** Targets named by a literal that matches nothing in the stack (an IP address, an instance id outside it). */
+  externalTargets: string[];
+}
+
+export interface ListenerHop {
+  /** The listener or listener rule that forwards. */
+  urn: string;
+  lbUrn: string;
+  /** Listener port (undefined when unknown). */
+  port?: number;
+  targetGroups: string[];
+}
+
+export interface LoadBalancerHop {
+  urn: string;
+  type: "application" | "network" | "gateway" | string;
+  /** true unless `internal` is true; "unknown" when `internal` is unknown at preview. */
+  internetFacing: boolean | "unknown";
+  /** The load balancer's private addresses lie in these CIDRs (its subnets), or undefined when unknown. */
+  subnetCidrs?: CidrSet;
+  securityGroups: string[];
+}
+
+export interface Hops {
+  loadBalancers: LoadBalancerHop[];
+  lbByUrn(urn: string): LoadBalancerHop | undefined;
+  listeners: ListenerHop[];
+  targetGroups: TargetGroupHop[];
+  tgByUrn(urn: string): TargetGroupHop | undefined;
+  /** `internet → nlb web-nlb:22 → tg admin-tg (client IP lost) → instance app` for messages and the map. */
+  pathText(l: ListenerHop, tg: TargetGroupHop): string;
+}
+
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
+  return typeof n === "number" && Number.isInteger(n) ? n : undefined;
+};
+const list = (v: unknown): any[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+
+/** Target groups a listener action (or list of actions) forwards to. */
+function forwardArns(actions: unknown): unknown[] {
+  return list(actions).flatMap((a: any) => (a && (a.type === undefined || a.type === "forward" || isUnknown(a.type)) ? [a.targetGroupArn, ...list(a.forward?.targetGroups).map((t: any) => t?.arn)] : [])).filter((v) => v !== undefined && v !== null);
+}
+
+/** Client-IP preservation of a target group as AWS documents its defaults (see the file comment). */
+export function clientIpOf(props: Record<string, any>): { clientIp: ClientIp; source: string } {
+  const protocol = String(props.protocol ?? "").toUpperCase();
+  const targetType = String(props.targetType ?? "instance");
+  if (protocol === "UDP" || protocol === "TCP_UDP") return { clientIp: "preserved", source: `protocol ${protocol}` };
+  const own = props.preserveClientIp;
+  if (own === true || own === "true") return { clientIp: "preserved", source: "preserveClientIp" };
+  if (own === false || own === "false") return { clientIp: "lost", source: "preserveClientIp" };
+  if (own !== undefined && own !== null && own !== "") return { clientIp: "unknown", source: "preserveClientIp" };
+  if (isUnknown(props.targetType)) return { clientIp: "unknown", source: "targetType" };
+  return targetType === "instance" ? { clientIp: "preserved", source: "default for instance targets" } : { clientIp: "lost", source: `default for ${targetType} targets` };
+}
+
+export function buildHops(model: NetworkModel): Hops {
+  const T = HOP_TYPES;
+  const resolveMany = (r: StackResource, prop: string, values: unknown[], types: readonly string[]) => {
+    const urns = new Set<string>();
+    for (const v of values) for (const u of model.resolve(r, prop, v, types).urns) urns.add(u);
+    // An unknown ARN with no usable dependency: take the dependencies of that property of the right type.
+    if (!values.length || values.some(isUnknown))
+      for (const u of r.propertyDependencies?.[prop] ?? []) if (types.includes(model.byUrn(u)?.type ?? "")) urns.add(u);
+    return [...urns];
+  };
+
+  const loadBalancers: LoadBalancerHop[] = model.ofType(...T.lbs).map((lb) => {
+    const internal = lb.props.internal;
+    const subnets = model.subnetsOf(lb.urn);
+    const nodes = subnets.urns.map((u) => model.subnetByUrn(u)).filter((s) => s !== undefined);
+    const known = !subnets.unknown && !subnets.external && nodes.length > 0;
+    return {
+      urn: lb.urn,
+      type: String(lb.props.loadBalancerType ?? "application"),
+      internetFacing: internal === true || internal === "true" ? false : isUnknown(internal) ? "unknown" : true,
+      subnetCidrs: known ? nodes.reduce((acc, s) => acc.union(s!.cidrs), CidrSet.empty) : undefined,
+      securityGroups: model.resolveList(lb, "securityGroups", lb.props.securityGroups, ["aws:ec2/securityGroup:SecurityGroup"]).urns,
+    };
+  });
+  const lbMap = new Map(loadBalancers.map((l) => [l.urn, l]));
+
+  const tgs = new Map<string, TargetGroupHop>();
+  for (const tg of model.ofType(...T.targetGroups)) {
+    const { clientIp, source } = clientIpOf(tg.props);
+    const port = num(tg.props.port);
+    tgs.set(tg.urn, { urn: tg.urn, protocol: String(tg.props.protocol ?? "HTTP").toUpperCase(), port, targetType: String(tg.props.targetType ?? "instance"), clientIp, clientIpSource: source, targets: [], targetPorts: [], externalTargets: [] });
+  }
+  const addTarget = (tgUrn: string, target: string | undefined, port: number | undefined, external?: string) => {
+    const tg = tgs.get(tgUrn);
+    if (!tg) return;
+    if (target && !tg.targets.includes(target)) tg.targets.push(target);
+    if (external && !tg.externalTargets.includes(external)) tg.externalTargets.push(external);
+    const p = port ?? tg.port;
+    if (p !== undefined && !tg.targetPorts.includes(p)) tg.targetPorts.push(p);
+  };
+  const byPrivateIp = new Map<string, string>();
+  for (const r of model.ofType(T.instance, T.eni))
+    for (const ip of [r.props.privateIp, ...list(r.props.privateIps)]) if (typeof ip === "string" && !isUnknown(ip)) byPrivateIp.set(ip, r.urn);
+  for (const att of model.ofType(...T.attachments)) {
+    const targets = model.resolve(att, "targetId", att.props.targetId, [T.instance, T.eni, "aws:lambda/function:Function", ...T.lbs]);
+    const port = num(att.props.port);
+    for (const tg of resolveMany(att, "targetGroupArn", [att.props.targetGroupArn], T.targetGroups)) {
+      for (const u of targets.urns) addTarget(tg, u, port);
+      // IP targets name an address: the instance or interface holding it in the stack is the target.
+      const holder = targets.external ? byPrivateIp.get(targets.external) : undefined;
+      if (holder) addTarget(tg, holder, port);
+      else if (targets.external) addTarget(tg, undefined, port, targets.external);
+      if (!targets.urns.length && !targets.external) addTarget(tg, undefined, port);
+    }
+  }
+  for (const asg of model.ofType(T.asg))
+    for (const tg of model.resolveList(asg, "targetGroupArns", asg.props.targetGroupArns, T.targetGroups).urns) addTarget(tg, asg.urn, undefined);
+  for (const att of model.ofType(T.asgAttachment)) {
+    const asgs = model.resolve(att, "autoscalingGroupName", att.props.autoscalingGroupName, [T.asg]).urns;
+    for (const tg of resolveMany(att, "lbTargetGroupArn", att.props.lbTargetGroupArn === undefined ? [] : [att.props.lbTargetGroupArn], T.targetGroups)) for (const a of asgs) addTarget(tg, a, undefined);
+  }
+  for (const svc of model.ofType(T.ecsService))
+    for (const lb of list(svc.props.loadBalancers))
+      for (const tg of resolveMany(svc, "loadBalancers", [lb?.targetGroupArn], T.targetGroups)) addTarget(tg, svc.urn, num(lb?.containerPort));
+
+  // A group no registration in the stack names a port for still delivers on its own port (targets registered elsewhere).
+  for (const tg of tgs.values()) if (!tg.targetPorts.length && tg.port !== undefined) tg.targetPorts.push(tg.port);
+
+  const listeners: ListenerHop[] = [];
+  const listenerByUrn = new Map<string, ListenerHop>();
+  for (const l of model.ofType(...T.listeners)) {
+    for (const lbUrn of model.resolve(l, "loadBalancerArn", l.props.loadBalancerArn, T.lbs).urns) {
+      const hop: ListenerHop = { urn: l.urn, lbUrn, port: num(l.props.port), targetGroups: resolveMany(l, "defaultActions", forwardArns(l.props.defaultActions), T.targetGroups) };
+      listeners.push(hop);
+      listenerByUrn.set(l.urn, hop);
+    }
+  }
+  for (const r of model.ofType(...T.listenerRules)) {
+    const arns = forwardArns(r.props.actions);
+    if (!arns.length) continue;
+    for (const lu of model.resolve(r, "listenerArn", r.props.listenerArn, T.listeners).urns) {
+      const parent = listenerByUrn.get(lu);
+      if (parent) listeners.push({ urn: r.urn, lbUrn: parent.lbUrn, port: parent.port, targetGroups: resolveMany(r, "actions", arns, T.targetGroups) });
+    }
+  }
+
+  return {
+    loadBalancers,
+    lbByUrn: (u) => lbMap.get(u),
+    listeners,
+    targetGroups: [...tgs.values()],
+    tgByUrn: (u) => tgs.get(u),
+    pathText(l, tg) {
+      const lb = lbMap.get(l.lbUrn);
+      const lbText = `${lb?.type === "network" ? "nlb" : lb?.type === "gateway" ? "gwlb" : "alb"} ${model.label(l.lbUrn)}${l.port !== undefined ? `:${l.port}` : ""}`;
+      // An ALB always proxies: its targets see its address whatever the group says (X-Forwarded-For carries the client).
+      const ip = lb?.type === "application" ? "proxied" : tg.clientIp === "lost" ? "client IP lost" : tg.clientIp === "preserved" ? "client IP kept" : "client IP unknown";
+      const targets = tg.targets.map((t) => model.label(t)).concat(tg.externalTargets);
+      return [`internet`, lbText, `tg ${model.label(tg.urn)}${tg.targetPorts.length ? `:${tg.targetPorts.join(",")}` : ""} (${ip})`, ...(targets.length ? [targets.join(", ")] : [])].join(" → ");
+    },
+  };
+}
