@@ -6,6 +6,7 @@
 import { Option, type Command } from "commander";
 import { ASSUME_KNOWN_HELP, UNKNOWNS_HELP, UNKNOWNS_MODES, type UnknownsMode } from "../engine/symbolic";
 import { writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { CliError, EXIT, outputError } from "../errors";
 import { jobFor, runJobs, typeCheckInBackground, UsageError, type JobOptions, type JobResult } from "../engine";
 import { PolicyPackError, validatePackDir } from "../engine/analyzer";
@@ -108,7 +109,14 @@ export async function runTarget(target: string, stacks: Array<string | undefined
   const programPath = prepared[0]?.job.programPath;
   const typeCheck = opts.typeCheck && programPath && TS_PROGRAM.test(programPath) ? typeCheckInBackground(programPath, process.cwd()) : undefined;
   // Both finish before anything is reported: a program that does not type-check never runs under Pulumi.
-  const [results, types] = await Promise.all([runJobs(prepared.map((p) => p.job), { onProgress: progress.onProgress }), typeCheck]);
+  let typesDone = false;
+  typeCheck?.finally(() => (typesDone = true)).catch(() => undefined);
+  const runs = runJobs(prepared.map((p) => p.job), { onProgress: progress.onProgress }).then((r) => {
+    // The first check of a program waits for TypeScript to read @pulumi/aws's typings: say why it waits.
+    if (typeCheck && !typesDone) progress.onProgress(`type-checking ${path.relative(process.cwd(), programPath!) || programPath} (remembered until its files change; --transpile-only skips it)`);
+    return r;
+  });
+  const [results, types] = await Promise.all([runs, typeCheck]);
   progress.done();
   if (types?.errors.length) {
     const [first, ...more] = types.errors;
