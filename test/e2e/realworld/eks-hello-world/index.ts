@@ -15,7 +15,7 @@ const cluster = new eks.Cluster(name, {
     minSize: 1,
     maxSize: 2,
     storageClasses: "gp2",
-    deployDashboard: false,
+    // deployDashboard: false — the option was removed in @pulumi/eks 1.0 (no dashboard is deployed).
 });
 
 export const kubeconfig = cluster.kubeconfig;
