@@ -11,7 +11,8 @@
  *   vpcConfig.securityGroupIds) — EKS places it on the control plane's ENIs, nothing else carries it;
  * - the node group of cluster C: a group whose every member is a node of C — an aws.eks.NodeGroup whose
  *   clusterName is C, or an auto-scaling group stamped `kubernetes.io/cluster/<C's name>` (owned/shared, the tag
- *   EKS's self-managed node template sets) — and whose every other user is a launch template only such nodes use.
+ *   EKS's self-managed node template sets) — and whose every other user is a launch template only such nodes use;
+ *   or a group nothing carries whose own tag `kubernetes.io/cluster/<C's name>` declares it C's.
  * A group that also carries anything else (a database, a bastion, another cluster's nodes) is neither, so the grant
  * is judged like any other; so are world CIDRs (never group references) and groups whose nodes span tenants.
  */
@@ -64,7 +65,20 @@ export function markEksGroups(
   };
   for (const sg of sgNodes.values()) {
     const users = [...new Set([...sg.attachedTo, ...sg.members])];
-    if (!users.length) continue;
+    if (!users.length) {
+      // Nothing carries the group (eks.Cluster's node group when only managed node groups, which use EKS's own
+      // cluster group, run): its declared cluster tag is all there is, and nothing outside the cluster is in it.
+      const r = ix.byUrn(sg.urn)!;
+      const named = new Set<string>();
+      for (const [k, v] of tagEntries(r.props.tags)) {
+        const m = typeof k === "string" && !isUnknown(k) && (v === "owned" || v === "shared") ? CLUSTER_TAG.exec(k) : null;
+        if (!m) continue;
+        const c = ix.resolve(r, "tags", m[1], [T.eks]).urns;
+        named.add(c.length === 1 ? c[0] : "\u0000unresolved");
+      }
+      if (named.size === 1 && !named.has("\u0000unresolved")) sg.eksNodesOf = [...named][0];
+      continue;
+    }
     if (users.every((u) => ix.byUrn(u)?.type === T.eks) && users.length === 1) {
       sg.eksControlPlaneOf = users[0];
       continue;
