@@ -54,6 +54,26 @@ const PROGRAMS: Array<[target: string, mandatory: Array<[rule: string, resource:
     ],
   ],
   ["stepfunctions", []],
+  // MySQL's group admits 0.0.0.0/0 on 3306 (latent: the instance is not publicly accessible, the subnets are public);
+  // the ALB's world 80/443 passes.
+  [
+    "wordpress-fargate-rds/index.ts",
+    [
+      ["no-world-open-sensitive-port", "wp-fargate-rds-net-rds-sg"],
+      ["data-ports-tenant-only", "wp-fargate-rds-net-rds-sg"],
+      ["only-lbs-face-world", "wp-fargate-rds-net-rds-sg"],
+    ],
+  ],
+  // The Redshift master password comes from stack config (typed in by a person, never rotated: the breach's reset
+  // problem), and the Glue connection carries it in connectionProperties.PASSWORD, readable with glue:GetConnection
+  // (https://docs.aws.amazon.com/glue/latest/dg/connection-properties.html offers SECRET_ID instead).
+  [
+    "redshift-glue-etl",
+    [
+      ["no-typed-in-credentials", "cluster"],
+      ["no-typed-in-credentials", "glue-redshift-connection"],
+    ],
+  ],
 ];
 
 const results = new Map<string, JobResult>();
