@@ -208,6 +208,8 @@ export class RecordingMonitor {
     this.ledger.install(require("@pulumi/pulumi/runtime/resource"));
     this.watchInvokeSites();
     const mockInvoke = monitor.invoke?.bind(monitor);
+    // Registration answers by URN, for rehydrating resource references (read only on a getResource invoke).
+    const registered = new Map<string, any>();
     const fail = (callback: (err: any, resp: any) => void, e: unknown) => {
       const message = e instanceof Error ? e.message : String(e);
       callback(Object.assign(new Error(message), { details: message }), undefined);
@@ -215,7 +217,18 @@ export class RecordingMonitor {
     monitor.invoke = async (req: any, callback: (err: any, resp: any) => void) => {
       const token: string = req.getTok();
       // Rehydrating a resource by URN is the mock's own bookkeeping.
-      if (token === "pulumi:pulumi:getResource" && mockInvoke) return mockInvoke(req, callback);
+      if (token === "pulumi:pulumi:getResource") {
+        // A resource passed where its id is expected (`role: role`) comes back as a reference the SDK rehydrates
+        // by URN; registrations bypass the mock's bookkeeping, so the answer comes from the registration itself.
+        const urn = req.getArgs()?.toJavaScript()?.urn;
+        const known = typeof urn === "string" && !monitor.resources?.has?.(urn) ? registered.get(urn) : undefined;
+        if (known) {
+          const resp = new InvokeAnswer();
+          resp.setReturn(Struct.fromJavaScript({ urn, id: known.getId() || null, state: known.getObject().toJavaScript() }));
+          return callback(null, resp);
+        }
+        if (mockInvoke) return mockInvoke(req, (err: any, resp: any) => (err ? fail(callback, err) : callback(null, resp)));
+      }
       try {
         const result = this.answer(token, rpc.deserializeProperties(req.getArgs()), req.getProvider());
         const resp = new InvokeAnswer();
@@ -275,6 +288,7 @@ export class RecordingMonitor {
           }, (err) => callback(err, undefined));
           return;
         }
+        registered.set(record.urn, resp);
         callback(null, resp);
       } catch (err) {
         callback(err, undefined);

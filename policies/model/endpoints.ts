@@ -14,6 +14,7 @@
 import { LB_TYPES, SG_TYPES, T } from "./aws-types";
 import type { ResourceIndex } from "./resource-index";
 import { asList, tagEntries } from "./resource-index";
+import { markEksGroups } from "./eks";
 import { isUnknown, type SecurityGroupNode, type StackResource } from "./types";
 
 export type EndpointRole = "compute" | "database" | "load-balancer" | "interface" | "function" | "container" | "service";
@@ -409,6 +410,8 @@ export function buildEndpoints(ix: ResourceIndex): EndpointStage {
     } else if (!node.isBastion && users.length && !others.length && users.some((u) => ix.taggedBastion(u) || (specsOf.get(u) ?? []).some((x) => ix.taggedBastion(x)) || (launchers.get(u) ?? []).some((l) => ix.taggedBastion(l))))
       node.isBastion = true;
   }
+
+  markEksGroups(ix, sgNodes, (u) => specsOf.get(u) ?? [], (s) => launchers.get(s) ?? []);
 
   // ---- Instance metadata: own settings, else the launch template's, else the account default ------------
   const defaults = ix.ofType(T.metadataDefaults);

@@ -104,6 +104,10 @@ export interface SecurityGroupNode {
   tenants: string[];
   /** VPCs the group is associated with by `aws:vpc/securityGroupVpcAssociation` (besides its own). */
   associatedVpcs: string[];
+  /** URN of the aws.eks.Cluster that is this group's only user: its control plane's group (see ./eks.ts). */
+  eksControlPlaneOf?: string;
+  /** URN of the aws.eks.Cluster every member of this group is a node of (see ./eks.ts). */
+  eksNodesOf?: string;
 }
 
 export interface ReachEdge {

@@ -1,3 +1,4 @@
+import { isEksClusterGrant } from "../model/eks";
 import { openedPorts } from "../model/ports";
 import type { RuleDefinition } from "../model";
 import { configPorts, Findings, grantData, PORTS_SCHEMA } from "./util";
@@ -32,6 +33,8 @@ export const rule: RuleDefinition = {
       if (target ? target.isBastion : model.isBastion(g.targetSgUrn)) continue;
       const s = g.source;
       if (s.kind === "sg" && s.sgUrn && model.sgByUrn(s.sgUrn)?.isBastion) continue;
+      // AWS requires these between an EKS control plane and its nodes, and among the nodes (policies/model/eks.ts).
+      if (isEksClusterGrant(g, (u) => model.sgByUrn(u))) continue;
       const kind = s.kind === "unknown" ? "admin-port-unverifiable-source" : s.kind === "sg" && s.external ? "admin-port-external-source" : "admin-port-not-from-bastion";
       const sharedWith = (urn: string | undefined) => (urn ? model.sgByUrn(urn)?.bastionTagSharedWith : undefined);
       const targetShared = sharedWith(g.targetSgUrn);

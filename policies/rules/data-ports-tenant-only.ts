@@ -1,3 +1,4 @@
+import { isEksClusterGrant } from "../model/eks";
 import { openedPorts } from "../model/ports";
 import type { NetworkModel, RuleDefinition } from "../model";
 import { configPorts, Findings, grantData, PORTS_SCHEMA } from "./util";
@@ -52,6 +53,8 @@ export const rule: RuleDefinition = {
       const ports = openedPorts(g.protocol, g.ports, data);
       if (!ports.length) continue;
       const tgt = ownersOf(model, g.targetSgUrn);
+      // AWS requires these between an EKS control plane and its nodes, and among the nodes (policies/model/eks.ts).
+      if (isEksClusterGrant(g, (u) => model.sgByUrn(u))) continue;
       // The path and labels are built only for a finding (most grants pass).
       const report = (kind: string, extra: Record<string, unknown> = {}) => out.report(g.grantUrn, kind, { ...grantData(model, g, ports[0]), ports, owner: ownersText(tgt), ...extra });
       const s = g.source;

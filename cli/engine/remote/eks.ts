@@ -105,6 +105,16 @@ async function selfManagedNodes(ctx: ConstructContext, name: string, opts: Wire,
       desiredCapacity: desired,
       launchTemplate: { id: ref(lt), version: ref(lt, "latestVersion") },
       vpcZoneIdentifiers: subnets,
+      // The node template's tags: the cluster tag is how EKS (and the model, policies/model/eks.ts) knows these
+      // instances are the cluster's nodes.
+      ...(state
+        ? {
+            tags: derive([valueOf(state.eksCluster, "name")], (cn: string) => [
+              { key: "Name", value: `${cn}-worker`, propagateAtLaunch: true },
+              { key: `kubernetes.io/cluster/${cn}`, value: "owned", propagateAtLaunch: true },
+            ]),
+          }
+        : {}),
     },
     { deps: { vpcZoneIdentifiers: o("nodeSubnetIds") !== undefined ? parentDeps : state?.subnetDeps ?? [] } },
   );

@@ -28,6 +28,9 @@ export const EXPANDERS: Record<string, Expander> = {
   "eks:index:Cluster": eks.cluster,
   "eks:index:ManagedNodeGroup": eks.managedNodeGroup,
   "eks:index:NodeGroupV2": eks.nodeGroupV2,
+  // The deprecated NodeGroup launches from a launch configuration through a CloudFormation-managed auto-scaling
+  // group; its groups, public-IP default and metadata options are NodeGroupV2's, so it is judged as that shape.
+  "eks:index:NodeGroup": eks.nodeGroupV2,
   "aws-apigateway:index:RestAPI": restApi,
 };
 

@@ -48,7 +48,7 @@ const INSECURE: Record<string, Door[]> = {
 const HARDENED = ["hardened-classic-alb-fargate.ts", "hardened-fargate-behind-alb.ts", "hardened-internal-nlb.ts", "hardened-apigateway.ts", "hardened-vpc-private-instance.ts"];
 /** Hardened against the EKS-specific doors (see its header for the provider's node rules the pack still judges). */
 const EKS_HARDENED = "hardened-private-eks.ts";
-const UNEXPANDED = "unexpanded-nodegroup.ts";
+const UNEXPANDED = "unexpanded-trail.ts";
 
 const files = [...Object.keys(INSECURE), ...HARDENED, EKS_HARDENED, UNEXPANDED];
 const results = new Map<string, JobResult>();
@@ -186,13 +186,13 @@ describe("what the providers create, with their defaults", () => {
 describe("remote components that are not expanded offline", () => {
   it("are listed in every report and are an advisory finding by default", () => {
     const r = ok(UNEXPANDED);
-    expect(r.run.unexpanded).toEqual([{ type: "eks:index:NodeGroup", count: 1 }]);
+    expect(r.run.unexpanded).toEqual([{ type: "awsx:cloudtrail:Trail", count: 1 }]);
     const v = r.check!.violations.find((x) => x.policy === "remote-component-expanded")!;
     expect(v.enforcement).toBe("advisory");
-    expect(v.resource).toMatchObject({ type: "eks:index:NodeGroup", name: "legacy-workers", source: "test/engine/fixtures/remote/unexpanded-nodegroup.ts:6" });
+    expect(v.resource).toMatchObject({ type: "awsx:cloudtrail:Trail", name: "audit-trail", source: "test/engine/fixtures/remote/unexpanded-trail.ts:6" });
     const check = { run: r.run, ...r.check! };
-    expect(JSON.parse(checkJson(check)).unexpanded).toEqual([{ type: "eks:index:NodeGroup", count: 1 }]);
-    expect(checkText(check, { color: false })).toContain("not expanded offline: eks:index:NodeGroup × 1");
+    expect(JSON.parse(checkJson(check)).unexpanded).toEqual([{ type: "awsx:cloudtrail:Trail", count: 1 }]);
+    expect(checkText(check, { color: false })).toContain("not expanded offline: awsx:cloudtrail:Trail × 1");
   });
 
   it("are mandatory under --strict", () => {

@@ -1,0 +1,1 @@
+# Glue job script (contents irrelevant to the check)
