@@ -79,6 +79,15 @@ export const T = {
 } as const;
 
 export const LB_TYPES: readonly string[] = [T.lb, T.alb, T.elb];
+
+/** Load balancers v2 and what routes through them; the `alb` module's tokens are aliases of the `lb` ones. */
+export const LB_V2 = {
+  lbs: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
+  listeners: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
+  listenerRules: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
+  targetGroups: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
+  attachments: ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment"],
+} as const;
 export const SG_TYPES: readonly string[] = [T.sg, T.defaultSg];
 export const TENANT_TAG = "bulkhead:tenant";
 export const ROLE_TAG = "bulkhead:role";

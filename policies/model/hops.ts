@@ -5,16 +5,13 @@
  * A target that does not see the client's address sees the load balancer's private address, so a group rule that
  * admits "the VPC" admits everyone the load balancer admits.
  */
+import { LB_V2 } from "./aws-types";
 import { CidrSet } from "./cidr";
 import { isUnknown, type StackResource } from "./types";
 import type { NetworkModel } from "./index";
 
 export const HOP_TYPES = {
-  lbs: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
-  listeners: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
-  listenerRules: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
-  targetGroups: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
-  attachments: ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment"],
+  ...LB_V2,
   asgAttachment: "aws:autoscaling/attachment:Attachment",
   asg: "aws:autoscaling/group:Group",
   ecsService: "aws:ecs/service:Service",

@@ -176,13 +176,13 @@ export interface Resolved {
  */
 export interface Finding {
   urn: string;
-  /** Stable id of the message shape, e.g. "world-open-port". Legacy rules that still build text use "finding". */
+  /** Stable id of the message shape, e.g. "world-open-port" ("finding" for exemption-valid's tag problems). */
   kind: string;
   /** Values the message is rendered from: labels, ports, CIDRs, statement ids, the other tenant… */
   data: Record<string, unknown>;
   /** Property path on `urn` that opens the door (e.g. `ingress[1].cidrBlocks`), when one property is to blame. */
   path?: string;
-  /** Rendered text. Empty until the edge renders it (a legacy rule may give it directly). */
+  /** Rendered text. Empty until the edge renders it (exemption-valid gives its own). */
   message: string;
 }
 

@@ -1,5 +1,6 @@
 import { CidrSet, isUnknown, type NetworkModel, type RuleDefinition, type StackResource } from "../model";
 import { adminPathMatched } from "../model/admin-paths";
+import { LB_V2 } from "../model/aws-types";
 import { entryExternal, statementOf } from "../model/external-access";
 import { effectivePermissions, parsePolicy, statementRef, type PermissionSet } from "../model/iam";
 import { Findings, list } from "./util";
@@ -19,10 +20,10 @@ const TY = {
   restApi: "aws:apigateway/restApi:RestApi",
   restApiPolicy: "aws:apigateway/restApiPolicy:RestApiPolicy",
   method: "aws:apigateway/method:Method",
-  listeners: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
-  listenerRules: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
-  targetGroups: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
-  lbs: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
+  listeners: LB_V2.listeners,
+  listenerRules: LB_V2.listenerRules,
+  targetGroups: LB_V2.targetGroups,
+  lbs: LB_V2.lbs,
   identityPool: "aws:cognito/identityPool:IdentityPool",
   poolRoles: "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
 } as const;

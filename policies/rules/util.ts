@@ -7,10 +7,6 @@ import { type Finding, type IngressGrant, type NetworkModel, type RuleMeta } fro
 export class Findings {
   private readonly seen = new Set<string>();
   readonly list: Finding[] = [];
-  /** Legacy form: a rule that still builds its own text (kind "finding"). */
-  add(urn: string, message: string): void {
-    this.push({ urn, kind: "finding", data: {}, message });
-  }
   /** A structured finding: `kind` names a template in the rule's `meta.messages`; the text is rendered at the edge. */
   report(urn: string, kind: string, data: Record<string, unknown> = {}, path?: string): void {
     this.push({ urn, kind, data, ...(path !== undefined ? { path } : {}), message: "" });
@@ -32,7 +28,7 @@ export function renderTemplate(template: string, data: Record<string, unknown>):
   });
 }
 
-/** The finding's text: its own message (legacy rules), else its kind's template from the rule's metadata. */
+/** The finding's text: its own message (exemption-valid passes the exemption module's text), else its kind's template from the rule's metadata. */
 export function renderFinding(meta: RuleMeta, f: Finding): string {
   if (f.message) return f.message;
   const template = meta.messages?.[f.kind];
