@@ -15,6 +15,7 @@ import type { CheckResult } from "../engine/types";
 import { checkMarkdown, GITHUB_COMMENT_LIMIT } from "../reporters/markdown";
 import { mermaidMap } from "../reporters/mermaid";
 import { checkSarif } from "../reporters/sarif";
+import { readCostBaseline, type CostSummary } from "../cost/summary";
 
 /** Hidden first line of the review comment: the workflow finds and updates the comment by it. */
 export const REVIEW_MARKER = "<!-- bulkhead-review -->";
@@ -50,6 +51,8 @@ export interface ReviewOptions {
   /** Budget for the whole comment (default GitHub's 65,536), shared equally by the stacks. */
   maxLength?: number;
   collapseAbove?: number;
+  /** The base branch's cost per stack (`--cost-baseline`): the comment shows what the change adds or removes. */
+  costBaselines?: CostSummary[];
 }
 
 /** One comment for several stacks: the marker, then each stack's report within its share of the budget. */
@@ -68,6 +71,7 @@ export function reviewMarkdown(results: CheckResult[], opts: ReviewOptions = {})
       headingLevel: 3,
       ...(opts.sourceUrl ? { sourceUrl: opts.sourceUrl } : {}),
       ...(opts.collapseAbove !== undefined ? { collapseAbove: opts.collapseAbove } : {}),
+      ...(opts.costBaselines ? { costBaseline: opts.costBaselines.find((b) => b.stack === r.run.stack && b.project === r.run.project) ?? null } : {}),
     }),
   );
   return head + "\n" + parts.join("\n---\n\n");
@@ -115,14 +119,17 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
     .option("--max-length <chars>", `character budget of the whole comment (default ${GITHUB_COMMENT_LIMIT}, GitHub's limit)`)
     .option("--collapse-above <tenants>", "draw tenants with identical patterns once when there are more tenants than this (default 6)")
     .option("--sarif-dir <dir>", "also write one SARIF file per stack (<project>-<stack>.sarif) for code scanning")
+    .option("--cost-baseline <file>", "the base branch's `check --format json` of a stack; repeat per stack: the comment shows the cost the change adds or removes", collect)
     .option("-o, --output <file>", "write the comment to a file instead of stdout")
     .action(async (target: string, o) => {
+        // Read before the engine runs: a wrong path fails in milliseconds, not after every stack was checked.
+        const costBaselines = o.costBaseline?.length ? (o.costBaseline as string[]).map(readCostBaseline) : undefined;
         const maxLength = o.maxLength !== undefined ? positiveInt("--max-length")(o.maxLength) : undefined;
         const collapseAbove = o.collapseAbove !== undefined ? positiveInt("--collapse-above")(o.collapseAbove) : undefined;
         const stacks: Array<string | undefined> = o.stack?.length ? o.stack : projectStacks(target);
         const results = await checkStacks(target, stacks.length ? stacks : [undefined], jobOptions(o));
         if (o.sarifDir) writeSarifDir(o.sarifDir, results, version);
-        emit(reviewMarkdown(results, { sourceUrl: o.sourceUrl, maxLength, collapseAbove }), o.output);
+        emit(reviewMarkdown(results, { sourceUrl: o.sourceUrl, maxLength, collapseAbove, ...(costBaselines ? { costBaselines } : {}) }), o.output);
         setExit(exitForAll(results));
     });
 

@@ -1,9 +1,12 @@
 /** The JSON contract of docs/contract.md: stable keys, extended only. */
 import type { CheckResult, ProgramRun } from "../engine/types";
 import { displayWire } from "../engine/wire";
+import { summariseCost } from "../cost/summary";
 
 export function checkJson(result: CheckResult): string {
-  return JSON.stringify({ resources: result.run.resources.length, violations: result.violations, unexpanded: result.run.unexpanded ?? [] }, null, 2) + "\n";
+  const doc = { resources: result.run.resources.length, violations: result.violations, unexpanded: result.run.unexpanded ?? [] };
+  // The estimated fixed monthly cost (docs/contract.md): what `review --cost-baseline` compares against.
+  return JSON.stringify({ ...doc, cost: summariseCost(result.run) }, null, 2) + "\n";
 }
 
 export function previewJson(run: ProgramRun, violations?: CheckResult["violations"]): string {

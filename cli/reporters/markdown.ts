@@ -11,6 +11,7 @@ import { tenancyIam } from "../../policies/model/tenancy-iam";
 import { mermaidMap, type MapOptions } from "./mermaid";
 import { isCreatedResource, modelOf, ownersOf, shortType } from "./stack-model";
 import { summarise } from "./text";
+import { costSections, type CostBaseline } from "./cost";
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65536;
@@ -22,6 +23,8 @@ export interface MarkdownOptions extends MapOptions {
   maxLength?: number;
   /** Heading level of the stack title (default 3). */
   headingLevel?: number;
+  /** The base branch's cost of this stack (null: the base has no such stack); absent: absolute cost only. */
+  costBaseline?: CostBaseline;
 }
 
 function cell(s: string): string {
@@ -242,6 +245,7 @@ export function checkMarkdown(result: CheckResult, opts: MarkdownOptions = {}): 
     dropNote: `${mapHead}\n\n_The map (${map.length} characters) does not fit in this comment; run \`bulkhead diagram PATH --stack ${result.run.stack}\` to print it._`,
   });
   sections.push(iamPathsSection(model, h2));
+  sections.push(...costSections(result.run, ownersOf(result.run.resources, model), h2, opts.costBaseline));
   sections.push(...resourceSections(result.run.resources, model, h2));
   let text = fit(sections, max);
   if (text.length > max && mandatory.length) {
