@@ -7,7 +7,7 @@
  *    as the review's resource table) is that tenant's own cost.
  * 2. A shared resource that tenants' own resources depend on (directly, or through other shared resources: a
  *    tenant's listener rule → the shard's listener → the shard's load balancer; a tenant's database → the pooled
- *    cluster) is split equally among exactly those tenants.
+ *    cluster) is split equally among exactly those tenants. A cluster's instances go with their cluster.
  * 3. Every other shared resource (network, NAT, endpoints, bastion, platform keys) is the platform: split
  *    equally among the tenants on the shared network (pooled and dedicated-db). A tenant that owns its own VPC
  *    is a silo tenant and pays none of it. With no tenant on the shared network the platform stays unallocated
@@ -327,6 +327,9 @@ function shortLabel(r: RegisteredResource): string {
   return `${r.name} (${m ? m[1] : r.type})`;
 }
 
+/** Shared resources that are part of another (by the input naming it): they are split like the whole. */
+const PART_OF: Record<string, string> = { "aws:rds/clusterInstance:ClusterInstance": "clusterIdentifier" };
+
 export interface EstimateOptions {
   /** Owner of every created resource (as `ownersOf`); computed from the records when absent. */
   owners?: Map<string, string | undefined>;
@@ -401,6 +404,15 @@ export function estimateCost(resources: readonly RegisteredResource[], opts: Est
   }
 
   // Tenants on the shared network (pooled and dedicated-db) pay the platform; silo tenants run their own.
+  // A cluster's instances are its compute: whoever uses the cluster uses them (tenants depend on the cluster,
+  // never on one instance of it).
+  for (const r of resources) {
+    const partOf = PART_OF[r.type];
+    if (!partOf || owners.get(r.urn) !== undefined) continue;
+    const whole = (r.propertyDependencies?.[partOf] ?? []).map((u) => usedBy.get(u)).find((s) => s?.size);
+    if (whole) usedBy.set(r.urn, new Set([...(usedBy.get(r.urn) ?? []), ...whole]));
+  }
+
   const pooled = [...tenants.values()].filter((t) => t.kind !== "silo").map((t) => t.tenant).sort();
   const pools: SharedPool[] = [];
   const platform: SharedPool = { id: "platform", label: "platform", monthly: 0, tenants: pooled, perTenant: 0, rule: "platform" };
