@@ -52,11 +52,12 @@ function cell(s: string): string {
  */
 export function costSections(
   run: { project: string; stack: string; resources: RegisteredResource[] },
-  owners: Map<string, string | undefined>,
+  /** Owner of each created resource (`ownersOf`, already computed by the caller); derived when undefined. */
+  owners: Map<string, string | undefined> | undefined,
   h2: string,
   baseline?: CostBaseline,
 ): CostSection[] {
-  const now = summariseCost(run, estimateCost(run.resources, { owners }));
+  const now = summariseCost(run, estimateCost(run.resources, owners ? { owners } : {}));
   const base = baseline === undefined ? undefined : baseline ?? EMPTY_BASE(now);
   const delta = base ? costDelta(base, now) : undefined;
   const title = `${h2} Estimated fixed monthly cost: ${money(now.total)}${delta ? ` (${signed(delta.delta)})` : ""}`;
