@@ -67,7 +67,7 @@ export function costSections(
     ...(delta
       ? [
           baseline === null
-            ? `The base branch has no \`${now.stack}\` stack: everything here is new.`
+            ? `No \`--cost-baseline\` is for the \`${now.stack}\` stack (the base branch has no such stack): everything here counts as new.`
             : `${signed(delta.delta)} a month against the base branch (${money(delta.before)} → ${money(delta.after)}).` +
               (delta.priceTableChanged ? ` ⚠️ The base run used the price table of ${base!.priceTable.asOf}: part of the change is prices.` : ""),
           "",

@@ -244,7 +244,7 @@ describe("the review comment's change against the base branch", () => {
 
   it("no baseline for a stack the change adds: everything is new", () => {
     const text = costSections(run([shared, ...tenant("a")]), undefined, "####", null).map((s) => s.head.join("\n")).join("\n");
-    expect(text).toContain("The base branch has no `dev` stack: everything here is new.");
+    expect(text).toContain("No `--cost-baseline` is for the `dev` stack (the base branch has no such stack): everything here counts as new.");
   });
 });
 

@@ -49,7 +49,7 @@ describe("bulkhead check", () => {
 
   it("exits 0 on a clean program with an empty violation list and only JSON on stdout", () => {
     expect(runs.cleanJson.code).toBe(0);
-    expect(JSON.parse(runs.cleanJson.stdout)).toEqual({ resources: 6, violations: [], unexpanded: [] });
+    expect(JSON.parse(runs.cleanJson.stdout)).toEqual({ resources: 6, violations: [], unexpanded: [], cost: expect.objectContaining({ stack: "dev", currency: "USD", total: 1, unpriced: [] }) });
   });
 
   it("exits 2 when the program throws, with its own message and line and no engine internals", () => {
