@@ -1,6 +1,8 @@
 /**
  * The checked-in price table the cost estimate uses: AWS on-demand LIST prices in us-east-1, in USD, as published
- * on the pages in `sources` on the date in `asOf`. No free tier, no Savings Plans or reserved pricing, no
+ * on the pages in `sources`; `asOf` is the date the table was last checked against them (KMS, Aurora Serverless
+ * v2 ACU-hour, public IPv4 and the RDS-managed secret charge were confirmed on that date; re-read every page
+ * before quoting a figure). No free tier, no Savings Plans or reserved pricing, no
  * taxes. Only FIXED prices are here: what a resource costs per hour or month while it serves no traffic. Usage
  * (data processed, requests, LCUs, log ingestion, storage that grows with data, I/O) is left out on purpose and
  * the resource types billed only by usage are listed in `USAGE_ONLY` so they are never mistaken for
@@ -11,7 +13,7 @@
  */
 
 export interface PriceTable {
-  /** Date (YYYY-MM-DD) the prices were read from the source pages. */
+  /** Date (YYYY-MM-DD) the table was last checked against the source pages. */
   asOf: string;
   /** Region the prices are for; a stack elsewhere is estimated with these prices and says so. */
   region: string;
@@ -24,7 +26,7 @@ export interface PriceTable {
   ec2Hourly: Record<string, number>;
   /** EBS, $/GB-month, by volume type. */
   ebsGbMonth: Record<string, number>;
-  /** RDS single-AZ on-demand, $/hour, by engine family then instance class (Multi-AZ deployments pay twice). */
+  /** RDS single-AZ on-demand, $/hour, by engine family (`mysql` covers MariaDB, priced the same) then instance class (Multi-AZ pays twice). */
   rdsHourly: Record<"postgres" | "mysql", Record<string, number>>;
   /** RDS storage, $/GB-month single-AZ, by storage type (Multi-AZ pays twice). */
   rdsStorageGbMonth: Record<string, number>;
@@ -129,8 +131,6 @@ export const PRICES: PriceTable = {
       "db.m5.large": 0.178,
       "db.m6i.large": 0.178,
       "db.m6g.large": 0.159,
-      "db.m7g.large": 0.168,
-      "db.r6g.large": 0.225,
     },
     mysql: {
       "db.t3.micro": 0.017,
@@ -143,8 +143,6 @@ export const PRICES: PriceTable = {
       "db.m5.large": 0.171,
       "db.m6i.large": 0.171,
       "db.m6g.large": 0.152,
-      "db.m7g.large": 0.168,
-      "db.r6g.large": 0.215,
     },
   },
   rdsStorageGbMonth: { gp2: 0.115, gp3: 0.115, io1: 0.125, io2: 0.125, standard: 0.1 },
