@@ -19,7 +19,8 @@ import { checkJson } from "../../cli/reporters/json";
 import { checkMarkdown } from "../../cli/reporters/markdown";
 import { reviewMarkdown } from "../../cli/commands/review";
 import { CliError } from "../../cli/errors";
-import { costTables, END_MARKER, pooledShare, README, START_MARKER } from "../../scripts/cost-table";
+import { costTables, END_MARKER, pooledShare, README, readmeWithCostTables, START_MARKER } from "../../scripts/cost-table";
+import { parse as parseYaml } from "yaml";
 
 const S = "urn:pulumi:t::p::";
 function rec(type: string, name: string, inputs: Record<string, unknown> = {}, deps: Record<string, string[]> = {}, tenant?: string, extra: Partial<RegisteredResource> = {}): RegisteredResource {
@@ -323,5 +324,28 @@ describe("README cost tables (scripts/cost-table.ts)", () => {
     near(s.compute, H * PRICES.ec2Hourly["t3.micro"] + 20 * PRICES.ebsGbMonth.gp3);
     expect(s.total).toBeGreaterThan(3);
     expect(pooledShare(500).total).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("wiring: the README markers and the pull-request workflow", () => {
+  it("the table script refuses a README without its markers, naming them", () => {
+    expect(() => readmeWithCostTables("# no markers here\n", "x")).toThrow(/cost-table:start .* cost-table:end/);
+    const readme = `a\n${START_MARKER}\nold\n${END_MARKER}\nb\n`;
+    expect(readmeWithCostTables(readme, `${START_MARKER}\nnew\n${END_MARKER}`)).toBe(`a\n${START_MARKER}\nnew\n${END_MARKER}\nb\n`);
+  });
+
+  it("the review job checks the base branch's stacks as JSON and passes each as --cost-baseline", () => {
+    const wf = parseYaml(readFileSync(path.resolve(__dirname, "..", "..", ".github/workflows/pull-request.yml"), "utf8"));
+    const steps: Array<Record<string, any>> = wf.jobs.review.steps;
+    const checkout = steps.findIndex((s) => s.with?.path === ".bulkhead-base");
+    expect(steps[checkout].with.ref).toBe("${{ github.event.pull_request.base.sha }}");
+    const baseline = steps.findIndex((s) => String(s.run ?? "").includes("check .bulkhead-base --stack"));
+    const review = steps.findIndex((s) => s.id === "review");
+    expect(checkout).toBeGreaterThanOrEqual(0);
+    expect(baseline).toBeGreaterThan(checkout);
+    expect(review).toBeGreaterThan(baseline);
+    expect(steps[baseline].run).toContain('--format json --output "bulkhead-baseline/$stack.json"');
+    expect(steps[review].run).toContain('baselines+=(--cost-baseline "$file")');
+    expect(steps[review].run).toContain('"${baselines[@]}"');
   });
 });
