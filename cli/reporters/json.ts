@@ -1,9 +1,15 @@
 /** The JSON contract of docs/contract.md: stable keys, extended only. */
 import type { CheckResult, ProgramRun } from "../engine/types";
 import { displayWire } from "../engine/wire";
+import { checkCounts } from "./counts";
 
+/**
+ * `violations` keeps one entry per rule and resource, each naming its `door`; `doors` counts the doors (what text,
+ * markdown and SARIF list) and `counts` is the summary every format prints (cli/reporters/counts.ts).
+ */
 export function checkJson(result: CheckResult): string {
-  return JSON.stringify({ resources: result.run.resources.length, violations: result.violations, unexpanded: result.run.unexpanded ?? [] }, null, 2) + "\n";
+  const counts = checkCounts(result);
+  return JSON.stringify({ resources: result.run.resources.length, doors: counts.doors, counts, violations: result.violations, unexpanded: result.run.unexpanded ?? [] }, null, 2) + "\n";
 }
 
 export function previewJson(run: ProgramRun, violations?: CheckResult["violations"]): string {
@@ -22,6 +28,9 @@ export function previewJson(run: ProgramRun, violations?: CheckResult["violation
   };
   // What the engine answered in the account's place (README: Invokes answered offline).
   if (run.invokes?.length) doc.invokes = run.invokes.map((i) => ({ token: i.token, answeredBy: i.answeredBy, args: displayWire(i.args), result: displayWire(i.result) }));
-  if (violations) doc.violations = violations;
+  if (violations) {
+    doc.doors = checkCounts({ run, violations }).doors;
+    doc.violations = violations;
+  }
   return JSON.stringify(doc, null, 2) + "\n";
 }

@@ -271,7 +271,7 @@ function peeringRun(): { run: { resources: RegisteredResource[] }; blamed: Viola
   const a = res("aws:ec2/vpc:Vpc", "acme-vpc", { tags: { "bulkhead:tenant": "acme" } });
   const b = res("aws:ec2/vpc:Vpc", "globex-vpc", { tags: { "bulkhead:tenant": "globex" } });
   const peering = res("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "a-b", { vpcId: a.urn, peerVpcId: b.urn });
-  const blamed: Violation = { policy: "tenant-isolation", enforcement: "mandatory", resource: { urn: peering.urn, type: peering.type, name: "a-b", source: null }, message: "peering a-b connects two tenants. Fix: x" };
+  const blamed: Violation = { policy: "tenant-isolation", enforcement: "mandatory", resource: { urn: peering.urn, type: peering.type, name: "a-b", source: null }, message: "peering a-b connects two tenants. Fix: x", door: "door-peering" };
   return { run: { resources: [a, b, peering] }, blamed };
 }
 
@@ -283,7 +283,7 @@ function transitRun(): { run: { resources: RegisteredResource[] }; blamed: Viola
   const hub = res("aws:ec2transitgateway/transitGateway:TransitGateway", "hub", {});
   const vpcs = [res("aws:ec2/vpc:Vpc", "acme-vpc", { tags: { "bulkhead:tenant": "acme" } }), res("aws:ec2/vpc:Vpc", "globex-vpc", { tags: { "bulkhead:tenant": "globex" } }), res("aws:ec2/vpc:Vpc", "shared-vpc", {})];
   const atts = vpcs.map((v) => res("aws:ec2transitgateway/vpcAttachment:VpcAttachment", `${v.name}-att`, { transitGatewayId: hub.urn, vpcId: v.urn, subnetIds: [] }));
-  const blamed: Violation = { policy: "tenant-isolation", enforcement: "mandatory", resource: { urn: atts[0].urn, type: atts[0].type, name: atts[0].name, source: null }, message: "attachment acme-vpc-att routes to globex. Fix: x" };
+  const blamed: Violation = { policy: "tenant-isolation", enforcement: "mandatory", resource: { urn: atts[0].urn, type: atts[0].type, name: atts[0].name, source: null }, message: "attachment acme-vpc-att routes to globex. Fix: x", door: "door-attachment" };
   return { run: { resources: [hub, ...vpcs, ...atts] }, blamed };
 }
 
@@ -321,6 +321,7 @@ function twentyTenants(): { run: { resources: RegisteredResource[] }; violations
       enforcement: "mandatory",
       resource: { urn: cross, type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "t07-reads-t03", source: null },
       message: "lets sg t07-app-sg of tenant t07 reach sg t03-db-sg of tenant t03. Path: sg t07-app-sg → sg t03-db-sg:5432/tcp. Fix: keep tenants apart.",
+      door: "door-cross",
     },
   ];
   return { run: { resources }, violations };
