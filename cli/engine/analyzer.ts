@@ -212,8 +212,10 @@ class RecordsFile {
     return out;
   }
 
+  /** Idempotent: called by close() and when the pack's process exits, whichever comes first. */
   close() {
     if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
