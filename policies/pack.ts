@@ -3,7 +3,10 @@
  * Benches and tests import this: buildModel, the rules, `evaluate` (rules over resources, exemptions applied) and
  * `makePolicies` (the StackValidationPolicy objects the PolicyPack serves).
  */
+import { closeSync, openSync, writeSync } from "node:fs";
 import type { PolicyConfigSchema, PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { CHANNEL_VERSION, RECORDS_FILE_ENV, SINK_KEY, type ChannelLine, type DiagnosticRecord, type DiagnosticSink } from "./channel";
+import { doorId, findingDoor } from "./model/doors";
 import { buildModel, DEFERRED_KIND, type Finding, type NetworkModel, type RuleDefinition, type StackResource } from "./model";
 import { renderTemplate } from "./rules/util";
 import { configExemptions, EXEMPTION_RULE, indexTagExemptions, todayUtc, type Exemption, type ExemptionIndex } from "./model/exemptions";
@@ -11,7 +14,7 @@ import { RULE_IDS, rules } from "./rules";
 import { renderFinding } from "./rules/util";
 
 export { buildModel, rules };
-export type { NetworkModel, RuleDefinition, StackResource, Finding };
+export type { NetworkModel, RuleDefinition, StackResource, Finding, DiagnosticRecord };
 
 /** One diagnostic as the pack reports it. */
 export interface Diagnostic {
@@ -22,7 +25,12 @@ export interface Diagnostic {
   kind?: string;
   data?: Record<string, unknown>;
   path?: string;
+  /** The door the finding is about (policies/model/doors.ts): findings about the same grant share it. */
+  door: string;
+  /** The text as reported: the finding's text, then the exemption line when an exemption applies. */
   message: string;
+  /** The finding's text alone (without the exemption line). */
+  text: string;
   exemption?: Exemption;
 }
 
@@ -45,7 +53,10 @@ export function configSchemaOf(rule: RuleDefinition): PolicyConfigSchema {
   return { properties: { ...(rule.meta.configSchema ?? {}), exemptions: EXEMPTIONS_SCHEMA } as any };
 }
 
-/** The exemption line the engine parses into the JSON `exemption` object. */
+/**
+ * The exemption line the Pulumi CLI shows under an exempted finding (the CLI shows text only; the bulkhead engine
+ * gets the exemption as data through ./channel).
+ */
 export function exemptionLine(e: Exemption): string {
   return `exempted until ${e.expires}: ${e.reason}`;
 }
@@ -85,7 +96,8 @@ function runRule(state: StackState, rule: RuleDefinition, config: Record<string,
   const out: Diagnostic[] = [];
   const id = rule.meta.id;
   const cfg = configExemptions(config?.exemptions, id, today, (n) => state.byName.get(n) ?? [], (u) => state.model.byUrn(u) !== undefined);
-  for (const p of cfg.problems) out.push({ policy: EXEMPTION_RULE, enforcement: "mandatory", ...(p.urn ? { urn: p.urn } : {}), message: p.message });
+  for (const p of cfg.problems)
+    out.push({ policy: EXEMPTION_RULE, enforcement: "mandatory", ...(p.urn ? { urn: p.urn } : {}), door: doorId(["config", p.urn ?? "", id, p.message]), message: p.message, text: p.message });
   const findings = rule.check?.(state.model, config ?? {}) ?? [];
   if (scope === "all" && rule.resource) for (const r of state.model.ofType(...rule.resource.types)) findings.push(...rule.resource.check(r, state.model, config ?? {}));
   for (const f of findings) {
@@ -98,10 +110,10 @@ function runRule(state: StackState, rule: RuleDefinition, config: Record<string,
 function diagnosticOf(rule: RuleDefinition, model: NetworkModel, f: Finding, level: "mandatory" | "advisory", ex: Exemption | undefined): Diagnostic {
   const id = rule.meta.id;
   const message = findingText(rule, model, f);
-  const facts = { kind: f.kind, data: f.data, ...(f.path !== undefined ? { path: f.path } : {}) };
-  if (ex) return { policy: id, enforcement: "advisory", urn: f.urn, ...facts, message: `${message}\n${exemptionLine(ex)}`, exemption: ex };
+  const facts = { kind: f.kind, data: f.data, ...(f.path !== undefined ? { path: f.path } : {}), door: findingDoor(id, f) };
+  if (ex) return { policy: id, enforcement: "advisory", urn: f.urn, ...facts, message: `${message}\n${exemptionLine(ex)}`, text: message, exemption: ex };
   // Deferred is not a verdict: the resource is judged again, with known inputs, before it is created.
-  return { policy: id, enforcement: f.kind === DEFERRED_KIND ? "advisory" : level, urn: f.urn, ...facts, message };
+  return { policy: id, enforcement: f.kind === DEFERRED_KIND ? "advisory" : level, urn: f.urn, ...facts, message, text: message };
 }
 
 /**
@@ -259,6 +271,7 @@ function analyzedResource(args: ResourceValidationArgs): StackResource {
  * blocks the resource in Analyze before creating it.
  */
 export function makePolicies(): StackValidationPolicy[] {
+  const record = openChannel();
   return rules.map((rule) => {
     const m = rule.meta;
     const resourceCheck = rule.resource;
@@ -268,6 +281,7 @@ export function makePolicies(): StackValidationPolicy[] {
           const config = args.getConfig<Record<string, any>>() ?? {};
           for (const d of runResourceRule(analyzedResource(args), rule, config, "mandatory", todayUtc())) {
             const overrides = d.exemption || d.kind === DEFERRED_KIND ? { enforcementLevel: d.enforcement } : {};
+            record?.(recordOf(d, overrides.enforcementLevel));
             reportViolation({ message: d.message, urn: d.urn, ...overrides } as any);
           }
         }
@@ -286,10 +300,46 @@ export function makePolicies(): StackValidationPolicy[] {
         // placeholder that is only used for exempted (advisory) and exemption-valid (mandatory) diagnostics.
         for (const d of runRule(state, rule, config, "mandatory", todayUtc(), "stack")) {
           const overrides = d.exemption || d.policy !== m.id || d.kind === DEFERRED_KIND ? { enforcementLevel: d.enforcement } : {};
+          record?.(recordOf(d, overrides.enforcementLevel));
           reportViolation({ message: d.message, urn: d.urn, ...(d.policy !== m.id ? { name: d.policy } : {}), ...overrides } as any);
         }
       },
     };
     return policy;
   });
+}
+
+/** The record of one diagnostic as reported (see ./channel); `enforcement` only when the report sets the level. */
+function recordOf(d: Diagnostic, enforcement: "mandatory" | "advisory" | undefined): DiagnosticRecord {
+  return {
+    policy: d.policy,
+    urn: d.urn ?? "",
+    ...(d.kind !== undefined ? { kind: d.kind, data: d.data ?? {} } : {}),
+    ...(d.path !== undefined ? { path: d.path } : {}),
+    door: d.door,
+    ...(d.exemption ? { exemption: d.exemption } : {}),
+    ...(enforcement ? { enforcement } : {}),
+    message: d.text,
+    reported: d.message,
+  };
+}
+
+/**
+ * The structured side channel's pack end (see ./channel): the engine's in-process sink, else the records file the
+ * engine named for a pack in its own process, else nothing (the Pulumi CLI: text only).
+ */
+function openChannel(): ((r: DiagnosticRecord) => void) | undefined {
+  const sink = (globalThis as Record<symbol, unknown>)[Symbol.for(SINK_KEY)] as DiagnosticSink | undefined;
+  if (sink) {
+    sink.hello(CHANNEL_VERSION);
+    return (r) => sink.record(r);
+  }
+  const file = process.env[RECORDS_FILE_ENV];
+  if (!file) return undefined;
+  // Written synchronously before the diagnostic is returned, so the records of a call are on disk when its answer is.
+  const fd = openSync(file, "a");
+  const line = (l: ChannelLine) => void writeSync(fd, JSON.stringify(l) + "\n");
+  line({ hello: CHANNEL_VERSION });
+  process.once("exit", () => closeSync(fd));
+  return (r) => line({ record: r });
 }

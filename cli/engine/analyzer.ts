@@ -7,9 +7,11 @@
  * gRPC to it. Both receive the very same protobuf requests, so their answers can be compared.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import * as os from "node:os";
 import * as path from "node:path";
+import { CHANNEL_VERSION, RECORDS_FILE_ENV, SINK_KEY, type ChannelLine, type DiagnosticRecord, type DiagnosticSink } from "../../policies/channel";
 import type { RegisteredResource, PolicyInfo } from "./types";
 import { RESOURCE_SIG, OUTPUT_SIG, SPECIAL_SIG_KEY, UNKNOWN_SENTINELS } from "./wire";
 
@@ -24,6 +26,8 @@ export interface Diagnostic {
   description: string;
   urn: string;
   enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
+  /** The finding as data, from the pack's side channel (policies/channel.ts); absent for a pack that doesn't speak it. */
+  record?: DiagnosticRecord;
 }
 
 export interface AnalyzerInfo {
@@ -38,6 +42,8 @@ export interface AnalyzerInfo {
 
 export interface PolicyPackConnection {
   readonly mode: "in-process" | "isolated";
+  /** True when the pack speaks the structured side channel: every diagnostic then carries its record. */
+  readonly structured: boolean;
   info(): Promise<AnalyzerInfo>;
   configure(config: Record<string, { enforcementLevel?: string; [k: string]: unknown }>): Promise<void>;
   analyze(resource: RegisteredResource, provider: RegisteredResource | undefined): Promise<Diagnostic[]>;
@@ -107,6 +113,111 @@ function toDiagnostics(resp: any): Diagnostic[] {
     urn: d.getUrn(),
     enforcementLevel: levelName(d.getEnforcementlevel()),
   }));
+}
+
+/**
+ * Pairs each diagnostic of one call with its structured record by (policy, urn, reported message). A pack that said
+ * hello owes a record for every diagnostic and no more: a diagnostic without its record (or a record without its
+ * diagnostic) is a bug of the pack's side channel, and the run says so instead of reading the text.
+ */
+export function attachRecords(call: string, diags: Diagnostic[], records: DiagnosticRecord[], structured: boolean): Diagnostic[] {
+  if (!structured) {
+    if (records.length) throw new PolicyPackError(`${call}: the pack sent ${records.length} structured record(s) without saying hello on the side channel (policies/channel.ts)`);
+    return diags;
+  }
+  const key = (policy: string, urn: string, message: string) => `${policy}\u0000${urn}\u0000${message}`;
+  const pool = new Map<string, DiagnosticRecord[]>();
+  for (const r of records) {
+    const k = key(r.policy, r.urn, r.reported);
+    const list = pool.get(k);
+    if (list) list.push(r);
+    else pool.set(k, [r]);
+  }
+  const missing: Diagnostic[] = [];
+  const out = diags.map((d) => {
+    const record = pool.get(key(d.policyName, d.urn, d.message))?.shift();
+    if (!record) missing.push(d);
+    return record ? { ...d, record } : d;
+  });
+  const extra = [...pool.values()].flat();
+  if (missing.length || extra.length) {
+    const first = (m: string) => m.split("\n")[0].slice(0, 160);
+    const lines = [
+      ...missing.map((d) => `diagnostic without a record: ${d.policyName} on ${d.urn || "(no resource)"}: ${first(d.message)}`),
+      ...extra.map((r) => `record without a diagnostic: ${r.policy} on ${r.urn || "(no resource)"}: ${first(r.reported)}`),
+    ];
+    throw new PolicyPackError(`${call}: the pack's structured findings do not match its diagnostics (a bug in the side channel, policies/channel.ts):\n  - ${lines.join("\n  - ")}`);
+  }
+  return out;
+}
+
+function checkVersion(version: string): void {
+  if (version !== CHANNEL_VERSION)
+    throw new PolicyPackError(`the policy pack records findings as ${version}, this engine reads ${CHANNEL_VERSION}: build the pack and the CLI from the same source (npm run build)`);
+}
+
+/** JSON round trip: in process the records are the pack's own objects, over a file they are JSON; both read alike. */
+function plain(r: DiagnosticRecord): DiagnosticRecord {
+  return JSON.parse(JSON.stringify(r));
+}
+
+/** The engine's in-process end of the side channel: one per process, like the pack it listens to. */
+class InProcessSink implements DiagnosticSink {
+  version: string | undefined;
+  records: DiagnosticRecord[] = [];
+  hello(version: string) {
+    this.version = version;
+  }
+  record(r: DiagnosticRecord) {
+    this.records.push(plain(r));
+  }
+  take(): DiagnosticRecord[] {
+    const out = this.records;
+    this.records = [];
+    return out;
+  }
+}
+
+/** The engine's end of the side channel for a pack in its own process: the JSON-lines file the pack appends to. */
+class RecordsFile {
+  readonly dir = mkdtempSync(path.join(os.tmpdir(), "bulkhead-records-"));
+  readonly file = path.join(this.dir, "records.jsonl");
+  private fd: number | undefined;
+  private offset = 0;
+  private partial = "";
+  version: string | undefined;
+
+  /** The records appended since the last read (the pack writes them before it answers the call). */
+  take(): DiagnosticRecord[] {
+    if (this.fd === undefined) {
+      if (!existsSync(this.file)) return [];
+      this.fd = openSync(this.file, "r");
+    }
+    const size = fstatSync(this.fd).size;
+    if (size <= this.offset) return [];
+    const buf = Buffer.alloc(size - this.offset);
+    let n = 0;
+    while (n < buf.length) n += readSync(this.fd, buf, n, buf.length - n, this.offset + n);
+    this.offset = size;
+    const text = this.partial + buf.toString("utf8");
+    const lines = text.split("\n");
+    this.partial = lines.pop() ?? "";
+    const out: DiagnosticRecord[] = [];
+    for (const l of lines) {
+      if (!l) continue;
+      const line = JSON.parse(l) as ChannelLine;
+      if ("hello" in line) this.version = line.hello;
+      else out.push(line.record);
+    }
+    return out;
+  }
+
+  /** Idempotent: called by close() and when the pack's process exits, whichever comes first. */
+  close() {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }
 
 function toInfo(resp: any): AnalyzerInfo {
@@ -396,7 +507,7 @@ function call(handler: (req: any, cb: (err: any, resp: any) => void) => void, re
   return new Promise((resolve, reject) => handler(req, (err, resp) => (err ? reject(err) : resolve(resp))));
 }
 
-let capturedPack: { dir: string; handlers: Record<string, Handler> } | undefined;
+let capturedPack: { dir: string; handlers: Record<string, Handler>; sink: InProcessSink } | undefined;
 
 /**
  * Loads the pack in this process and keeps its analyzer handlers. @pulumi/policy allows one pack per
@@ -416,6 +527,9 @@ export function loadPackInProcess(packDir: string): PolicyPackConnection {
     };
     // No port: the handlers are called directly.
     server.bindAsync = function () {};
+    // The pack finds the sink when it creates its policies (policies/channel.ts).
+    const sink = new InProcessSink();
+    (globalThis as Record<symbol, unknown>)[Symbol.for(SINK_KEY)] = sink;
     const cwd = process.cwd();
     try {
       // The SDK reads package.json from the current directory, as it does under run-policy-pack.
@@ -425,21 +539,31 @@ export function loadPackInProcess(packDir: string): PolicyPackConnection {
       process.chdir(cwd);
       server.addService = addService;
       server.bindAsync = bindAsync;
+      delete (globalThis as Record<symbol, unknown>)[Symbol.for(SINK_KEY)];
     }
     if (!handlers) throw new PolicyPackError(`${dir} did not create a PolicyPack: its entry ${entry} must call new PolicyPack(...).`);
-    capturedPack = { dir, handlers };
+    if (sink.version !== undefined) checkVersion(sink.version);
+    capturedPack = { dir, handlers, sink };
   } else if (capturedPack.dir !== dir) {
     throw new PolicyPackError(`one policy pack per process: ${capturedPack.dir} is loaded, ${dir} cannot be added.`);
   }
-  const h = capturedPack.handlers;
+  const { handlers: h, sink } = capturedPack;
+  const structured = sink.version !== undefined;
   const invoke = (name: string, req: unknown) => call((r, cb) => h[name]({ request: r }, cb), req);
+  // Calls are sequential: the records taken after a call are that call's.
+  const diagnose = async (name: string, label: string, req: unknown) => {
+    sink.take();
+    const diags = toDiagnostics(await invoke(name, req));
+    return attachRecords(label, diags, sink.take(), structured);
+  };
   const build = new RequestBuilder(p);
   return {
     mode: "in-process",
+    structured,
     info: async () => toInfo(await invoke("getAnalyzerInfo", new p.emptyPb.Empty())),
     configure: async (config) => void (await invoke("configure", build.configure(config))),
-    analyze: async (r, prov) => toDiagnostics(await invoke("analyze", build.analyzeView(r, prov))),
-    analyzeStack: async (rs, providerOf) => toDiagnostics(await invoke("analyzeStack", build.analyzeStackViews(rs, providerOf))),
+    analyze: (r, prov) => diagnose("analyze", `Analyze ${r.urn}`, build.analyzeView(r, prov)),
+    analyzeStack: (rs, providerOf) => diagnose("analyzeStack", "AnalyzeStack", build.analyzeStackViews(rs, providerOf)),
     close: async () => {},
   };
 }
@@ -450,12 +574,15 @@ export async function startPackIsolated(packDir: string): Promise<PolicyPackConn
   validatePackDir(dir);
   const p = protos(dir);
   const runPolicyPack = path.dirname(packRequire(dir).resolve("@pulumi/pulumi/cmd/run-policy-pack"));
+  const records = new RecordsFile();
   const child: ChildProcess = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", dir], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, [RECORDS_FILE_ENV]: records.file },
   });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
+  child.once("exit", () => records.close());
   const port = await new Promise<string>((resolve, reject) => {
     let out = "";
     const onData = (d: Buffer) => {
@@ -475,16 +602,27 @@ export async function startPackIsolated(packDir: string): Promise<PolicyPackConn
     "grpc.max_send_message_length": 1024 * 1024 * 400,
   });
   const invoke = (name: string, req: unknown) => call((r, cb) => client[name](r, cb), req);
+  // The pack says hello when it creates its policies, before it serves: known once the port is.
+  records.take();
+  if (records.version !== undefined) checkVersion(records.version);
+  const structured = records.version !== undefined;
+  const diagnose = async (name: string, label: string, req: unknown) => {
+    records.take();
+    const diags = toDiagnostics(await invoke(name, req));
+    return attachRecords(label, diags, records.take(), structured);
+  };
   const build = new RequestBuilder(p);
   return {
     mode: "isolated",
+    structured,
     info: async () => toInfo(await invoke("getAnalyzerInfo", new p.emptyPb.Empty())),
     configure: async (config) => void (await invoke("configure", build.configure(config))),
-    analyze: async (r, prov) => toDiagnostics(await invoke("analyze", build.analyze(r, prov))),
-    analyzeStack: async (rs, providerOf) => toDiagnostics(await invoke("analyzeStack", build.analyzeStack(rs, providerOf))),
+    analyze: (r, prov) => diagnose("analyze", `Analyze ${r.urn}`, build.analyze(r, prov)),
+    analyzeStack: (rs, providerOf) => diagnose("analyzeStack", "AnalyzeStack", build.analyzeStack(rs, providerOf)),
     close: async () => {
       client.close();
       child.kill();
+      records.close();
     },
   };
 }

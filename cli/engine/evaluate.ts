@@ -6,18 +6,10 @@ import { loadPackInProcess, startPackIsolated, type Diagnostic, type PolicyPackC
 import { resolvePolicyConfig, type ResolvedPolicyConfig } from "./policy-config";
 import type { CheckOptions } from "./protocol";
 import { unexpandedViolations } from "./remote/unexpanded";
-import type { CheckResult, Exemption, ProgramRun, RegisteredResource, Violation } from "./types";
+import { doorId } from "../../policies/model/doors";
+import type { CheckResult, ProgramRun, RegisteredResource, Violation } from "./types";
 
 export class PolicyEvaluationError extends Error {}
-
-/** The pack marks an exempted finding with this final line (see docs/rules.md, "Exemptions"). */
-const EXEMPTION_LINE = /\n?exempted until (\d{4}-\d{2}-\d{2}): (.+)\s*$/;
-
-export function parseExemption(message: string): { message: string; exemption?: Exemption } {
-  const m = EXEMPTION_LINE.exec(message);
-  if (!m) return { message };
-  return { message: message.slice(0, m.index).trimEnd(), exemption: { reason: m[2].trim(), expires: m[1] } };
-}
 
 function providerResolver(byUrn: Map<string, RegisteredResource>) {
   return (r: RegisteredResource) => {
@@ -36,7 +28,10 @@ export function toViolations(
   return diags.map((d) => {
     const urn = d.urn || fallbackUrn || "";
     const r = byUrn.get(urn);
-    const { message, exemption } = parseExemption(d.message);
+    // The finding as data from the pack's side channel; a pack that doesn't speak it (another team's) is its text.
+    const rec = d.record;
+    const exemption = rec?.exemption;
+    const message = rec ? rec.message : d.message;
     let level = exemption ? config[d.policyName]?.enforcementLevel ?? d.enforcementLevel : d.enforcementLevel;
     if (level === "remediate") level = "mandatory";
     return {
@@ -49,6 +44,9 @@ export function toViolations(
         source: r?.source ?? null,
       },
       message,
+      ...(rec?.kind !== undefined ? { kind: rec.kind, data: rec.data ?? {} } : {}),
+      ...(rec?.path !== undefined ? { path: rec.path } : {}),
+      door: rec?.door ?? doorId(["diagnostic", urn, d.policyName, d.message]),
       ...(exemption ? { exemption } : {}),
     };
   });

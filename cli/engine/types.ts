@@ -61,7 +61,19 @@ export interface Violation {
   policy: string;
   enforcement: "mandatory" | "advisory";
   resource: { urn: string; type: string; name: string; source: string | null };
+  /** The finding's text (rendered by the pack from `kind` and `data`), without any exemption line. */
   message: string;
+  /** Stable id of the finding's message shape (the rule's `meta.messages` key); absent for text-only findings. */
+  kind?: string;
+  /** The values the message is rendered from; present with `kind`. */
+  data?: Record<string, unknown>;
+  /** Property path on the resource that opens the door (e.g. `ingress[0]`), when one entry is to blame. */
+  path?: string;
+  /**
+   * The door the finding is about: findings of different rules about the same grant (same resource, same rule entry,
+   * same opened ports) share it, and reports present them as one finding. Stable across runs.
+   */
+  door: string;
   exemption?: Exemption;
 }
 

@@ -4,14 +4,16 @@
  * sections first and never the verdict or a mandatory finding.
  */
 import { unexpandedLine } from "../engine/remote/unexpanded";
-import { countsText } from "./counts";
-import type { CheckResult, PolicyInfo, RegisteredResource, Violation } from "../engine/types";
+import { checkCounts, countsText, findingsText } from "./counts";
+import { controlsOf, doorControls, doorFix, doorsOf, splitFix, type Door } from "./doors";
+import type { CheckResult, PolicyInfo, RegisteredResource } from "../engine/types";
 import type { NetworkModel } from "../../policies/model";
 import { tenancyIam } from "../../policies/model/tenancy-iam";
 import { mermaidMap, type MapOptions } from "./mermaid";
 import { isCreatedResource, modelOf, ownersOf, shortType } from "./stack-model";
-import { summarise } from "./text";
 import { costSections, type CostBaseline } from "./cost";
+
+export { controlsOf, splitFix };
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65536;
@@ -44,23 +46,6 @@ export function sourceCell(source: string | null, base?: string): string {
   return `[${cell(source)}](${base.replace(/\/+$/, "")}/${file}#L${m[2]})`;
 }
 
-/** Splits a pack message into what is wrong and how to fix it (rules end their messages with `Fix: …`). */
-export function splitFix(message: string): { finding: string; fix?: string } {
-  const i = message.lastIndexOf(" Fix: ");
-  if (i < 0) return { finding: message };
-  return { finding: message.slice(0, i).trim(), fix: message.slice(i + 6).trim() };
-}
-
-/** Control ids from a policy description's `Controls: A, B` sentence. */
-export function controlsOf(policy: PolicyInfo | undefined): string[] {
-  const m = policy ? /Controls: ([^\n]+?)\.?\s*$/m.exec(policy.description) : null;
-  return m ? m[1].split(/,\s*/).filter(Boolean) : [];
-}
-
-function ruleFix(policy: PolicyInfo | undefined): string | undefined {
-  const m = policy ? /Fix: (.+?)(?: Controls: |$)/s.exec(policy.description) : null;
-  return m?.[1].trim();
-}
 
 /** One section of the comment; `rows` can be shed from the end when the comment is too long. */
 interface Section {
@@ -109,16 +94,24 @@ function fit(sections: Section[], max: number): string {
   return text;
 }
 
-function findingRows(vs: Violation[], policies: Map<string, PolicyInfo>, base?: string): string[] {
-  return vs.map((v) => {
-    const p = policies.get(v.policy);
-    const { finding, fix } = splitFix(v.message);
-    const controls = controlsOf(p).join(", ");
-    return `| ${code(v.policy)} | ${cell(controls)} | ${code(v.resource.name)}<br>${cell(shortType(v.resource.type))} | ${sourceCell(v.resource.source, base)} | ${cell(finding)} | ${cell(fix ?? ruleFix(p) ?? "")} |`;
+/**
+ * One row per door: every rule it breaks, their controls, each rule's finding, one fix. `shorten` (the last resort
+ * when even the mandatory doors overflow the comment) cuts each finding and leaves controls and fix out.
+ */
+function doorRows(doors: Door[], policies: Map<string, PolicyInfo>, base?: string, shorten?: (t: string) => string): string[] {
+  return doors.map((d) => {
+    const r = d.resource;
+    const rules = d.policies.map(code).join("<br>");
+    const findings = d.findings.map((v) => `${code(v.policy)}${v.exemption ? " (exempted)" : ""}: ${cell((shorten ?? String)(splitFix(v.message).finding))}`).join("<br>");
+    const where = `${code(r.name)}${d.path ? ` ${code(d.path)}` : ""}<br>${cell(shortType(r.type))}`;
+    if (shorten) return `| ${rules} | | ${where} | ${sourceCell(r.source, base)} | ${findings} | |`;
+    return `| ${rules} | ${cell(doorControls(d, policies).join(", "))} | ${where} | ${sourceCell(r.source, base)} | ${findings} | ${cell(doorFix(d, policies))} |`;
   });
 }
 
-const FINDING_HEAD = ["| Rule | Controls | Resource | Source | Finding | Fix |", "| --- | --- | --- | --- | --- | --- |"];
+const FINDING_HEAD = ["| Rules | Controls | Resource | Source | Findings | Fix |", "| --- | --- | --- | --- | --- | --- |"];
+
+const doorCount = (n: number) => `${n} door${n === 1 ? "" : "s"}`;
 
 function ownerName(o: string | undefined): string {
   return o === undefined ? "shared platform" : `tenant ${o}`;
@@ -195,29 +188,30 @@ export function checkMarkdown(result: CheckResult, opts: MarkdownOptions = {}): 
   const max = opts.maxLength ?? GITHUB_COMMENT_LIMIT;
   const h = "#".repeat(Math.min(6, Math.max(1, opts.headingLevel ?? 3)));
   const h2 = "#".repeat(Math.min(6, (opts.headingLevel ?? 3) + 1));
-  const s = summarise(result.violations);
+  const counts = checkCounts(result);
   const policies = new Map(result.policyPack.policies.map((p) => [p.name, p]));
-  const verdict = s.mandatory ? "❌ **Blocked**" : "✅ **Passes**";
+  const verdict = counts.mandatory ? "❌ **Blocked**" : "✅ **Passes**";
   const sections: Section[] = [
     {
       keep: true,
       head: [
         `${h} bulkhead: ${result.run.project}/${result.run.stack}`,
         "",
-        `${verdict} — ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.exempted} exempted · ${countsText(result.run)} · policy pack ${result.policyPack.name} ${result.policyPack.version}`,
+        `${verdict} — ${findingsText(counts)} · ${countsText(result.run)} · policy pack ${result.policyPack.name} ${result.policyPack.version}`,
         ...(unexpandedLine(result.run) ? ["", `⚠️ ${unexpandedLine(result.run)} (their children are not checked)`] : []),
       ],
       rows: [],
       tail: [],
     },
   ];
-  const live = (level: string) => result.violations.filter((v) => !v.exemption && v.enforcement === level);
-  const mandatory = live("mandatory");
+  // One row per door (issue 13): a door with a live mandatory finding blocks; the exemptions stay listed per finding.
+  const doors = doorsOf(result.violations);
+  const mandatory = doors.filter((d) => d.status === "mandatory");
   if (mandatory.length)
-    sections.push({ keep: true, head: [`${h2} Mandatory findings (${mandatory.length}) — block the deploy`, "", ...FINDING_HEAD], rows: findingRows(mandatory, policies, opts.sourceUrl), tail: [] });
-  const advisory = live("advisory");
+    sections.push({ keep: true, head: [`${h2} Mandatory findings (${doorCount(mandatory.length)}) — block the deploy`, "", ...FINDING_HEAD], rows: doorRows(mandatory, policies, opts.sourceUrl), tail: [] });
+  const advisory = doors.filter((d) => d.status === "advisory");
   if (advisory.length)
-    sections.push({ head: [`${h2} Advisory findings (${advisory.length})`, "", ...FINDING_HEAD], rows: findingRows(advisory, policies, opts.sourceUrl), tail: [] });
+    sections.push({ head: [`${h2} Advisory findings (${doorCount(advisory.length)})`, "", ...FINDING_HEAD], rows: doorRows(advisory, policies, opts.sourceUrl), tail: [] });
   const exempted = result.violations.filter((v) => v.exemption);
   if (exempted.length)
     sections.push({
@@ -252,13 +246,9 @@ export function checkMarkdown(result: CheckResult, opts: MarkdownOptions = {}): 
     // Only the verdict and the mandatory findings are left and still too long: every finding stays listed,
     // each message shortened to an equal share of the room left.
     const rest = text.length - sections[1].rows.join("\n").length;
-    const per = Math.max(80, Math.floor((max - rest - 400) / mandatory.length) - 120);
+    const per = Math.max(80, Math.floor((max - rest - 400) / mandatory.reduce((n, d) => n + d.findings.length, 0)) - 120);
     const short = (t: string) => (t.length > per ? t.slice(0, per - 1) + "…" : t);
-    sections[1].rows = findingRows(
-      mandatory.map((v) => ({ ...v, message: short(splitFix(v.message).finding) })),
-      new Map(),
-      opts.sourceUrl,
-    );
+    sections[1].rows = doorRows(mandatory, policies, opts.sourceUrl, short);
     sections[1].tail = [`\n_Messages shortened to fit GitHub's comment limit; the full text is in the SARIF results (code scanning) and \`bulkhead check\`._`];
     text = fit(sections, max);
   }

@@ -5,6 +5,7 @@
  */
 import type { ProgramRun, Violation } from "../engine/types";
 import { T, type IngressGrant, type NetworkModel, type PortRange } from "../../policies/model";
+import { grantDoor } from "../../policies/model/doors";
 import { modelOf } from "./stack-model";
 
 export type NodeKind = "internet" | "lb" | "bastion" | "app" | "data" | "shared" | "source" | "vpc";
@@ -84,23 +85,12 @@ export function portText(protocol: string, ports: PortRange): string {
   return `${ports.from === ports.to ? ports.from : `${ports.from}-${ports.to}`}/${protocol}`;
 }
 
-/** The `Path: …` texts of a finding (the pack's rules end each path with `. Fix:`). */
-function pathsIn(message: string): string[] {
-  return [...message.matchAll(/Path: (.+?)\. Fix:/gs)].map((m) => m[1]);
-}
-
-/** Grants of the blamed resource that the finding's path describes; all of them when no path pins one down. */
-function blamedGrants(model: NetworkModel, grants: IngressGrant[], v: Violation): IngressGrant[] {
-  const paths = pathsIn(v.message);
-  const hit = grants.filter((g) =>
-    paths.some((p) => {
-      if (p === model.pathOf(g)) return true;
-      const port = /:(\d+)\/\S+(?: \(latent[^)]*\))?$/.exec(p);
-      if (!port) return false;
-      const n = Number(port[1]);
-      return n >= g.ports.from && n <= g.ports.to && p === model.pathOf(g, n);
-    }),
-  );
+/**
+ * Grants of the blamed resource the finding is about: the ones whose door it names (findings about a grant carry the
+ * grant's door, policies/model/doors.ts); all of them when none does (a finding about the resource as a whole).
+ */
+function blamedGrants(grants: IngressGrant[], v: Violation): IngressGrant[] {
+  const hit = grants.filter((g) => grantDoor(g) === v.door);
   return hit.length ? hit : grants;
 }
 
@@ -181,7 +171,7 @@ export function reachabilityMap(input: MapInput, opts: MapOptions = {}, model: N
       if (!v.exemption && NODE_RULES.has(v.policy)) nodeViolations.push(v);
       continue;
     }
-    for (const g of blamedGrants(model, grants, v)) {
+    for (const g of blamedGrants(grants, v)) {
       const s = grantState.get(g) ?? { state: "ok" as EdgeState, rules: new Set<string>() };
       // One live finding makes the edge red even when another finding on it is exempted.
       s.state = v.exemption ? (s.state === "violation" ? "violation" : "exempted") : "violation";

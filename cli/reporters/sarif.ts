@@ -1,9 +1,12 @@
 /**
- * SARIF 2.1.0 for code scanning: one result per violation, located at the file:line that declared
- * the resource; the pack's policies become the tool's rules.
+ * SARIF 2.1.0 for code scanning: one result per door (every rule the grant breaks, one fix), located at the
+ * file:line that declared the resource; the pack's policies become the tool's rules, the result's rule is the one
+ * whose fix it shows, and `properties` lists every rule, control and finding kind of the door.
  */
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { CheckResult } from "../engine/types";
+import { checkCounts } from "./counts";
+import { doorControls, doorFix, doorsOf, fixPolicy, splitFix } from "./doors";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -37,17 +40,24 @@ export function checkSarif(result: CheckResult, toolVersion: string): string {
     };
   });
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results: Result[] = result.violations.map((v) => {
-    const loc = location(v.resource.source);
+  const policies = new Map(result.policyPack.policies.map((p) => [p.name, p]));
+  const results: Result[] = doorsOf(result.violations).map((d) => {
+    const r = d.resource;
+    const loc = location(r.source);
+    const ruleId = fixPolicy(d);
+    const findings = d.findings.map((v) => `${v.policy}${v.exemption ? ` (exempted until ${v.exemption.expires})` : ""}: ${splitFix(v.message).finding}`);
+    const fix = doorFix(d, policies);
+    const exemptions = d.findings.filter((v) => v.exemption);
     return {
-      ruleId: v.policy,
-      ...(index.has(v.policy) ? { ruleIndex: index.get(v.policy) } : {}),
-      level: level(v.enforcement),
-      message: { text: `${v.resource.name} (${v.resource.type}): ${v.message}` },
-      ...(loc ? { locations: [{ ...loc, logicalLocations: [{ fullyQualifiedName: v.resource.urn, kind: "resource" }] }] } : { locations: [{ logicalLocations: [{ fullyQualifiedName: v.resource.urn, kind: "resource" }] }] }),
-      partialFingerprints: { "bulkhead/v1": `${v.policy}|${v.resource.urn}` },
-      ...(v.exemption
-        ? { suppressions: [{ kind: "external" as const, status: "accepted" as const, justification: `${v.exemption.reason} (expires ${v.exemption.expires})` }] }
+      ruleId,
+      ...(index.has(ruleId) ? { ruleIndex: index.get(ruleId) } : {}),
+      level: d.status === "mandatory" ? "error" : d.status === "advisory" ? "warning" : level(d.findings[0].enforcement),
+      message: { text: `${r.name} (${r.type})${d.path ? ` ${d.path}` : ""} breaks ${d.policies.join(", ")}:\n${findings.join("\n")}${fix ? `\nFix: ${fix}` : ""}` },
+      ...(loc ? { locations: [{ ...loc, logicalLocations: [{ fullyQualifiedName: r.urn, kind: "resource" }] }] } : { locations: [{ logicalLocations: [{ fullyQualifiedName: r.urn, kind: "resource" }] }] }),
+      partialFingerprints: { "bulkhead/door/v1": d.id },
+      properties: { door: d.id, policies: d.policies, controls: doorControls(d, policies), kinds: d.findings.map((v) => v.kind ?? null), ...(d.path ? { path: d.path } : {}) },
+      ...(d.status === "exempted"
+        ? { suppressions: exemptions.map((v) => ({ kind: "external" as const, status: "accepted" as const, justification: `${v.policy}: ${v.exemption!.reason} (expires ${v.exemption!.expires})` })) }
         : {}),
     };
   });
@@ -65,6 +75,8 @@ export function checkSarif(result: CheckResult, toolVersion: string): string {
         },
         automationDetails: { id: `bulkhead/${result.run.project}/${result.run.stack}/` },
         results,
+        // The same summary every format prints (cli/reporters/counts.ts); `results` are the doors.
+        properties: { counts: checkCounts(result) },
       },
     ],
   };

@@ -1,56 +1,51 @@
-/** Human-readable output: violations grouped by resource with file:line, colour only on a terminal. */
-import { countsText, resourceCounts } from "./counts";
+/** Human-readable output: one finding per door (every rule it breaks, one fix), grouped by resource with file:line. */
+import { checkCounts, countsText, findingsText, resourceCounts, summarise } from "./counts";
 import { createColors } from "picocolors";
-import type { CheckResult, ProgramRun, Violation } from "../engine/types";
+import type { CheckResult, ProgramRun } from "../engine/types";
+import { doorControls, doorFix, doorsOf, splitFix, type Door } from "./doors";
 import { unexpandedLine } from "../engine/remote/unexpanded";
 import { displayWire } from "../engine/wire";
+
+export { summarise };
 
 export interface TextOptions {
   color: boolean;
 }
 
-export function summarise(violations: Violation[]): { mandatory: number; advisory: number; exempted: number } {
-  let mandatory = 0;
-  let advisory = 0;
-  let exempted = 0;
-  for (const v of violations) {
-    if (v.exemption) exempted++;
-    else if (v.enforcement === "mandatory") mandatory++;
-    else advisory++;
-  }
-  return { mandatory, advisory, exempted };
-}
-
 export function checkText(result: CheckResult, opts: TextOptions): string {
   const c = createColors(opts.color);
   const lines: string[] = [];
-  const byResource = new Map<string, Violation[]>();
-  for (const v of result.violations) {
-    const list = byResource.get(v.resource.urn) ?? [];
-    list.push(v);
-    byResource.set(v.resource.urn, list);
+  const policies = new Map(result.policyPack.policies.map((p) => [p.name, p]));
+  const byResource = new Map<string, Door[]>();
+  for (const d of doorsOf(result.violations)) {
+    const list = byResource.get(d.resource.urn) ?? [];
+    list.push(d);
+    byResource.set(d.resource.urn, list);
   }
-  for (const list of byResource.values()) {
-    const r = list[0].resource;
+  for (const doors of byResource.values()) {
+    const r = doors[0].resource;
     lines.push(`${c.bold(r.name)} ${c.dim(r.type)}${r.source ? `  ${c.cyan(r.source)}` : ""}`);
-    for (const v of list) {
-      const tag = v.exemption
-        ? c.dim(`exempted ${v.enforcement}`)
-        : v.enforcement === "mandatory"
-          ? c.red("mandatory")
-          : c.yellow("advisory");
-      const [first, ...rest] = v.message.split("\n");
-      lines.push(`  ${tag} ${c.bold(v.policy)}: ${first}`);
-      for (const l of rest) lines.push(`      ${l}`);
-      if (v.exemption) lines.push(`      ${c.dim(`exempted until ${v.exemption.expires}: ${v.exemption.reason}`)}`);
+    for (const d of doors) {
+      const tag = d.status === "exempted" ? c.dim("exempted") : d.status === "mandatory" ? c.red("mandatory") : c.yellow("advisory");
+      const controls = doorControls(d, policies);
+      const where = d.path ? `${d.path}: ` : "";
+      lines.push(`  ${tag} ${where}breaks ${d.policies.map((p) => c.bold(p)).join(", ")}${controls.length ? c.dim(` (controls ${controls.join(", ")})`) : ""}`);
+      for (const v of d.findings) {
+        const level = v.exemption ? c.dim(`exempted ${v.enforcement}`) : v.enforcement === "mandatory" ? c.red(v.enforcement) : c.yellow(v.enforcement);
+        const [first, ...rest] = splitFix(v.message).finding.split("\n");
+        lines.push(`    - ${c.bold(v.policy)} (${level}): ${first}`);
+        for (const l of rest) lines.push(`        ${l}`);
+        if (v.exemption) lines.push(`        ${c.dim(`exempted until ${v.exemption.expires}: ${v.exemption.reason}`)}`);
+      }
+      const fix = doorFix(d, policies);
+      if (fix) lines.push(`    ${c.green("Fix:")} ${fix}`);
     }
     lines.push("");
   }
-  const s = summarise(result.violations);
-  const verdict = s.mandatory ? c.red(c.bold("BLOCKED")) : c.green(c.bold("PASSED"));
+  const counts = checkCounts(result);
+  const verdict = counts.mandatory ? c.red(c.bold("BLOCKED")) : c.green(c.bold("PASSED"));
   lines.push(
-    `${verdict} ${result.run.project}/${result.run.stack}: ${countsText(result.run)} by ${result.policyPack.name}@${result.policyPack.version} — ` +
-      `${s.mandatory} mandatory, ${s.advisory} advisory, ${s.exempted} exempted`,
+    `${verdict} ${result.run.project}/${result.run.stack}: ${countsText(result.run)} by ${result.policyPack.name}@${result.policyPack.version} — ${findingsText(counts)}`,
   );
   const unexpanded = unexpandedLine(result.run);
   if (unexpanded) lines.push(c.yellow(unexpanded));

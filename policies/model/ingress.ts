@@ -100,6 +100,7 @@ export function buildIngress(ix: ResourceIndex): IngressStage {
     to: unknown,
     sources: GrantSource[],
     implicit?: string,
+    entry?: string,
   ) => {
     const unknownFields: string[] = [];
     let protocol = normaliseProtocol(rawProtocol);
@@ -114,7 +115,7 @@ export function buildIngress(ix: ResourceIndex): IngressStage {
     } else ports = portRange(protocol, from, to);
     for (const targetSgUrn of targets)
       for (const source of sources)
-        ingress.push({ grantUrn, targetSgUrn, protocol, ports, source, unknownFields, ...(implicit ? { implicit } : {}) });
+        ingress.push({ grantUrn, targetSgUrn, protocol, ports, source, unknownFields, ...(implicit ? { implicit } : {}), ...(entry ? { entry } : {}) });
   };
 
   const sgSources = (res: StackResource, top: string, value: unknown, selfUrn?: string): GrantSource[] => {
@@ -133,7 +134,7 @@ export function buildIngress(ix: ResourceIndex): IngressStage {
       pushGrants(sg.urn, [sg.urn], "-1", 0, 0, [{ kind: "unknown", why: "ingress unknown at preview" }]);
       continue;
     }
-    for (const rule of asList(rules)) {
+    for (const [i, rule] of asList(rules).entries()) {
       if (!rule || typeof rule !== "object") continue;
       const ru = rule as Record<string, any>;
       const sources: GrantSource[] = [];
@@ -144,7 +145,7 @@ export function buildIngress(ix: ResourceIndex): IngressStage {
       // Listing the group's own id is a self reference (sgSources drops it as a group source).
       if (Array.isArray(ru.securityGroups) && ru.securityGroups.some((x: unknown) => x === sg.props.id && x !== undefined)) sources.push({ kind: "self" });
       for (const pl of asList(ru.prefixListIds)) sources.push(prefixListSource(sg, "ingress", pl));
-      pushGrants(sg.urn, [sg.urn], ru.protocol, ru.fromPort, ru.toPort, sources);
+      pushGrants(sg.urn, [sg.urn], ru.protocol, ru.fromPort, ru.toPort, sources, undefined, `ingress[${i}]`);
     }
   }
 
@@ -194,13 +195,13 @@ export function buildIngress(ix: ResourceIndex): IngressStage {
       pushGrants(r.urn, targets, "-1", 0, 0, [{ kind: "unknown", why: "portInfos unknown at preview" }]);
       continue;
     }
-    for (const pi of asList(infos)) {
+    for (const [n, pi] of asList(infos).entries()) {
       const i = pi as Record<string, any>;
       const fields: Array<[string, unknown]> = [["portInfos", i.cidrs], ["portInfos", i.ipv6Cidrs]];
       // No cidrs means "all IPv4 addresses" in Lightsail.
       const none = (i.cidrs === undefined || i.cidrs === null) && (i.ipv6Cidrs === undefined || i.ipv6Cidrs === null) && !i.cidrListAliases;
       const src = none ? cidrSource(r, [["portInfos", ["0.0.0.0/0"]]]) : cidrSource(r, fields);
-      pushGrants(r.urn, targets, i.protocol, i.fromPort, i.toPort, src ? [src] : []);
+      pushGrants(r.urn, targets, i.protocol, i.fromPort, i.toPort, src ? [src] : [], undefined, `portInfos[${n}]`);
     }
   }
   for (const r of ix.ofType(T.lightsail)) {

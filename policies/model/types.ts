@@ -77,6 +77,12 @@ export interface IngressGrant {
   unknownFields: string[];
   /** Where the permission comes from when it isn't written anywhere, e.g. "Lightsail default firewall". */
   implicit?: string;
+  /**
+   * Property path of the entry on `grantUrn` that declares the permission when the resource holds several
+   * (`ingress[1]` of a group's inline rules, `portInfos[0]` of Lightsail public ports); absent when the resource
+   * is the entry (a SecurityGroupRule) or the permission is implicit.
+   */
+  entry?: string;
 }
 
 export interface SecurityGroupNode {
@@ -182,6 +188,12 @@ export interface Finding {
   data: Record<string, unknown>;
   /** Property path on `urn` that opens the door (e.g. `ingress[1].cidrBlocks`), when one property is to blame. */
   path?: string;
+  /**
+   * The door the finding is about (see ./doors.ts): findings of different rules about the same grant (same resource,
+   * same rule entry, same opened ports) share it, so reports present them as one finding. Absent: the pack derives
+   * it from `urn` and `path` (or, without a path, the finding alone is its door).
+   */
+  door?: string;
   /** Rendered text. Empty until the edge renders it (exemption-valid gives its own). */
   message: string;
 }

@@ -44,7 +44,7 @@ export const rule: RuleDefinition = {
         : sourceShared
           ? ` (it is tagged bastion but also attached to ${sourceShared.map((u) => model.label(u)).join(", ")})`
           : "";
-      out.report(g.grantUrn, kind, { ...grantData(model, g, ports[0]), ports, shared, endpoints: model.endpointsOfGroup(g.targetSgUrn).map((e) => model.label(e.urn)) });
+      out.grant(g, kind, { ...grantData(model, g, ports[0]), ports, shared, endpoints: model.endpointsOfGroup(g.targetSgUrn).map((e) => model.label(e.urn)) });
     }
     return out.list;
   },

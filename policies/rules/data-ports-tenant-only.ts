@@ -56,7 +56,7 @@ export const rule: RuleDefinition = {
       // AWS requires these between an EKS control plane and its nodes, and among the nodes (policies/model/eks.ts).
       if (isEksClusterGrant(g, (u) => model.sgByUrn(u))) continue;
       // The path and labels are built only for a finding (most grants pass).
-      const report = (kind: string, extra: Record<string, unknown> = {}) => out.report(g.grantUrn, kind, { ...grantData(model, g, ports[0]), ports, owner: ownersText(tgt), ...extra });
+      const report = (kind: string, extra: Record<string, unknown> = {}) => out.grant(g, kind, { ...grantData(model, g, ports[0]), ports, owner: ownersText(tgt), ...extra });
       const s = g.source;
       if (model.tagsUnknown(g.targetSgUrn)) report("data-port-target-tenant-unknown", { tagOf: model.label(g.targetSgUrn) });
       else if (s.kind === "self") {

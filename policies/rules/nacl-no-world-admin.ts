@@ -20,14 +20,15 @@ export const rule: RuleDefinition = {
   },
   check(model) {
     const out = new Findings();
-    const entry = (owner: StackResource, e: Record<string, any>, where: string) => {
+    // `path` is the entry on a network ACL's inline list (its door); a NetworkAclRule resource is its own entry.
+    const entry = (owner: StackResource, e: Record<string, any>, where: string, path?: string) => {
       if (e.egress === true) return;
       const action = String(e.action ?? e.ruleAction ?? "").toLowerCase();
       if (action !== "allow") return;
       const proto = normaliseProtocol(e.protocol);
       const cidrs = [e.cidrBlock, e.ipv6CidrBlock].filter((c) => c !== undefined && c !== null && c !== "");
       if (cidrs.some(isUnknown)) {
-        out.report(owner.urn, "nacl-cidr-unverifiable", { where });
+        out.report(owner.urn, "nacl-cidr-unverifiable", { where }, path);
         return;
       }
       let world = false;
@@ -37,9 +38,10 @@ export const rule: RuleDefinition = {
         return;
       }
       const ports = openedPorts(proto, portRange(proto, e.fromPort, e.toPort), WATCHED);
-      if (world && ports.length) out.report(owner.urn, "nacl-world-admin", { where, cidrs, ports });
+      if (world && ports.length) out.report(owner.urn, "nacl-world-admin", { where, cidrs, ports }, path);
     };
-    for (const n of model.ofType(T.nacl, T.defaultNacl)) for (const e of list(n.props.ingress)) if (e && typeof e === "object") entry(n, e as any, `${model.label(n.urn)} ingress rule ${(e as any).ruleNo ?? ""}`.trim());
+    for (const n of model.ofType(T.nacl, T.defaultNacl))
+      for (const [i, e] of list(n.props.ingress).entries()) if (e && typeof e === "object") entry(n, e as any, `${model.label(n.urn)} ingress rule ${(e as any).ruleNo ?? ""}`.trim(), `ingress[${i}]`);
     for (const r of model.ofType(T.naclRule)) entry(r, r.props, model.label(r.urn));
     return out.list;
   },

@@ -45,7 +45,7 @@ export const rule: RuleDefinition = {
       if (!ports.length) continue;
       for (const g of e.grants) {
         const together = e.grants.length > 1 ? ` (together with ${others(e.grants, g)} the group admits ${e.cidrText.join(", ")}, which covers the public internet)` : "";
-        out.report(g.grantUrn, "world-open-port", { ...grantData(model, g, ports[0]), ports: kinds(ports), openPorts: ports, together, cidrs: e.cidrText });
+        out.grant(g, "world-open-port", { ...grantData(model, g, ports[0]), ports: kinds(ports), openPorts: ports, together, cidrs: e.cidrText });
       }
     }
     // Endpoints: grants on DIFFERENT groups of one endpoint that only together cover the internet (one group alone
@@ -60,7 +60,7 @@ export const rule: RuleDefinition = {
       if (seen.has(key)) continue;
       seen.add(key);
       for (const g of e.grants)
-        out.report(g.grantUrn, "world-open-port-across-groups", {
+        out.grant(g, "world-open-port-across-groups", {
           ...grantData(model, g, ports[0]),
           reach: endpointReach(model, e.endpointUrn, e.groups, ports[0], e.protocol),
           endpoint: model.label(e.endpointUrn),
@@ -76,7 +76,7 @@ export const rule: RuleDefinition = {
       if (g.source.kind !== "unknown") continue;
       const ports = openedPorts(g.protocol, g.ports, sensitive);
       if (!ports.length) continue;
-      out.report(g.grantUrn, "world-open-port-unverifiable", { ...grantData(model, g, ports[0]), ports: kinds(ports), openPorts: ports });
+      out.grant(g, "world-open-port-unverifiable", { ...grantData(model, g, ports[0]), ports: kinds(ports), openPorts: ports });
     }
     return out.list;
   },

@@ -55,7 +55,7 @@ export const rule: RuleDefinition = {
         if ((portsOk && lbOk && !g.unknownFields.length) || reported.has(g)) continue;
         reported.add(g);
         const together = e.grants.length > 1 ? ` (together with ${e.grants.filter((o) => o !== g).map((o) => grantText(model, o)).join(", ")}: ${e.cidrText.join(", ")})` : "";
-        out.report(g.grantUrn, kind, { ...grantData(model, g), together, problems: problems.join("; "), cidrs: e.cidrText });
+        out.grant(g, kind, { ...grantData(model, g), together, problems: problems.join("; "), cidrs: e.cidrText });
       }
     }
     // Grants on different groups of one endpoint that only together admit the world.
@@ -67,7 +67,7 @@ export const rule: RuleDefinition = {
       const problems = [...(portsOk ? [] : [portProblem(e.protocol, e.ports)]), ...(lbOk ? [] : [`${model.label(ep.urn)} is not an internet-facing load balancer`])];
       for (const g of e.grants) {
         if (reported.has(g)) continue;
-        out.report(g.grantUrn, "world-facing-across-groups", {
+        out.grant(g, "world-facing-across-groups", {
           ...grantData(model, g),
           reach: endpointReach(model, ep.urn, e.groups, e.ports.from, e.protocol),
           endpoint: model.label(ep.urn),
@@ -79,7 +79,7 @@ export const rule: RuleDefinition = {
     }
     for (const g of model.ingress) {
       if (g.source.kind !== "unknown") continue;
-      out.report(g.grantUrn, "world-facing-unverifiable-source", grantData(model, g));
+      out.grant(g, "world-facing-unverifiable-source", grantData(model, g));
     }
     return out.list;
   },

@@ -82,14 +82,16 @@ export const rule: RuleDefinition = {
   },
   check(model) {
     const out = new Findings();
-    const report = (r: StackResource, kind: string, why: string) =>
-      out.report(r.urn, kind, { resource: model.label(r.urn), why: `${why.startsWith(":") ? "" : " "}${why}` });
+    // `path`: the property that hands out the public address, when one does (the finding's door); a subnet's or
+    // a Lightsail instance's public address is the resource's as a whole.
+    const report = (r: StackResource, kind: string, why: string, path?: string) =>
+      out.report(r.urn, kind, { resource: model.label(r.urn), why: `${why.startsWith(":") ? "" : " "}${why}` }, path);
 
     for (const lt of model.ofType(T.launchTemplate)) {
       if (model.isBastion(lt.urn)) continue;
       const v = ltPublicIp(lt);
-      if (v === "on") report(lt, "associates-public-ip", `sets networkInterfaces[].associatePublicIpAddress: "true"`);
-      else if (v === "unknown") report(lt, "public-ip-unverifiable", `: ${cannotVerify("networkInterfaces[].associatePublicIpAddress", 'set it to the literal "false"')}`);
+      if (v === "on") report(lt, "associates-public-ip", `sets networkInterfaces[].associatePublicIpAddress: "true"`, "networkInterfaces");
+      else if (v === "unknown") report(lt, "public-ip-unverifiable", `: ${cannotVerify("networkInterfaces[].associatePublicIpAddress", 'set it to the literal "false"')}`, "networkInterfaces");
       else if (v === undefined) {
         const subs = ltSubnets(model, lt);
         if (subs) {
@@ -102,19 +104,19 @@ export const rule: RuleDefinition = {
     for (const lc of model.ofType(T.launchConfiguration)) {
       if (model.isBastion(lc.urn) || model.launchersOf(lc.urn).some((a) => model.isBastion(a))) continue;
       const v = lcPublicIp(lc);
-      if (v === "on") report(lc, "associates-public-ip", "sets associatePublicIpAddress: true");
-      else if (v === "unknown") report(lc, "public-ip-unverifiable", `: ${cannotVerify("associatePublicIpAddress", "set it to the literal false")}`);
+      if (v === "on") report(lc, "associates-public-ip", "sets associatePublicIpAddress: true", "associatePublicIpAddress");
+      else if (v === "unknown") report(lc, "public-ip-unverifiable", `: ${cannotVerify("associatePublicIpAddress", "set it to the literal false")}`, "associatePublicIpAddress");
     }
 
     for (const i of model.ofType(T.instance, T.spotInstance)) {
       if (model.isBastion(i.urn)) continue;
       const v = i.props.associatePublicIpAddress;
       if (v === true) {
-        report(i, "associates-public-ip", "sets associatePublicIpAddress: true");
+        report(i, "associates-public-ip", "sets associatePublicIpAddress: true", "associatePublicIpAddress");
         continue;
       }
       if (isUnknown(v)) {
-        report(i, "public-ip-unverifiable", `: ${cannotVerify("associatePublicIpAddress", "set it to the literal false")}`);
+        report(i, "public-ip-unverifiable", `: ${cannotVerify("associatePublicIpAddress", "set it to the literal false")}`, "associatePublicIpAddress");
         continue;
       }
       if (v === false) continue;
@@ -195,8 +197,8 @@ export const rule: RuleDefinition = {
       if (model.isBastion(svc.urn)) continue;
       const nc = svc.props.networkConfiguration;
       const v = isUnknown(nc) ? nc : nc?.assignPublicIp;
-      if (v === true) report(svc, "associates-public-ip", "sets networkConfiguration.assignPublicIp: true, giving every task a public IP");
-      else if (isUnknown(v)) report(svc, "public-ip-unverifiable", `: ${cannotVerify("networkConfiguration.assignPublicIp", "set it to the literal false")}`);
+      if (v === true) report(svc, "associates-public-ip", "sets networkConfiguration.assignPublicIp: true, giving every task a public IP", "networkConfiguration.assignPublicIp");
+      else if (isUnknown(v)) report(svc, "public-ip-unverifiable", `: ${cannotVerify("networkConfiguration.assignPublicIp", "set it to the literal false")}`, "networkConfiguration.assignPublicIp");
     }
 
     // Instances each ENI is attached to by aws.ec2.NetworkInterfaceAttachment, indexed once.
@@ -219,15 +221,15 @@ export const rule: RuleDefinition = {
         const res = model.resolve(r, instProp, inst, [T.instance]);
         if (res.urns.length) {
           const bad = res.urns.find((u) => !model.isBastion(u));
-          if (bad) report(r, "eip-on-non-bastion", `gives a public IP to ${model.label(bad)}, which is not the bastion (${instProp})`);
-        } else report(r, "eip-target-unverifiable", `: ${cannotVerify(`${instProp} (the instance it attaches to)`, "reference the bastion instance from this stack")}`);
+          if (bad) report(r, "eip-on-non-bastion", `gives a public IP to ${model.label(bad)}, which is not the bastion (${instProp})`, instProp);
+        } else report(r, "eip-target-unverifiable", `: ${cannotVerify(`${instProp} (the instance it attaches to)`, "reference the bastion instance from this stack")}`, instProp);
       }
       if (eni !== undefined && eni !== null && eni !== "") {
         const res = model.resolve(r, eniProp, eni, [T.eni]);
         if (res.urns.length) {
           const bad = res.urns.map((u) => model.byUrn(u)!).find((e) => !eniOk(e));
-          if (bad) report(r, "eip-on-non-bastion", `gives a public IP to ${model.label(bad.urn)}, which is not attached to the bastion (${eniProp})`);
-        } else report(r, "eip-target-unverifiable", `: ${cannotVerify(`${eniProp} (the interface it attaches to)`, "reference a bastion interface from this stack")}`);
+          if (bad) report(r, "eip-on-non-bastion", `gives a public IP to ${model.label(bad.urn)}, which is not attached to the bastion (${eniProp})`, eniProp);
+        } else report(r, "eip-target-unverifiable", `: ${cannotVerify(`${eniProp} (the interface it attaches to)`, "reference a bastion interface from this stack")}`, eniProp);
       }
     };
     for (const e of model.ofType(T.eip)) checkEip(e, "instance", "networkInterface");

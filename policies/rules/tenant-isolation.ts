@@ -52,9 +52,9 @@ export const rule: RuleDefinition = {
         const src = tenantsOf(s.sgUrn);
         // Cross-tenant when some tenant on the source side reaches a different tenant on the target side.
         const pair = src.flatMap((a) => tgt.filter((b) => b !== a).map((b) => [a, b] as const))[0];
-        if (pair) out.report(g.grantUrn, "group-reference-crosses-tenants", { ...grantData(model, g), sourceTenant: tenantsText(src), targetTenant: tenantsText(tgt) });
+        if (pair) out.grant(g, "group-reference-crosses-tenants", { ...grantData(model, g), sourceTenant: tenantsText(src), targetTenant: tenantsText(tgt) });
       } else if (s.kind === "self" && tgt.length > 1) {
-        out.report(g.grantUrn, "self-reference-spans-tenants", {
+        out.grant(g, "self-reference-spans-tenants", {
           ...grantData(model, g),
           targetTenant: tenantsText(tgt),
           members: model.endpointsOfGroup(g.targetSgUrn).map((e) => `${model.label(e.urn)}${e.tenant ? ` (${e.tenant})` : ""}`).join(", "),
@@ -63,7 +63,7 @@ export const rule: RuleDefinition = {
         // A world-wide grant admits every tenant the way the internet does (a public endpoint): the world rules judge it.
         const sub = model.subnetsOverlapping(s.cidrs).find((x) => x.tenants.some((t) => !tgt.includes(t)));
         if (sub)
-          out.report(g.grantUrn, "cidr-covers-other-tenant-subnet", {
+          out.grant(g, "cidr-covers-other-tenant-subnet", {
             ...grantData(model, g),
             targetTenant: tenantsText(tgt),
             subnet: sub.name,

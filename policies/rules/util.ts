@@ -2,17 +2,25 @@
  * Helpers shared by the rules: message building, config ports, IAM/S3 policy documents.
  */
 import { type Finding, type IngressGrant, type NetworkModel, type RuleMeta } from "../model";
+import { grantDoor } from "../model/doors";
 
 /** Collects findings, dropping exact duplicates (one resource can declare the same door twice). */
 export class Findings {
   private readonly seen = new Set<string>();
   readonly list: Finding[] = [];
   /** A structured finding: `kind` names a template in the rule's `meta.messages`; the text is rendered at the edge. */
-  report(urn: string, kind: string, data: Record<string, unknown> = {}, path?: string): void {
-    this.push({ urn, kind, data, ...(path !== undefined ? { path } : {}), message: "" });
+  report(urn: string, kind: string, data: Record<string, unknown> = {}, path?: string, door?: string): void {
+    this.push({ urn, kind, data, ...(path !== undefined ? { path } : {}), ...(door !== undefined ? { door } : {}), message: "" });
+  }
+  /**
+   * A finding about one ingress grant, blamed on the resource that declares it at its entry (`ingress[1]`), with the
+   * grant's door: every rule the same grant breaks reports the same door (see policies/model/doors.ts).
+   */
+  grant(g: IngressGrant, kind: string, data: Record<string, unknown> = {}): void {
+    this.report(g.grantUrn, kind, data, g.entry, grantDoor(g));
   }
   private push(f: Finding): void {
-    const key = `${f.urn}\u0000${f.kind}\u0000${f.message}\u0000${f.path ?? ""}\u0000${JSON.stringify(f.data)}`;
+    const key = `${f.urn}\u0000${f.kind}\u0000${f.message}\u0000${f.path ?? ""}\u0000${f.door ?? ""}\u0000${JSON.stringify(f.data)}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.list.push(f);

@@ -49,7 +49,14 @@ describe("bulkhead check", () => {
 
   it("exits 0 on a clean program with an empty violation list and only JSON on stdout", () => {
     expect(runs.cleanJson.code).toBe(0);
-    expect(JSON.parse(runs.cleanJson.stdout)).toEqual({ resources: 6, violations: [], unexpanded: [], cost: expect.objectContaining({ stack: "dev", currency: "USD", total: 1, unpriced: [] }) });
+    expect(JSON.parse(runs.cleanJson.stdout)).toEqual({
+      resources: 6,
+      doors: 0,
+      counts: { resources: 6, toCreate: 4, doors: 0, findings: 0, mandatory: 0, advisory: 0, exempted: 0 },
+      violations: [],
+      unexpanded: [],
+      cost: expect.objectContaining({ stack: "dev", currency: "USD", total: 1, unpriced: [] }),
+    });
   });
 
   it("exits 2 when the program throws, with its own message and line and no engine internals", () => {
@@ -88,14 +95,17 @@ describe("bulkhead check", () => {
     // (the schema's `language` pattern is not a valid regular expression under the `u` flag)
     const validate = ajv.compile(schema);
     expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
-    const result = log.runs[0].results.find((r: any) => r.ruleId === "no-world-open-sensitive-port");
+    // The world-open SSH entry is one door: one result listing its three rules, under the rule whose fix it shows.
+    const result = log.runs[0].results.find((r: any) => r.properties.policies.includes("no-world-open-sensitive-port"));
+    expect(result.properties.policies).toEqual(["no-world-open-sensitive-port", "bastion-only-admin", "only-lbs-face-world"]);
+    expect(result.ruleId).toBe("bastion-only-admin");
     expect(result.level).toBe("error");
     expect(result.locations[0].physicalLocation).toEqual({
       artifactLocation: { uri: "test/engine/fixtures/open-ssh.ts", uriBaseId: "%SRCROOT%" },
       region: { startLine: 5 },
     });
     const rule = log.runs[0].tool.driver.rules[result.ruleIndex];
-    expect(rule.id).toBe("no-world-open-sensitive-port");
+    expect(rule.id).toBe("bastion-only-admin");
     expect(rule.fullDescription.text.length).toBeGreaterThan(20);
   });
 });

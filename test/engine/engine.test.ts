@@ -184,6 +184,32 @@ describe("policy evaluation", () => {
     expect(b.check!.policyPack).toEqual(a.check!.policyPack);
   });
 
+  it("carries every finding as data through the side channel, identically in process and --isolated", () => {
+    const structured = (name: string) => ok(name).check!.violations.map((v) => ({ policy: v.policy, urn: v.resource.urn, kind: v.kind, data: v.data, path: v.path, door: v.door, exemption: v.exemption }));
+    const inProcess = structured("sshInProcess");
+    expect(structured("sshIsolated")).toEqual(inProcess);
+    // Every finding of the bulkhead pack has its kind and data: none is text only.
+    for (const v of inProcess) expect(v.kind, `${v.policy} on ${v.urn}`).toEqual(expect.any(String));
+    // The world-open SSH entry (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html): three
+    // rules, one door at ingress[0], one JSON entry per rule.
+    const ssh = inProcess.filter((v) => v.urn.endsWith("::ssh-open"));
+    expect(ssh.map((v) => [v.policy, v.kind, v.path])).toEqual([
+      ["no-world-open-sensitive-port", "world-open-port", "ingress[0]"],
+      ["bastion-only-admin", "admin-port-not-from-bastion", "ingress[0]"],
+      ["only-lbs-face-world", "world-facing-non-lb", "ingress[0]"],
+    ]);
+    expect(new Set(ssh.map((v) => v.door)).size).toBe(1);
+    expect(ssh[0].data).toMatchObject({ openPorts: [22], cidrs: ["0.0.0.0/0"] });
+  });
+
+  it("reads another team's pack (no side channel) as text: findings without kind, each its own door", () => {
+    const vs = ok("echoIsolated").check!.violations;
+    expect(vs.length).toBeGreaterThan(0);
+    for (const v of vs) expect(v.kind).toBeUndefined();
+    expect(new Set(vs.map((v) => v.door)).size).toBe(vs.length);
+    expect(ok("echoInProcess").check!.violations.map((v) => v.door)).toEqual(vs.map((v) => v.door));
+  });
+
   it("marshals AnalyzeStack property dependencies as the Pulumi CLI does: only properties that have some", () => {
     const echoed = (name: string) =>
       Object.fromEntries(ok(name).check!.violations.map((v) => [v.resource.name, JSON.parse(v.message.split("\n").pop()!)]));

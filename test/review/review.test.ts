@@ -14,6 +14,8 @@ import type { CheckResult, RegisteredResource, Violation } from "../../cli/engin
 import { checkMarkdown, controlsOf, splitFix } from "../../cli/reporters/markdown";
 import { COLORS, mermaidMap, reachabilityMap } from "../../cli/reporters/mermaid";
 import { checkSarif } from "../../cli/reporters/sarif";
+import { checkText } from "../../cli/reporters/text";
+import { checkJson } from "../../cli/reporters/json";
 import { projectStacks, REVIEW_MARKER, reviewMarkdown } from "../../cli/commands/review";
 import { main } from "../../cli/main";
 import { END_MARKER, README, replaceRegion, reviewExample, START_MARKER } from "../../scripts/render-review-example";
@@ -96,7 +98,7 @@ const tenantOfTitle = (t: string) => /^(acme|globex|initech|umbrella|hooli)-/.ex
 describe("markdown comment", () => {
   it("dev: passes, lists both exemptions with reason and expiry, resources by tenant with totals, and the map", () => {
     const md = checkMarkdown(dev, { sourceUrl: "https://github.com/o/r/blob/abc123" });
-    expect(md).toContain("✅ **Passes** — 0 mandatory, 0 advisory, 2 exempted");
+    expect(md).toContain("✅ **Passes** — 2 findings at 2 doors: 0 mandatory, 0 advisory, 2 exempted");
     // The declaring line lives in a component another team edits: take it from the run.
     const src = dev.violations.find((v) => v.resource.name === "acme-database-db")!.resource.source!;
     const [file, line] = src.split(":");
@@ -118,23 +120,30 @@ describe("markdown comment", () => {
 
   it("prod: passes with no findings and draws every tenant", () => {
     const md = checkMarkdown(prod);
-    expect(md).toContain("✅ **Passes** — 0 mandatory, 0 advisory, 0 exempted");
+    expect(md).toContain("✅ **Passes** — 0 findings at 0 doors: 0 mandatory, 0 advisory, 0 exempted");
     for (const t of ["acme", "globex", "initech", "umbrella", "hooli"]) expect(md).toContain(`| tenant ${t} |`);
   });
 
-  it("insecure: blocked; each mandatory finding with controls, linked file:line, message and fix", () => {
+  it("insecure: blocked; one row per door with every rule and control it breaks, linked file:line, the findings and one fix", () => {
     const md = checkMarkdown(insecure, { sourceUrl: "https://github.com/o/r/blob/abc123/" });
-    expect(md).toContain("❌ **Blocked** — 5 mandatory, 6 advisory, 0 exempted");
-    const row = md.split("\n").find((l) => l.startsWith("| `tenant-isolation` |"))!;
+    expect(md).toContain("❌ **Blocked** — 11 findings at 8 doors: 5 mandatory, 6 advisory, 0 exempted");
+    // One SecurityGroupRule letting globex into acme's database breaks two rules: one door, one row, one fix.
+    const row = md.split("\n").find((l) => l.startsWith("| `data-ports-tenant-only`<br>`tenant-isolation` |"))!;
     const cells = row.split(" | ");
-    expect(cells[1]).toBe("EC2.18, EC2.19");
+    expect(cells[1]).toBe("EC2.18, EC2.19, RDS.2");
     expect(cells[2]).toBe("`globex-reads-acme-db`<br>ec2.SecurityGroupRule");
     expect(cells[3]).toBe("[test/review/fixtures/insecure.ts:62](https://github.com/o/r/blob/abc123/test/review/fixtures/insecure.ts#L62)");
-    expect(cells[4]).toContain("Path: sg globex-app-sg → sg acme-db-sg:5432/tcp.");
+    expect(cells[4]).toContain("`tenant-isolation`: ec2.SecurityGroupRule globex-reads-acme-db (rule of sg acme-db-sg) lets sg globex-app-sg of tenant globex reach");
+    expect(cells[4]).toContain("`data-ports-tenant-only`: ");
     expect(cells[4]).not.toContain("Fix:");
-    expect(cells[5]).toMatch(/^Keep each tenant's groups/);
+    expect(cells[5]).toMatch(/^Allow the data port only from security groups tagged with the same bulkhead:tenant/);
+    // The world-open SSH entry of acme-app-sg: three rules, one row, the bastion fix naming the entry.
+    const ssh = md.split("\n").find((l) => l.startsWith("| `no-world-open-sensitive-port`<br>`bastion-only-admin`<br>`only-lbs-face-world` |"))!;
+    expect(ssh.split(" | ")[2]).toBe("`acme-app-sg` `ingress[1]`<br>ec2.SecurityGroup");
+    expect(ssh.split(" | ")[5]).toMatch(/^ingress\[1\] of acme-app-sg: Replace the CIDR \/ group \/ wide range with a rule whose source is the bastion's security group/);
     const mandatory = md.slice(md.indexOf("Mandatory findings"), md.indexOf("Advisory findings"));
-    expect(mandatory.split("\n").filter((l) => l.startsWith("| `")).length).toBe(5);
+    expect(mandatory).toContain("Mandatory findings (2 doors)");
+    expect(mandatory.split("\n").filter((l) => l.startsWith("| `")).length).toBe(2);
   });
 
   it("parses controls and fixes from the pack's texts", () => {
@@ -149,9 +158,10 @@ describe("markdown comment", () => {
     const md = checkMarkdown(insecure, { maxLength: 5000 });
     expect(full.length).toBeGreaterThan(5000);
     expect(md.length).toBeLessThanOrEqual(5000);
-    expect(md).toContain("❌ **Blocked** — 5 mandatory, 6 advisory, 0 exempted");
+    expect(md).toContain("❌ **Blocked** — 11 findings at 8 doors: 5 mandatory, 6 advisory, 0 exempted");
+    const mandatory = md.slice(md.indexOf("Mandatory findings"));
     for (const rule of ["no-world-open-sensitive-port", "bastion-only-admin", "data-ports-tenant-only", "only-lbs-face-world", "tenant-isolation"])
-      expect(md).toContain(`| \`${rule}\` |`);
+      expect(mandatory).toContain(`\`${rule}\`: `);
     expect(md).toMatch(/not shown to stay within GitHub's comment limit|does not fit in this comment/);
   });
 
@@ -160,7 +170,8 @@ describe("markdown comment", () => {
     expect(md.length).toBeLessThanOrEqual(2500);
     expect(md).toContain("❌ **Blocked**");
     const rows = md.split("\n").filter((l) => l.startsWith("| `"));
-    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const rule of ["no-world-open-sensitive-port", "bastion-only-admin", "data-ports-tenant-only", "only-lbs-face-world", "tenant-isolation"]) expect(md).toContain(`\`${rule}\`: `);
     expect(md).toContain("Messages shortened to fit");
   });
 
@@ -271,7 +282,7 @@ function peeringRun(): { run: { resources: RegisteredResource[] }; blamed: Viola
   const a = res("aws:ec2/vpc:Vpc", "acme-vpc", { tags: { "bulkhead:tenant": "acme" } });
   const b = res("aws:ec2/vpc:Vpc", "globex-vpc", { tags: { "bulkhead:tenant": "globex" } });
   const peering = res("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "a-b", { vpcId: a.urn, peerVpcId: b.urn });
-  const blamed: Violation = { policy: "tenant-isolation", enforcement: "mandatory", resource: { urn: peering.urn, type: peering.type, name: "a-b", source: null }, message: "peering a-b connects two tenants. Fix: x" };
+  const blamed: Violation = { policy: "tenant-isolation", enforcement: "mandatory", resource: { urn: peering.urn, type: peering.type, name: "a-b", source: null }, message: "peering a-b connects two tenants. Fix: x", door: "door-peering" };
   return { run: { resources: [a, b, peering] }, blamed };
 }
 
@@ -283,7 +294,7 @@ function transitRun(): { run: { resources: RegisteredResource[] }; blamed: Viola
   const hub = res("aws:ec2transitgateway/transitGateway:TransitGateway", "hub", {});
   const vpcs = [res("aws:ec2/vpc:Vpc", "acme-vpc", { tags: { "bulkhead:tenant": "acme" } }), res("aws:ec2/vpc:Vpc", "globex-vpc", { tags: { "bulkhead:tenant": "globex" } }), res("aws:ec2/vpc:Vpc", "shared-vpc", {})];
   const atts = vpcs.map((v) => res("aws:ec2transitgateway/vpcAttachment:VpcAttachment", `${v.name}-att`, { transitGatewayId: hub.urn, vpcId: v.urn, subnetIds: [] }));
-  const blamed: Violation = { policy: "tenant-isolation", enforcement: "mandatory", resource: { urn: atts[0].urn, type: atts[0].type, name: atts[0].name, source: null }, message: "attachment acme-vpc-att routes to globex. Fix: x" };
+  const blamed: Violation = { policy: "tenant-isolation", enforcement: "mandatory", resource: { urn: atts[0].urn, type: atts[0].type, name: atts[0].name, source: null }, message: "attachment acme-vpc-att routes to globex. Fix: x", door: "door-attachment" };
   return { run: { resources: [hub, ...vpcs, ...atts] }, blamed };
 }
 
@@ -321,6 +332,7 @@ function twentyTenants(): { run: { resources: RegisteredResource[] }; violations
       enforcement: "mandatory",
       resource: { urn: cross, type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "t07-reads-t03", source: null },
       message: "lets sg t07-app-sg of tenant t07 reach sg t03-db-sg of tenant t03. Path: sg t07-app-sg → sg t03-db-sg:5432/tcp. Fix: keep tenants apart.",
+      door: "door-cross",
     },
   ];
   return { run: { resources }, violations };
@@ -336,8 +348,8 @@ describe("SARIF", () => {
   it.each([
     ["dev", () => dev, 2, 2],
     ["prod", () => prod, 0, 0],
-    ["insecure", () => insecure, 11, 0],
-  ] as const)("%s: valid SARIF 2.1.0, one result per violation, exemptions as accepted suppressions", (name, get, results, suppressed) => {
+    ["insecure", () => insecure, 8, 0],
+  ] as const)("%s: valid SARIF 2.1.0, one result per door, exemptions as accepted suppressions", (name, get, results, suppressed) => {
     const log = JSON.parse(checkSarif(get(), "0.0.0-test"));
     expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
     const run = log.runs[0];
@@ -345,10 +357,63 @@ describe("SARIF", () => {
     expect(run.results.length).toBe(results);
     expect(run.results.filter((r: any) => r.suppressions?.[0]?.status === "accepted").length).toBe(suppressed);
     if (name === "insecure") {
-      const r = run.results.find((x: any) => x.ruleId === "tenant-isolation");
+      const r = run.results.find((x: any) => x.properties.policies.includes("tenant-isolation"));
+      // The door's result is the rule whose fix it shows; every rule, control and kind of the door is listed.
+      expect(r.ruleId).toBe("data-ports-tenant-only");
+      expect(r.properties).toMatchObject({ policies: ["data-ports-tenant-only", "tenant-isolation"], controls: ["EC2.18", "EC2.19", "RDS.2"], kinds: ["data-port-other-owner", "group-reference-crosses-tenants"] });
+      expect(r.message.text).toContain("tenant-isolation: ");
       expect(r.level).toBe("error");
       expect(r.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "test/review/fixtures/insecure.ts", uriBaseId: "%SRCROOT%" }, region: { startLine: 62 } });
     }
+  });
+});
+
+// ---- Counts: the same numbers with the same meaning in every format (issue 13) -------------------------------
+
+describe("counts across formats", () => {
+  // The verdict line: text puts the resources first, the comment the findings; the words are the same.
+  const fromSummary = (text: string) => {
+    const line = text.split("\n").find((l) => /resources checked/.test(l) && / at \d+ doors?:/.test(l));
+    const r = line && /(\d+) resources checked \((\d+) to create\)/.exec(line);
+    const f = line && /(\d+) findings? at (\d+) doors?: (\d+) mandatory, (\d+) advisory, (\d+) exempted/.exec(line);
+    if (!r || !f) throw new Error(`no summary line in:\n${text.slice(0, 600)}`);
+    const [resources, toCreate] = r.slice(1).map(Number);
+    const [findings, doors, mandatory, advisory, exempted] = f.slice(1).map(Number);
+    return { resources, toCreate, doors, findings, mandatory, advisory, exempted };
+  };
+
+  it.each([
+    ["insecure", () => insecure],
+    ["dev (exemptions)", () => dev],
+  ] as const)("%s: text, markdown, JSON and SARIF give the same resources, doors and findings from one run", (_name, get) => {
+    const result = get();
+    const json = JSON.parse(checkJson(result));
+    const sarif = JSON.parse(checkSarif(result, "0.0.0-test")).runs[0];
+    const text = checkText(result, { color: false });
+    const md = checkMarkdown(result, { maxLength: 1_000_000 });
+    // The JSON: one entry per rule, each naming its door; the counts are derived from exactly those entries.
+    const doors = new Set(json.violations.map((v: { door: string }) => v.door));
+    expect(json.counts).toEqual({
+      resources: result.run.resources.length,
+      toCreate: result.run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && r.type !== "pulumi:pulumi:Stack").length,
+      doors: doors.size,
+      findings: json.violations.length,
+      mandatory: json.violations.filter((v: Violation) => !v.exemption && v.enforcement === "mandatory").length,
+      advisory: json.violations.filter((v: Violation) => !v.exemption && v.enforcement === "advisory").length,
+      exempted: json.violations.filter((v: Violation) => v.exemption).length,
+    });
+    expect(json.doors).toBe(doors.size);
+    expect(json.resources).toBe(json.counts.resources);
+    expect(fromSummary(text)).toEqual(json.counts);
+    expect(fromSummary(md)).toEqual(json.counts);
+    expect(sarif.properties.counts).toEqual(json.counts);
+    // What each format lists is the doors: SARIF results, text door lines, markdown rows plus exemption-only doors.
+    expect(sarif.results.length).toBe(doors.size);
+    expect(text.split("\n").filter((l) => /^  (mandatory|advisory|exempted) .*breaks /.test(l)).length).toBe(doors.size);
+    const liveDoors = new Set(json.violations.filter((v: Violation) => !v.exemption).map((v: Violation) => v.door)).size;
+    const findingSections = md.split("\n").filter((l) => /^\| `[a-z-]+`(<br>`[a-z-]+`)* \| /.test(l) && !/\| (advisory|mandatory) \|/.test(l));
+    expect(findingSections.length).toBe(liveDoors);
+    expect(md).toContain(`Resources to create: ${json.counts.toCreate}`);
   });
 });
 
