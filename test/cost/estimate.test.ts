@@ -259,7 +259,7 @@ describe("the `cost` JSON section and --cost-baseline files (docs/contract.md)",
   const doc = JSON.parse(checkJson(check));
 
   it("check --format json gains `cost` beside the existing keys", () => {
-    expect(Object.keys(doc)).toEqual(["resources", "violations", "unexpanded", "cost"]);
+    expect(Object.keys(doc)).toEqual(["resources", "doors", "counts", "violations", "unexpanded", "cost"]);
     expect(Object.keys(doc.cost)).toEqual(["project", "stack", "currency", "priceTable", "region", "total", "unallocated", "tenants", "shared", "resources", "unpriced", "usageOnly"]);
     expect(doc.cost).toMatchObject({ project: "p", stack: "dev", currency: "USD", priceTable: { asOf: PRICES.asOf, region: "us-east-1", hoursPerMonth: 730 }, region: null, total: 33.85 });
     expect(doc.cost.tenants).toEqual([{ tenant: "acme", kind: "pooled", own: 1, shared: 32.85, total: 33.85 }]);
