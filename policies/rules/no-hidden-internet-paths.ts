@@ -31,6 +31,10 @@ export const rule: RuleDefinition = {
         "{resource} on internet-facing {lb} forwards to {targetGroup} on data port {port}: the database port is reachable from the internet through the load balancer ({path}), whatever the database's group says. https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html Fix: make the load balancer internal (internal: true) or remove the listener; reach databases from the application tier only.",
       "endpoint-service-open":
         "{resource} lets any AWS account connect ({where} allows \"*\") and accepts connections automatically (acceptanceRequired false): anyone can reach the service behind it from their own VPC. https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html Fix: list the account or role ARNs that may connect and set acceptanceRequired true.",
+      "api-fronts-internal-admin":
+        "{resource} ({entry}) has no authorization and reaches {target} through {link}, an internal endpoint that is {why}: the API puts it on the internet ({path}). https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html Fix: require authorization on the route or method (JWT / Cognito, AWS_IAM or a Lambda authorizer), or keep the admin endpoint out of the API.",
+      "api-to-data-port":
+        "{resource} ({entry}) has no authorization and reaches {target} through {link} on data port {port}: the database port is callable from the internet through the API ({path}). https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html Fix: never integrate an API with a data port; reach databases from the application tier only.",
       "cdn-fronts-internal-admin":
         "{resource} serves {behavior} from {origin}, an internal endpoint that is {why}, with no viewer authentication (no viewer-request function or Lambda@Edge, no trusted key groups, no web ACL): the CDN puts the internal admin endpoint on the internet. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-load-balancer.html Fix: authenticate viewers (a viewer-request function or Lambda@Edge, signed URLs with trusted key groups, or a web ACL) or keep admin endpoints off the distribution.",
     },
@@ -85,6 +89,7 @@ export const rule: RuleDefinition = {
       if (isFalse(acc) || isUnknown(acc) || acc === undefined) out.report(s.urn, "endpoint-service-open", { resource: label(s.urn), where }, "acceptanceRequired");
     }
     cdnFrontsAdmin(model, out);
+    apiFrontsInternal(model, out, admin, data);
     return out.list;
   },
 };
@@ -132,6 +137,33 @@ function cdnFrontsAdmin(model: NetworkModel, out: Findings): void {
           const why = adminPath ? `serving admin path ${pattern} (${adminPath})` : adminBehind(ep) ? "tagged bulkhead:role=admin" : undefined;
           if (why) out.report(d.urn, "cdn-fronts-internal-admin", { resource: model.label(d.urn), behavior: path === "defaultCacheBehavior" ? "the default behavior" : `path ${pattern}`, origin: model.label(ep), why }, path);
         }
+    }
+  }
+}
+
+/**
+ * (e) API Gateway private integrations: an entry without authorization whose VPC link reaches a load balancer that
+ * serves an admin path, an endpoint tagged bulkhead:role=admin, an admin port or a data port. An entry whose
+ * authorization is unknown at preview is no-public-entry-points' cannot-verify finding already.
+ */
+function apiFrontsInternal(model: NetworkModel, out: Findings, admin: Set<number>, data: Set<number>): void {
+  const hops = model.hops();
+  const isAdminTagged = (u: string) => model.tagsOf(u)?.["bulkhead:role"] === "admin";
+  const field = (u: string) => (model.byUrn(u)?.type === HOP_TYPES.method ? "authorization" : "authorizationType");
+  for (const a of hops.apis) {
+    if (a.auth !== "none") continue;
+    // API path templates ({proxy+}, {id}) match any segment: read them as wildcards.
+    const adminPath = adminPathMatched(a.entryPath.replace(/\{[^}]*\}/g, "*"));
+    for (const l of a.listeners) {
+      const base = { resource: model.label(a.entryUrn), entry: a.entryKey, link: a.vpcLinkUrn ? `VPC link ${model.label(a.vpcLinkUrn)}` : "a VPC link" };
+      const tgs = l.targetGroups.map((u) => hops.tgByUrn(u)).filter((t) => t !== undefined);
+      const tagged = isAdminTagged(l.lbUrn) || isAdminTagged(l.urn) || tgs.some((t) => isAdminTagged(t.urn));
+      const adminPort = tgs.flatMap((t) => t.targetPorts.filter((p) => admin.has(p)).map((p) => ({ t, p })))[0];
+      const why = adminPath ? `serving admin path ${a.entryPath} (${adminPath})` : tagged ? "tagged bulkhead:role=admin" : adminPort ? `an admin port (${adminPort.p})` : undefined;
+      if (why) out.report(a.entryUrn, "api-fronts-internal-admin", { ...base, target: model.label(l.lbUrn), why, path: hops.apiPathText(a, l, adminPort?.t ?? tgs[0]) }, field(a.entryUrn));
+      for (const t of tgs)
+        for (const port of t.targetPorts.filter((p) => data.has(p)))
+          out.report(a.entryUrn, "api-to-data-port", { ...base, target: model.label(t.urn), port, path: hops.apiPathText(a, l, t) }, field(a.entryUrn));
     }
   }
 }
