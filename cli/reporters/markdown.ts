@@ -233,7 +233,8 @@ export function checkMarkdown(result: CheckResult, opts: MarkdownOptions = {}): 
       mapHead,
       "",
       "Who can reach which security group, on which port, as the policy pack sees it. " +
-        `Thick red: an edge a rule blames; dotted orange: an exempted finding; dotted: open to the world but nothing attached is publicly routed yet.`,
+        `Thick red: an edge a rule blames; dotted orange: an exempted finding; dotted: open to the world but nothing attached is publicly routed yet. ` +
+        "Hops no security group shows are edges too: `forwards to tg …` (load balancer → targets), `origin …` (CloudFront), `vpc link …` (API Gateway), `PrivateLink` (endpoint services); `IAM …` edges are cross-tenant permissions (listed below).",
       "",
       "```mermaid",
     ],

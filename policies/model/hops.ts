@@ -29,7 +29,34 @@ export const HOP_TYPES = {
   method: "aws:apigateway/method:Method",
   integration: "aws:apigateway/integration:Integration",
   vpcLink: "aws:apigateway/vpcLink:VpcLink",
+  distribution: "aws:cloudfront/distribution:Distribution",
+  vpcOrigin: "aws:cloudfront/vpcOrigin:VpcOrigin",
+  endpointService: "aws:ec2/vpcEndpointService:VpcEndpointService",
+  endpointServicePrincipal: "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple",
 } as const;
+
+/**
+ * A CloudFront origin inside the stack: a VPC origin (internal load balancer or instance) or a custom origin whose
+ * domain is a load balancer of the stack. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
+ */
+export interface CdnHop {
+  distributionUrn: string;
+  originId: string;
+  vpcOriginUrn?: string;
+  /** Load balancers or instances the origin reaches. */
+  endpoints: string[];
+  /** Path patterns of the behaviors served from this origin (`*` for the default behavior). */
+  patterns: string[];
+}
+
+/** An endpoint service: consumers in other VPCs (the allowed principals) reach its network load balancers. */
+export interface EndpointServiceHop {
+  urn: string;
+  nlbs: string[];
+  /** Allowed principals (the service's list and separate grants); "*" is any AWS account. */
+  principals: string[];
+  acceptanceRequired: boolean | "unknown";
+}
 
 /** Whether an API entry (an HTTP API route, a REST method) asks the caller to authenticate before it integrates. */
 export type EntryAuth = "none" | "authorized" | "unknown";
@@ -109,6 +136,8 @@ export interface Hops {
   apis: ApiHop[];
   /** `internet → api shop-api "ANY /admin" (no authorization) → vpc link ops-link → alb ops-alb:443 → tg …`. */
   apiPathText(a: ApiHop, l: ListenerHop, tg?: TargetGroupHop): string;
+  cdn: CdnHop[];
+  endpointServices: EndpointServiceHop[];
 }
 
 const num = (v: unknown): number | undefined => {
@@ -234,6 +263,8 @@ export function buildHops(model: NetworkModel): Hops {
     return [`tg ${model.label(tg.urn)}${tg.targetPorts.length ? `:${tg.targetPorts.join(",")}` : ""} (${ip})`, ...(targets.length ? [targets.join(", ")] : [])];
   };
   return {
+    cdn: buildCdnHops(model),
+    endpointServices: buildEndpointServices(model),
     apis,
     apiPathText(a, l, tg) {
       const auth = a.auth === "none" ? "no authorization" : a.auth === "unknown" ? "authorization unknown at preview" : a.authSource;
@@ -349,4 +380,42 @@ function buildApiHops(model: NetworkModel, listeners: ListenerHop[]): ApiHop[] {
     }
   }
   return out;
+}
+
+function buildCdnHops(model: NetworkModel): CdnHop[] {
+  const T = HOP_TYPES;
+  const out: CdnHop[] = [];
+  for (const d of model.ofType(T.distribution)) {
+    const behaviors = [d.props.defaultCacheBehavior, ...list(d.props.orderedCacheBehaviors)].filter((b) => b && typeof b === "object");
+    for (const o of list(d.props.origins)) {
+      const originId = String(o?.originId ?? "");
+      let vpcOriginUrn: string | undefined;
+      let endpoints: string[] = [];
+      if (o?.vpcOriginConfig?.vpcOriginId !== undefined) {
+        vpcOriginUrn = model.resolve(d, "origins", o.vpcOriginConfig.vpcOriginId, [T.vpcOrigin]).urns[0];
+        const vo = vpcOriginUrn ? model.byUrn(vpcOriginUrn) : undefined;
+        if (vo) endpoints = model.resolve(vo, "vpcOriginEndpointConfig", vo.props.vpcOriginEndpointConfig?.arn, [...T.lbs, T.instance]).urns;
+      } else if (o?.domainName !== undefined) endpoints = model.resolve(d, "origins", o.domainName, T.lbs).urns;
+      if (!endpoints.length && !vpcOriginUrn) continue;
+      const patterns = behaviors.filter((b: any) => isUnknown(b.targetOriginId) || b.targetOriginId === originId).map((b: any) => (typeof b.pathPattern === "string" ? b.pathPattern : "*"));
+      out.push({ distributionUrn: d.urn, originId, ...(vpcOriginUrn ? { vpcOriginUrn } : {}), endpoints, patterns });
+    }
+  }
+  return out;
+}
+
+function buildEndpointServices(model: NetworkModel): EndpointServiceHop[] {
+  const T = HOP_TYPES;
+  const extra = new Map<string, string[]>();
+  for (const p of model.ofType(T.endpointServicePrincipal))
+    for (const o of model.resolve(p, "vpcEndpointServiceId", p.props.vpcEndpointServiceId, [T.endpointService]).urns) extra.set(o, [...(extra.get(o) ?? []), isUnknown(p.props.principalArn) ? "(unknown at preview)" : String(p.props.principalArn)]);
+  return model.ofType(T.endpointService).map((s) => {
+    const acc = s.props.acceptanceRequired;
+    return {
+      urn: s.urn,
+      nlbs: model.resolveList(s, "networkLoadBalancerArns", s.props.networkLoadBalancerArns, T.lbs).urns,
+      principals: [...list(s.props.allowedPrincipals).map((x) => (isUnknown(x) ? "(unknown at preview)" : String(x))), ...(extra.get(s.urn) ?? [])],
+      acceptanceRequired: acc === true || acc === "true" ? true : isUnknown(acc) ? "unknown" : false,
+    };
+  });
 }
