@@ -184,7 +184,7 @@ function iamPathsSection(model: NetworkModel, h2: string): Section {
     ...t.shared.map((x) => `| ${code(model.label(x.roleUrn))} (tenants ${cell(x.tenants.join(", "))}) | runs the compute of | ${cell(x.users.map((u) => model.label(u)).join(", "))} | one role for several tenants |`),
   ];
   const head = `${h2} Cross-tenant IAM paths`;
-  if (!rows.length) return { head: [head, "", `No IAM permission of a tenant's principals reaches another tenant's secrets, keys, parameters or roles (${t.principals} tenant principals evaluated).`], rows: [], tail: [] };
+  if (!rows.length) return { head: [head, "", `No IAM permission of a tenant's principals, and no resource policy naming them, reaches another tenant's secrets, keys, parameters, roles or data stores (${t.principals} tenant principals evaluated).`], rows: [], tail: [] };
   return { head: [head, "", "| Principal | Action | Resource (owner) | Allowed by |", "| --- | --- | --- | --- |"], rows, tail: [], title: head, fullList: "the tenant-isolation findings" };
 }
 

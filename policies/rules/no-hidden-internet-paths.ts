@@ -18,8 +18,8 @@ export const rule: RuleDefinition = {
     severity: "critical",
     enforcementLevel: "mandatory",
     controls: ["ELB.1", "EC2.19"],
-    why: "Some paths from the internet pass through a hop that no security group rule shows: a network load balancer that hides the client's address behind its own private one, a public load balancer forwarding to a database port, an endpoint service any AWS account can connect to.",
-    fix: "Keep client IP preservation on (or admit only the bastion's group) for admin ports behind a network load balancer; never forward a public listener to a data port; require acceptance and name the principals of an endpoint service.",
+    why: "Some paths from the internet pass through a hop that no security group rule shows: a network load balancer that hides the client's address behind its own private one, a public load balancer forwarding to a database port, an endpoint service any AWS account can connect to, a CDN or an API route without authorization in front of an internal admin endpoint (through a VPC origin or VPC link).",
+    fix: "Keep client IP preservation on (or admit only the bastion's group) for admin ports behind a network load balancer; never forward a public listener to a data port; require acceptance and name the principals of an endpoint service; authenticate viewers and API callers before any internal admin endpoint.",
     messages: {
       "nlb-masks-client-ip":
         "{resource} sends traffic from internet-facing network load balancer {lb} to {target} on admin port {port} without client IP preservation ({clientIpSource}), and {group} admits {cidrs}, which holds the load balancer's own addresses, on that port: the targets see the load balancer's address, so port {port} is open to the world ({path}). " +

@@ -471,11 +471,11 @@ describe("api-fronts-internal-admin / api-to-data-port: an API reaches an intern
       (s) => { internalAlb(s, 8080); httpApi(s, "ANY /admin/{proxy+}", { authorizationType: "AWS_IAM" }); }, []],
     [`hardened: a PRIVATE REST API (reachable only through VPC endpoints) in front of the SSH NLB (${REST_PRIVATE_API})`,
       (s) => restApi(s, "status", 2222, 22, { authorization: "NONE" }, { endpointConfiguration: { types: "PRIVATE" } }), []],
-    [`hardened: the REST VPC link's URI names another listener port than the SSH one (${REST_PRIVATE})`,
+    [`the REST VPC link's URI names another port than the SSH listener's: no hop to SSH (the open method is still no-public-entry-points') (${REST_PRIVATE})`,
       (s) => {
-        restApi(s, "status", 2222, 22, { authorization: "AWS_IAM" });
+        restApi(s, "status", 2222, 22, { authorization: "NONE" });
         s.set("ops-rest-integration", { uri: "http://ops-nlb.internal:8080/" });
-      }, []],
+      }, [`${NPE} ops-method unauthenticated-api-method`]],
   ]);
 
   it("the hop model joins route → integration → VPC link → listener, and the path names every hop", () => {

@@ -311,7 +311,7 @@ describe("reachability map: hops and cross-tenant IAM paths (issue 15)", () => {
   it("dev and prod: no IAM path crosses tenants, and the comment says how many principals were evaluated", () => {
     for (const r of [dev, prod]) {
       expect(readMap(mermaidMap(r)).edges.filter((e) => e.label.startsWith("IAM "))).toEqual([]);
-      expect(checkMarkdown(r)).toMatch(/No IAM permission of a tenant's principals reaches another tenant's secrets, keys, parameters or roles \([1-9]\d* tenant principals evaluated\)/);
+      expect(checkMarkdown(r)).toMatch(/No IAM permission of a tenant's principals, and no resource policy naming them, reaches another tenant's secrets, keys, parameters, roles or data stores \([1-9]\d* tenant principals evaluated\)/);
     }
   });
 });
