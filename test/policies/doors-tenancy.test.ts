@@ -155,6 +155,9 @@ const rpInsecure: Case[] = [
     s.set("acme-app-role", { name: "acme-app" });
     s.set("globex-app-role", { assumeRolePolicy: trust({ AWS: ACME_ROLE_ARN }) });
   }, [`${RULE} globex-app-role resource-policy-crosses-tenants`]],
+  [`a platform role (untagged) trusts acme's role, named by an output unknown at preview: acme's compute becomes the platform's role (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html)`, (s) =>
+    s.add(TY.role, "platform-deployer", { assumeRolePolicy: trust({ AWS: UNKNOWN }) }, { assumeRolePolicy: ["acme-app-role"] }),
+  [`${RULE} platform-deployer resource-policy-crosses-tenants`]],
 ];
 const rpHardened: Case[] = [
   [`globex's key policy names only the account root and globex's own role (${EVAL})`, (s) =>
