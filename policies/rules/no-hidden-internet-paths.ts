@@ -6,7 +6,6 @@ import { configPorts, Findings, list, PORTS_SCHEMA } from "./util";
 const ENDPOINT_SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService";
 const ALLOWED_PRINCIPAL = "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-const VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin";
 const NLB_DOC = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation";
 
 const isFalse = (v: unknown) => v === false || v === "false";
@@ -112,23 +111,17 @@ function cdnFrontsAdmin(model: NetworkModel, out: Findings): void {
   for (const d of model.ofType(DISTRIBUTION)) {
     // A web ACL (set at all, even by reference) is the distribution-wide gate AWS offers; judge its rules elsewhere.
     if (nonEmpty(d.props.webAclId)) continue;
-    const origins = list(d.props.origins);
-    const internalOf = (o: any): string[] => {
-      const vpcOriginId = o?.vpcOriginConfig?.vpcOriginId;
-      if (vpcOriginId !== undefined)
-        return model.resolve(d, "origins", vpcOriginId, [VPC_ORIGIN]).urns.flatMap((vo) => {
-          const r = model.byUrn(vo)!;
-          const found = model.resolve(r, "vpcOriginEndpointConfig", r.props.vpcOriginEndpointConfig?.arn, [...HOP_TYPES.lbs, HOP_TYPES.instance]).urns;
-          return found.length ? found : [vo];
-        });
-      if (o?.domainName === undefined) return [];
-      return model.resolve(d, "origins", o.domainName, HOP_TYPES.lbs).urns.filter((u) => hops.lbByUrn(u)?.internetFacing === false);
-    };
+    // The origins the model resolved into the stack (policies/model/hops.ts): a VPC origin is internal by
+    // construction (its endpoint, or the VPC origin itself when the endpoint is not in the stack); a custom origin
+    // counts when it is an internal load balancer.
+    const origins = hops.cdn.filter((c) => c.distributionUrn === d.urn);
+    const internalOf = (c: (typeof origins)[number]): string[] =>
+      c.vpcOriginUrn ? (c.endpoints.length ? c.endpoints : [c.vpcOriginUrn]) : c.endpoints.filter((u) => hops.lbByUrn(u)?.internetFacing === false);
     const behaviors: Array<[string, any]> = [["defaultCacheBehavior", d.props.defaultCacheBehavior], ...list(d.props.orderedCacheBehaviors).map((b: any, i: number): [string, any] => [`orderedCacheBehaviors[${i}]`, b])];
     for (const [path, b] of behaviors) {
       if (!b || viewerAuthenticated(b)) continue;
       const target = b.targetOriginId;
-      const own = origins.filter((o: any) => isUnknown(target) || o?.originId === target);
+      const own = origins.filter((o) => isUnknown(target) || o.originId === target);
       // CloudFront patterns may omit the leading slash ("admin/*"); the admin-path list is written with one.
       const pattern = typeof b.pathPattern === "string" ? (b.pathPattern.startsWith("/") || b.pathPattern.startsWith("*") ? b.pathPattern : `/${b.pathPattern}`) : "*";
       const adminPath = adminPathMatched(pattern);
