@@ -439,7 +439,8 @@ function collapseTenants(map: ReachMap, limit: number): ReachMap {
     const parts = own.map((n) => `N ${canon(n, t)}`);
     for (const e of map.edges) {
       if (!ownKeys.has(e.from) && !ownKeys.has(e.to)) continue;
-      parts.push(`E ${canon(byKey.get(e.from)!, t)} > ${canon(byKey.get(e.to)!, t)} ${e.ports.join(",")} ${e.state} ${e.latent}`);
+      // Hop and IAM labels name tenant resources (`forwards to tg acme-tg:8443`): compared up to the tenant id too.
+      parts.push(`E ${canon(byKey.get(e.from)!, t)} > ${canon(byKey.get(e.to)!, t)} ${e.ports.map((p) => untenant(p, t)).join(",")} ${e.state} ${e.latent}`);
     }
     const sig = parts.sort().join("\n");
     const l = signatures.get(sig);
@@ -471,7 +472,7 @@ function collapseTenants(map: ReachMap, limit: number): ReachMap {
     .filter((e) => kept.has(e.from) && kept.has(e.to))
     .map((e) => {
       const g = [groupOf.get(e.from), groupOf.get(e.to)].find((x) => x && counts.has(x));
-      return g ? { ...e, each: counts.get(g)! } : e;
+      return g ? { ...e, ports: e.ports.map((p) => untenant(p, g.slice("tenant:".length))), each: counts.get(g)! } : e;
     });
   const groups = map.groups.filter((g) => !dropGroups.has(g.id)).map((g) => newGroups.get(g.id) ?? g);
   return { nodes, edges, groups, omittedIsolated: map.omittedIsolated };

@@ -308,6 +308,17 @@ describe("reachability map: hops and cross-tenant IAM paths (issue 15)", () => {
     expect(md.indexOf("#### Reachability map")).toBeLessThan(md.indexOf("#### Cross-tenant IAM paths"));
   });
 
+  it("collapsed tenants keep their hop edges, named up to the tenant id", () => {
+    const { edges, subgraphs } = readMap(mermaidMap(prod, { collapseAbove: 2 }));
+    expect(subgraphs.some((g) => /^\d+ tenants, same pattern: /.test(g))).toBe(true);
+    // acme/initech and globex/umbrella collapse in pairs (each pair one pattern); the silo tenant hooli keeps its own.
+    expect(edges.filter((e) => e.label.startsWith("forwards to tg ")).map((e) => e.label).sort()).toEqual([
+      "forwards to tg hooli-tg:8443",
+      "forwards to tg ‹tenant›-tg:8443 (each of 2)",
+      "forwards to tg ‹tenant›-tg:8443 (each of 2)",
+    ]);
+  });
+
   it("dev and prod: no IAM path crosses tenants, and the comment says how many principals were evaluated", () => {
     for (const r of [dev, prod]) {
       expect(readMap(mermaidMap(r)).edges.filter((e) => e.label.startsWith("IAM "))).toEqual([]);
