@@ -3,7 +3,11 @@
  * run by tenant-tagged compute) gets its effective permission set from the IAM evaluation (identity policies and
  * the permissions boundary); it is evaluated against every credential-bearing resource of the stack owned by
  * someone else: secrets, KMS keys, SSM parameters, roles (assume / pass), and the tenant data stores (buckets,
- * tables, queues) of other tenants.
+ * tables, queues) of other tenants. Resource-based policies count as well: a key, secret, bucket or queue policy, or
+ * a role's trust policy, that names a tenant's role (by in-stack reference or literal ARN) grants on its own within
+ * one account, capped only by that role's permissions boundary and an explicit Deny
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html); such a grant is
+ * blamed on the policy resource.
  *
  * Ownership: the `bulkhead:tenant` tag; else the project's naming (secrets under `bulkhead/<project>/<stack>/<tenant>/`,
  * see components/ManagedSecret.ts; keys behind `alias/bulkhead/<stack>/<tenant>`, see components/Tenant.ts); else
@@ -87,6 +91,10 @@ interface ResourcePolicy {
   path: string;
   via: string;
   value: unknown;
+  /** The document, read once per model (undefined until first read). */
+  doc?: ReturnType<typeof parsePolicy> | null;
+  /** Resources the policy's value was built from (an unknown principal names one of them). */
+  deps?: Set<string>;
 }
 
 const known = (v: unknown): v is string => typeof v === "string" && v !== "" && !isUnknown(v);
@@ -258,10 +266,13 @@ function patternNames(model: NetworkModel, pattern: string, res: Owned): boolean
 function resourceGrants(model: NetworkModel, res: Owned, roleUrn: string, name: string, path: string, tags: Record<string, string>, boundary: SourcedStatement[] | undefined) {
   const out: Array<(action: string, probe: string, ctx: RequestContext) => SourcedStatement | undefined> = [];
   for (const p of res.policies) {
-    const doc = parsePolicy(p.value);
+    if (p.doc === undefined) p.doc = parsePolicy(p.value) ?? null;
+    const doc = p.doc;
     if (doc?.kind !== "known") continue;
-    const deps = new Set(Object.values(model.byUrn(p.urn)?.propertyDependencies ?? {}).flat());
+    const deps = (p.deps ??= new Set(Object.values(model.byUrn(p.urn)?.propertyDependencies ?? {}).flat()));
     const names = (spec: PrincipalSpec | undefined) => !!spec && (spec.aws.some((a) => namesRole(model, a, roleUrn, name, path)) || (spec.unknown && deps.has(roleUrn)));
+    // Most policies name no role of a tenant at all (trust policies of services): decided before anything is built.
+    if (!doc.statements.some((st) => st.effect === "Allow" && names(st.principal))) continue;
     const statements: SourcedStatement[] = [];
     for (const st of doc.statements) {
       const applies = st.effect === "Allow" ? names(st.principal) : !!st.principal?.star || names(st.principal) || (!!st.notPrincipal && !names(st.notPrincipal));
@@ -294,7 +305,8 @@ function policyRegions(res: Owned): string[] {
   if (!out) {
     const set = new Set<string>();
     for (const p of res.policies) {
-      const doc = parsePolicy(p.value);
+      if (p.doc === undefined) p.doc = parsePolicy(p.value) ?? null;
+      const doc = p.doc;
       if (doc?.kind === "known") for (const s of doc.statements) for (const r of s.resource ?? []) {
         const region = arnParts(r)?.[3];
         if (region && !/[*?]/.test(region)) set.add(region);
