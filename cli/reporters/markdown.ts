@@ -180,7 +180,7 @@ function iamPathsSection(model: NetworkModel, h2: string): Section {
     ...t.shared.map((x) => `| ${code(model.label(x.roleUrn))} (tenants ${cell(x.tenants.join(", "))}) | runs the compute of | ${cell(x.users.map((u) => model.label(u)).join(", "))} | one role for several tenants |`),
   ];
   const head = `${h2} Cross-tenant IAM paths`;
-  if (!rows.length) return { head: [head, "", `No IAM permission of a tenant's principals reaches another tenant's secrets, keys, parameters or roles (${t.principals} tenant principals evaluated).`], rows: [], tail: [] };
+  if (!rows.length) return { head: [head, "", `No IAM permission of a tenant's principals, and no resource policy naming them, reaches another tenant's secrets, keys, parameters, roles or data stores (${t.principals} tenant principals evaluated).`], rows: [], tail: [] };
   return { head: [head, "", "| Principal | Action | Resource (owner) | Allowed by |", "| --- | --- | --- | --- |"], rows, tail: [], title: head, fullList: "the tenant-isolation findings" };
 }
 
@@ -230,7 +230,8 @@ export function checkMarkdown(result: CheckResult, opts: MarkdownOptions = {}): 
       mapHead,
       "",
       "Who can reach which security group, on which port, as the policy pack sees it. " +
-        `Thick red: an edge a rule blames; dotted orange: an exempted finding; dotted: open to the world but nothing attached is publicly routed yet.`,
+        `Thick red: an edge a rule blames; dotted orange: an exempted finding; dotted: open to the world but nothing attached is publicly routed yet. ` +
+        "Hops no security group shows are edges too: `forwards to tg …` (load balancer → targets), `origin …` (CloudFront), `vpc link …` (API Gateway), `PrivateLink` (endpoint services); `IAM …` edges are cross-tenant permissions (listed below).",
       "",
       "```mermaid",
     ],

@@ -6,9 +6,10 @@
 import type { ProgramRun, Violation } from "../engine/types";
 import { T, type IngressGrant, type NetworkModel, type PortRange } from "../../policies/model";
 import { grantDoor } from "../../policies/model/doors";
+import { tenancyIam } from "../../policies/model/tenancy-iam";
 import { modelOf } from "./stack-model";
 
-export type NodeKind = "internet" | "lb" | "bastion" | "app" | "data" | "shared" | "source" | "vpc";
+export type NodeKind = "internet" | "lb" | "bastion" | "app" | "data" | "shared" | "source" | "vpc" | "hop" | "iam";
 
 export interface MapNode {
   /** Mermaid id (`n0`, `n1`, …): stable for one input. */
@@ -41,6 +42,12 @@ export interface MapEdge {
   rules: string[];
   /** Set on a collapsed pattern: the edge exists once per tenant of the pattern. */
   each?: number;
+  /**
+   * What the edge is: a security-group grant, peering or transit route ("network", the default); a hop no group
+   * shows (load balancer, CloudFront, API, PrivateLink forwarding, from the model's hop data); a cross-tenant IAM
+   * path (a principal's permission on another tenant's resource).
+   */
+  layer?: "hop" | "iam";
 }
 
 export interface MapGroup {
@@ -247,6 +254,9 @@ export function reachabilityMap(input: MapInput, opts: MapOptions = {}, model: N
     edges.set(key, { from: vpcNode(a).key, to: vpcNode(b).key, ports: [`transit ${gateway}`], state: blamed ?? "ok", latent: false, rules: blamed ? ["tenant-isolation"] : [] });
   }
 
+  addHops(model, input.violations, node, nodes, edges, groupFor);
+  addIamPaths(model, input.violations, nodes, edges, groupFor);
+
   for (const v of nodeViolations) {
     const hit = [...nodes.values()].find((n) => n.key === v.resource.urn || model.sgByUrn(n.key)?.attachedTo.includes(v.resource.urn));
     if (hit) hit.violation = true;
@@ -261,7 +271,126 @@ export function reachabilityMap(input: MapInput, opts: MapOptions = {}, model: N
   return collapsed;
 }
 
-const KIND_ORDER: NodeKind[] = ["internet", "source", "vpc", "lb", "bastion", "shared", "app", "data"];
+/** Rules whose findings blame a hop's own resource (listener, target group, distribution, route, endpoint service). */
+const HOP_RULES = new Set(["no-hidden-internet-paths", "no-public-entry-points"]);
+
+type GroupFor = (kind: NodeKind, tenant: string | undefined) => string | undefined;
+
+/** State of a drawn path from the findings on the resources it passes: one live finding makes it red. */
+function blameOf(violations: readonly Violation[], rules: Set<string>, urns: readonly string[]): { state: EdgeState; rules: string[] } {
+  let state: EdgeState = "ok";
+  const hit = new Set<string>();
+  for (const v of violations) {
+    if (!rules.has(v.policy) || !urns.includes(v.resource.urn)) continue;
+    hit.add(v.policy);
+    state = v.exemption ? (state === "violation" ? "violation" : "exempted") : "violation";
+  }
+  return { state, rules: [...hit] };
+}
+
+/** A node for a resource that is not a security group (a load balancer without groups, a distribution, a role…). */
+function resourceNode(model: NetworkModel, nodes: Map<string, MapNode>, groupFor: GroupFor, urn: string, kind: NodeKind, title: string, tenant = model.tenantOf(urn)): MapNode {
+  const old = nodes.get(urn);
+  if (old) return old;
+  const n: MapNode = { id: "", key: urn, kind, title, ...(tenant !== undefined ? { tenant } : {}), violation: false };
+  const g = groupFor(kind === "hop" ? "lb" : kind === "iam" ? "shared" : kind, tenant);
+  if (g && kind !== "hop") n.group = g;
+  nodes.set(urn, n);
+  return n;
+}
+
+function addEdge(edges: Map<string, MapEdge>, layer: "hop" | "iam", from: MapNode, to: MapNode, label: string, blame: { state: EdgeState; rules: string[] }): void {
+  const key = `${layer}\u0000${from.key}\u0000${to.key}\u0000${blame.state}`;
+  const e = edges.get(key);
+  if (e) {
+    if (!e.ports.includes(label)) e.ports.push(label);
+    for (const r of blame.rules) if (!e.rules.includes(r)) e.rules.push(r);
+  } else edges.set(key, { from: from.key, to: to.key, ports: [label], state: blame.state, latent: false, rules: blame.rules, layer });
+}
+
+/**
+ * Hops the model follows and no security group shows (policies/model/hops.ts): load balancer → target group →
+ * targets, CloudFront → origin, API → VPC link → listener, PrivateLink consumers → endpoint service → NLB. A load
+ * balancer is its security group's node when it has one (so the grant edges into it meet the hop edges out of it).
+ */
+function addHops(model: NetworkModel, violations: readonly Violation[], node: (key: string) => MapNode, nodes: Map<string, MapNode>, edges: Map<string, MapEdge>, groupFor: GroupFor): void {
+  const hops = model.hops();
+  const internet = () => node("internet");
+  const lbNode = (urn: string): MapNode => {
+    const lb = hops.lbByUrn(urn);
+    if (lb?.securityGroups.length) return node(lb.securityGroups[0]);
+    const type = lb?.type === "network" ? "nlb" : lb?.type === "gateway" ? "gwlb" : "alb";
+    return resourceNode(model, nodes, groupFor, urn, "lb", `${type} ${model.byUrn(urn)?.name ?? urn}`);
+  };
+  /** Where a target is drawn: its security groups' nodes, else its own node. */
+  const targetNodes = (urn: string): MapNode[] => {
+    if (hops.lbByUrn(urn)) return [lbNode(urn)];
+    const groups = [...new Set((model.endpointByUrn(urn)?.groups ?? []).map((g) => g.sgUrn))];
+    if (groups.length) return groups.map((g) => node(g));
+    return [resourceNode(model, nodes, groupFor, urn, "app", model.byUrn(urn)?.name ?? urn)];
+  };
+  for (const l of hops.listeners) {
+    const lb = hops.lbByUrn(l.lbUrn);
+    if (!lb) continue;
+    const from = lbNode(l.lbUrn);
+    // A load balancer without security groups admits everyone on its listeners: the grant edge is this one.
+    if (lb.internetFacing !== false && !lb.securityGroups.length) addEdge(edges, "hop", internet(), from, `listener ${l.port ?? "?"}`, blameOf(violations, HOP_RULES, [l.urn]));
+    for (const tgUrn of l.targetGroups) {
+      const tg = hops.tgByUrn(tgUrn);
+      if (!tg) continue;
+      const ip = lb.type === "network" && tg.clientIp !== "preserved" ? ` (client IP ${tg.clientIp})` : "";
+      const label = `forwards to tg ${model.byUrn(tg.urn)?.name ?? tg.urn}${tg.targetPorts.length ? `:${tg.targetPorts.join(",")}` : ""}${ip}`;
+      const blame = blameOf(violations, HOP_RULES, [l.urn, tg.urn]);
+      for (const t of tg.targets) for (const to of targetNodes(t)) if (to.key !== from.key) addEdge(edges, "hop", from, to, label, blame);
+    }
+  }
+  for (const c of hops.cdn) {
+    const d = model.byUrn(c.distributionUrn)!;
+    const cdn = resourceNode(model, nodes, groupFor, d.urn, "hop", `cloudfront ${d.name}`, undefined);
+    const blame = blameOf(violations, HOP_RULES, [d.urn]);
+    addEdge(edges, "hop", internet(), cdn, "https", blame);
+    for (const e of c.endpoints) for (const to of targetNodes(e)) addEdge(edges, "hop", cdn, to, `origin ${c.originId} ${c.patterns.join(", ")}`.trim(), blame);
+  }
+  for (const a of hops.apis) {
+    const api = resourceNode(model, nodes, groupFor, a.apiUrn ?? a.entryUrn, "hop", `api ${model.byUrn(a.apiUrn ?? a.entryUrn)?.name ?? "?"}`, undefined);
+    const blame = blameOf(violations, HOP_RULES, [a.entryUrn]);
+    addEdge(edges, "hop", internet(), api, `${a.entryKey}${a.auth === "none" ? " (no auth)" : ""}`, blame);
+    for (const l of a.listeners) addEdge(edges, "hop", api, lbNode(l.lbUrn), `vpc link ${a.vpcLinkUrn ? model.byUrn(a.vpcLinkUrn)?.name : "?"} :${l.port ?? "?"}`, blame);
+  }
+  for (const e of hops.endpointServices) {
+    const svc = resourceNode(model, nodes, groupFor, e.urn, "hop", `endpoint service ${model.byUrn(e.urn)?.name ?? e.urn}`, undefined);
+    const blame = blameOf(violations, HOP_RULES, [e.urn]);
+    const consumers = resourceNode(model, nodes, groupFor, `privatelink:${e.urn}`, "source", `PrivateLink consumers: ${e.principals.length ? e.principals.join(", ") : "none allowed"}`, undefined);
+    addEdge(edges, "hop", consumers, svc, e.acceptanceRequired === true ? "acceptance required" : e.acceptanceRequired === "unknown" ? "acceptance unknown" : "auto-accept", blame);
+    for (const n of e.nlbs) addEdge(edges, "hop", svc, lbNode(n), "PrivateLink", blame);
+  }
+}
+
+/**
+ * Cross-tenant IAM paths (policies/model/tenancy-iam.ts) beside the network paths: a tenant's principal → the other
+ * tenant's resource it may read, decrypt, write, assume, pass or tag. Red where tenant-isolation blames the
+ * statement's resource (exempted: orange).
+ */
+function addIamPaths(model: NetworkModel, violations: readonly Violation[], nodes: Map<string, MapNode>, edges: Map<string, MapEdge>, groupFor: GroupFor): void {
+  const rules = new Set(["tenant-isolation"]);
+  const t = tenancyIam(model);
+  const label = (u: string) => `${shortLabel(model, u)}`;
+  for (const a of t.accesses) {
+    const from = resourceNode(model, nodes, groupFor, a.principalUrn, "iam", label(a.principalUrn), a.principalTenant);
+    const to = resourceNode(model, nodes, groupFor, a.resourceUrn, "iam", label(a.resourceUrn), a.owner === "" ? undefined : a.owner);
+    addEdge(edges, "iam", from, to, `IAM ${a.action}${a.grant === "resource" ? " (resource policy)" : ""}`, blameOf(violations, rules, [a.by.source.urn]));
+  }
+}
+
+/** `iam.Role acme-app-role` → `role acme-app-role`. */
+function shortLabel(model: NetworkModel, urn: string): string {
+  const r = model.byUrn(urn);
+  if (!r) return urn;
+  const kind = /:([A-Za-z0-9]+)$/.exec(r.type)?.[1] ?? r.type;
+  return `${kind.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()} ${r.name}`;
+}
+
+const KIND_ORDER: NodeKind[] = ["internet", "source", "hop", "vpc", "lb", "bastion", "shared", "app", "data", "iam"];
 
 function sortMap(map: ReachMap): void {
   const groupOrder = (g?: string) => (g === undefined ? 0 : g === "lbs" ? 1 : g === "platform" ? 2 : 3);
@@ -300,7 +429,8 @@ function collapseTenants(map: ReachMap, limit: number): ReachMap {
     const parts = own.map((n) => `N ${canon(n, t)}`);
     for (const e of map.edges) {
       if (!ownKeys.has(e.from) && !ownKeys.has(e.to)) continue;
-      parts.push(`E ${canon(byKey.get(e.from)!, t)} > ${canon(byKey.get(e.to)!, t)} ${e.ports.join(",")} ${e.state} ${e.latent}`);
+      // Hop and IAM labels name tenant resources (`forwards to tg acme-tg:8443`): compared up to the tenant id too.
+      parts.push(`E ${canon(byKey.get(e.from)!, t)} > ${canon(byKey.get(e.to)!, t)} ${e.ports.map((p) => untenant(p, t)).join(",")} ${e.state} ${e.latent}`);
     }
     const sig = parts.sort().join("\n");
     const l = signatures.get(sig);
@@ -332,7 +462,7 @@ function collapseTenants(map: ReachMap, limit: number): ReachMap {
     .filter((e) => kept.has(e.from) && kept.has(e.to))
     .map((e) => {
       const g = [groupOf.get(e.from), groupOf.get(e.to)].find((x) => x && counts.has(x));
-      return g ? { ...e, each: counts.get(g)! } : e;
+      return g ? { ...e, ports: e.ports.map((p) => untenant(p, g.slice("tenant:".length))), each: counts.get(g)! } : e;
     });
   const groups = map.groups.filter((g) => !dropGroups.has(g.id)).map((g) => newGroups.get(g.id) ?? g);
   return { nodes, edges, groups, omittedIsolated: map.omittedIsolated };
@@ -358,6 +488,10 @@ function shape(n: MapNode): string {
       return `[["${text}"]]`;
     case "data":
       return `[("${text}")]`;
+    case "hop":
+      return `(["${text}"])`;
+    case "iam":
+      return `[/"${text}"\\]`;
     default:
       return `["${text}"]`;
   }
@@ -388,8 +522,9 @@ export function renderMermaid(map: ReachMap): string {
   const red: number[] = [];
   const orange: number[] = [];
   map.edges.forEach((e, i) => {
-    // A blamed edge is always thick (its label still says latent); dotted is for latent or exempted ones.
-    const arrow = e.state === "violation" ? "==>" : e.latent || e.state === "exempted" ? "-.->" : "-->";
+    // A blamed edge is always thick (its label still says latent); dotted is for latent or exempted ones; an IAM
+    // path is drawn dotted unless blamed (it is a permission, not a connection).
+    const arrow = e.state === "violation" ? "==>" : e.latent || e.state === "exempted" || e.layer === "iam" ? "-.->" : "-->";
     out.push(`  ${id.get(e.from)} ${arrow}|"${esc(edgeLabel(e))}"| ${id.get(e.to)}`);
     if (e.state === "violation") red.push(i);
     if (e.state === "exempted") orange.push(i);

@@ -7,6 +7,8 @@
  */
 import { LB_V2 } from "./aws-types";
 import { CidrSet } from "./cidr";
+import { entryExternal } from "./external-access";
+import { parsePolicy } from "./iam";
 import { isUnknown, type StackResource } from "./types";
 import type { NetworkModel } from "./index";
 
@@ -17,7 +19,70 @@ export const HOP_TYPES = {
   ecsService: "aws:ecs/service:Service",
   instance: "aws:ec2/instance:Instance",
   eni: "aws:ec2/networkInterface:NetworkInterface",
+  httpApi: "aws:apigatewayv2/api:Api",
+  route: "aws:apigatewayv2/route:Route",
+  integrationV2: "aws:apigatewayv2/integration:Integration",
+  vpcLinkV2: "aws:apigatewayv2/vpcLink:VpcLink",
+  restApi: "aws:apigateway/restApi:RestApi",
+  restApiPolicy: "aws:apigateway/restApiPolicy:RestApiPolicy",
+  restResource: "aws:apigateway/resource:Resource",
+  method: "aws:apigateway/method:Method",
+  integration: "aws:apigateway/integration:Integration",
+  vpcLink: "aws:apigateway/vpcLink:VpcLink",
+  distribution: "aws:cloudfront/distribution:Distribution",
+  vpcOrigin: "aws:cloudfront/vpcOrigin:VpcOrigin",
+  endpointService: "aws:ec2/vpcEndpointService:VpcEndpointService",
+  endpointServicePrincipal: "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple",
 } as const;
+
+/**
+ * A CloudFront origin inside the stack: a VPC origin (internal load balancer or instance) or a custom origin whose
+ * domain is a load balancer of the stack. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
+ */
+export interface CdnHop {
+  distributionUrn: string;
+  originId: string;
+  vpcOriginUrn?: string;
+  /** Load balancers or instances the origin reaches. */
+  endpoints: string[];
+  /** Path patterns of the behaviors served from this origin (`*` for the default behavior). */
+  patterns: string[];
+}
+
+/** An endpoint service: consumers in other VPCs (the allowed principals) reach its network load balancers. */
+export interface EndpointServiceHop {
+  urn: string;
+  nlbs: string[];
+  /** Allowed principals (the service's list and separate grants); "*" is any AWS account. */
+  principals: string[];
+  acceptanceRequired: boolean | "unknown";
+}
+
+/** Whether an API entry (an HTTP API route, a REST method) asks the caller to authenticate before it integrates. */
+export type EntryAuth = "none" | "authorized" | "unknown";
+
+/**
+ * An API Gateway private integration: an entry of a public API reaching a load balancer inside the VPC through a
+ * VPC link (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html). The VPC link is a
+ * hop no security group shows: the load balancer sees the link's interfaces, not the caller.
+ */
+export interface ApiHop {
+  /** The route (HTTP API) or method (REST API) callers invoke. */
+  entryUrn: string;
+  /** `ANY /admin/{proxy+}` or `GET /admin/users`. */
+  entryKey: string;
+  /** The request path the entry serves (`/admin/{proxy+}`; `$default` serves every path). */
+  entryPath: string;
+  auth: EntryAuth;
+  /** Why: `authorizationType NONE`, `authorization AWS_IAM`, `private API`, … */
+  authSource: string;
+  apiUrn?: string;
+  integrationUrn: string;
+  vpcLinkUrn?: string;
+  /** Listeners the integration reaches (an HTTP API names one by ARN; a REST VPC link reaches its NLBs' listeners on the URI's port). */
+  listeners: ListenerHop[];
+}
 
 /** Why a target group does or does not pass the client's address on. */
 export type ClientIp = "preserved" | "lost" | "unknown";
@@ -67,6 +132,12 @@ export interface Hops {
   tgByUrn(urn: string): TargetGroupHop | undefined;
   /** `internet → nlb web-nlb:22 → tg admin-tg (client IP lost) → instance app` for messages and the map. */
   pathText(l: ListenerHop, tg: TargetGroupHop): string;
+  /** Private integrations of API Gateway APIs: entry → VPC link → listener. */
+  apis: ApiHop[];
+  /** `internet → api shop-api "ANY /admin" (no authorization) → vpc link ops-link → alb ops-alb:443 → tg …`. */
+  apiPathText(a: ApiHop, l: ListenerHop, tg?: TargetGroupHop): string;
+  cdn: CdnHop[];
+  endpointServices: EndpointServiceHop[];
 }
 
 const num = (v: unknown): number | undefined => {
@@ -179,19 +250,172 @@ export function buildHops(model: NetworkModel): Hops {
     }
   }
 
+  const apis = buildApiHops(model, listeners);
+  const lbText = (l: ListenerHop) => {
+    const lb = lbMap.get(l.lbUrn);
+    return `${lb?.type === "network" ? "nlb" : lb?.type === "gateway" ? "gwlb" : "alb"} ${model.label(l.lbUrn)}${l.port !== undefined ? `:${l.port}` : ""}`;
+  };
+  const tgText = (l: ListenerHop, tg: TargetGroupHop) => {
+    const lb = lbMap.get(l.lbUrn);
+    // An ALB always proxies: its targets see its address whatever the group says (X-Forwarded-For carries the client).
+    const ip = lb?.type === "application" ? "proxied" : tg.clientIp === "lost" ? "client IP lost" : tg.clientIp === "preserved" ? "client IP kept" : "client IP unknown";
+    const targets = tg.targets.map((t) => model.label(t)).concat(tg.externalTargets);
+    return [`tg ${model.label(tg.urn)}${tg.targetPorts.length ? `:${tg.targetPorts.join(",")}` : ""} (${ip})`, ...(targets.length ? [targets.join(", ")] : [])];
+  };
   return {
+    cdn: buildCdnHops(model),
+    endpointServices: buildEndpointServices(model),
+    apis,
+    apiPathText(a, l, tg) {
+      const auth = a.auth === "none" ? "no authorization" : a.auth === "unknown" ? "authorization unknown at preview" : a.authSource;
+      return [`internet`, `api ${a.apiUrn ? model.label(a.apiUrn) : "(outside the stack)"} "${a.entryKey}" (${auth})`, ...(a.vpcLinkUrn ? [`vpc link ${model.label(a.vpcLinkUrn)}`] : []), lbText(l), ...(tg ? tgText(l, tg) : [])].join(" → ");
+    },
     loadBalancers,
     lbByUrn: (u) => lbMap.get(u),
     listeners,
     targetGroups: [...tgs.values()],
     tgByUrn: (u) => tgs.get(u),
     pathText(l, tg) {
-      const lb = lbMap.get(l.lbUrn);
-      const lbText = `${lb?.type === "network" ? "nlb" : lb?.type === "gateway" ? "gwlb" : "alb"} ${model.label(l.lbUrn)}${l.port !== undefined ? `:${l.port}` : ""}`;
-      // An ALB always proxies: its targets see its address whatever the group says (X-Forwarded-For carries the client).
-      const ip = lb?.type === "application" ? "proxied" : tg.clientIp === "lost" ? "client IP lost" : tg.clientIp === "preserved" ? "client IP kept" : "client IP unknown";
-      const targets = tg.targets.map((t) => model.label(t)).concat(tg.externalTargets);
-      return [`internet`, lbText, `tg ${model.label(tg.urn)}${tg.targetPorts.length ? `:${tg.targetPorts.join(",")}` : ""} (${ip})`, ...(targets.length ? [targets.join(", ")] : [])].join(" → ");
+      return [`internet`, lbText(l), ...tgText(l, tg)].join(" → ");
     },
   };
+}
+
+const isTrue = (v: unknown) => v === true || v === "true";
+
+/**
+ * A REST API that only its account, organisation or VPC endpoints can call: PRIVATE, or a resource policy whose
+ * every Allow is pinned (or the documented blanket Deny outside a source range / endpoint).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html
+ */
+export function restApiPinned(model: NetworkModel, api: StackResource): boolean {
+  const types = list(api.props.endpointConfiguration?.types);
+  if (types.some((t) => String(t).toUpperCase() === "PRIVATE")) return true;
+  const policies = [api.props.policy, ...model.ofType(HOP_TYPES.restApiPolicy).filter((p) => model.resolve(p, "restApiId", p.props.restApiId, [HOP_TYPES.restApi]).urns.includes(api.urn)).map((p) => p.props.policy)];
+  for (const pv of policies) {
+    const doc = parsePolicy(pv);
+    if (doc?.kind !== "known") continue;
+    const allows = doc.statements.filter((x) => x.effect === "Allow");
+    if (allows.length && allows.every((x) => !entryExternal(model, x).external)) return true;
+    if (doc.statements.some((x) => x.effect === "Deny" && x.principal?.star && x.conditions.some((e) => /^(notipaddress|stringnotequals)$/i.test(e.base) && /^aws:(sourceip|sourcevpce?)$/.test(e.key)))) return true;
+  }
+  return false;
+}
+
+/** Port of an integration URI (`http://host:8080/x`), else the scheme's default; undefined when it can't be read. */
+function uriPort(uri: unknown): number | undefined {
+  if (typeof uri !== "string" || isUnknown(uri)) return undefined;
+  const m = /^(https?):\/\/[^/:]+(?::(\d+))?/i.exec(uri);
+  if (!m) return undefined;
+  return m[2] ? Number(m[2]) : m[1].toLowerCase() === "https" ? 443 : 80;
+}
+
+function buildApiHops(model: NetworkModel, listeners: ListenerHop[]): ApiHop[] {
+  const T = HOP_TYPES;
+  const out: ApiHop[] = [];
+  const viaLink = (r: StackResource) => String(r.props.connectionType ?? "").toUpperCase() === "VPC_LINK" || isUnknown(r.props.connectionType);
+
+  // HTTP APIs: route → integrations/<id> → VPC link → listener ARN (integrationUri).
+  const routesByIntegration = new Map<string, StackResource[]>();
+  for (const r of model.ofType(T.route))
+    for (const i of model.resolve(r, "target", r.props.target, [T.integrationV2]).urns) routesByIntegration.set(i, [...(routesByIntegration.get(i) ?? []), r]);
+  for (const integ of model.ofType(T.integrationV2)) {
+    if (!viaLink(integ)) continue;
+    const reached = model.resolve(integ, "integrationUri", integ.props.integrationUri, [...T.listeners]).urns;
+    const ls = listeners.filter((l) => reached.includes(l.urn));
+    if (!ls.length) continue;
+    const link = model.resolve(integ, "connectionId", integ.props.connectionId, [T.vpcLinkV2]).urns[0];
+    for (const route of routesByIntegration.get(integ.urn) ?? []) {
+      const api = model.resolve(route, "apiId", route.props.apiId, [T.httpApi]).urns[0];
+      const key = String(route.props.routeKey ?? "");
+      const t = route.props.authorizationType;
+      const auth: EntryAuth = isUnknown(t) ? "unknown" : (t === undefined || t === null || String(t).toUpperCase() === "NONE") && !isTrue(route.props.apiKeyRequired) ? "none" : "authorized";
+      const path = key === "$default" ? "/*" : key.replace(/^\S+\s+/, "");
+      out.push({ entryUrn: route.urn, entryKey: key, entryPath: path, auth, authSource: isTrue(route.props.apiKeyRequired) ? "API key required" : `authorizationType ${String(t ?? "NONE")}`, ...(api ? { apiUrn: api } : {}), integrationUrn: integ.urn, ...(link ? { vpcLinkUrn: link } : {}), listeners: ls });
+    }
+  }
+
+  // REST APIs: method ↔ integration (same API, resource and HTTP method) → VPC link → NLBs → listener on the URI's port.
+  const restPath = (u: string | undefined, seen = new Set<string>()): string => {
+    const r = u ? model.byUrn(u) : undefined;
+    if (!r || r.type !== T.restResource || seen.has(r.urn)) return "";
+    seen.add(r.urn);
+    const parent = model.resolve(r, "parentId", r.props.parentId, [T.restResource]).urns[0];
+    return `${restPath(parent, seen)}/${String(r.props.pathPart ?? "")}`;
+  };
+  const keyOf = (r: StackResource) => {
+    const api = model.resolve(r, "restApi", r.props.restApi, [T.restApi]).urns[0] ?? "";
+    const res = model.resolve(r, "resourceId", r.props.resourceId, [T.restResource]).urns[0] ?? "";
+    return { api, res, method: isUnknown(r.props.httpMethod) ? "?" : String(r.props.httpMethod ?? "").toUpperCase() };
+  };
+  const methods = model.ofType(T.method).map((m) => ({ m, k: keyOf(m) }));
+  for (const integ of model.ofType(T.integration)) {
+    if (!viaLink(integ)) continue;
+    const links = model.resolve(integ, "connectionId", integ.props.connectionId, [T.vpcLink]).urns;
+    const lbs = links.flatMap((l) => model.resolveList(model.byUrn(l)!, "targetArns", model.byUrn(l)!.props.targetArns, T.lbs).urns);
+    const port = uriPort(integ.props.uri);
+    const ls = listeners.filter((l) => lbs.includes(l.lbUrn) && (port === undefined || l.port === undefined || l.port === port));
+    if (!ls.length) continue;
+    const k = keyOf(integ);
+    // The method the integration was built from (its httpMethod output), else the same API, resource and verb.
+    const direct = (integ.propertyDependencies?.httpMethod ?? []).filter((u) => model.byUrn(u)?.type === T.method);
+    const ms = methods.filter(({ m, k: mk }) => direct.includes(m.urn) || (!direct.length && mk.api === k.api && mk.res === k.res && (k.method === "?" || mk.method === k.method)));
+    for (const { m, k: mk } of ms) {
+      const api = mk.api ? model.byUrn(mk.api) : undefined;
+      const a = m.props.authorization;
+      const pinned = api ? restApiPinned(model, api) : false;
+      const auth: EntryAuth = pinned ? "authorized" : isUnknown(a) ? "unknown" : String(a ?? "NONE").toUpperCase() === "NONE" && !isTrue(m.props.apiKeyRequired) ? "none" : "authorized";
+      const path = restPath(mk.res) || "/";
+      out.push({
+        entryUrn: m.urn,
+        entryKey: `${mk.method} ${path}`,
+        entryPath: path,
+        auth,
+        authSource: pinned ? "private or pinned API" : isTrue(m.props.apiKeyRequired) ? "API key required" : `authorization ${String(a ?? "NONE")}`,
+        ...(api ? { apiUrn: api.urn } : {}),
+        integrationUrn: integ.urn,
+        ...(links[0] ? { vpcLinkUrn: links[0] } : {}),
+        listeners: ls,
+      });
+    }
+  }
+  return out;
+}
+
+function buildCdnHops(model: NetworkModel): CdnHop[] {
+  const T = HOP_TYPES;
+  const out: CdnHop[] = [];
+  for (const d of model.ofType(T.distribution)) {
+    const behaviors = [d.props.defaultCacheBehavior, ...list(d.props.orderedCacheBehaviors)].filter((b) => b && typeof b === "object");
+    for (const o of list(d.props.origins)) {
+      const originId = String(o?.originId ?? "");
+      let vpcOriginUrn: string | undefined;
+      let endpoints: string[] = [];
+      if (o?.vpcOriginConfig?.vpcOriginId !== undefined) {
+        vpcOriginUrn = model.resolve(d, "origins", o.vpcOriginConfig.vpcOriginId, [T.vpcOrigin]).urns[0];
+        const vo = vpcOriginUrn ? model.byUrn(vpcOriginUrn) : undefined;
+        if (vo) endpoints = model.resolve(vo, "vpcOriginEndpointConfig", vo.props.vpcOriginEndpointConfig?.arn, [...T.lbs, T.instance]).urns;
+      } else if (o?.domainName !== undefined) endpoints = model.resolve(d, "origins", o.domainName, T.lbs).urns;
+      if (!endpoints.length && !vpcOriginUrn) continue;
+      const patterns = behaviors.filter((b: any) => isUnknown(b.targetOriginId) || b.targetOriginId === originId).map((b: any) => (typeof b.pathPattern === "string" ? b.pathPattern : "*"));
+      out.push({ distributionUrn: d.urn, originId, ...(vpcOriginUrn ? { vpcOriginUrn } : {}), endpoints, patterns });
+    }
+  }
+  return out;
+}
+
+function buildEndpointServices(model: NetworkModel): EndpointServiceHop[] {
+  const T = HOP_TYPES;
+  const extra = new Map<string, string[]>();
+  for (const p of model.ofType(T.endpointServicePrincipal))
+    for (const o of model.resolve(p, "vpcEndpointServiceId", p.props.vpcEndpointServiceId, [T.endpointService]).urns) extra.set(o, [...(extra.get(o) ?? []), isUnknown(p.props.principalArn) ? "(unknown at preview)" : String(p.props.principalArn)]);
+  return model.ofType(T.endpointService).map((s) => {
+    const acc = s.props.acceptanceRequired;
+    return {
+      urn: s.urn,
+      nlbs: model.resolveList(s, "networkLoadBalancerArns", s.props.networkLoadBalancerArns, T.lbs).urns,
+      principals: [...list(s.props.allowedPrincipals).map((x) => (isUnknown(x) ? "(unknown at preview)" : String(x))), ...(extra.get(s.urn) ?? [])],
+      acceptanceRequired: acc === true || acc === "true" ? true : isUnknown(acc) ? "unknown" : false,
+    };
+  });
 }

@@ -3,7 +3,11 @@
  * run by tenant-tagged compute) gets its effective permission set from the IAM evaluation (identity policies and
  * the permissions boundary); it is evaluated against every credential-bearing resource of the stack owned by
  * someone else: secrets, KMS keys, SSM parameters, roles (assume / pass), and the tenant data stores (buckets,
- * tables, queues) of other tenants.
+ * tables, queues) of other tenants. Resource-based policies count as well: a key, secret, bucket or queue policy, or
+ * a role's trust policy, that names a tenant's role (by in-stack reference or literal ARN) grants on its own within
+ * one account, capped only by that role's permissions boundary and an explicit Deny
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html); such a grant is
+ * blamed on the policy resource.
  *
  * Ownership: the `bulkhead:tenant` tag; else the project's naming (secrets under `bulkhead/<project>/<stack>/<tenant>/`,
  * see components/ManagedSecret.ts; keys behind `alias/bulkhead/<stack>/<tenant>`, see components/Tenant.ts); else
@@ -17,8 +21,8 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/introduction_attribute-based-access-control.html
  */
 import type { NetworkModel } from "./index";
-import { allows, effectivePermissions, IAM, parsePolicy, statementRef, type ConditionEntry, type PermissionSet, type RequestContext, type SourcedStatement, type Statement } from "./iam";
-import { actionMatches, arnParts } from "./iam/match";
+import { allows, effectivePermissions, IAM, parsePolicy, statementRef, type ConditionEntry, type PermissionSet, type PrincipalSpec, type RequestContext, type SourcedStatement, type Statement } from "./iam";
+import { actionMatches, arnMatches, arnParts } from "./iam/match";
 import { isUnknown, type StackResource } from "./types";
 import { roleUses } from "./workloads";
 
@@ -27,6 +31,8 @@ const TENANT_TAG = "bulkhead:tenant";
 export type Access = "read" | "decrypt" | "write" | "assume" | "pass" | "tag";
 
 export interface CrossTenantAccess {
+  /** "identity": the principal's own policies allow it; "resource": the resource's policy names the principal. */
+  grant: "identity" | "resource";
   principalUrn: string;
   principalTenant: string;
   resourceUrn: string;
@@ -75,6 +81,20 @@ interface Owned {
   platformShared?: boolean;
   /** Request-context values the resource itself decides (kms:ResourceAliases of a key). */
   ctx?: RequestContext;
+  /** Resource-based policies attached to it (its own `policy` property, a separate policy resource, a trust policy). */
+  policies: ResourcePolicy[];
+}
+
+/** A resource-based policy and the resource a reviewer edits to change it. */
+interface ResourcePolicy {
+  urn: string;
+  path: string;
+  via: string;
+  value: unknown;
+  /** The document, read once per model (undefined until first read). */
+  doc?: ReturnType<typeof parsePolicy> | null;
+  /** Resources the policy's value was built from (an unknown principal names one of them). */
+  deps?: Set<string>;
 }
 
 const known = (v: unknown): v is string => typeof v === "string" && v !== "" && !isUnknown(v);
@@ -86,8 +106,31 @@ export function tenantFromSecretName(name: string): string | undefined {
   return /^bulkhead\/[^/]+\/[^/]+\/([^/]+)\//.exec(name)?.[1];
 }
 
+/** Separate policy resources of a resource type: [policy type, property naming the resource, resource types]. */
+const POLICY_RESOURCES: Array<[string, string, string[]]> = [
+  ["aws:secretsmanager/secretPolicy:SecretPolicy", "secretArn", ["aws:secretsmanager/secret:Secret"]],
+  ["aws:kms/keyPolicy:KeyPolicy", "keyId", ["aws:kms/key:Key"]],
+  ["aws:s3/bucketPolicy:BucketPolicy", "bucket", ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]],
+  ["aws:sqs/queuePolicy:QueuePolicy", "queueUrl", ["aws:sqs/queue:Queue"]],
+];
+
+/** Resource-based policies of every resource that can carry one (inline `policy`, separate policy resources). */
+function resourcePolicies(model: NetworkModel): Map<string, ResourcePolicy[]> {
+  const out = new Map<string, ResourcePolicy[]>();
+  const add = (owner: string, p: ResourcePolicy) => out.set(owner, [...(out.get(owner) ?? []), p]);
+  for (const [policyType, prop, types] of POLICY_RESOURCES) {
+    for (const r of model.ofType(...types)) if (r.props.policy !== undefined && r.props.policy !== null && r.props.policy !== "") add(r.urn, { urn: r.urn, path: "policy", via: `the resource policy of ${model.label(r.urn)}`, value: r.props.policy });
+    for (const p of model.ofType(policyType))
+      for (const owner of model.resolve(p, prop, p.props[prop], types).urns) add(owner, { urn: p.urn, path: "policy", via: model.label(p.urn), value: p.props.policy });
+  }
+  for (const r of model.ofType(IAM.role)) add(r.urn, { urn: r.urn, path: "assumeRolePolicy", via: `the trust policy of ${model.label(r.urn)}`, value: r.props.assumeRolePolicy });
+  return out;
+}
+
 function owners(model: NetworkModel): Owned[] {
   const out: Owned[] = [];
+  const rps = resourcePolicies(model);
+  const policiesOf = (u: string) => rps.get(u) ?? [];
   const tagOwner = (r: StackResource) => model.tenantOf(r.urn);
   // Keys: tag, else an alias in the tenant naming that targets them.
   const keyAliasTenant = new Map<string, string>();
@@ -105,16 +148,16 @@ function owners(model: NetworkModel): Owned[] {
     const name = known(r.props.name) ? r.props.name : known(r.props.namePrefix) ? `${r.props.namePrefix}0bulkheadprobe` : "0bulkheadprobe";
     const owner = tagOwner(r) ?? tenantFromSecretName(name) ?? "";
     const arn = `arn:aws:secretsmanager:{region}:{account}:secret:${name}-AbCdEf`;
-    out.push({ urn: r.urn, owner, service: "secretsmanager", arns: [{ arn, actions: [["read", "secretsmanager:GetSecretValue"], ["write", "secretsmanager:PutSecretValue"], ["tag", "secretsmanager:TagResource"]] }] });
+    out.push({ urn: r.urn, owner, service: "secretsmanager", policies: policiesOf(r.urn), arns: [{ arn, actions: [["read", "secretsmanager:GetSecretValue"], ["write", "secretsmanager:PutSecretValue"], ["tag", "secretsmanager:TagResource"]] }] });
   }
   for (const r of model.ofType("aws:kms/key:Key")) {
     const owner = tagOwner(r) ?? keyAliasTenant.get(r.urn) ?? "";
-    out.push({ urn: r.urn, owner, service: "kms", ctx: { "kms:resourcealiases": keyAliases.get(r.urn) ?? [] }, arns: [{ arn: `arn:aws:kms:{region}:{account}:key/0bulkheadprobe-${out.length}`, actions: [["decrypt", "kms:Decrypt"], ["tag", "kms:TagResource"]] }] });
+    out.push({ urn: r.urn, owner, service: "kms", policies: policiesOf(r.urn), ctx: { "kms:resourcealiases": keyAliases.get(r.urn) ?? [] }, arns: [{ arn: `arn:aws:kms:{region}:{account}:key/0bulkheadprobe-${out.length}`, actions: [["decrypt", "kms:Decrypt"], ["tag", "kms:TagResource"]] }] });
   }
   for (const r of model.ofType("aws:ssm/parameter:Parameter")) {
     const name = known(r.props.name) ? r.props.name.replace(/^\//, "") : autoName(r);
     const owner = tagOwner(r) ?? (known(r.props.name) ? tenantFromSecretName(r.props.name.replace(/^\//, "")) : undefined) ?? "";
-    out.push({ urn: r.urn, owner, service: "ssm", arns: [{ arn: `arn:aws:ssm:{region}:{account}:parameter/${name}`, actions: [["read", "ssm:GetParameter"], ["write", "ssm:PutParameter"], ["tag", "ssm:AddTagsToResource"]] }] });
+    out.push({ urn: r.urn, owner, service: "ssm", policies: [], arns: [{ arn: `arn:aws:ssm:{region}:{account}:parameter/${name}`, actions: [["read", "ssm:GetParameter"], ["write", "ssm:PutParameter"], ["tag", "ssm:AddTagsToResource"]] }] });
   }
   for (const r of model.ofType(IAM.role)) {
     const owner = tagOwner(r) ?? "";
@@ -125,6 +168,7 @@ function owners(model: NetworkModel): Owned[] {
       urn: r.urn,
       owner,
       service: "iam",
+      policies: policiesOf(r.urn),
       arns: [{ arn: `arn:aws:iam::{account}:role${path}${name}`, actions: [["assume", "sts:AssumeRole"], ["pass", "iam:PassRole"], ["tag", "iam:TagRole"]] }],
       trustAdmits: trust,
     });
@@ -139,7 +183,7 @@ function owners(model: NetworkModel): Owned[] {
     for (const r of model.ofType(type)) {
       const n = nameOf(r);
       const owner = tagOwner(r) ?? "";
-      out.push({ urn: r.urn, owner, service, platformShared: owner === "", arns: [{ arn: arn(known(n) ? n : autoName(r)), actions }] });
+      out.push({ urn: r.urn, owner, service, platformShared: owner === "", policies: policiesOf(r.urn), arns: [{ arn: arn(known(n) ? n : autoName(r)), actions }] });
     }
   return out;
 }
@@ -194,6 +238,85 @@ function policyDeps(model: NetworkModel, urn: string): Set<string> {
   return out;
 }
 
+/** Does a Principal entry name this role: its ARN, a session of it, or an offline placeholder of it? */
+function namesRole(model: NetworkModel, entry: string, roleUrn: string, name: string, path: string): boolean {
+  const owners = model.placeholderOwners(entry);
+  if (owners) return owners.includes(roleUrn);
+  const arn = /^arn:aws[a-z-]*:iam::\d{12}:role(\/.*)$/.exec(entry);
+  if (arn) return arn[1] === `${path}${name}`;
+  const session = /^arn:aws[a-z-]*:sts::\d{12}:assumed-role\/([^/]+)\//.exec(entry);
+  return !!session && session[1] === name;
+}
+
+/** True when a Resource pattern of a resource policy names `res` by an offline placeholder or a value unknown at preview. */
+function patternNames(model: NetworkModel, pattern: string, res: Owned): boolean {
+  return isUnknown(pattern) || (model.placeholderOwners(pattern) ?? []).includes(res.urn);
+}
+
+/**
+ * Grants of `res`'s resource policies to `roleUrn`: per policy, a function that says which statement allows a
+ * request (action, probe ARN, context). Within one account a resource policy that names a principal allows on its
+ * own, whatever the principal's identity policies say; a permissions boundary still limits a grant to a role ARN
+ * (an implicit deny there denies); an explicit Deny anywhere wins:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html
+ * A Resource pattern naming `res` by reference (placeholder or unknown) covers it; an S3 pattern without an
+ * object part names the bucket, not its objects.
+ */
+function resourceGrants(model: NetworkModel, res: Owned, roleUrn: string, name: string, path: string, tags: Record<string, string>, boundary: SourcedStatement[] | undefined) {
+  const out: Array<(action: string, probe: string, ctx: RequestContext) => SourcedStatement | undefined> = [];
+  for (const p of res.policies) {
+    if (p.doc === undefined) p.doc = parsePolicy(p.value) ?? null;
+    const doc = p.doc;
+    if (doc?.kind !== "known") continue;
+    const deps = (p.deps ??= new Set(Object.values(model.byUrn(p.urn)?.propertyDependencies ?? {}).flat()));
+    const names = (spec: PrincipalSpec | undefined) => !!spec && (spec.aws.some((a) => namesRole(model, a, roleUrn, name, path)) || (spec.unknown && deps.has(roleUrn)));
+    // Most policies name no role of a tenant at all (trust policies of services): decided before anything is built.
+    if (!doc.statements.some((st) => st.effect === "Allow" && names(st.principal))) continue;
+    const statements: SourcedStatement[] = [];
+    for (const st of doc.statements) {
+      const applies = st.effect === "Allow" ? names(st.principal) : !!st.principal?.star || names(st.principal) || (!!st.notPrincipal && !names(st.notPrincipal));
+      if (applies) statements.push({ statement: st, source: { urn: p.urn, via: p.via, path: p.path } });
+    }
+    if (!statements.some((x) => x.statement.effect === "Allow")) continue;
+    const view = tenancyView({ principalUrn: roleUrn, statements, unreadable: [] }, tags).statements;
+    out.push((action, probe, ctx) => {
+      const object = /^arn:aws[a-z-]*:s3:::[^/]+\//.test(probe);
+      const covers = (pattern: string) => arnMatches(pattern, probe) || (patternNames(model, pattern, res) && (!object || pattern.includes("/")));
+      // Resource decided here (references included); the rest of the statement by the evaluation.
+      const scoped = view.flatMap((x) => {
+        const s = x.statement;
+        const ok = s.resource ? s.resource.some(covers) || s.unknown.includes("Resource") : s.notResource ? !s.notResource.some((r) => arnMatches(r, probe)) : true;
+        if (!ok) return [];
+        const { resource: _r, notResource: _n, ...rest } = s;
+        return [{ ...x, statement: { ...rest, unknown: s.unknown.filter((u) => u !== "Resource" && u !== "NotResource") } }];
+      });
+      const d = allows({ principalUrn: roleUrn, statements: scoped, ...(boundary ? { boundary } : {}), unreadable: [] }, action, probe, ctx);
+      return d.decision === "allow" ? d.by[0] : undefined;
+    });
+  }
+  return out;
+}
+
+const regionCache = new WeakMap<Owned, string[]>();
+/** Regions a resource's own policies name in their Resource patterns (a queue policy pinned to eu-west-1). */
+function policyRegions(res: Owned): string[] {
+  let out = regionCache.get(res);
+  if (!out) {
+    const set = new Set<string>();
+    for (const p of res.policies) {
+      if (p.doc === undefined) p.doc = parsePolicy(p.value) ?? null;
+      const doc = p.doc;
+      if (doc?.kind === "known") for (const s of doc.statements) for (const r of s.resource ?? []) {
+        const region = arnParts(r)?.[3];
+        if (region && !/[*?]/.test(region)) set.add(region);
+      }
+    }
+    regionCache.set(res, (out = [...set]));
+  }
+  return out;
+}
+
 const cache = new WeakMap<NetworkModel, TenancyIam>();
 
 export function tenancyIam(model: NetworkModel): TenancyIam {
@@ -216,7 +339,6 @@ export function tenancyIam(model: NetworkModel): TenancyIam {
     result.principals++;
     const principalTags = { ...(model.tagsOf(use.urn) ?? {}), [TENANT_TAG]: own ?? tenant };
     const perms = tenancyView(effectivePermissions(use.urn, model), principalTags);
-    if (!perms.statements.some((s) => s.statement.effect === "Allow")) continue;
     // Regions and accounts the role's own policies name: a pattern pinned to eu-west-1 is judged there.
     const regions = new Set(["us-east-1"]);
     const accounts = new Set(["123456789012"]);
@@ -257,8 +379,22 @@ export function tenancyIam(model: NetworkModel): TenancyIam {
         ctx[`aws:resourcetag/${k.toLowerCase()}`] = v;
         ctx[`${res.service}:resourcetag/${k.toLowerCase()}`] = v;
       }
+      // Resource-based policies that name this principal: within one account they grant on their own.
+      const rp = res.policies.length ? resourceGrants(model, res, use.urn, roleName, known(role.props.path) ? role.props.path : "/", principalTags, perms.boundary) : [];
       for (const { arn, actions } of res.arns) {
         for (const [access, action] of actions) {
+          const c0: RequestContext = access === "tag" ? { ...ctx, [`aws:requesttag/${TENANT_TAG}`]: tenant, "aws:tagkeys": [TENANT_TAG] } : ctx;
+          for (const g of rp) {
+            let hit: SourcedStatement | undefined;
+            for (const region of new Set([...regions, ...policyRegions(res)]))
+              for (const account of accounts) {
+                const probe = arn.replace("{region}", region).replace("{account}", account);
+                const by = !hit ? g(action, probe, c0) : undefined;
+                // An explicit Deny in the principal's own policies still wins.
+                if (by && allows(scoped, action, probe, c0).decision !== "deny") hit = by;
+              }
+            if (hit) result.accesses.push({ grant: "resource", principalUrn: use.urn, principalTenant: tenant, resourceUrn: res.urn, owner: res.owner, access, action, by: hit, statement: statementRef(hit.statement) });
+          }
           if (!mayName(action)) continue;
           if (access === "assume" && res.trustAdmits && !selfArns.some((a) => res.trustAdmits!(a))) continue;
           // Tagging: the request would set the tenant tag to the principal's own tenant (claiming the resource).
@@ -272,7 +408,7 @@ export function tenancyIam(model: NetworkModel): TenancyIam {
             }
             if (hit) break;
           }
-          if (hit) result.accesses.push({ principalUrn: use.urn, principalTenant: tenant, resourceUrn: res.urn, owner: res.owner, access, action, by: hit, statement: statementRef(hit.statement) });
+          if (hit) result.accesses.push({ grant: "identity", principalUrn: use.urn, principalTenant: tenant, resourceUrn: res.urn, owner: res.owner, access, action, by: hit, statement: statementRef(hit.statement) });
         }
       }
     }

@@ -6,7 +6,6 @@ import { configPorts, Findings, list, PORTS_SCHEMA } from "./util";
 const ENDPOINT_SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService";
 const ALLOWED_PRINCIPAL = "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-const VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin";
 const NLB_DOC = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation";
 
 const isFalse = (v: unknown) => v === false || v === "false";
@@ -18,8 +17,8 @@ export const rule: RuleDefinition = {
     severity: "critical",
     enforcementLevel: "mandatory",
     controls: ["ELB.1", "EC2.19"],
-    why: "Some paths from the internet pass through a hop that no security group rule shows: a network load balancer that hides the client's address behind its own private one, a public load balancer forwarding to a database port, an endpoint service any AWS account can connect to.",
-    fix: "Keep client IP preservation on (or admit only the bastion's group) for admin ports behind a network load balancer; never forward a public listener to a data port; require acceptance and name the principals of an endpoint service.",
+    why: "Some paths from the internet pass through a hop that no security group rule shows: a network load balancer that hides the client's address behind its own private one, a public load balancer forwarding to a database port, an endpoint service any AWS account can connect to, a CDN or an API route without authorization in front of an internal admin endpoint (through a VPC origin or VPC link).",
+    fix: "Keep client IP preservation on (or admit only the bastion's group) for admin ports behind a network load balancer; never forward a public listener to a data port; require acceptance and name the principals of an endpoint service; authenticate viewers and API callers before any internal admin endpoint.",
     messages: {
       "nlb-masks-client-ip":
         "{resource} sends traffic from internet-facing network load balancer {lb} to {target} on admin port {port} without client IP preservation ({clientIpSource}), and {group} admits {cidrs}, which holds the load balancer's own addresses, on that port: the targets see the load balancer's address, so port {port} is open to the world ({path}). " +
@@ -31,6 +30,10 @@ export const rule: RuleDefinition = {
         "{resource} on internet-facing {lb} forwards to {targetGroup} on data port {port}: the database port is reachable from the internet through the load balancer ({path}), whatever the database's group says. https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html Fix: make the load balancer internal (internal: true) or remove the listener; reach databases from the application tier only.",
       "endpoint-service-open":
         "{resource} lets any AWS account connect ({where} allows \"*\") and accepts connections automatically (acceptanceRequired false): anyone can reach the service behind it from their own VPC. https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html Fix: list the account or role ARNs that may connect and set acceptanceRequired true.",
+      "api-fronts-internal-admin":
+        "{resource} ({entry}) has no authorization and reaches {target} through {link}, an internal endpoint that is {why}: the API puts it on the internet ({path}). https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html Fix: require authorization on the route or method (JWT / Cognito, AWS_IAM or a Lambda authorizer), or keep the admin endpoint out of the API.",
+      "api-to-data-port":
+        "{resource} ({entry}) has no authorization and reaches {target} through {link} on data port {port}: the database port is callable from the internet through the API ({path}). https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html Fix: never integrate an API with a data port; reach databases from the application tier only.",
       "cdn-fronts-internal-admin":
         "{resource} serves {behavior} from {origin}, an internal endpoint that is {why}, with no viewer authentication (no viewer-request function or Lambda@Edge, no trusted key groups, no web ACL): the CDN puts the internal admin endpoint on the internet. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-load-balancer.html Fix: authenticate viewers (a viewer-request function or Lambda@Edge, signed URLs with trusted key groups, or a web ACL) or keep admin endpoints off the distribution.",
     },
@@ -85,6 +88,7 @@ export const rule: RuleDefinition = {
       if (isFalse(acc) || isUnknown(acc) || acc === undefined) out.report(s.urn, "endpoint-service-open", { resource: label(s.urn), where }, "acceptanceRequired");
     }
     cdnFrontsAdmin(model, out);
+    apiFrontsInternal(model, out, admin, data);
     return out.list;
   },
 };
@@ -107,23 +111,17 @@ function cdnFrontsAdmin(model: NetworkModel, out: Findings): void {
   for (const d of model.ofType(DISTRIBUTION)) {
     // A web ACL (set at all, even by reference) is the distribution-wide gate AWS offers; judge its rules elsewhere.
     if (nonEmpty(d.props.webAclId)) continue;
-    const origins = list(d.props.origins);
-    const internalOf = (o: any): string[] => {
-      const vpcOriginId = o?.vpcOriginConfig?.vpcOriginId;
-      if (vpcOriginId !== undefined)
-        return model.resolve(d, "origins", vpcOriginId, [VPC_ORIGIN]).urns.flatMap((vo) => {
-          const r = model.byUrn(vo)!;
-          const found = model.resolve(r, "vpcOriginEndpointConfig", r.props.vpcOriginEndpointConfig?.arn, [...HOP_TYPES.lbs, HOP_TYPES.instance]).urns;
-          return found.length ? found : [vo];
-        });
-      if (o?.domainName === undefined) return [];
-      return model.resolve(d, "origins", o.domainName, HOP_TYPES.lbs).urns.filter((u) => hops.lbByUrn(u)?.internetFacing === false);
-    };
+    // The origins the model resolved into the stack (policies/model/hops.ts): a VPC origin is internal by
+    // construction (its endpoint, or the VPC origin itself when the endpoint is not in the stack); a custom origin
+    // counts when it is an internal load balancer.
+    const origins = hops.cdn.filter((c) => c.distributionUrn === d.urn);
+    const internalOf = (c: (typeof origins)[number]): string[] =>
+      c.vpcOriginUrn ? (c.endpoints.length ? c.endpoints : [c.vpcOriginUrn]) : c.endpoints.filter((u) => hops.lbByUrn(u)?.internetFacing === false);
     const behaviors: Array<[string, any]> = [["defaultCacheBehavior", d.props.defaultCacheBehavior], ...list(d.props.orderedCacheBehaviors).map((b: any, i: number): [string, any] => [`orderedCacheBehaviors[${i}]`, b])];
     for (const [path, b] of behaviors) {
       if (!b || viewerAuthenticated(b)) continue;
       const target = b.targetOriginId;
-      const own = origins.filter((o: any) => isUnknown(target) || o?.originId === target);
+      const own = origins.filter((o) => isUnknown(target) || o.originId === target);
       // CloudFront patterns may omit the leading slash ("admin/*"); the admin-path list is written with one.
       const pattern = typeof b.pathPattern === "string" ? (b.pathPattern.startsWith("/") || b.pathPattern.startsWith("*") ? b.pathPattern : `/${b.pathPattern}`) : "*";
       const adminPath = adminPathMatched(pattern);
@@ -132,6 +130,33 @@ function cdnFrontsAdmin(model: NetworkModel, out: Findings): void {
           const why = adminPath ? `serving admin path ${pattern} (${adminPath})` : adminBehind(ep) ? "tagged bulkhead:role=admin" : undefined;
           if (why) out.report(d.urn, "cdn-fronts-internal-admin", { resource: model.label(d.urn), behavior: path === "defaultCacheBehavior" ? "the default behavior" : `path ${pattern}`, origin: model.label(ep), why }, path);
         }
+    }
+  }
+}
+
+/**
+ * (e) API Gateway private integrations: an entry without authorization whose VPC link reaches a load balancer that
+ * serves an admin path, an endpoint tagged bulkhead:role=admin, an admin port or a data port. An entry whose
+ * authorization is unknown at preview is no-public-entry-points' cannot-verify finding already.
+ */
+function apiFrontsInternal(model: NetworkModel, out: Findings, admin: Set<number>, data: Set<number>): void {
+  const hops = model.hops();
+  const isAdminTagged = (u: string) => model.tagsOf(u)?.["bulkhead:role"] === "admin";
+  const field = (u: string) => (model.byUrn(u)?.type === HOP_TYPES.method ? "authorization" : "authorizationType");
+  for (const a of hops.apis) {
+    if (a.auth !== "none") continue;
+    // API path templates ({proxy+}, {id}) match any segment: read them as wildcards.
+    const adminPath = adminPathMatched(a.entryPath.replace(/\{[^}]*\}/g, "*"));
+    for (const l of a.listeners) {
+      const base = { resource: model.label(a.entryUrn), entry: a.entryKey, link: a.vpcLinkUrn ? `VPC link ${model.label(a.vpcLinkUrn)}` : "a VPC link" };
+      const tgs = l.targetGroups.map((u) => hops.tgByUrn(u)).filter((t) => t !== undefined);
+      const tagged = isAdminTagged(l.lbUrn) || isAdminTagged(l.urn) || tgs.some((t) => isAdminTagged(t.urn));
+      const adminPort = tgs.flatMap((t) => t.targetPorts.filter((p) => admin.has(p)).map((p) => ({ t, p })))[0];
+      const why = adminPath ? `serving admin path ${a.entryPath} (${adminPath})` : tagged ? "tagged bulkhead:role=admin" : adminPort ? `an admin port (${adminPort.p})` : undefined;
+      if (why) out.report(a.entryUrn, "api-fronts-internal-admin", { ...base, target: model.label(l.lbUrn), why, path: hops.apiPathText(a, l, adminPort?.t ?? tgs[0]) }, field(a.entryUrn));
+      for (const t of tgs)
+        for (const port of t.targetPorts.filter((p) => data.has(p)))
+          out.report(a.entryUrn, "api-to-data-port", { ...base, target: model.label(t.urn), port, path: hops.apiPathText(a, l, t) }, field(a.entryUrn));
     }
   }
 }

@@ -1,6 +1,7 @@
 import { CidrSet, isUnknown, type NetworkModel, type RuleDefinition, type StackResource } from "../model";
 import { adminPathMatched } from "../model/admin-paths";
 import { LB_V2 } from "../model/aws-types";
+import { restApiPinned } from "../model/hops";
 import { entryExternal, statementOf } from "../model/external-access";
 import { effectivePermissions, parsePolicy, statementRef, type PermissionSet } from "../model/iam";
 import { Findings, list } from "./util";
@@ -162,21 +163,7 @@ export const rule: RuleDefinition = {
       else if ((t === undefined || t === null || String(t).toUpperCase() === "NONE") && !isTrue(r.props.apiKeyRequired))
         out.report(r.urn, "unauthenticated-api-route", { resource: label(r.urn), routeKey: key, api: api.length ? api.map((a) => label(a.urn)).join(", ") : "its API" }, "authorizationType");
     }
-    const apiPinned = (api: StackResource): boolean => {
-      const types = list(api.props.endpointConfiguration?.types);
-      if (types.some((t) => String(t).toUpperCase() === "PRIVATE")) return true;
-      const policies = [api.props.policy, ...model.ofType(TY.restApiPolicy).filter((p) => model.resolve(p, "restApiId", p.props.restApiId, [TY.restApi]).urns.includes(api.urn)).map((p) => p.props.policy)];
-      for (const pv of policies) {
-        const doc = parsePolicy(pv);
-        if (doc?.kind !== "known") continue;
-        const allows = doc.statements.filter((x) => x.effect === "Allow");
-        // Every Allow pinned to the account, organisation or a VPC endpoint; or the documented blanket Deny for
-        // callers outside a source range or endpoint (NotIpAddress aws:SourceIp / StringNotEquals aws:SourceVpce).
-        if (allows.length && allows.every((x) => !entryExternal(model, x).external)) return true;
-        if (doc.statements.some((x) => x.effect === "Deny" && x.principal?.star && x.conditions.some((e) => /^(notipaddress|stringnotequals)$/i.test(e.base) && /^aws:(sourceip|sourcevpce?)$/.test(e.key)))) return true;
-      }
-      return false;
-    };
+    const apiPinned = (api: StackResource) => restApiPinned(model, api);
     for (const r of model.ofType(TY.method)) {
       const m = String(r.props.httpMethod ?? "").toUpperCase();
       if (m === "OPTIONS") continue;

@@ -13,6 +13,8 @@ const IAM_FIX =
 export const IAM_TENANCY_MESSAGES: Record<string, string> = {
   "iam-crosses-tenants":
     "{where} lets {role} (tenant {tenant}) {access} {resource} of {owner} ({action}, {statement}). IAM path: {role} → {action} → {resource}. Fix: " + IAM_FIX,
+  "resource-policy-crosses-tenants":
+    "{where} names {role} (tenant {tenant}) and lets it {access} {resource} of {owner} ({action}, {statement}): within one account a resource policy that names a principal grants on its own, whatever that principal's identity policies say. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html IAM path: {role} → {action} → {resource}. Fix: name only the owning tenant's own roles in the policy (or its account root, leaving the decision to identity policies), or add aws:PrincipalTag/bulkhead:tenant = the owner's tenant as a condition.",
   "iam-tagging-crosses-tenants":
     "{where} lets {role} (tenant {tenant}) rewrite the bulkhead:tenant tag of {resource} of {owner} ({action}, {statement}): tag-based (ABAC) separation can be undone. Fix: " + IAM_FIX,
   "iam-abac-self-retag":
@@ -37,7 +39,7 @@ export function reportIamTenancy(model: NetworkModel, out: Findings): void {
       action: a.action,
       statement: a.statement,
     };
-    out.report(a.by.source.urn, a.access === "tag" ? "iam-tagging-crosses-tenants" : "iam-crosses-tenants", data, a.by.source.path);
+    out.report(a.by.source.urn, a.grant === "resource" ? "resource-policy-crosses-tenants" : a.access === "tag" ? "iam-tagging-crosses-tenants" : "iam-crosses-tenants", data, a.by.source.path);
   }
   for (const r of t.retags)
     out.report(r.by.source.urn, "iam-abac-self-retag", { where: model.label(r.by.source.urn), role: model.label(r.principalUrn), tenant: r.principalTenant, statement: r.statement }, r.by.source.path);

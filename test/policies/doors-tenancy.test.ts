@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { mandatoryFindings } from "./doors-helpers";
-import { hardened, Stack, UNKNOWN } from "./fixtures";
+import { hardened, Stack, UNKNOWN, urnOf } from "./fixtures";
+import { placeholderToken } from "../../policies/model/placeholders";
 
 const RULE = "tenant-isolation";
 const TY = {
@@ -110,6 +111,96 @@ describe(`${RULE} (IAM): hardened programs pass`, () => {
   });
   it("the two-tenant base itself is clean", () => {
     expect(mandatoryFindings(twoTenants())).toEqual([]);
+  });
+});
+
+// ---- Resource policies naming another tenant's role -------------------------------------------------------------
+// Within one account a resource policy that names a principal grants on its own; a permissions boundary still
+// limits a grant to a role ARN, and an explicit Deny anywhere wins.
+const EVAL = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html";
+const EVAL_BASICS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html";
+const TY_RP = {
+  bucket: "aws:s3/bucketV2:BucketV2",
+  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  secretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
+  queue: "aws:sqs/queue:Queue",
+  queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+};
+/** acme's app role under a literal name, so a policy can name it by ARN. */
+const ACME_ROLE_ARN = `arn:aws:iam::${ACCT}:role/acme-app`;
+/** The offline engine's placeholder for acme's role ARN (an in-stack reference: `acmeRole.arn`). */
+const ACME_ROLE_REF = `arn:aws:iam::${ACCT}:role/acme-app-role-${placeholderToken(urnOf("aws:iam/role:Role", "acme-app-role"))}`;
+const globexBucket = (s: Stack, statement: object) => {
+  s.add(TY_RP.bucket, "globex-data", { bucket: "globex-data", tags: { "bulkhead:tenant": "globex" } });
+  s.add(TY_RP.bucketPolicy, "globex-data-policy", { bucket: UNKNOWN, policy: doc(statement) }, { bucket: ["globex-data"] });
+};
+const rpInsecure: Case[] = [
+  [`globex's bucket policy names acme's role by literal ARN: s3:GetObject on its objects (${EVAL}; https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html)`, (s) => {
+    s.set("acme-app-role", { name: "acme-app" });
+    globexBucket(s, { Sid: "PartnerRead", Effect: "Allow", Principal: { AWS: ACME_ROLE_ARN }, Action: "s3:GetObject", Resource: "arn:aws:s3:::globex-data/*" });
+  }, [`${RULE} globex-data-policy resource-policy-crosses-tenants`]],
+  [`globex's key policy names acme's role by in-stack reference: kms:Decrypt (${EVAL}; https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html)`, (s) =>
+    s.set("globex-key", { policy: doc(
+      { Sid: "EnableIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: "kms:*", Resource: "*" },
+      { Sid: "AcmeDecrypt", Effect: "Allow", Principal: { AWS: ACME_ROLE_REF }, Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: "*" }) }),
+  [`${RULE} globex-key resource-policy-crosses-tenants`]],
+  [`globex's secret policy names acme's role by an output unknown at preview (resolved by its dependency) (${EVAL}; https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html)`, (s) =>
+    s.add(TY_RP.secretPolicy, "globex-db-secret-policy", { secretArn: UNKNOWN, policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: UNKNOWN }, Action: "secretsmanager:GetSecretValue", Resource: "*" }] } }, { secretArn: ["globex-db-secret"], policy: ["acme-app-role"] }),
+  [`${RULE} globex-db-secret-policy resource-policy-crosses-tenants`]],
+  [`globex's queue policy lets acme's role receive its messages (${EVAL}; https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-basic-examples-of-sqs-policies.html)`, (s) => {
+    s.add(TY_RP.queue, "globex-jobs", { name: "globex-jobs", tags: { "bulkhead:tenant": "globex" } });
+    s.add(TY_RP.queuePolicy, "globex-jobs-policy", { queueUrl: UNKNOWN, policy: doc({ Effect: "Allow", Principal: { AWS: ACME_ROLE_REF }, Action: "sqs:*", Resource: `arn:aws:sqs:eu-west-1:${ACCT}:globex-jobs` }) }, { queueUrl: ["globex-jobs"] });
+  }, [`${RULE} globex-jobs-policy resource-policy-crosses-tenants`]],
+  [`globex's role trusts acme's role by exact ARN: acme assumes it without any identity grant (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html)`, (s) => {
+    s.set("acme-app-role", { name: "acme-app" });
+    s.set("globex-app-role", { assumeRolePolicy: trust({ AWS: ACME_ROLE_ARN }) });
+  }, [`${RULE} globex-app-role resource-policy-crosses-tenants`]],
+  [`a platform role (untagged) trusts acme's role, named by an output unknown at preview: acme's compute becomes the platform's role (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html)`, (s) =>
+    s.add(TY.role, "platform-deployer", { assumeRolePolicy: trust({ AWS: UNKNOWN }) }, { assumeRolePolicy: ["acme-app-role"] }),
+  [`${RULE} platform-deployer resource-policy-crosses-tenants`]],
+];
+const rpHardened: Case[] = [
+  [`globex's key policy names only the account root and globex's own role (${EVAL})`, (s) =>
+    s.set("globex-key", { policy: doc(
+      { Sid: "EnableIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: "kms:*", Resource: "*" },
+      { Sid: "GlobexDecrypt", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCT}:role/globex-app` }, Action: "kms:Decrypt", Resource: "*" }) }), []],
+  [`a bucket-level grant (no object part) to acme's role does not read globex's objects (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-arn-format.html)`, (s) => {
+    s.set("acme-app-role", { name: "acme-app" });
+    globexBucket(s, { Effect: "Allow", Principal: { AWS: ACME_ROLE_ARN }, Action: ["s3:GetObject", "s3:ListBucket"], Resource: "arn:aws:s3:::globex-data" });
+  }, []],
+  [`the resource policy pins the caller's tenant tag (aws:PrincipalTag/bulkhead:tenant = globex) (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag)`, (s) =>
+    s.set("globex-key", { policy: doc({ Effect: "Allow", Principal: { AWS: ACME_ROLE_REF }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/bulkhead:tenant": "globex" } } }) }), []],
+  [`acme's permissions boundary does not allow kms: the grant to its role ARN is capped (${EVAL_BASICS}; https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html)`, (s) => {
+    s.add("aws:iam/policy:Policy", "acme-boundary", { policy: doc({ Effect: "Allow", Action: ["s3:*", "logs:*", "secretsmanager:GetSecretValue"], Resource: "*" }) });
+    s.set("acme-app-role", { permissionsBoundary: UNKNOWN }, { permissionsBoundary: ["acme-boundary"] });
+    s.set("globex-key", { policy: doc({ Effect: "Allow", Principal: { AWS: ACME_ROLE_REF }, Action: "kms:Decrypt", Resource: "*" }) });
+  }, []],
+  [`an explicit Deny in acme's own policies wins over globex's queue policy (${EVAL})`, (s) => {
+    s.add(TY_RP.queue, "globex-jobs", { name: "globex-jobs", tags: { "bulkhead:tenant": "globex" } });
+    s.add(TY_RP.queuePolicy, "globex-jobs-policy", { queueUrl: UNKNOWN, policy: doc({ Effect: "Allow", Principal: { AWS: ACME_ROLE_REF }, Action: "sqs:*", Resource: "*" }) }, { queueUrl: ["globex-jobs"] });
+    acmePolicy(s, { Effect: "Deny", Action: "sqs:*", Resource: `arn:aws:sqs:*:${ACCT}:globex-*` });
+  }, []],
+];
+describe(`${RULE} (IAM): resource policies naming another tenant's role`, () => {
+  it.each(rpInsecure)("%s", (_n, build, expected) => {
+    const s = twoTenants();
+    build(s);
+    // One finding per access (read and write of one queue are two): the set of rule, resource and kind is asserted.
+    expect([...new Set(mandatoryFindings(s, [RULE]))]).toEqual([...expected].sort());
+  });
+  it.each(rpHardened)("hardened: %s", (_n, build, expected) => {
+    const s = twoTenants();
+    build(s);
+    expect(mandatoryFindings(s, [RULE])).toEqual(expected);
+  });
+  it("the finding names the policy statement, the other tenant's resource and the IAM path", async () => {
+    const { evaluate } = await import("../../policies/pack.js");
+    const s = twoTenants();
+    rpInsecure[1][1](s);
+    const d = evaluate(s.resources).find((x: { policy: string; kind?: string }) => x.policy === RULE && x.kind === "resource-policy-crosses-tenants")!;
+    expect(d.message).toContain('statement "AcmeDecrypt"');
+    expect(d.message).toContain("kms.Key globex-key of tenant globex");
+    expect(d.message).toContain("IAM path: iam.Role acme-app-role → kms:Decrypt → kms.Key globex-key");
   });
 });
 

@@ -406,3 +406,86 @@ describe("public-lb-to-admin-port: the targets admit the public load balancer it
     ],
   ]);
 });
+
+describe("api-fronts-internal-admin / api-to-data-port: an API reaches an internal endpoint through a VPC link", () => {
+  const HTTP_PRIVATE = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html";
+  const REST_PRIVATE = "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html";
+  const HTTP_AUTH = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html";
+  const REST_PRIVATE_API = "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html";
+  const A = {
+    api: "aws:apigatewayv2/api:Api",
+    route: "aws:apigatewayv2/route:Route",
+    integ: "aws:apigatewayv2/integration:Integration",
+    link: "aws:apigatewayv2/vpcLink:VpcLink",
+    rest: "aws:apigateway/restApi:RestApi",
+    res: "aws:apigateway/resource:Resource",
+    method: "aws:apigateway/method:Method",
+    restInteg: "aws:apigateway/integration:Integration",
+    restLink: "aws:apigateway/vpcLink:VpcLink",
+  };
+  const NPE = "no-public-entry-points";
+  /** An internal ALB with an HTTPS listener forwarding to `tg` (port `tgPort`, optional tags on the group). */
+  const internalAlb = (s: Stack, tgPort: number, tgTags?: Record<string, string>) => {
+    s.add(T.sg, "ops-alb-sg", { vpcId: UNKNOWN }, { vpcId: ["main-vpc"] });
+    s.add(T.lb, "ops-alb", { loadBalancerType: "application", internal: true, securityGroups: [UNKNOWN], subnets: [UNKNOWN] }, { securityGroups: ["ops-alb-sg"], subnets: ["acme-app-a"] });
+    s.add(T.tg, "ops-tg", { vpcId: UNKNOWN, protocol: "HTTP", port: tgPort, ...(tgTags ? { tags: tgTags } : {}) }, { vpcId: ["main-vpc"] });
+    s.add(T.listener, "ops-https", { loadBalancerArn: UNKNOWN, port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }] }, { loadBalancerArn: ["ops-alb"], defaultActions: ["ops-tg"] });
+  };
+  /** An HTTP API with one route integrated through a VPC link with the internal ALB's listener. */
+  const httpApi = (s: Stack, routeKey: string, auth: Record<string, any>) => {
+    s.add(A.api, "shop-api", { protocolType: "HTTP" });
+    s.add(A.link, "ops-link", { subnetIds: [UNKNOWN], securityGroupIds: [UNKNOWN] }, { subnetIds: ["acme-app-a"], securityGroupIds: ["ops-alb-sg"] });
+    s.add(A.integ, "ops-integration", { apiId: UNKNOWN, integrationType: "HTTP_PROXY", integrationMethod: "ANY", connectionType: "VPC_LINK", connectionId: UNKNOWN, integrationUri: UNKNOWN }, { apiId: ["shop-api"], connectionId: ["ops-link"], integrationUri: ["ops-https"] });
+    s.add(A.route, "ops-route", { apiId: UNKNOWN, routeKey, target: UNKNOWN, ...auth }, { apiId: ["shop-api"], target: ["ops-integration"] });
+  };
+  /** A REST API method on /<part> integrated through a VPC link with an internal NLB listener on `port` → tg on `tgPort`. */
+  const restApi = (s: Stack, part: string, port: number, tgPort: number, method: Record<string, any>, api: Record<string, any> = {}) => {
+    s.add(T.lb, "ops-nlb", { loadBalancerType: "network", internal: true, subnets: [UNKNOWN] }, { subnets: ["acme-app-a"] });
+    s.add(T.tg, "ops-nlb-tg", { vpcId: UNKNOWN, protocol: "TCP", port: tgPort }, { vpcId: ["main-vpc"] });
+    s.add(T.listener, "ops-tcp", { loadBalancerArn: UNKNOWN, port, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }] }, { loadBalancerArn: ["ops-nlb"], defaultActions: ["ops-nlb-tg"] });
+    s.add(A.rest, "ops-rest", { name: "ops", ...api });
+    s.add(A.restLink, "ops-rest-link", { name: "ops", targetArns: [UNKNOWN] }, { targetArns: ["ops-nlb"] });
+    s.add(A.res, "ops-res", { restApi: UNKNOWN, parentId: UNKNOWN, pathPart: part }, { restApi: ["ops-rest"], parentId: ["ops-rest"] });
+    s.add(A.method, "ops-method", { restApi: UNKNOWN, resourceId: UNKNOWN, httpMethod: "GET", ...method }, { restApi: ["ops-rest"], resourceId: ["ops-res"] });
+    s.add(A.restInteg, "ops-rest-integration", { restApi: UNKNOWN, resourceId: UNKNOWN, httpMethod: "GET", type: "HTTP_PROXY", integrationHttpMethod: "GET", connectionType: "VPC_LINK", connectionId: UNKNOWN, uri: `http://ops-nlb.internal:${port}/` }, { restApi: ["ops-rest"], resourceId: ["ops-res"], connectionId: ["ops-rest-link"] });
+  };
+
+  table([
+    [`an HTTP API route "ANY /admin/{proxy+}" with authorizationType NONE → VPC link → internal ALB (${HTTP_PRIVATE})`,
+      (s) => { internalAlb(s, 8080); httpApi(s, "ANY /admin/{proxy+}", { authorizationType: "NONE" }); },
+      [`${R} ops-route api-fronts-internal-admin`, `${NPE} ops-route unauthenticated-api-route`]],
+    [`the $default route without authorization → VPC link → an internal ALB whose target group is tagged bulkhead:role=admin (${HTTP_PRIVATE})`,
+      (s) => { internalAlb(s, 8080, { "bulkhead:role": "admin" }); httpApi(s, "$default", {}); },
+      [`${R} ops-route api-fronts-internal-admin`, `${NPE} ops-route unauthenticated-api-route`]],
+    [`a REST method (authorization NONE) → VPC link → internal NLB:2222 → target group on SSH (${REST_PRIVATE})`,
+      (s) => restApi(s, "status", 2222, 22, { authorization: "NONE" }),
+      [`${R} ops-method api-fronts-internal-admin`, `${NPE} ops-method unauthenticated-api-method`]],
+    [`a REST method (authorization NONE) → VPC link → internal NLB → PostgreSQL (${REST_PRIVATE})`,
+      (s) => restApi(s, "reports", 5432, 5432, { authorization: "NONE" }),
+      [`${R} ops-method api-to-data-port`, `${NPE} ops-method unauthenticated-api-method`]],
+  ]);
+  table([
+    [`hardened: the admin route with a JWT authorizer (${HTTP_AUTH})`,
+      (s) => { internalAlb(s, 8080); httpApi(s, "ANY /admin/{proxy+}", { authorizationType: "JWT", authorizerId: UNKNOWN }); }, []],
+    [`hardened: the admin route with AWS_IAM authorization (${HTTP_AUTH})`,
+      (s) => { internalAlb(s, 8080); httpApi(s, "ANY /admin/{proxy+}", { authorizationType: "AWS_IAM" }); }, []],
+    [`hardened: a PRIVATE REST API (reachable only through VPC endpoints) in front of the SSH NLB (${REST_PRIVATE_API})`,
+      (s) => restApi(s, "status", 2222, 22, { authorization: "NONE" }, { endpointConfiguration: { types: "PRIVATE" } }), []],
+    [`the REST VPC link's URI names another port than the SSH listener's: no hop to SSH (the open method is still no-public-entry-points') (${REST_PRIVATE})`,
+      (s) => {
+        restApi(s, "status", 2222, 22, { authorization: "NONE" });
+        s.set("ops-rest-integration", { uri: "http://ops-nlb.internal:8080/" });
+      }, [`${NPE} ops-method unauthenticated-api-method`]],
+  ]);
+
+  it("the hop model joins route → integration → VPC link → listener, and the path names every hop", () => {
+    const s = hardened();
+    internalAlb(s, 8080);
+    httpApi(s, "ANY /admin/{proxy+}", { authorizationType: "NONE" });
+    const hops = buildModel(s.resources).hops();
+    expect(hops.apis.map((a) => [a.entryUrn, a.entryPath, a.auth, a.vpcLinkUrn, a.listeners.map((l) => l.urn)])).toEqual([[s.urn("ops-route"), "/admin/{proxy+}", "none", s.urn("ops-link"), [s.urn("ops-https")]]]);
+    expect(hops.apiPathText(hops.apis[0], hops.apis[0].listeners[0], hops.tgByUrn(s.urn("ops-tg")))).toBe(
+      'internet → api apigatewayv2.Api shop-api "ANY /admin/{proxy+}" (no authorization) → vpc link apigatewayv2.VpcLink ops-link → alb lb.LoadBalancer ops-alb:443 → tg lb.TargetGroup ops-tg:8080 (proxied)',
+    );
+  });
+});

@@ -221,7 +221,8 @@ describe("no-public-resource-policy: unknown values resolved by provenance", () 
   run([
     ["secure: a condition value unknown at preview that comes from this stack's topic", () => add("aws:sqs/queuePolicy:QueuePolicy", "q-policy", { queueUrl: UNKNOWN, policy: topicPolicy("*", UNKNOWN) }, { policy: ["acme-key"] }), []],
     ["insecure: the same condition value with no provenance fails closed", () => add("aws:sqs/queuePolicy:QueuePolicy", "q-policy", { queueUrl: UNKNOWN, policy: topicPolicy("*", UNKNOWN) }), [[RP, "q-policy", "unknown-condition"]]],
-    ["secure: a trust principal unknown at preview built from an in-stack role", () => add(T.role, "assumer", { assumeRolePolicy: trust({ AWS: UNKNOWN }) }, { assumeRolePolicy: ["acme-app-role"] }), []],
+    // acme's own role (tagged acme): an untagged one would be the platform's, and acme assuming it is tenant-isolation's.
+    ["secure: a trust principal unknown at preview built from an in-stack role", () => add(T.role, "assumer", { assumeRolePolicy: trust({ AWS: UNKNOWN }), tags: { "bulkhead:tenant": "acme" } }, { assumeRolePolicy: ["acme-app-role"] }), []],
     ["insecure: a trust principal unknown at preview with no provenance fails closed", () => add(T.role, "assumer", { assumeRolePolicy: trust({ AWS: UNKNOWN }) }), [[RP, "assumer", "unknown-principal"]]],
   ]);
 });

@@ -16,6 +16,8 @@ import { COLORS, mermaidMap, reachabilityMap } from "../../cli/reporters/mermaid
 import { checkSarif } from "../../cli/reporters/sarif";
 import { checkText } from "../../cli/reporters/text";
 import { checkJson } from "../../cli/reporters/json";
+import { stackResources } from "../../cli/reporters/stack-model";
+import { evaluate } from "../../policies/pack";
 import { projectStacks, REVIEW_MARKER, reviewMarkdown } from "../../cli/commands/review";
 import { main } from "../../cli/main";
 import { END_MARKER, README, replaceRegion, reviewExample, START_MARKER } from "../../scripts/render-review-example";
@@ -265,7 +267,7 @@ describe("reachability map", () => {
   });
 
   it("every generated map parses with mermaid's own parser, and the parser does reject a broken map", async () => {
-    const texts = [mermaidMap(dev), mermaidMap(prod), mermaidMap(insecure), mermaidMap(twentyTenants()), mermaidMap(prod, { collapseAbove: 2 }), mermaidMap({ run: peeringRun().run, violations: [peeringRun().blamed] }), mermaidMap({ run: transitRun().run, violations: [transitRun().blamed] })];
+    const texts = [mermaidMap(hopsRun()), mermaidMap(iamRun()), mermaidMap(dev), mermaidMap(prod), mermaidMap(insecure), mermaidMap(twentyTenants()), mermaidMap(prod, { collapseAbove: 2 }), mermaidMap({ run: peeringRun().run, violations: [peeringRun().blamed] }), mermaidMap({ run: transitRun().run, violations: [transitRun().blamed] })];
     for (const md of [checkMarkdown(dev), checkMarkdown(insecure)]) texts.push(/```mermaid\n([\s\S]*?)```/.exec(md)![1]);
     for (const t of texts) await expect(parseMermaid(t)).resolves.toMatchObject({ diagramType: "flowchart-v2" });
     await expect(parseMermaid(mermaidMap(insecure).replace(/-->\|/, "-->|x"))).rejects.toThrow();
@@ -273,6 +275,132 @@ describe("reachability map", () => {
     await expect(parseMermaid(mermaidMap(insecure) + "  linkStyle 99 stroke:red\n")).rejects.toThrow();
   });
 });
+
+describe("reachability map: hops and cross-tenant IAM paths (issue 15)", () => {
+  it("draws load balancer, CloudFront, API and PrivateLink hops from the model, red exactly where a rule blames the hop", () => {
+    const { edges } = readMap(mermaidMap(hopsRun()));
+    const hopEdges = edges.filter((e) => !/^\d+\/tcp$/.test(e.label)).map((e) => `${e.from} > ${e.to} ${e.label}${e.red ? " RED" : ""}`);
+    expect(hopEdges.sort()).toEqual(
+      [
+        // NLB without groups: the listener is the door; the IP targets lose the client's address (nlb-masks-client-ip).
+        "internet > nlb edge-nlb listener 22",
+        "nlb edge-nlb > acme-app-sg forwards to tg ssh-tg:22 (client IP lost) RED",
+        // CloudFront in front of the internal admin ALB without viewer auth (cdn-fronts-internal-admin).
+        "internet > cloudfront ops-cdn https RED",
+        "cloudfront ops-cdn > ops-alb-sg origin ops * RED",
+        // The unauthorized API route through the VPC link (api-fronts-internal-admin, unauthenticated-api-route).
+        "internet > api shop-api ANY /admin/{proxy+} (no auth) RED",
+        "api shop-api > ops-alb-sg vpc link ops-link :443 RED",
+        // PrivateLink to one named account with acceptance: drawn, not blamed.
+        "PrivateLink consumers: arn:aws:iam::111122223333:root > endpoint service pg-service acceptance required",
+        "endpoint service pg-service > nlb edge-nlb PrivateLink",
+      ].sort(),
+    );
+  });
+
+  it("a clean hop (the admin route behind a JWT authorizer) is drawn black", () => {
+    const run = hopsRun({ authorizationType: "JWT", authorizerId: "abc123" });
+    const api = readMap(mermaidMap(run)).edges.filter((e) => e.from === "api shop-api" || e.to === "api shop-api");
+    expect(api.map((e) => `${e.from} > ${e.to} ${e.label}${e.red ? " RED" : ""}`).sort()).toEqual(["api shop-api > ops-alb-sg vpc link ops-link :443", "internet > api shop-api ANY /admin/{proxy+}"]);
+  });
+
+  it("cross-tenant IAM paths: an IAM edge on the map and a section in the comment, beside the network paths", () => {
+    const run = iamRun();
+    const { edges } = readMap(mermaidMap(run));
+    expect(edges.filter((e) => e.label.startsWith("IAM ")).map((e) => `${e.from} > ${e.to} ${e.label}${e.red ? " RED" : ""}`)).toEqual([
+      "role acme-app-role > key globex-key IAM kms:Decrypt RED",
+      "role acme-app-role > queue globex-jobs IAM sqs:ReceiveMessage (resource policy) RED",
+    ]);
+    const md = checkMarkdown({ ...run, run: { project: "p", stack: "t", preview: true, outputs: {}, resources: run.run.resources }, policyPack: { name: "bulkhead", version: "0", policies: [] } });
+    const section = md.slice(md.indexOf("#### Cross-tenant IAM paths"));
+    expect(section).toContain("| `iam.Role acme-app-role` (tenant acme) | `kms:Decrypt` | `kms.Key globex-key` (tenant globex) | `iam.RolePolicy acme-decrypt-all` statement \"DecryptAll\" |");
+    expect(section).toContain("| `iam.Role acme-app-role` (tenant acme) | `sqs:ReceiveMessage` | `sqs.Queue globex-jobs` (tenant globex) | `sqs.QueuePolicy globex-jobs-policy` statement 0 |");
+    // The map sits before the IAM section in the same comment.
+    expect(md.indexOf("#### Reachability map")).toBeLessThan(md.indexOf("#### Cross-tenant IAM paths"));
+  });
+
+  it("collapsed tenants keep their hop edges, named up to the tenant id", () => {
+    const { edges, subgraphs } = readMap(mermaidMap(prod, { collapseAbove: 2 }));
+    expect(subgraphs.some((g) => /^\d+ tenants, same pattern: /.test(g))).toBe(true);
+    // acme/initech and globex/umbrella collapse in pairs (each pair one pattern); the silo tenant hooli keeps its own.
+    expect(edges.filter((e) => e.label.startsWith("forwards to tg ")).map((e) => e.label).sort()).toEqual([
+      "forwards to tg hooli-tg:8443",
+      "forwards to tg ‹tenant›-tg:8443 (each of 2)",
+      "forwards to tg ‹tenant›-tg:8443 (each of 2)",
+    ]);
+  });
+
+  it("dev and prod: no IAM path crosses tenants, and the comment says how many principals were evaluated", () => {
+    for (const r of [dev, prod]) {
+      expect(readMap(mermaidMap(r)).edges.filter((e) => e.label.startsWith("IAM "))).toEqual([]);
+      expect(checkMarkdown(r)).toMatch(/No IAM permission of a tenant's principals, and no resource policy naming them, reaches another tenant's secrets, keys, parameters, roles or data stores \([1-9]\d* tenant principals evaluated\)/);
+    }
+  });
+});
+
+/** A synthetic run checked by the pack in process: resources as the engine registers them, violations from `evaluate`. */
+function synth(specs: Array<[type: string, name: string, inputs: Record<string, unknown>, deps?: Record<string, string[]>]>): { run: { resources: RegisteredResource[] }; violations: Violation[] } {
+  const urn = (type: string, name: string) => `urn:pulumi:t::p::${type}::${name}`;
+  const byName = new Map(specs.map(([type, name]) => [name, urn(type, name)]));
+  const resources: RegisteredResource[] = specs.map(([type, name, inputs, deps = {}]) => {
+    const propertyDependencies = Object.fromEntries(Object.entries(deps).map(([k, ns]) => [k, ns.map((n) => byName.get(n)!)]));
+    return { urn: urn(type, name), type, name, custom: true, inputs, dependencies: [...new Set(Object.values(propertyDependencies).flat())], propertyDependencies, source: null };
+  });
+  const violations: Violation[] = evaluate(stackResources(resources))
+    .filter((d) => d.urn)
+    .map((d) => {
+      const r = resources.find((x) => x.urn === d.urn)!;
+      return { policy: d.policy, enforcement: d.enforcement, resource: { urn: r.urn, type: r.type, name: r.name, source: null }, message: d.message };
+    });
+  return { run: { resources }, violations };
+}
+
+const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const LB = "aws:lb/loadBalancer:LoadBalancer";
+const TG = "aws:lb/targetGroup:TargetGroup";
+const LISTENER = "aws:lb/listener:Listener";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+
+/** An NLB to SSH IP targets, CloudFront and an HTTP API in front of an internal admin ALB, an endpoint service. */
+function hopsRun(routeAuth: Record<string, unknown> = { authorizationType: "NONE" }) {
+  const acme = { "bulkhead:tenant": "acme" };
+  return synth([
+    ["aws:ec2/vpc:Vpc", "main-vpc", { cidrBlock: "10.0.0.0/16" }],
+    ["aws:ec2/subnet:Subnet", "public-a", { vpcId: U, cidrBlock: "10.0.0.0/24" }, { vpcId: ["main-vpc"] }],
+    ["aws:ec2/subnet:Subnet", "app-a", { vpcId: U, cidrBlock: "10.0.10.0/24" }, { vpcId: ["main-vpc"] }],
+    [SG, "acme-app-sg", { vpcId: U, tags: acme, ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] }] }, { vpcId: ["main-vpc"] }],
+    ["aws:ec2/instance:Instance", "acme-web", { ami: "ami-12345678", instanceType: "t3.micro", subnetId: U, vpcSecurityGroupIds: [U], tags: acme }, { subnetId: ["app-a"], vpcSecurityGroupIds: ["acme-app-sg"] }],
+    [LB, "edge-nlb", { loadBalancerType: "network", internal: false, subnets: [U] }, { subnets: ["public-a"] }],
+    [TG, "ssh-tg", { vpcId: U, protocol: "TCP", port: 22, targetType: "ip" }, { vpcId: ["main-vpc"] }],
+    [LISTENER, "edge-ssh", { loadBalancerArn: U, port: 22, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: U }] }, { loadBalancerArn: ["edge-nlb"], defaultActions: ["ssh-tg"] }],
+    ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "ssh-att", { targetGroupArn: U, targetId: U }, { targetGroupArn: ["ssh-tg"], targetId: ["acme-web"] }],
+    [SG, "ops-alb-sg", { vpcId: U }, { vpcId: ["main-vpc"] }],
+    [LB, "ops-alb", { loadBalancerType: "application", internal: true, securityGroups: [U], subnets: [U], tags: { "bulkhead:role": "admin" } }, { securityGroups: ["ops-alb-sg"], subnets: ["app-a"] }],
+    [TG, "ops-tg", { vpcId: U, protocol: "HTTP", port: 8080, tags: { "bulkhead:role": "admin" } }, { vpcId: ["main-vpc"] }],
+    [LISTENER, "ops-https", { loadBalancerArn: U, port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: U }] }, { loadBalancerArn: ["ops-alb"], defaultActions: ["ops-tg"] }],
+    ["aws:cloudfront/distribution:Distribution", "ops-cdn", { enabled: true, origins: [{ originId: "ops", domainName: U, customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } }], defaultCacheBehavior: { targetOriginId: "ops", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] } }, { origins: ["ops-alb"] }],
+    ["aws:apigatewayv2/api:Api", "shop-api", { protocolType: "HTTP" }],
+    ["aws:apigatewayv2/vpcLink:VpcLink", "ops-link", { subnetIds: [U], securityGroupIds: [U] }, { subnetIds: ["app-a"], securityGroupIds: ["ops-alb-sg"] }],
+    ["aws:apigatewayv2/integration:Integration", "ops-integration", { apiId: U, integrationType: "HTTP_PROXY", integrationMethod: "ANY", connectionType: "VPC_LINK", connectionId: U, integrationUri: U }, { apiId: ["shop-api"], connectionId: ["ops-link"], integrationUri: ["ops-https"] }],
+    ["aws:apigatewayv2/route:Route", "ops-route", { apiId: U, routeKey: "ANY /admin/{proxy+}", target: U, ...routeAuth }, { apiId: ["shop-api"], target: ["ops-integration"] }],
+    ["aws:ec2/vpcEndpointService:VpcEndpointService", "pg-service", { networkLoadBalancerArns: [U], acceptanceRequired: true, allowedPrincipals: ["arn:aws:iam::111122223333:root"] }, { networkLoadBalancerArns: ["edge-nlb"] }],
+  ]);
+}
+
+/** Two tenants: acme's role may decrypt with globex's key (its own policy) and read globex's queue (globex's queue policy). */
+function iamRun() {
+  const doc = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+  const acme = { "bulkhead:tenant": "acme" };
+  const globex = { "bulkhead:tenant": "globex" };
+  return synth([
+    ["aws:iam/role:Role", "acme-app-role", { name: "acme-app", assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }), tags: acme }],
+    ["aws:iam/rolePolicy:RolePolicy", "acme-decrypt-all", { role: U, policy: doc({ Sid: "DecryptAll", Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }) }, { role: ["acme-app-role"] }],
+    ["aws:lambda/function:Function", "acme-fn", { runtime: "nodejs20.x", handler: "index.handler", role: U, tags: acme }, { role: ["acme-app-role"] }],
+    ["aws:kms/key:Key", "globex-key", { enableKeyRotation: true, tags: globex }],
+    ["aws:sqs/queue:Queue", "globex-jobs", { name: "globex-jobs", tags: globex }],
+    ["aws:sqs/queuePolicy:QueuePolicy", "globex-jobs-policy", { queueUrl: U, policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/acme-app" }, Action: "sqs:ReceiveMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:globex-jobs" }) }, { queueUrl: ["globex-jobs"] }],
+  ]);
+}
 
 /** Two tenant VPCs joined by a peering that tenant-isolation blames. */
 function peeringRun(): { run: { resources: RegisteredResource[] }; blamed: Violation } {
