@@ -350,7 +350,7 @@ function synth(specs: Array<[type: string, name: string, inputs: Record<string, 
     .filter((d) => d.urn)
     .map((d) => {
       const r = resources.find((x) => x.urn === d.urn)!;
-      return { policy: d.policy, enforcement: d.enforcement, resource: { urn: r.urn, type: r.type, name: r.name, source: null }, message: d.message };
+      return { policy: d.policy, enforcement: d.enforcement, resource: { urn: r.urn, type: r.type, name: r.name, source: null }, message: d.text, kind: d.kind, data: d.data, path: d.path, door: d.door };
     });
   return { run: { resources }, violations };
 }
