@@ -464,6 +464,12 @@ export interface DatabaseSettings {
   pool?: number;
   /** Pooled only: concurrent sessions each of the tenant's two users may hold. Default 20; 1–1000. */
   connectionLimit?: number;
+  /**
+   * Only while moving between placements: the placement the tenant leaves. Its database, credential and
+   * rotation stay as deployed next to the new ones until this is removed (README, "Moving a tenant between
+   * pooled and dedicated"). Default: unset.
+   */
+  movingFrom?: string;
 }
 
 export type Placement = "pooled" | "dedicated";
@@ -529,10 +535,16 @@ export function databaseProblems(args: DatabaseSettings): InputProblem[] {
     p.add("deletionProtectionExemption", args.deletionProtectionExemption, "deletion protection is on, so the exemption would mislead reviewers", "remove deletionProtectionExemption");
   }
   const placement = args.placement ?? "dedicated";
+  const from = args.movingFrom;
+  if (from !== undefined && (!PLACEMENTS.includes(from as Placement) || from === placement)) {
+    p.add("movingFrom", from, `must name the placement the tenant leaves, the other one than placement "${placement}"`, `set movingFrom "${placement === "pooled" ? "dedicated" : "pooled"}" during the move, and remove it once the move is done`);
+  }
+  const sides = [placement, ...(from !== undefined && PLACEMENTS.includes(from as Placement) ? [from] : [])];
   if (!PLACEMENTS.includes(placement as Placement)) {
     p.add("placement", args.placement, "unknown database placement", 'use "dedicated" (an RDS instance of its own, the default) or "pooled" (its own database and users on the shared server)');
-  } else if (placement === "pooled") {
-    for (const f of DEDICATED_ONLY_FIELDS) {
+  } else if (sides.includes("pooled")) {
+    // While moving from dedicated, the kept instance keeps its settings: they are the deployed one's.
+    for (const f of sides.includes("dedicated") ? [] : DEDICATED_ONLY_FIELDS) {
       if (args[f] !== undefined) {
         p.add(f, args[f], f === "dbName" || f === "username"
           ? "a pooled tenant's database and user names are derived from its tenant id, so no two tenants can collide on the shared server"
@@ -674,6 +686,9 @@ export function tenantProblems(args: TenantSettings): InputProblem[] {
     p.merge("database.", databaseProblems({ ...args.database, tenantId: args.tenantId }).filter((x) => x.field !== "tenantId"));
     if (iso === "silo" && args.database.placement === "pooled") {
       p.add("database.placement", "pooled", "a silo tenant shares nothing with the platform; its database is an instance in its own VPC", 'remove placement (or set "dedicated")');
+    }
+    if (iso === "silo" && args.database.movingFrom === "pooled") {
+      p.add("database.movingFrom", "pooled", "a silo tenant's VPC never reaches the platform's shared servers", "move the database to dedicated while the tenant is still pooled, then make it silo");
     }
   }
   return p.list;
@@ -890,7 +905,8 @@ function routingProblems(p: Problems, cfg: PlatformSettings): void {
   // reaches its app on 22), and those cannot be sharded. Counted here so the quota fails at validation,
   // not halfway through a deployment. test/components/routing.test.ts holds these counts to the build.
   const pooledTenants = tenants.filter((t) => t && typeof t === "object" && (t.isolation ?? "pooled") === "pooled");
-  const endpointIngress = 1 + pooledTenants.length + pooledTenants.filter((t) => t.database).length;
+  // A tenant moving between placements runs two rotation functions until the move is done.
+  const endpointIngress = 1 + pooledTenants.length + pooledTenants.filter((t) => t.database).length + pooledTenants.filter((t) => t.database?.movingFrom).length;
   const bastionEgress = 2 + pooledTenants.length;
   if (Math.max(endpointIngress, bastionEgress) > q.securityGroupRules) {
     p.add("loadBalancerQuotas.securityGroupRules", q.securityGroupRules,
@@ -952,7 +968,7 @@ export function pooledTenantsByServer(tenants: TenantSettings[]): Map<string, nu
   const by = new Map<string, number[]>();
   tenants.forEach((t, i) => {
     const d = t?.database;
-    if (!d || d.placement !== "pooled" || t.isolation === "silo" || !(d.engine in ENGINES)) return;
+    if (!d || (d.placement !== "pooled" && d.movingFrom !== "pooled") || t.isolation === "silo" || !(d.engine in ENGINES)) return;
     const key = poolName(d.engine, typeof d.pool === "number" ? d.pool : 0);
     by.set(key, [...(by.get(key) ?? []), i]);
   });

@@ -143,9 +143,10 @@ export function tenantDatabaseSettings(t: TenantConfig, defaults: Partial<Tenant
   if (!t.database) return undefined;
   const d: Record<string, unknown> = { ...defaults };
   if (t.isolation === "silo") delete d.placement;
-  const placement = t.database.placement ?? d.placement;
-  if (placement === "pooled") for (const f of DEDICATED_ONLY_FIELDS) delete d[f];
-  else delete d.connectionLimit;
+  const sides = [t.database.placement ?? d.placement ?? "dedicated", t.database.movingFrom];
+  if (!sides.includes("dedicated")) for (const f of DEDICATED_ONLY_FIELDS) delete d[f];
+  if (!sides.includes("pooled")) delete d.connectionLimit;
+  delete d.movingFrom; // a move is one tenant's, never a default
   return { ...d, ...t.database } as TenantDatabaseSettings;
 }
 
@@ -217,7 +218,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
   }
   const serverOf = (t: TenantConfig) => {
     const d = t.database;
-    if (!d || d.placement !== "pooled" || t.isolation === "silo") return undefined;
+    if (!d || (d.placement !== "pooled" && d.movingFrom !== "pooled") || t.isolation === "silo") return undefined;
     return servers.get(pooledTenantsByServer([t]).keys().next().value!)!.refsFor(t.tenantId);
   };
 

@@ -74,6 +74,9 @@ beforeAll(async () => {
   prod = await run(program, stackConfig("prod"));
 });
 
+/** The TenantDatabase of a tenant: dev pools both tenants' databases, which are named apart from dedicated ones. */
+const dbOf = (stack: string, tenant: string) => (stack === "dev" ? `${tenant}-pooled-database` : `${tenant}-database`);
+
 describe.each(["dev", "prod"])("the %s stack", (stack) => {
   const s = () => (stack === "dev" ? dev : prod);
   const region = stack === "dev" ? "us-east-1" : "eu-west-1";
@@ -118,7 +121,7 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
         expect(tenantIds(s())).toContain(tenant);
         if (tenantOf(db) !== undefined) expect(tenant).toBe(tenantOf(db));
         const rules = s().byType(T.ingress).filter((r) => r.inputs.securityGroupId === sgId);
-        expect(rules.map((r) => r.name).sort()).toEqual([`${tenant}-database-from-app`, `${tenant}-database-from-rotation`]);
+        expect(rules.map((r) => r.name).sort()).toEqual([`${dbOf(stack, tenant)}-from-app`, `${dbOf(stack, tenant)}-from-rotation`]);
         for (const r of rules) {
           expect([r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]).toEqual(["tcp", port, port]);
           expect(tenantOf(s().byId(r.inputs.referencedSecurityGroupId))).toBe(tenant);
@@ -227,13 +230,14 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     expect(policies.length).toBe(s().byType(T.secret).length);
     for (const p of policies) {
       const tenant = p.name.split("-")[0]!;
+      const rotationRole = `${dbOf(stack, tenant)}-rotation-role`;
       expect(p.inputs.blockPublicPolicy).toBe(true);
       const [st] = statements(p.inputs.policy);
       expect(st).toMatchObject({ Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue" });
       const allowed: string[] = st.Condition.ArnNotEquals["aws:PrincipalArn"];
       expect(allowed).toEqual([
         `arn:aws:iam::${ACCOUNT}:role/${tenant}-role`,
-        `arn:aws:iam::${ACCOUNT}:role/${tenant}-database-rotation-role`,
+        `arn:aws:iam::${ACCOUNT}:role/${rotationRole}`,
         `arn:aws:iam::${ACCOUNT}:role/bulkhead-${stack}-deployer`, // from config: deployerRoleArns
       ]);
       for (const arn of allowed.slice(0, 2)) expect(tenantOf(s().one(T.role, arn.split("/")[1]!))).toBe(tenant);
@@ -317,7 +321,7 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     for (const v of versions) {
       expect(secretWrapped(v.raw.secretStringWo)).toBe(true);
       expect(v.raw.secretString).toBeUndefined();
-      const tenant = v.name.replace(/-database-credential-version$/, "");
+      const tenant = v.name.replace(/(-pooled)?-database-credential-version$/, "");
       const username = stack === "dev" ? `t_${tenant}_app` : "app"; // pooled: named by the tenant, unique on the server
       expect(JSON.parse(unwrap(v.inputs.secretStringWo))).toMatchObject({ username, password: expect.stringContaining(PASSWORD_MARKER) });
     }
@@ -327,7 +331,7 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     const r = s().result;
     expect(r.bastionSessionCommand).toBe("aws ssm start-session --target admin-bastion-id");
     for (const t of tenantIds(s())) {
-      expect(r.tenants[t].secretArns).toEqual([`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret/${t}-database-credential-secret`]);
+      expect(r.tenants[t].secretArns).toEqual([`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret/${dbOf(stack, t)}-credential-secret`]);
       const host = stack === "dev" ? "pooled-(postgres|mysql)-db" : `${t}-database-db`;
       expect(r.tenants[t].databaseEndpoint).toMatch(new RegExp(`^${host}\\.db\\.internal:(5432|3306)$`));
     }
@@ -348,11 +352,13 @@ describe("the silo tenant (prod)", () => {
 });
 
 describe("the pooled database tier", () => {
-  const rotationPolicy = (s: Run, t: string) => statements(s.one(T.rolePolicy, `${t}-database-rotation-policy`).inputs.policy);
+  const rotationPolicy = (s: Run, t: string, db = `${t}-pooled-database`) => statements(s.one(T.rolePolicy, `${db}-rotation-policy`).inputs.policy);
 
   it("dev: pooled tenants create no RDS instance, security group, subnet or parameter group of their own", () => {
     for (const t of ["acme", "globex"]) {
-      for (const role of ["db", "sg", "subnets", "params"]) expect(dev.resources.filter((r) => r.name === `${t}-database-${role}`)).toEqual([]);
+      for (const role of ["db", "sg", "subnets", "params"]) {
+        expect(dev.resources.filter((r) => r.name === `${t}-database-${role}` || r.name === `${t}-pooled-database-${role}`)).toEqual([]);
+      }
       expect(dev.byType(T.db).filter((d) => tenantOf(d) === t)).toEqual([]);
     }
     expect(dev.byType("bulkhead:data:PooledDatabase").map((c) => c.name).sort()).toEqual(["pooled-mysql", "pooled-postgres"]);
@@ -380,13 +386,13 @@ describe("the pooled database tier", () => {
       // The door has no egress, and its only ingress is the tenant's app and rotation groups (checked per stack above).
       expect(dev.byType(T.egress).filter((r) => r.inputs.securityGroupId === door.id)).toEqual([]);
       expect(dev.byType(T.egress).filter((r) => r.inputs.referencedSecurityGroupId === door.id).map((r) => r.name).sort())
-        .toEqual([`${tenant}-database-app-to-db`, `${tenant}-database-rotation-to-db`]);
+        .toEqual([`${tenant}-pooled-database-app-to-db`, `${tenant}-pooled-database-rotation-to-db`]);
     }
   });
 
   it("dev: the tenant's credential names its own database and users on the server, pooled, with a session cap", () => {
     for (const [tenant, server] of [["acme", "pooled-postgres"], ["globex", "pooled-mysql"]]) {
-      const v = JSON.parse(unwrap(dev.one(T.secretVersion, `${tenant}-database-credential-version`).inputs.secretStringWo));
+      const v = JSON.parse(unwrap(dev.one(T.secretVersion, `${tenant}-pooled-database-credential-version`).inputs.secretStringWo));
       expect({ ...v, password: undefined }).toEqual({
         engine: server === "pooled-postgres" ? "postgres" : "mysql",
         host: `${server}-db.db.internal`,
@@ -399,7 +405,7 @@ describe("the pooled database tier", () => {
         password: undefined,
       });
       // Encrypted with the tenant's key, readable by the tenant's role (and its rotation function, the deployer) only.
-      expect(dev.one(T.secret, `${tenant}-database-credential-secret`).inputs.kmsKeyId).toBe(`arn:aws:kms:us-east-1:${ACCOUNT}:key/${tenant}-key`);
+      expect(dev.one(T.secret, `${tenant}-pooled-database-credential-secret`).inputs.kmsKeyId).toBe(`arn:aws:kms:us-east-1:${ACCOUNT}:key/${tenant}-key`);
     }
   });
 
@@ -416,7 +422,7 @@ describe("the pooled database tier", () => {
       expect(st.UseTheTenantKey.Resource).toEqual([`arn:aws:kms:us-east-1:${ACCOUNT}:key/${tenant}-key`]);
     }
     // Dedicated tenants' functions have no second key to decrypt with.
-    for (const t of ["acme", "globex"]) expect(rotationPolicy(prod, t).map((x) => x.Sid)).not.toContain("DecryptTheMasterSecret");
+    for (const t of ["acme", "globex"]) expect(rotationPolicy(prod, t, `${t}-database`).map((x) => x.Sid)).not.toContain("DecryptTheMasterSecret");
   });
 
   it("dev: outputs what a tenant stack needs to attach to each server", () => {
@@ -451,10 +457,36 @@ describe("the pooled database tier", () => {
     expect(shared.inputs).toMatchObject({ instanceClass: "db.t4g.small", allocatedStorage: 20, multiAz: true, deletionProtection: true, backupRetentionPeriod: 7 });
     expect(s.one(T.db, "pooled-postgres-1-db").inputs.vpcSecurityGroupIds).toEqual(["pooled-postgres-1-door-umbrella-id"]);
     expect(s.one(T.db, "globex-database-db").inputs.instanceClass).toBe("db.t4g.medium");
-    expect(JSON.parse(unwrap(s.one(T.secretVersion, "acme-database-credential-version").inputs.secretStringWo)).connectionlimit).toBe(50);
+    expect(JSON.parse(unwrap(s.one(T.secretVersion, "acme-pooled-database-credential-version").inputs.secretStringWo)).connectionlimit).toBe(50);
     expect(JSON.parse(unwrap(s.one(T.secretVersion, "globex-database-credential-version").inputs.secretStringWo)).placement).toBeUndefined();
     expect(Object.keys(s.result.pooledDatabases).sort()).toEqual(["pooled-postgres", "pooled-postgres-1"]);
     expect(s.result.pooledDatabases["pooled-postgres-1"].pool).toBe(1);
+  });
+
+  it("moving a tenant (movingFrom): both databases stand side by side, nothing deployed is renamed or resized", async () => {
+    const cfg = stackConfig("prod");
+    const withAcme = (database: unknown) => ({
+      ...cfg,
+      "bulkhead-platform:tenants": (cfg["bulkhead-platform:tenants"] as any[]).map((t) => (t.tenantId === "acme" ? { ...t, database } : t)),
+    });
+    const moving = await run(program, withAcme({ engine: "postgres", placement: "pooled", movingFrom: "dedicated" }));
+    const names = (r: Run) => new Set(r.resources.filter((x) => x.name.startsWith("acme-database-")).map((x) => `${x.type}::${x.name}`));
+    // Every resource of the deployed dedicated database is still there, under the same name, with the same size.
+    expect([...names(prod)].filter((n) => !names(moving).has(n))).toEqual([]);
+    expect(moving.one(T.db, "acme-database-db").inputs).toMatchObject({ instanceClass: "db.t4g.medium", allocatedStorage: 50, multiAz: true });
+    expect(moving.one(T.db, "pooled-postgres-db").inputs.vpcSecurityGroupIds).toEqual(["pooled-postgres-door-acme-id"]);
+    // The app sees both credentials (new placement first) and the new endpoint; it switches when the data is across.
+    expect(moving.result.tenants.acme.secretArns).toEqual([
+      `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret/acme-pooled-database-credential-secret`,
+      `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret/acme-database-credential-secret`,
+    ]);
+    expect(moving.result.tenants.acme.databaseEndpoint).toBe("pooled-postgres-db.db.internal:5432");
+    // Done: movingFrom removed, the dedicated side goes and the pooled side keeps its names.
+    const done = await run(program, withAcme({ engine: "postgres", placement: "pooled" }));
+    expect(names(done).size).toBe(0);
+    const pooledNames = (r: Run) => r.resources.filter((x) => x.name.startsWith("acme-pooled-database-")).map((x) => `${x.type}::${x.name}`).sort();
+    expect(pooledNames(done)).toEqual(pooledNames(moving));
+    expect(pooledNames(done).length).toBeGreaterThan(10);
   });
 
   it("rejects bad placements by the stack config key the user wrote, before any resource exists", async () => {

@@ -152,6 +152,8 @@ describe("platform validation", () => {
       tenant(c, 1).database = { engine: "mysql", placement: "pooled", pool: 100, connectionLimit: 1001, dbName: "shared", deletionProtection: false };
       tenant(c, 2).database = { engine: "postgres", placement: "pooled" };
       c.tenants.push({ tenantId: "initech", database: { engine: "postgres", pool: 0, connectionLimit: 5 } });
+      c.tenants.push({ tenantId: "umbrella", database: { engine: "postgres", placement: "pooled", movingFrom: "pooled" } });
+      c.tenants.push({ tenantId: "wayne", database: { engine: "postgres", placement: "pooled", movingFrom: "dedicated", instanceClass: "db.t4g.large" } });
       c.pooledDatabase = { instanceClass: "t4g.small", allocatedStorage: 100, maxAllocatedStorage: 50 };
     });
     expect(p.map((x) => [x.field, x.value, x.problem.slice(0, 40)])).toEqual([
@@ -163,6 +165,7 @@ describe("platform validation", () => {
       ["tenants[2].database.placement", "pooled", "a silo tenant shares nothing with the pl"],
       ["tenants[3].database.pool", 0, "only a pooled database has a shared-serv"],
       ["tenants[3].database.connectionLimit", 5, "only a pooled database has a shared-serv"],
+      ["tenants[4].database.movingFrom", "pooled", "must name the placement the tenant leave"],
       ["pooledDatabase.instanceClass", "t4g.small", "not an RDS instance class"],
       ["pooledDatabase.maxAllocatedStorage", 50, "below allocatedStorage, so storage could"],
     ]);
