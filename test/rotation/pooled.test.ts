@@ -236,4 +236,15 @@ describe.each(["postgres", "mariadb"])("pooled tier on %s", (engineName) => {
     expect((await readCurrent(arn)).versionId).toBe(before.versionId);
     expect(await tryConnect(db(), { username: before.username, password: before.password }, a.dbname)).toBe(engineName === "postgres" ? "28P01" : "1045");
   });
+
+  it("a changed connection limit reaches both users at the next rotation", async () => {
+    const value = JSON.parse((await moto.client.send(new GetSecretValueCommand({ SecretId: b.arn, VersionStage: "AWSCURRENT" }))).SecretString!);
+    await moto.client.send(new PutSecretValueCommand({ SecretId: b.arn, SecretString: JSON.stringify({ ...value, connectionlimit: LIMIT + 2 }), VersionStages: ["AWSCURRENT"] }));
+    await rotateOk(b.arn);
+    const user = `${b.dbname}_app`;
+    const limits = await asMaster(db(), engineName === "postgres" ? "postgres" : "", async (q) => engineName === "postgres"
+      ? (await q("SELECT rolconnlimit AS n FROM pg_roles WHERE rolname IN ($1, $2)", [user, `${user}_clone`])).map((r) => Number(r.n))
+      : (await q("SELECT max_user_connections AS n FROM mysql.user WHERE User IN (?, ?)", [user, `${user}_clone`])).map((r) => Number(r.n)));
+    expect(limits).toEqual([LIMIT + 2, LIMIT + 2]);
+  });
 });
