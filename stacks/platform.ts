@@ -206,8 +206,10 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
 
   // One shared server per engine and pool slot that some pooled tenant uses; each member gets its own group on it.
   const servers = new Map<string, PooledDatabase>();
+  const slots = new Map<string, number>();
   for (const [server, members] of pooledTenantsByServer(tenants)) {
     const first = tenants[members[0]!]!.database!;
+    slots.set(server, first.pool ?? 0);
     servers.set(server, new PooledDatabase(server, {
       ...cfg.pooledDatabase,
       engine: first.engine,
@@ -259,7 +261,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     tenants: out,
     pooledDatabases: Object.fromEntries([...servers].map(([n, srv]) => [n, {
       engine: srv.engine,
-      pool: tenants.find((t) => t.tenantId === Object.keys(srv.securityGroupIds)[0])!.database!.pool ?? 0,
+      pool: slots.get(n)!,
       endpoint: srv.address,
       port: srv.port,
       masterSecretArn: srv.masterSecretArn,
