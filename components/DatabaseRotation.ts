@@ -33,6 +33,12 @@ export interface DatabaseRotationArgs {
    */
   masterSecretArn: pulumi.Input<string>;
   /**
+   * ARN of the KMS key that encrypts the master secret when it is not `kmsKeyArn`: a pooled tenant's master
+   * secret belongs to the shared server and is encrypted with the server's key. The function may then decrypt
+   * with exactly that key, through Secrets Manager only. Default: unset (the master secret uses `kmsKeyArn`).
+   */
+  masterKmsKeyArn?: pulumi.Input<string>;
+  /**
    * ARN of the tenant's customer-managed KMS key: encrypts the function's environment and log group and
    * decrypts the secrets. Required.
    */
@@ -257,6 +263,13 @@ export class DatabaseRotation extends pulumi.ComponentResource {
           Action: ["kms:Decrypt", "kms:GenerateDataKey"],
           Resource: [args.kmsKeyArn],
         },
+        ...(args.masterKmsKeyArn === undefined ? [] : [<aws.iam.PolicyStatement>{
+          Sid: "DecryptTheMasterSecret",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: [args.masterKmsKeyArn],
+          Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${arn.region}.amazonaws.com` } },
+        }]),
         {
           // Subnets are matched by VPC rather than listed: the list may be unknown until deployment.
           Sid: "CreateEnisInTheDataTier",

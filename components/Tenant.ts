@@ -12,13 +12,16 @@ import { AdminAccess, AL2023_PARAMETER } from "./AdminAccess";
 import { PlatformNetwork } from "./PlatformNetwork";
 import { PublicLoadBalancer } from "./PublicLoadBalancer";
 import { secretNamespace } from "./ManagedSecret";
+import type { PooledDatabaseRefs } from "./PooledDatabase";
 import { TenantDatabase } from "./TenantDatabase";
 import {
   AppSettings,
   DatabaseSettings,
   Engine,
   Isolation,
+  DEDICATED_ONLY_FIELDS,
   NatStrategy,
+  Placement,
   Problems,
   PRIORITY_MAX,
   PRIORITY_MIN,
@@ -56,9 +59,16 @@ export interface TenantAppArgs extends AppSettings {
   userData?: string;
 }
 
-export interface TenantDatabaseSettings extends Omit<DatabaseSettings, "tenantId"> {
+export interface TenantDatabaseSettings extends Omit<DatabaseSettings, "tenantId" | "placement"> {
   /** `postgres` or `mysql`. Required. */
   engine: Engine;
+  /**
+   * `dedicated` (default): an RDS instance of the tenant's own. `pooled`: its own database and users on the
+   * platform's shared server for the engine (pass `databaseServer`). Silo tenants are always dedicated.
+   */
+  placement?: Placement;
+  /** Only during a move: the placement the tenant leaves; its database stays until this is removed. */
+  movingFrom?: Placement;
 }
 
 export interface TenantArgs {
@@ -94,6 +104,11 @@ export interface TenantArgs {
   app?: TenantAppArgs;
   /** Optional database (TenantDatabase). Default: none. */
   database?: TenantDatabaseSettings;
+  /**
+   * Pooled placement only (required there): the shared server of the database's engine, from
+   * `PooledDatabase.refsFor(tenantId)` or the platform's `pooledDatabases` output.
+   */
+  databaseServer?: PooledDatabaseRefs;
   /** Roles that manage tenant secrets (the deployment role). Default `[]`. */
   managerRoleArns?: pulumi.Input<pulumi.Input<string>[]>;
   /** Extra tags. Default `{}`. */
@@ -114,11 +129,17 @@ export function validateTenantArgs(name: string, args: TenantArgs): void {
     if (args.app && (typeof prio !== "number" || !Number.isInteger(prio) || prio < PRIORITY_MIN || prio > PRIORITY_MAX)) {
       p.add("listenerRulePriority", prio, `a pooled app tier's listener rule needs a priority from ${PRIORITY_MIN} to ${PRIORITY_MAX}, unique on the shared listener`, "pass the tenant's routing.priority from stack config (`bulkhead tenants allocate` proposes free ones)");
     }
+    if ((args.database?.placement === "pooled" || args.database?.movingFrom === "pooled") && !args.databaseServer) {
+      p.add("databaseServer", undefined, "a pooled database lives on the platform's shared server", "pass PooledDatabase.refsFor(tenantId) as databaseServer");
+    }
   } else {
     for (const f of ["network", "bastionSecurityGroupId", "loadBalancer"] as const) {
       if (args[f] !== undefined) p.add(f, "(given)", "a silo tenant builds its own and never shares the platform's", `remove ${f}`);
     }
     if (args.app && args.certificateArn === undefined) p.add("certificateArn", undefined, "a silo app tier gets its own HTTPS listener", "pass an ACM certificate ARN");
+  }
+  if (args.databaseServer !== undefined && args.database?.placement !== "pooled" && args.database?.movingFrom !== "pooled") {
+    p.add("databaseServer", "(given)", "only a pooled database uses the shared server", 'set database.placement "pooled" or remove databaseServer');
   }
   p.throwIfAny(`Tenant "${name}"`);
 }
@@ -270,20 +291,31 @@ export class Tenant extends pulumi.ComponentResource {
     const secretArns: pulumi.Output<string>[] = [];
     let databaseEndpoint: pulumi.Output<string | undefined> = pulumi.output(undefined);
     if (args.database) {
-      const db = new TenantDatabase(`${name}-database`, {
-        ...args.database,
-        tenantId: id,
-        kmsKeyArn: key.arn,
-        vpcId: net.vpcId,
-        subnetIds: net.dataSubnetIds,
-        appSecurityGroupId: appSg.id,
-        endpointSecurityGroupId: net.endpointSecurityGroupId,
-        readerRoleArns: [role.arn],
-        managerRoleArns: args.managerRoleArns,
-        tags: args.tags,
-      }, child);
-      secretArns.push(db.secretArn);
-      databaseEndpoint = pulumi.interpolate`${db.address}:${db.port}`;
+      // A pooled database's resources are named apart from a dedicated one's, so during a move (movingFrom)
+      // both exist side by side and neither is replaced: the app switches secrets when the data is across.
+      const { movingFrom, placement, pool, connectionLimit, ...rest } = args.database;
+      for (const side of [placement ?? "dedicated", ...(movingFrom ? [movingFrom] : [])] as Placement[]) {
+        const pooled = side === "pooled";
+        const settings = pooled
+          ? { ...Object.fromEntries(Object.entries(rest).filter(([k]) => !(DEDICATED_ONLY_FIELDS as readonly string[]).includes(k))), pool, connectionLimit }
+          : rest;
+        const db = new TenantDatabase(`${name}-${pooled ? "pooled-database" : "database"}`, {
+          ...(settings as typeof rest),
+          placement: side,
+          tenantId: id,
+          kmsKeyArn: key.arn,
+          vpcId: net.vpcId,
+          subnetIds: net.dataSubnetIds,
+          appSecurityGroupId: appSg.id,
+          endpointSecurityGroupId: net.endpointSecurityGroupId,
+          readerRoleArns: [role.arn],
+          managerRoleArns: args.managerRoleArns,
+          ...(pooled ? { server: args.databaseServer } : {}),
+          tags: args.tags,
+        }, child);
+        secretArns.push(db.secretArn);
+        if (side === (placement ?? "dedicated")) databaseEndpoint = pulumi.interpolate`${db.address}:${db.port}`;
+      }
     }
     if (secretArns.length > 0) {
       // Scoped by the tenant's secret namespace and key tag rather than by ARNs of resources created in

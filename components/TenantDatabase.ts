@@ -1,5 +1,11 @@
 /**
- * TenantDatabase: one tenant's RDS PostgreSQL or MySQL instance in the data tier.
+ * TenantDatabase: one tenant's RDS PostgreSQL or MySQL instance in the data tier, or (placement `pooled`)
+ * its own database and users on a shared PooledDatabase server.
+ *
+ * Pooled: no instance of its own. The credential names the tenant's database (`t_<tenant>`) and user
+ * (`t_<tenant>_app`) on the shared server, and `placement: "pooled"`; its first rotation, reading the
+ * server's master secret, creates both (rotation/databases.ts). The tenant's app and rotation groups are
+ * admitted through the tenant's own security group on the server, and nothing else is.
  *
  * The master credential is generated and kept by RDS in Secrets Manager (manageMasterUserPassword with
  * the tenant key), so it never exists in the program or in state. Applications use their own credential,
@@ -10,7 +16,19 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { DatabaseRotation } from "./DatabaseRotation";
 import { ManagedSecret } from "./ManagedSecret";
-import { ENGINES, Engine, Exemption, Problems, databaseProblems, exemptionTag } from "./validation";
+import type { PooledDatabaseRefs } from "./PooledDatabase";
+import {
+  DEFAULT_CONNECTION_LIMIT,
+  ENGINES,
+  Engine,
+  Exemption,
+  Placement,
+  Problems,
+  databaseProblems,
+  exemptionTag,
+  pooledDatabaseName,
+  pooledUsername,
+} from "./validation";
 
 export interface TenantDatabaseArgs {
   /** Owning tenant; every resource is tagged `bulkhead:tenant=<id>`. Required, a valid tenant id. */
@@ -53,6 +71,17 @@ export interface TenantDatabaseArgs {
   rotationDays?: number;
   /** Required when `rotation` is false: tagged as `bulkhead:exempt:secrets-rotation` on the secret. */
   rotationExemption?: Exemption;
+  /**
+   * `dedicated` (default): an RDS instance of the tenant's own. `pooled`: a database and two users of the
+   * tenant's own on `server`; the instance settings above (and `dbName`, `username`) are then refused.
+   */
+  placement?: Placement;
+  /** Pooled only: the shared server's slot as written in stack config (0 = the first). Default 0; 0–99. */
+  pool?: number;
+  /** Pooled only (required there): the shared server, from `PooledDatabase.refsFor(tenantId)` or platform outputs. */
+  server?: PooledDatabaseRefs;
+  /** Pooled only: concurrent sessions each of the tenant's two users may hold. Default 20; 1–1000. */
+  connectionLimit?: number;
   /** Extra tags. Default `{}`. */
   tags?: Record<string, string>;
 }
@@ -60,7 +89,14 @@ export interface TenantDatabaseArgs {
 /** Throws one InputPropertiesError naming every invalid argument. */
 export function validateTenantDatabaseArgs(name: string, args: TenantDatabaseArgs): void {
   const p = new Problems();
-  p.merge("", databaseProblems(args));
+  const { server, ...settings } = args;
+  p.merge("", databaseProblems(settings));
+  if (args.placement === "pooled") {
+    if (!server) p.add("server", undefined, "a pooled database lives on a shared server", "pass PooledDatabase.refsFor(tenantId) (or the platform's pooledDatabases output) as server");
+    else if (server.engine !== args.engine) p.add("server.engine", server.engine, `the shared server runs ${server.engine}, the tenant asks for ${args.engine}`, "pass the server of the tenant's engine");
+  } else if (server !== undefined) {
+    p.add("server", "(given)", "only a pooled database uses a shared server", 'set placement "pooled" or remove server');
+  }
   p.throwIfAny(`TenantDatabase "${name}"`);
 }
 
@@ -87,14 +123,23 @@ export class TenantDatabase extends pulumi.ComponentResource {
     const base: Record<string, string> = { ...args.tags, "bulkhead:tenant": args.tenantId };
     const tagged = (n: string, extra: Record<string, string> = {}) => ({ ...base, ...extra, Name: n });
 
-    const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
-      vpcId: args.vpcId,
-      description: `Database of tenant ${args.tenantId}: engine port from the tenant's app and rotation groups only`,
-      revokeRulesOnDelete: true,
-      tags: tagged(`${name}-sg`),
-    }, child);
+    const pooled = args.placement === "pooled" ? args.server! : undefined;
+    let sgId: pulumi.Output<string>;
+    let address: pulumi.Output<string>;
+    let masterSecretArn: pulumi.Output<string>;
+    if (pooled) {
+      // The tenant's own group on the shared server: the only door, and it admits this tenant alone.
+      sgId = pulumi.output(pooled.securityGroupId);
+      address = pulumi.output(pooled.address);
+      masterSecretArn = pulumi.output(pooled.masterSecretArn);
+    } else {
+      const dedicated = this.dedicatedInstance(name, args, protect, tagged);
+      sgId = dedicated.sgId;
+      address = dedicated.address;
+      masterSecretArn = dedicated.masterSecretArn;
+    }
     new aws.vpc.SecurityGroupIngressRule(`${name}-from-app`, {
-      securityGroupId: sg.id,
+      securityGroupId: sgId,
       description: `${args.engine} from tenant ${args.tenantId}'s app tier`,
       ipProtocol: "tcp", fromPort: engine.port, toPort: engine.port,
       referencedSecurityGroupId: args.appSecurityGroupId,
@@ -105,10 +150,104 @@ export class TenantDatabase extends pulumi.ComponentResource {
       securityGroupId: args.appSecurityGroupId,
       description: `Tenant ${args.tenantId}'s app tier to its database`,
       ipProtocol: "tcp", fromPort: engine.port, toPort: engine.port,
-      referencedSecurityGroupId: sg.id,
+      referencedSecurityGroupId: sgId,
       tags: tagged(`${name}-app-to-db`),
     }, child);
+    const dbName = pooled ? pooledDatabaseName(args.tenantId) : args.dbName ?? "app";
+    const username = pooled ? pooledUsername(args.tenantId) : args.username ?? "app";
 
+    // The rotation function must read the credential too, but it is created after the secret (it needs
+    // the secret's ARN): its role ARN reaches the secret policy through this deferred value.
+    let resolveRotationRole: (arn: pulumi.Output<string[]>) => void = () => undefined;
+    const rotationRoles = rotate
+      ? pulumi.output(new Promise<pulumi.Output<string[]>>((r) => (resolveRotationRole = r))).apply((o) => o)
+      : pulumi.output([] as string[]);
+
+    const credential = new ManagedSecret(`${name}-credential`, {
+      tenantId: args.tenantId,
+      kmsKeyArn: args.kmsKeyArn,
+      description: `Application credential for the ${args.engine} database of tenant ${args.tenantId} (alternating users)`,
+      readerRoleArns: pulumi.all([args.readerRoleArns, rotationRoles]).apply(([r, x]) => [...r, ...x]),
+      managerRoleArns: args.managerRoleArns,
+      payload: {
+        engine: args.engine,
+        host: address,
+        port: engine.port,
+        dbname: dbName,
+        username,
+        masterarn: masterSecretArn,
+        // Read by the rotation function: create the database and cap both users on the shared server.
+        ...(pooled ? { placement: "pooled", connectionlimit: args.connectionLimit ?? DEFAULT_CONNECTION_LIMIT } : {}),
+      },
+      ...(rotate ? {} : { rotationExemption: args.rotationExemption }),
+      tags: args.tags,
+    }, child);
+
+    let rotationFunctionArn: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    if (rotate) {
+      const rotation = new DatabaseRotation(`${name}-rotation`, {
+        tenantId: args.tenantId,
+        secretArn: credential.secretArn,
+        masterSecretArn,
+        ...(pooled ? { masterKmsKeyArn: pooled.kmsKeyArn } : {}),
+        kmsKeyArn: args.kmsKeyArn,
+        vpcId: args.vpcId,
+        subnetIds: args.subnetIds,
+        databaseSecurityGroupId: sgId,
+        databasePort: engine.port,
+        secretsManagerEndpointSecurityGroupId: args.endpointSecurityGroupId,
+        rotationDays: args.rotationDays,
+        tags: args.tags,
+      }, child);
+      resolveRotationRole(rotation.roleArn.apply((a) => [a]));
+      rotationFunctionArn = rotation.functionArn;
+      new aws.vpc.SecurityGroupIngressRule(`${name}-from-rotation`, {
+        securityGroupId: sgId,
+        description: `${args.engine} from tenant ${args.tenantId}'s rotation function`,
+        ipProtocol: "tcp", fromPort: engine.port, toPort: engine.port,
+        referencedSecurityGroupId: rotation.securityGroupId,
+        tags: tagged(`${name}-from-rotation`),
+      }, child);
+      new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-from-rotation`, {
+        securityGroupId: args.endpointSecurityGroupId,
+        description: `443 from tenant ${args.tenantId}'s rotation function`,
+        ipProtocol: "tcp", fromPort: 443, toPort: 443,
+        referencedSecurityGroupId: rotation.securityGroupId,
+        tags: tagged(`${name}-endpoints-from-rotation`),
+      }, child);
+    }
+
+    this.address = address;
+    this.port = pulumi.output(engine.port);
+    this.securityGroupId = sgId;
+    this.secretArn = credential.secretArn;
+    this.masterSecretArn = masterSecretArn;
+    this.rotationFunctionArn = rotationFunctionArn;
+    this.registerOutputs({
+      address: this.address,
+      port: this.port,
+      securityGroupId: this.securityGroupId,
+      secretArn: this.secretArn,
+      masterSecretArn: this.masterSecretArn,
+      rotationFunctionArn: this.rotationFunctionArn,
+    });
+  }
+
+  /** The tenant's own instance: its security group, subnet group, TLS-only parameters and the RDS instance. */
+  private dedicatedInstance(
+    name: string,
+    args: TenantDatabaseArgs,
+    protect: boolean,
+    tagged: (n: string, extra?: Record<string, string>) => Record<string, string>,
+  ): { sgId: pulumi.Output<string>; address: pulumi.Output<string>; masterSecretArn: pulumi.Output<string> } {
+    const child = { parent: this };
+    const engine = ENGINES[args.engine];
+    const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
+      vpcId: args.vpcId,
+      description: `Database of tenant ${args.tenantId}: engine port from the tenant's app and rotation groups only`,
+      revokeRulesOnDelete: true,
+      tags: tagged(`${name}-sg`),
+    }, child);
     const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, {
       subnetIds: args.subnetIds,
       description: `Data tier of tenant ${args.tenantId}`,
@@ -148,79 +287,6 @@ export class TenantDatabase extends pulumi.ComponentResource {
       applyImmediately: false,
       tags: tagged(`${name}-db`, !protect && args.deletionProtectionExemption ? exemptionTag("rds-deletion-protection", args.deletionProtectionExemption) : {}),
     }, child);
-    const masterSecretArn = db.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
-
-    // The rotation function must read the credential too, but it is created after the secret (it needs
-    // the secret's ARN): its role ARN reaches the secret policy through this deferred value.
-    let resolveRotationRole: (arn: pulumi.Output<string[]>) => void = () => undefined;
-    const rotationRoles = rotate
-      ? pulumi.output(new Promise<pulumi.Output<string[]>>((r) => (resolveRotationRole = r))).apply((o) => o)
-      : pulumi.output([] as string[]);
-
-    const credential = new ManagedSecret(`${name}-credential`, {
-      tenantId: args.tenantId,
-      kmsKeyArn: args.kmsKeyArn,
-      description: `Application credential for the ${args.engine} database of tenant ${args.tenantId} (alternating users)`,
-      readerRoleArns: pulumi.all([args.readerRoleArns, rotationRoles]).apply(([r, x]) => [...r, ...x]),
-      managerRoleArns: args.managerRoleArns,
-      payload: {
-        engine: args.engine,
-        host: db.address,
-        port: engine.port,
-        dbname: args.dbName ?? "app",
-        username: args.username ?? "app",
-        masterarn: masterSecretArn,
-      },
-      ...(rotate ? {} : { rotationExemption: args.rotationExemption }),
-      tags: args.tags,
-    }, child);
-
-    let rotationFunctionArn: pulumi.Output<string | undefined> = pulumi.output(undefined);
-    if (rotate) {
-      const rotation = new DatabaseRotation(`${name}-rotation`, {
-        tenantId: args.tenantId,
-        secretArn: credential.secretArn,
-        masterSecretArn,
-        kmsKeyArn: args.kmsKeyArn,
-        vpcId: args.vpcId,
-        subnetIds: args.subnetIds,
-        databaseSecurityGroupId: sg.id,
-        databasePort: engine.port,
-        secretsManagerEndpointSecurityGroupId: args.endpointSecurityGroupId,
-        rotationDays: args.rotationDays,
-        tags: args.tags,
-      }, child);
-      resolveRotationRole(rotation.roleArn.apply((a) => [a]));
-      rotationFunctionArn = rotation.functionArn;
-      new aws.vpc.SecurityGroupIngressRule(`${name}-from-rotation`, {
-        securityGroupId: sg.id,
-        description: `${args.engine} from tenant ${args.tenantId}'s rotation function`,
-        ipProtocol: "tcp", fromPort: engine.port, toPort: engine.port,
-        referencedSecurityGroupId: rotation.securityGroupId,
-        tags: tagged(`${name}-from-rotation`),
-      }, child);
-      new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-from-rotation`, {
-        securityGroupId: args.endpointSecurityGroupId,
-        description: `443 from tenant ${args.tenantId}'s rotation function`,
-        ipProtocol: "tcp", fromPort: 443, toPort: 443,
-        referencedSecurityGroupId: rotation.securityGroupId,
-        tags: tagged(`${name}-endpoints-from-rotation`),
-      }, child);
-    }
-
-    this.address = db.address;
-    this.port = pulumi.output(engine.port);
-    this.securityGroupId = sg.id;
-    this.secretArn = credential.secretArn;
-    this.masterSecretArn = masterSecretArn;
-    this.rotationFunctionArn = rotationFunctionArn;
-    this.registerOutputs({
-      address: this.address,
-      port: this.port,
-      securityGroupId: this.securityGroupId,
-      secretArn: this.secretArn,
-      masterSecretArn: this.masterSecretArn,
-      rotationFunctionArn: this.rotationFunctionArn,
-    });
+    return { sgId: sg.id, address: db.address, masterSecretArn: db.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "") };
   }
 }

@@ -5,5 +5,6 @@ export * from "./AdminAccess";
 export * from "./PublicLoadBalancer";
 export * from "./ManagedSecret";
 export * from "./TenantDatabase";
+export * from "./PooledDatabase";
 export * from "./DatabaseRotation";
 export * from "./Tenant";

@@ -455,6 +455,50 @@ export interface DatabaseSettings {
   rotationExemption?: Exemption;
   /** Only with `deletionProtection: false`: tagged `bulkhead:exempt:rds-deletion-protection`. */
   deletionProtectionExemption?: Exemption;
+  /**
+   * `dedicated` (default): an RDS instance of the tenant's own. `pooled`: a database and two users of its own
+   * on the platform's shared server for the engine (PooledDatabase); silo tenants are always dedicated.
+   */
+  placement?: string;
+  /** Pooled only: which shared server of the engine (0 = the first), written once like routing. Default 0; 0–99. */
+  pool?: number;
+  /** Pooled only: concurrent sessions each of the tenant's two users may hold. Default 20; 1–1000. */
+  connectionLimit?: number;
+  /**
+   * Only while moving between placements: the placement the tenant leaves. Its database, credential and
+   * rotation stay as deployed next to the new ones until this is removed (README, "Moving a tenant between
+   * pooled and dedicated"). Default: unset.
+   */
+  movingFrom?: string;
+}
+
+export type Placement = "pooled" | "dedicated";
+export const PLACEMENTS: Placement[] = ["dedicated", "pooled"];
+/** Default per-user session cap of a pooled tenant (PostgreSQL CONNECTION LIMIT, MySQL MAX_USER_CONNECTIONS). */
+export const DEFAULT_CONNECTION_LIMIT = 20;
+/** Pool shards are numbered 0…99, like load-balancer shards: a typo guard. */
+export const POOL_MAX = 99;
+/**
+ * Settings of a dedicated instance. A pooled tenant has none of its own: the shared server's come from
+ * `pooledDatabase`, its database and user names from its tenant id (so two tenants can never collide).
+ */
+export const DEDICATED_ONLY_FIELDS = [
+  "instanceClass", "allocatedStorage", "backupRetentionDays", "deletionProtection", "deletionProtectionExemption", "multiAz", "dbName", "username",
+] as const;
+
+/** A pooled tenant's database on the shared server: `t_<tenant id, - as _>`. */
+export function pooledDatabaseName(tenantId: string): string {
+  return `t_${tenantId.replace(/-/g, "_")}`;
+}
+
+/** A pooled tenant's first user (the rotation adds `<user>_clone`): `t_<tenant>_app`, at most 26 characters. */
+export function pooledUsername(tenantId: string): string {
+  return `${pooledDatabaseName(tenantId)}_app`;
+}
+
+/** Name of the shared server of an engine's pool: `pooled-postgres`, `pooled-mysql-1`, … */
+export function poolName(engine: string, pool = 0): string {
+  return pool === 0 ? `pooled-${engine}` : `pooled-${engine}-${pool}`;
 }
 
 const RESERVED_USERS = ["admin", "root", "postgres", "rdsadmin", "mysql", "master"];
@@ -490,6 +534,82 @@ export function databaseProblems(args: DatabaseSettings): InputProblem[] {
   if (args.deletionProtection !== false && args.deletionProtectionExemption) {
     p.add("deletionProtectionExemption", args.deletionProtectionExemption, "deletion protection is on, so the exemption would mislead reviewers", "remove deletionProtectionExemption");
   }
+  const placement = args.placement ?? "dedicated";
+  const from = args.movingFrom;
+  if (from !== undefined && (!PLACEMENTS.includes(from as Placement) || from === placement)) {
+    p.add("movingFrom", from, `must name the placement the tenant leaves, the other one than placement "${placement}"`, `set movingFrom "${placement === "pooled" ? "dedicated" : "pooled"}" during the move, and remove it once the move is done`);
+  }
+  const sides = [placement, ...(from !== undefined && PLACEMENTS.includes(from as Placement) ? [from] : [])];
+  if (!PLACEMENTS.includes(placement as Placement)) {
+    p.add("placement", args.placement, "unknown database placement", 'use "dedicated" (an RDS instance of its own, the default) or "pooled" (its own database and users on the shared server)');
+  } else if (sides.includes("pooled")) {
+    // While moving from dedicated, the kept instance keeps its settings: they are the deployed one's.
+    for (const f of sides.includes("dedicated") ? [] : DEDICATED_ONLY_FIELDS) {
+      if (args[f] !== undefined) {
+        p.add(f, args[f], f === "dbName" || f === "username"
+          ? "a pooled tenant's database and user names are derived from its tenant id, so no two tenants can collide on the shared server"
+          : "a pooled tenant has no instance of its own; the shared server is sized by bulkhead-platform:pooledDatabase",
+        `remove ${f} (or set placement "dedicated")`);
+      }
+    }
+    checkInt(p, "pool", args.pool, 0, POOL_MAX, `use the shared server the tenant was placed on (0 = the first, up to ${POOL_MAX})`);
+    checkInt(p, "connectionLimit", args.connectionLimit, 1, 1000, `set the sessions each of the tenant's two users may hold (default ${DEFAULT_CONNECTION_LIMIT})`);
+  } else {
+    for (const f of ["pool", "connectionLimit"] as const) {
+      if (args[f] !== undefined) p.add(f, args[f], "only a pooled database has a shared-server slot and a per-user session cap", `remove ${f} or set placement "pooled"`);
+    }
+  }
+  return p.list;
+}
+
+/** Plain-data part of PooledDatabaseArgs: the shared server of one engine (stack config `pooledDatabase`). */
+export interface PooledDatabaseSettings {
+  /** RDS instance class; default `db.t4g.small`. */
+  instanceClass?: string;
+  /** Initial storage in GiB, 20–65536; default 20. */
+  allocatedStorage?: number;
+  /** Storage autoscaling ceiling in GiB, ≥ allocatedStorage, ≤ 65536; default 100. */
+  maxAllocatedStorage?: number;
+  /** Backup retention in days, 1–35; default 7 (a shared server always keeps backups). */
+  backupRetentionDays?: number;
+  /** Deletion protection; default `true`. */
+  deletionProtection?: boolean;
+  /** Only with `deletionProtection: false`: tagged `bulkhead:exempt:rds-deletion-protection`. */
+  deletionProtectionExemption?: Exemption;
+  /** Standby in a second AZ; default `false`. */
+  multiAz?: boolean;
+  /**
+   * Tenants one server holds, 1–16; default 5. Each has a security group of its own on the server, and
+   * Amazon VPC allows 5 security groups per network interface unless raised (at most 16).
+   */
+  tenantsPerServer?: number;
+}
+
+/** Amazon VPC "Security groups per network interface": 5 unless raised, 16 at most. */
+export const DEFAULT_TENANTS_PER_SERVER = 5;
+export const MAX_TENANTS_PER_SERVER = 16;
+
+export function pooledDatabaseProblems(args: PooledDatabaseSettings): InputProblem[] {
+  const p = new Problems();
+  if (args === null || typeof args !== "object" || Array.isArray(args)) {
+    p.add("", args, "must be an object", "write e.g. {instanceClass: db.t4g.small, multiAz: true}");
+    return p.list;
+  }
+  if (args.instanceClass !== undefined && (typeof args.instanceClass !== "string" || !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(args.instanceClass))) {
+    p.add("instanceClass", args.instanceClass, "not an RDS instance class", 'use a class such as "db.t4g.small"');
+  }
+  checkInt(p, "allocatedStorage", args.allocatedStorage, 20, 65536);
+  checkInt(p, "maxAllocatedStorage", args.maxAllocatedStorage, 20, 65536);
+  if (typeof args.maxAllocatedStorage === "number" && args.maxAllocatedStorage < (args.allocatedStorage ?? 20)) {
+    p.add("maxAllocatedStorage", args.maxAllocatedStorage, "below allocatedStorage, so storage could never grow", "set it at least as large as allocatedStorage");
+  }
+  checkInt(p, "backupRetentionDays", args.backupRetentionDays, 1, 35, "keep 1 to 35 days: a shared server's backups are every pooled tenant's");
+  exemptionProblems(p, "deletionProtectionExemption", args.deletionProtectionExemption);
+  if (args.deletionProtection !== false && args.deletionProtectionExemption) {
+    p.add("deletionProtectionExemption", args.deletionProtectionExemption, "deletion protection is on, so the exemption would mislead reviewers", "remove deletionProtectionExemption");
+  }
+  checkInt(p, "tenantsPerServer", args.tenantsPerServer, 1, MAX_TENANTS_PER_SERVER,
+    `use 1-${MAX_TENANTS_PER_SERVER}: one security group per tenant sits on the server, and Amazon VPC allows at most ${MAX_TENANTS_PER_SERVER} per network interface (${DEFAULT_TENANTS_PER_SERVER} unless raised)`);
   return p.list;
 }
 
@@ -562,7 +682,15 @@ export function tenantProblems(args: TenantSettings): InputProblem[] {
       p.add("app.hostname", app.hostname, "not a DNS host name", 'use e.g. "acme.example.com"');
     }
   }
-  if (args.database) p.merge("database.", databaseProblems({ ...args.database, tenantId: args.tenantId }).filter((x) => x.field !== "tenantId"));
+  if (args.database) {
+    p.merge("database.", databaseProblems({ ...args.database, tenantId: args.tenantId }).filter((x) => x.field !== "tenantId"));
+    if (iso === "silo" && args.database.placement === "pooled") {
+      p.add("database.placement", "pooled", "a silo tenant shares nothing with the platform; its database is an instance in its own VPC", 'remove placement (or set "dedicated")');
+    }
+    if (iso === "silo" && args.database.movingFrom === "pooled") {
+      p.add("database.movingFrom", "pooled", "a silo tenant's VPC never reaches the platform's shared servers", "move the database to dedicated while the tenant is still pooled, then make it silo");
+    }
+  }
   return p.list;
 }
 
@@ -777,7 +905,8 @@ function routingProblems(p: Problems, cfg: PlatformSettings): void {
   // reaches its app on 22), and those cannot be sharded. Counted here so the quota fails at validation,
   // not halfway through a deployment. test/components/routing.test.ts holds these counts to the build.
   const pooledTenants = tenants.filter((t) => t && typeof t === "object" && (t.isolation ?? "pooled") === "pooled");
-  const endpointIngress = 1 + pooledTenants.length + pooledTenants.filter((t) => t.database).length;
+  // A tenant moving between placements runs two rotation functions until the move is done.
+  const endpointIngress = 1 + pooledTenants.length + pooledTenants.filter((t) => t.database).length + pooledTenants.filter((t) => t.database?.movingFrom).length;
   const bastionEgress = 2 + pooledTenants.length;
   if (Math.max(endpointIngress, bastionEgress) > q.securityGroupRules) {
     p.add("loadBalancerQuotas.securityGroupRules", q.securityGroupRules,
@@ -830,6 +959,20 @@ export interface PlatformSettings {
   deployerRoleArns?: string[];
   /** Quotas the load-balancer shards are checked against; default AWS's (100 target groups, 100 rules, 25 certificates). */
   loadBalancerQuotas?: LoadBalancerQuotas;
+  /** The shared database servers of pooled tenants (one per engine and pool in use). */
+  pooledDatabase?: PooledDatabaseSettings;
+}
+
+/** Tenants with a pooled database, by shared server (`pooled-postgres`, …), as config indexes. */
+export function pooledTenantsByServer(tenants: TenantSettings[]): Map<string, number[]> {
+  const by = new Map<string, number[]>();
+  tenants.forEach((t, i) => {
+    const d = t?.database;
+    if (!d || (d.placement !== "pooled" && d.movingFrom !== "pooled") || t.isolation === "silo" || !(d.engine in ENGINES)) return;
+    const key = poolName(d.engine, typeof d.pool === "number" ? d.pool : 0);
+    by.set(key, [...(by.get(key) ?? []), i]);
+  });
+  return by;
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
@@ -865,6 +1008,15 @@ export function platformProblems(cfg: PlatformSettings): InputProblem[] {
     silos.push({ i, c });
   });
   routingProblems(p, cfg);
+  if (cfg.pooledDatabase !== undefined) p.merge("pooledDatabase.", pooledDatabaseProblems(cfg.pooledDatabase));
+  const perServer = typeof cfg.pooledDatabase?.tenantsPerServer === "number" ? cfg.pooledDatabase.tenantsPerServer : DEFAULT_TENANTS_PER_SERVER;
+  for (const [server, members] of pooledTenantsByServer(cfg.tenants)) {
+    if (members.length <= perServer) continue;
+    const first = members[perServer]!;
+    const t = cfg.tenants[first]!;
+    p.add(`tenants[${first}].database.pool`, t.database!.pool, `shared server ${server} would hold ${members.length} tenants; each has its own security group on the server and pooledDatabase.tenantsPerServer is ${perServer} (Amazon VPC: security groups per network interface, 5 unless raised, 16 at most)`,
+      `set database.pool of tenants[${members.slice(perServer).join("], tenants[")}] to another shared server (e.g. ${(t.database!.pool ?? 0) + 1}), or raise the quota and pooledDatabase.tenantsPerServer`);
+  }
   // RDS subnet groups and ALBs refuse to span a single AZ.
   const azs = cfg.network?.availabilityZones;
   const azCount = typeof azs === "number" ? azs : Array.isArray(azs) ? azs.length : 0;

@@ -120,6 +120,17 @@ export async function login(t: Target, timeoutMs = 5000): Promise<LoginResult> {
 export interface ProvisionReport {
   bootstrappedCurrent: boolean;
   createdPending: boolean;
+  /** Pooled only: this call created the tenant's database. */
+  createdDatabase?: boolean;
+}
+
+/**
+ * A tenant database on a server shared with other tenants: the first rotation creates the database, and
+ * both users get rights on that database only, each capped at `connectionLimit` sessions so one tenant
+ * cannot take every connection the server has.
+ */
+export interface PooledDatabase {
+  connectionLimit: number;
 }
 
 /**
@@ -132,11 +143,13 @@ export async function provisionAlternate(
   current: User,
   pending: User,
   timeoutMs = 5000,
+  pooled?: PooledDatabase,
 ): Promise<ProvisionReport> {
   if (master.engine === "postgres") {
+    if (pooled) return pgPooledProvision(master, master.dbname!, current, pending, pooled, timeoutMs);
     return pgProvision(await pgMasterClient(master, timeoutMs), master.dbname ?? "postgres", current, pending);
   }
-  return mysqlProvision(await mysqlMasterConnection(master, timeoutMs), master.dbname, current, pending);
+  return mysqlProvision(await mysqlMasterConnection(master, timeoutMs), master.dbname, current, pending, pooled);
 }
 
 /** Reports whether `username` exists, as seen by the master user. */
@@ -240,18 +253,132 @@ async function pgProvision(client: Client, dbname: string, current: User, pendin
   }
 }
 
+/**
+ * Pooled PostgreSQL, as the master user. Three sessions, because CREATE DATABASE cannot run in a transaction
+ * and a schema's grants can only be changed from inside its database:
+ * 1. in `postgres`: create the tenant database if missing;
+ * 2. in `postgres`, one transaction: the two roles (CONNECTION LIMIT each), the pending one a member of the
+ *    current one, and `REVOKE ALL ON DATABASE … FROM PUBLIC` + all rights on it for the current role, so no
+ *    other tenant's role can even CONNECT (new databases grant CONNECT and TEMP to PUBLIC);
+ * 3. in the tenant database: CREATE on schema public taken from PUBLIC (already so since PostgreSQL 15, kept
+ *    explicit for 14 and for databases created from a template that still grants it), all of it to the role.
+ * Refuses to hand an existing database that already admits other roles to a user being created.
+ */
+async function pgPooledProvision(master: Target, dbname: string, current: User, pending: User, pooled: PooledDatabase, timeoutMs: number): Promise<ProvisionReport> {
+  const cur = escapeIdentifier(current.username);
+  const pend = escapeIdentifier(pending.username);
+  const db = escapeIdentifier(dbname);
+  const limit = Number(pooled.connectionLimit);
+  const report: ProvisionReport = { bootstrappedCurrent: false, createdPending: false, createdDatabase: false };
+  const admin = await pgMasterClient({ ...master, dbname: "postgres" }, timeoutMs);
+  const exists = async (name: string) => (await admin.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [name])).rowCount! > 0;
+  try {
+    if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [dbname])).rowCount === 0) {
+      try {
+        await admin.query(`CREATE DATABASE ${db}`);
+        report.createdDatabase = true;
+      } catch (err) {
+        // 42P04 duplicate_database: a concurrent attempt of the same rotation made it first.
+        if ((err as { code?: string }).code !== "42P04") throw err;
+      }
+    }
+    try {
+      await admin.query("BEGIN");
+      await admin.query("SELECT pg_advisory_xact_lock(hashtext('bulkhead-rotation'))");
+      if (!(await exists(current.username))) {
+        const holders = (await admin.query(
+          "SELECT DISTINCT r.rolname FROM pg_database d CROSS JOIN LATERAL aclexplode(d.datacl) a JOIN pg_roles r ON r.oid = a.grantee WHERE d.datname = $1 AND a.grantee <> d.datdba",
+          [dbname],
+        )).rows.map((r: { rolname: string }) => r.rolname).filter((n: string) => n !== pending.username);
+        if (holders.length > 0) {
+          throw new Error(`database ${dbname} already admits ${holders.join(", ")}; refusing to give it to new user ${current.username} too: a pooled tenant's database must be its own (check the secret's dbname)`);
+        }
+        await admin.query(`CREATE ROLE ${cur} WITH LOGIN CONNECTION LIMIT ${limit} PASSWORD ${pgPasswordLiteral(current.password)}`);
+        report.bootstrappedCurrent = true;
+      } else {
+        await admin.query(`ALTER ROLE ${cur} WITH CONNECTION LIMIT ${limit}`);
+      }
+      await admin.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
+      await admin.query(`GRANT ALL PRIVILEGES ON DATABASE ${db} TO ${cur}`);
+      if (!(await exists(pending.username))) {
+        await admin.query(`CREATE ROLE ${pend} WITH LOGIN CONNECTION LIMIT ${limit} PASSWORD ${pgPasswordLiteral(pending.password)}`);
+        await admin.query(`GRANT ${cur} TO ${pend}`);
+        // As in pgProvision: the alternate's sessions act as the first user, so both own everything made.
+        await admin.query(`ALTER ROLE ${pend} SET role = ${escapeLiteral(current.username)}`);
+        report.createdPending = true;
+      } else {
+        await admin.query(`ALTER ROLE ${pend} WITH LOGIN CONNECTION LIMIT ${limit} PASSWORD ${pgPasswordLiteral(pending.password)}`);
+      }
+      await admin.query("COMMIT");
+    } catch (err) {
+      await admin.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const inside = await pgMasterClient({ ...master, dbname }, timeoutMs);
+  try {
+    await inside.query("BEGIN");
+    await inside.query("SELECT pg_advisory_xact_lock(hashtext('bulkhead-rotation'))");
+    if ((await inside.query("SELECT 1 FROM pg_namespace WHERE nspname = 'public'")).rowCount! > 0) {
+      await inside.query("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+      await inside.query(`GRANT ALL ON SCHEMA public TO ${cur}`);
+    }
+    await inside.query("COMMIT");
+  } catch (err) {
+    await inside.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    await inside.end().catch(() => undefined);
+  }
+  return report;
+}
+
 /** `GRANT … TO 'user'@'host' [IDENTIFIED BY PASSWORD …]` → the part before the grantee. */
 export function grantPrefix(grant: string): string | undefined {
   const at = grant.search(/ TO [`'"]/);
   return at > 0 ? grant.slice(0, at) : undefined;
 }
 
-async function mysqlProvision(conn: mysql.Connection, dbname: string | undefined, current: User, pending: User): Promise<ProvisionReport> {
-  const report: ProvisionReport = { bootstrappedCurrent: false, createdPending: false };
+/**
+ * A database name as a GRANT's database level reads it: `_` and `%` are wildcards there, so `t_a` would also
+ * grant `txa`; escaped, the grant names exactly one database.
+ */
+export function mysqlGrantDatabase(dbname: string): string {
+  return dbname.replace(/[\\_%]/g, "\\$&");
+}
+
+async function mysqlProvision(conn: mysql.Connection, dbname: string | undefined, current: User, pending: User, pooled?: PooledDatabase): Promise<ProvisionReport> {
+  const report: ProvisionReport = { bootstrappedCurrent: false, createdPending: false, ...(pooled ? { createdDatabase: false } : {}) };
   const account = (user: string, host: string) => `${conn.escape(user)}@${conn.escape(host)}`;
+  // Pooled: MAX_USER_CONNECTIONS caps each user's sessions; SHOW GRANTS does not carry it (MySQL 8), so it is set on both users each time.
+  const limit = pooled ? ` WITH MAX_USER_CONNECTIONS ${Number(pooled.connectionLimit)}` : "";
   try {
     const [hostRows] = await conn.query("SELECT Host FROM mysql.user WHERE User = ?", [current.username]);
     let hosts = (hostRows as Array<{ Host: string }>).map((r) => r.Host);
+    if (pooled && dbname) {
+      const grantDb = mysqlGrantDatabase(dbname);
+      const [schemaRows] = await conn.query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [dbname]);
+      if (hosts.length === 0 && (schemaRows as unknown[]).length > 0) {
+        const [others] = await conn.query("SELECT DISTINCT User FROM mysql.db WHERE Db IN (?, ?) AND User <> ?", [dbname, grantDb, pending.username]);
+        const names = (others as Array<{ User: string | Buffer }>).map((r) => String(r.User));
+        if (names.length > 0) {
+          throw new Error(`database ${dbname} already admits ${names.join(", ")}; refusing to give it to new user ${current.username} too: a pooled tenant's database must be its own (check the secret's dbname)`);
+        }
+      }
+      if ((schemaRows as unknown[]).length === 0) {
+        await conn.query(`CREATE DATABASE IF NOT EXISTS ${conn.escapeId(dbname)}`);
+        report.createdDatabase = true;
+      }
+      if (hosts.length === 0) {
+        await conn.query(`CREATE USER ${account(current.username, "%")} IDENTIFIED BY ${conn.escape(current.password)}${limit}`);
+        // Only the tenant's own database: no global, no other schema; SHOW DATABASES then lists just it.
+        await conn.query(`GRANT ALL PRIVILEGES ON ${conn.escapeId(grantDb)}.* TO ${account(current.username, "%")}`);
+        report.bootstrappedCurrent = true;
+        hosts = ["%"];
+      }
+    }
     if (hosts.length === 0) {
       await conn.query(`CREATE USER ${account(current.username, "%")} IDENTIFIED BY ${conn.escape(current.password)}`);
       if (dbname) await conn.query(`GRANT ALL PRIVILEGES ON ${conn.escapeId(dbname)}.* TO ${account(current.username, "%")}`);
@@ -284,6 +411,10 @@ async function mysqlProvision(conn: mysql.Connection, dbname: string | undefined
               : `CIPHER ${conn.escape(text(tls.ssl_cipher))} AND ISSUER ${conn.escape(text(tls.x509_issuer))} AND SUBJECT ${conn.escape(text(tls.x509_subject))}`;
       await conn.query(`ALTER USER ${account(pending.username, host)} REQUIRE ${require}`);
       await conn.query(`ALTER USER ${account(pending.username, host)} IDENTIFIED BY ${conn.escape(pending.password)}`);
+      if (pooled) {
+        await conn.query(`ALTER USER ${account(current.username, host)}${limit}`);
+        await conn.query(`ALTER USER ${account(pending.username, host)}${limit}`);
+      }
     }
     return report;
   } finally {

@@ -17,8 +17,8 @@ import {
   UpdateSecretVersionStageCommand,
   type DescribeSecretCommandOutput,
 } from "@aws-sdk/client-secrets-manager";
-import { endSessions, login, provisionAlternate, userExists, type Target } from "./databases";
-import { alternateUsername, generatePassword, parseAppSecret, parseMasterSecret, type AppSecret } from "./secret";
+import { endSessions, login, provisionAlternate, userExists, type PooledDatabase, type Target } from "./databases";
+import { alternateUsername, DEFAULT_POOLED_CONNECTION_LIMIT, generatePassword, parseAppSecret, parseMasterSecret, type AppSecret } from "./secret";
 
 export const STEPS = ["createSecret", "setSecret", "testSecret", "finishSecret"] as const;
 export type Step = (typeof STEPS)[number];
@@ -137,7 +137,7 @@ export async function setSecret(deps: RotationDeps, arn: string, token: string, 
   if (pending.username !== alternateUsername(current.username, current.engine)) {
     mismatches.push(`user ${pending.username} is not the alternate of ${current.username}`);
   }
-  for (const field of ["engine", "host", "port", "dbname", "masterarn"] as const) {
+  for (const field of ["engine", "host", "port", "dbname", "masterarn", "placement", "connectionlimit"] as const) {
     if (pending[field] !== current[field]) mismatches.push(`${field} differs from AWSCURRENT`);
   }
   if (mismatches.length > 0) throw new Error(`pending version ${token} does not match AWSCURRENT: ${mismatches.join("; ")}`);
@@ -151,13 +151,16 @@ export async function setSecret(deps: RotationDeps, arn: string, token: string, 
   const master = await readMaster(deps, current);
   const masterTarget = target(current, master);
 
-  if (!currentLogin.ok && (await userExists(masterTarget, current.username, timeout))) {
+  const pooled = pooledOf(current);
+  // A pooled tenant's database may not exist before its first rotation; roles are server-wide, so ask from `postgres`.
+  const lookup = pooled && current.engine === "postgres" ? { ...masterTarget, dbname: "postgres" } : masterTarget;
+  if (!currentLogin.ok && (await userExists(lookup, current.username, timeout))) {
     throw new Error(
       `AWSCURRENT user ${current.username} exists but its stored password does not log in (${currentLogin.failure.message}); ` +
         "refusing to rotate a user this secret does not control: reset the user's password to AWSCURRENT's, then retry",
     );
   }
-  const report = await provisionAlternate(masterTarget, current, pending, timeout);
+  const report = await provisionAlternate(masterTarget, current, pending, timeout, pooled);
   log("setSecret: pending credential set", { arn, token, username: pending.username, ...report });
   if (breach) await endPendingSessions(deps, arn, token, current, pending);
 }
@@ -182,6 +185,11 @@ async function endPendingSessions(deps: RotationDeps, arn: string, token: string
   const master = await readMaster(deps, current);
   const ended = await endSessions(target(current, master), pending.username, deps.dbTimeoutMs ?? 5000);
   (deps.log ?? defaultLog)("setSecret: sessions of the rotated-away user ended", { arn, token, username: pending.username, sessionsEnded: ended });
+}
+
+/** The pooled-tier provisioning a secret asks for, or undefined for a database server of its own. */
+export function pooledOf(s: AppSecret): PooledDatabase | undefined {
+  return s.placement === "pooled" ? { connectionLimit: s.connectionlimit ?? DEFAULT_POOLED_CONNECTION_LIMIT } : undefined;
 }
 
 async function readMaster(deps: RotationDeps, current: AppSecret, versionId?: string) {

@@ -5,6 +5,9 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes, randomInt } from "node:crypto";
 
 export type Engine = "postgres" | "mysql";
+export type Placement = "pooled" | "dedicated";
+/** Sessions per user of a pooled tenant when its secret names no `connectionlimit`. */
+export const DEFAULT_POOLED_CONNECTION_LIMIT = 20;
 
 /** The application credential secret: `{engine, host, port, dbname, username, password, masterarn}`. */
 export interface AppSecret {
@@ -19,6 +22,14 @@ export interface AppSecret {
   masterarn: string;
   /** TLS: absent = try TLS, fall back to plain; true/"true" = TLS only; false/"false" = plain only. */
   ssl?: boolean | string;
+  /**
+   * `pooled`: `dbname` lives on a server shared by several tenants. The first rotation then also creates the
+   * database, shuts every other user out of it and caps each of the two users at `connectionlimit` sessions.
+   * Absent or `dedicated`: the database server belongs to this secret's tenant alone (the database exists).
+   */
+  placement?: Placement;
+  /** Pooled only: concurrent sessions each of the two users may hold. Default 20; 1-10000. */
+  connectionlimit?: number;
   /** Fields the function does not know are carried from version to version unchanged. */
   [extra: string]: unknown;
 }
@@ -76,6 +87,16 @@ export function parseAppSecret(text: string | undefined, where: string): AppSecr
   }
   if (raw.dbname !== undefined && raw.dbname !== null && typeof raw.dbname !== "string") {
     problems.push(`dbname: ${JSON.stringify(raw.dbname)} must be a string`);
+  }
+  if (raw.placement !== undefined && raw.placement !== "pooled" && raw.placement !== "dedicated") {
+    problems.push(`placement: ${JSON.stringify(raw.placement)} is not supported; use "pooled" or "dedicated" (or leave it out)`);
+  }
+  if (raw.placement === "pooled" && (typeof raw.dbname !== "string" || raw.dbname === "")) {
+    problems.push(`dbname: ${JSON.stringify(raw.dbname)} is missing; a pooled tenant's credential must name its own database`);
+  }
+  const limit = raw.connectionlimit;
+  if (limit !== undefined && (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > 10000)) {
+    problems.push(`connectionlimit: ${JSON.stringify(limit)} is not a session count; use an integer 1-10000`);
   }
   if (problems.length > 0) throw new Error(`${where} is not a usable database secret:\n  - ${problems.join("\n  - ")}`);
   return { ...raw, engine: engine!, port, dbname: (raw.dbname as string | null | undefined) ?? undefined } as AppSecret;

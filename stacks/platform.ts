@@ -6,15 +6,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   AdminAccess,
+  DEDICATED_ONLY_FIELDS,
   PlatformNetwork,
+  PooledDatabase,
   PublicLoadBalancer,
   Tenant,
   TenantAppArgs,
   TenantDatabaseSettings,
   InputPropertiesError,
+  pooledTenantsByServer,
   validatePlatform,
 } from "../components";
-import type { AdminMode, Isolation, LoadBalancerQuotas, NatStrategy, Routing } from "../components";
+import type { AdminMode, Engine, Isolation, LoadBalancerQuotas, NatStrategy, PooledDatabaseSettings, Routing } from "../components";
 
 export interface TenantConfig {
   tenantId: string;
@@ -47,6 +50,8 @@ export interface PlatformConfig {
   loadBalancerQuotas?: LoadBalancerQuotas;
   deployerRoleArns?: string[];
   databaseDefaults?: Partial<TenantDatabaseSettings>;
+  /** The shared servers of pooled tenants' databases (one per engine and pool in use). */
+  pooledDatabase?: PooledDatabaseSettings;
   tenants: TenantConfig[];
 }
 
@@ -70,6 +75,7 @@ export function readPlatformConfig(): PlatformConfig {
     loadBalancerQuotas: c.getObject<LoadBalancerQuotas>("loadBalancerQuotas"),
     deployerRoleArns: c.getObject<string[]>("deployerRoleArns"),
     databaseDefaults: c.getObject<Partial<TenantDatabaseSettings>>("databaseDefaults"),
+    pooledDatabase: c.getObject<PooledDatabaseSettings>("pooledDatabase"),
     tenants: c.getObject<TenantConfig[]>("tenants") ?? [],
   };
 }
@@ -83,6 +89,19 @@ export interface TenantOutputs {
   loadBalancerDnsName: pulumi.Output<string | undefined>;
 }
 
+/** What a tenant (or a tenant stack, through StackReference) needs to attach to a shared database server. */
+export interface PooledDatabaseOutputs {
+  engine: Engine;
+  /** Slot number of the server among the engine's servers (`database.pool`). */
+  pool: number;
+  endpoint: pulumi.Output<string>;
+  port: pulumi.Output<number>;
+  masterSecretArn: pulumi.Output<string>;
+  kmsKeyArn: pulumi.Output<string>;
+  /** Each member tenant's own security group on the server, by tenant id. */
+  securityGroupIds: Record<string, pulumi.Output<string>>;
+}
+
 export interface PlatformOutputs {
   vpcId: pulumi.Output<string>;
   bastionSessionCommand: pulumi.Output<string>;
@@ -91,6 +110,8 @@ export interface PlatformOutputs {
   /** Every shard's DNS name, by shard number. */
   loadBalancerShards: Record<string, pulumi.Output<string>>;
   tenants: Record<string, TenantOutputs>;
+  /** Shared database servers by name (`pooled-postgres`, `pooled-mysql-1`, …); empty without pooled tenants. */
+  pooledDatabases: Record<string, PooledDatabaseOutputs>;
 }
 
 /** Component argument → the `bulkhead-platform:` (or `aws:`) config key it was read from. */
@@ -112,11 +133,25 @@ export function configKeyOf(field: string): string {
   return key.includes(":") ? key : `bulkhead-platform:${key}`;
 }
 
+/**
+ * A tenant's database settings: `databaseDefaults` under the tenant's own. Defaults that do not apply are
+ * left out rather than refused, so one defaults block serves both placements: instance settings for a pooled
+ * database (the shared server's come from `pooledDatabase`), and `placement` for a silo tenant (always dedicated).
+ * What a tenant writes itself is kept, and validation names it.
+ */
+export function tenantDatabaseSettings(t: TenantConfig, defaults: Partial<TenantDatabaseSettings> = {}): TenantDatabaseSettings | undefined {
+  if (!t.database) return undefined;
+  const d: Record<string, unknown> = { ...defaults };
+  if (t.isolation === "silo") delete d.placement;
+  const sides = [t.database.placement ?? d.placement ?? "dedicated", t.database.movingFrom];
+  if (!sides.includes("dedicated")) for (const f of DEDICATED_ONLY_FIELDS) delete d[f];
+  if (!sides.includes("pooled")) delete d.connectionLimit;
+  delete d.movingFrom; // a move is one tenant's, never a default
+  return { ...d, ...t.database } as TenantDatabaseSettings;
+}
+
 export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
-  const tenants = cfg.tenants.map((t) => ({
-    ...t,
-    database: t.database ? { ...cfg.databaseDefaults, ...t.database } as TenantDatabaseSettings : undefined,
-  }));
+  const tenants = cfg.tenants.map((t) => ({ ...t, database: tenantDatabaseSettings(t, cfg.databaseDefaults) }));
   // Everything is checked before the first resource exists: one error lists every problem, each named by
   // the stack config key the user wrote (not the component argument it became).
   try {
@@ -127,6 +162,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
       certificateArn: cfg.certificateArn,
       deployerRoleArns: cfg.deployerRoleArns,
       loadBalancerQuotas: cfg.loadBalancerQuotas,
+      pooledDatabase: cfg.pooledDatabase,
     });
   } catch (e) {
     if (!(e instanceof InputPropertiesError)) throw e;
@@ -168,6 +204,26 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     }));
   }
 
+  // One shared server per engine and pool slot that some pooled tenant uses; each member gets its own group on it.
+  const servers = new Map<string, PooledDatabase>();
+  const slots = new Map<string, number>();
+  for (const [server, members] of pooledTenantsByServer(tenants)) {
+    const first = tenants[members[0]!]!.database!;
+    slots.set(server, first.pool ?? 0);
+    servers.set(server, new PooledDatabase(server, {
+      ...cfg.pooledDatabase,
+      engine: first.engine,
+      tenantIds: members.map((i) => tenants[i]!.tenantId),
+      vpcId: network.vpcId,
+      subnetIds: network.dataSubnetIds,
+    }));
+  }
+  const serverOf = (t: TenantConfig) => {
+    const d = t.database;
+    if (!d || (d.placement !== "pooled" && d.movingFrom !== "pooled") || t.isolation === "silo") return undefined;
+    return servers.get(pooledTenantsByServer([t]).keys().next().value!)!.refsFor(t.tenantId);
+  };
+
   const out: Record<string, TenantOutputs> = {};
   for (const t of tenants) {
     const silo = t.isolation === "silo";
@@ -186,6 +242,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
       logRetentionDays: cfg.flowLogRetentionDays,
       app: t.app,
       database: t.database,
+      databaseServer: serverOf(t),
       managerRoleArns: cfg.deployerRoleArns,
     });
     out[t.tenantId] = {
@@ -202,5 +259,14 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     loadBalancerDnsName: lbs.get(0)?.dnsName,
     loadBalancerShards: Object.fromEntries([...lbs].map(([n, lb]) => [String(n), lb.dnsName])),
     tenants: out,
+    pooledDatabases: Object.fromEntries([...servers].map(([n, srv]) => [n, {
+      engine: srv.engine,
+      pool: slots.get(n)!,
+      endpoint: srv.address,
+      port: srv.port,
+      masterSecretArn: srv.masterSecretArn,
+      kmsKeyArn: srv.kmsKeyArn,
+      securityGroupIds: srv.securityGroupIds,
+    }])),
   };
 }

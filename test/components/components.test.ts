@@ -11,6 +11,7 @@ import {
   ManagedSecret,
   PlatformNetwork,
   TenantDatabase,
+  validatePooledDatabaseArgs,
   validateAdminAccessArgs,
   validateManagedSecretArgs,
   validatePlatformNetworkArgs,
@@ -73,6 +74,9 @@ beforeAll(async () => {
   prod = await run(program, stackConfig("prod"));
 });
 
+/** The TenantDatabase of a tenant: dev pools both tenants' databases, which are named apart from dedicated ones. */
+const dbOf = (stack: string, tenant: string) => (stack === "dev" ? `${tenant}-pooled-database` : `${tenant}-database`);
+
 describe.each(["dev", "prod"])("the %s stack", (stack) => {
   const s = () => (stack === "dev" ? dev : prod);
   const region = stack === "dev" ? "us-east-1" : "eu-west-1";
@@ -106,19 +110,27 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
 
   it("admits each database port only from its own tenant's app and rotation groups", () => {
     const dbs = s().byType(T.db);
-    expect(dbs.length).toBe(tenantIds(s()).length);
+    // dev: both tenants pooled, one shared server per engine; prod: an instance per tenant.
+    expect(dbs.map((d) => d.name).sort()).toEqual(stack === "dev" ? ["pooled-mysql-db", "pooled-postgres-db"] : tenantIds(s()).map((t) => `${t}-database-db`).sort());
+    let groups = 0;
     for (const db of dbs) {
-      const tenant = tenantOf(db)!;
-      const [sgId] = db.inputs.vpcSecurityGroupIds;
       const port = db.inputs.engine === "postgres" ? 5432 : 3306;
-      const rules = s().byType(T.ingress).filter((r) => r.inputs.securityGroupId === sgId);
-      expect(rules.map((r) => r.name).sort()).toEqual([`${tenant}-database-from-app`, `${tenant}-database-from-rotation`]);
-      for (const r of rules) {
-        expect([r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]).toEqual(["tcp", port, port]);
-        expect(tenantOf(s().byId(r.inputs.referencedSecurityGroupId))).toBe(tenant);
+      // A dedicated instance has its tenant's group; a shared server one group per member tenant, none shared.
+      for (const sgId of db.inputs.vpcSecurityGroupIds) {
+        const tenant = tenantOf(s().byId(sgId))!;
+        expect(tenantIds(s())).toContain(tenant);
+        if (tenantOf(db) !== undefined) expect(tenant).toBe(tenantOf(db));
+        const rules = s().byType(T.ingress).filter((r) => r.inputs.securityGroupId === sgId);
+        expect(rules.map((r) => r.name).sort()).toEqual([`${dbOf(stack, tenant)}-from-app`, `${dbOf(stack, tenant)}-from-rotation`]);
+        for (const r of rules) {
+          expect([r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]).toEqual(["tcp", port, port]);
+          expect(tenantOf(s().byId(r.inputs.referencedSecurityGroupId))).toBe(tenant);
+        }
+        expect(s().byId(rules.find((r) => r.name.endsWith("from-app"))!.inputs.referencedSecurityGroupId)!.name).toBe(`${tenant}-app-sg`);
+        groups++;
       }
-      expect(s().byId(rules.find((r) => r.name.endsWith("from-app"))!.inputs.referencedSecurityGroupId)!.name).toBe(`${tenant}-app-sg`);
     }
+    expect(groups).toBe(tenantIds(s()).length);
     // No rule anywhere opens a data port from a CIDR or from another tenant.
     for (const r of s().byType(T.ingress).filter((x) => [3306, 5432].some((p) => covers(x, p)))) {
       expect(r.inputs.referencedSecurityGroupId).toBeDefined();
@@ -206,7 +218,9 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     expect([...keys.keys()].sort()).toEqual([...tenantIds(s())].sort());
     for (const sec of s().byType(T.secret)) expect(sec.inputs.kmsKeyId).toBe(keys.get(tenantOf(sec)!)!.inputs.arn ?? `arn:aws:kms:us-east-1:${ACCOUNT}:key/${tenantOf(sec)}-key`);
     for (const db of s().byType(T.db)) {
-      const arn = `arn:aws:kms:us-east-1:${ACCOUNT}:key/${tenantOf(db)}-key`;
+      // A shared server holds several tenants' data: it has a customer-managed key of its own, no tenant's.
+      const owner = tenantOf(db) ?? db.name.replace(/-db$/, "");
+      const arn = `arn:aws:kms:us-east-1:${ACCOUNT}:key/${owner}-key`;
       expect([db.inputs.kmsKeyId, db.inputs.masterUserSecretKmsKeyId, db.inputs.storageEncrypted]).toEqual([arn, arn, true]);
     }
   });
@@ -216,13 +230,14 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     expect(policies.length).toBe(s().byType(T.secret).length);
     for (const p of policies) {
       const tenant = p.name.split("-")[0]!;
+      const rotationRole = `${dbOf(stack, tenant)}-rotation-role`;
       expect(p.inputs.blockPublicPolicy).toBe(true);
       const [st] = statements(p.inputs.policy);
       expect(st).toMatchObject({ Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue" });
       const allowed: string[] = st.Condition.ArnNotEquals["aws:PrincipalArn"];
       expect(allowed).toEqual([
         `arn:aws:iam::${ACCOUNT}:role/${tenant}-role`,
-        `arn:aws:iam::${ACCOUNT}:role/${tenant}-database-rotation-role`,
+        `arn:aws:iam::${ACCOUNT}:role/${rotationRole}`,
         `arn:aws:iam::${ACCOUNT}:role/bulkhead-${stack}-deployer`, // from config: deployerRoleArns
       ]);
       for (const arn of allowed.slice(0, 2)) expect(tenantOf(s().one(T.role, arn.split("/")[1]!))).toBe(tenant);
@@ -283,7 +298,8 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     let checked = 0;
     for (const r of s().resources) {
       if (!r.type.startsWith("aws:") || untaggable.has(r.type)) continue;
-      const owner = tenants.find((t) => r.name.startsWith(`${t}-`));
+      // A tenant's own security group on a shared server is named by the server (`pooled-postgres-door-acme`).
+      const owner = tenants.find((t) => r.name.startsWith(`${t}-`) || (r.name.startsWith("pooled-") && r.name.endsWith(`-door-${t}`)));
       expect([r.name, tenantOf(r)]).toEqual([r.name, owner]);
       checked++;
     }
@@ -305,7 +321,9 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     for (const v of versions) {
       expect(secretWrapped(v.raw.secretStringWo)).toBe(true);
       expect(v.raw.secretString).toBeUndefined();
-      expect(JSON.parse(unwrap(v.inputs.secretStringWo))).toMatchObject({ username: "app", password: expect.stringContaining(PASSWORD_MARKER) });
+      const tenant = v.name.replace(/(-pooled)?-database-credential-version$/, "");
+      const username = stack === "dev" ? `t_${tenant}_app` : "app"; // pooled: named by the tenant, unique on the server
+      expect(JSON.parse(unwrap(v.inputs.secretStringWo))).toMatchObject({ username, password: expect.stringContaining(PASSWORD_MARKER) });
     }
   });
 
@@ -313,9 +331,11 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     const r = s().result;
     expect(r.bastionSessionCommand).toBe("aws ssm start-session --target admin-bastion-id");
     for (const t of tenantIds(s())) {
-      expect(r.tenants[t].secretArns).toEqual([`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret/${t}-database-credential-secret`]);
-      expect(r.tenants[t].databaseEndpoint).toMatch(new RegExp(`^${t}-database-db\\.db\\.internal:(5432|3306)$`));
+      expect(r.tenants[t].secretArns).toEqual([`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret/${dbOf(stack, t)}-credential-secret`]);
+      const host = stack === "dev" ? "pooled-(postgres|mysql)-db" : `${t}-database-db`;
+      expect(r.tenants[t].databaseEndpoint).toMatch(new RegExp(`^${host}\\.db\\.internal:(5432|3306)$`));
     }
+    expect(Object.keys(r.pooledDatabases).sort()).toEqual(stack === "dev" ? ["pooled-mysql", "pooled-postgres"] : []);
   });
 });
 
@@ -328,6 +348,207 @@ describe("the silo tenant (prod)", () => {
     expect(prod.result.tenants.hooli.bastionSessionCommand).toBe("aws ssm start-session --target hooli-admin-bastion-id");
     expect(prod.resources.filter((r) => /Peering|TransitGateway|transitgateway\/(vpcAttachment|route)/i.test(r.type))).toEqual([]);
     for (const sn of prod.byType(T.subnet).filter((x) => x.inputs.vpcId === vpc.id)) expect(tenantOf(sn)).toBe("hooli");
+  });
+});
+
+describe("the pooled database tier", () => {
+  const rotationPolicy = (s: Run, t: string, db = `${t}-pooled-database`) => statements(s.one(T.rolePolicy, `${db}-rotation-policy`).inputs.policy);
+
+  it("dev: pooled tenants create no RDS instance, security group, subnet or parameter group of their own", () => {
+    for (const t of ["acme", "globex"]) {
+      for (const role of ["db", "sg", "subnets", "params"]) {
+        expect(dev.resources.filter((r) => r.name === `${t}-database-${role}` || r.name === `${t}-pooled-database-${role}`)).toEqual([]);
+      }
+      expect(dev.byType(T.db).filter((d) => tenantOf(d) === t)).toEqual([]);
+    }
+    expect(dev.byType("bulkhead:data:PooledDatabase").map((c) => c.name).sort()).toEqual(["pooled-mysql", "pooled-postgres"]);
+  });
+
+  it("dev: each shared server is a private, encrypted RDS instance with its own key, an RDS-managed master secret and one group per member tenant", () => {
+    for (const [server, engine, tenant] of [["pooled-postgres", "postgres", "acme"], ["pooled-mysql", "mysql", "globex"]] as const) {
+      const db = dev.one(T.db, `${server}-db`);
+      const key = dev.one(T.kms, `${server}-key`);
+      expect(tenantOf(key)).toBeUndefined();
+      expect(key.inputs.enableKeyRotation).toBe(true);
+      expect(db.inputs).toMatchObject({
+        engine, storageEncrypted: true, kmsKeyId: key.inputs.arn ?? `arn:aws:kms:us-east-1:${ACCOUNT}:key/${server}-key`,
+        manageMasterUserPassword: true, publiclyAccessible: false, instanceClass: "db.t4g.micro", maxAllocatedStorage: 50,
+        deletionProtection: false, backupRetentionPeriod: 1,
+      });
+      expect(db.inputs.masterUserSecretKmsKeyId).toBe(db.inputs.kmsKeyId);
+      expect([db.inputs.password, db.inputs.dbName]).toEqual([undefined, undefined]);
+      expect(tagsOf(db)["bulkhead:exempt:rds-deletion-protection"]).toMatch(/^2027-06-30 dev databases/);
+      expect(tenantOf(db)).toBeUndefined();
+      expect(dev.one("aws:rds/subnetGroup:SubnetGroup", `${server}-subnets`).inputs.subnetIds).toEqual(["platform-data-a-id", "platform-data-b-id"]);
+      const door = dev.one(T.sg, `${server}-door-${tenant}`);
+      expect(db.inputs.vpcSecurityGroupIds).toEqual([door.id]);
+      expect(tenantOf(door)).toBe(tenant);
+      // The door has no egress, and its only ingress is the tenant's app and rotation groups (checked per stack above).
+      expect(dev.byType(T.egress).filter((r) => r.inputs.securityGroupId === door.id)).toEqual([]);
+      expect(dev.byType(T.egress).filter((r) => r.inputs.referencedSecurityGroupId === door.id).map((r) => r.name).sort())
+        .toEqual([`${tenant}-pooled-database-app-to-db`, `${tenant}-pooled-database-rotation-to-db`]);
+    }
+  });
+
+  it("dev: the tenant's credential names its own database and users on the server, pooled, with a session cap", () => {
+    for (const [tenant, server] of [["acme", "pooled-postgres"], ["globex", "pooled-mysql"]]) {
+      const v = JSON.parse(unwrap(dev.one(T.secretVersion, `${tenant}-pooled-database-credential-version`).inputs.secretStringWo));
+      expect({ ...v, password: undefined }).toEqual({
+        engine: server === "pooled-postgres" ? "postgres" : "mysql",
+        host: `${server}-db.db.internal`,
+        port: server === "pooled-postgres" ? 5432 : 3306,
+        dbname: `t_${tenant}`,
+        username: `t_${tenant}_app`,
+        masterarn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:rds!${server}-db`,
+        placement: "pooled",
+        connectionlimit: 20,
+        password: undefined,
+      });
+      // Encrypted with the tenant's key, readable by the tenant's role (and its rotation function, the deployer) only.
+      expect(dev.one(T.secret, `${tenant}-pooled-database-credential-secret`).inputs.kmsKeyId).toBe(`arn:aws:kms:us-east-1:${ACCOUNT}:key/${tenant}-key`);
+    }
+  });
+
+  it("dev: the rotation function reads exactly the server's master secret and decrypts with exactly its key, via Secrets Manager", () => {
+    for (const [tenant, server] of [["acme", "pooled-postgres"], ["globex", "pooled-mysql"]]) {
+      const st = Object.fromEntries(rotationPolicy(dev, tenant).map((x) => [x.Sid, x]));
+      expect(st.ReadTheMasterSecret.Resource).toEqual([`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:rds!${server}-db`]);
+      expect(st.ReadTheMasterSecret.Action).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds"]);
+      expect(st.DecryptTheMasterSecret).toEqual({
+        Sid: "DecryptTheMasterSecret", Effect: "Allow", Action: ["kms:Decrypt"],
+        Resource: [`arn:aws:kms:us-east-1:${ACCOUNT}:key/${server}-key`],
+        Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
+      });
+      expect(st.UseTheTenantKey.Resource).toEqual([`arn:aws:kms:us-east-1:${ACCOUNT}:key/${tenant}-key`]);
+    }
+    // Dedicated tenants' functions have no second key to decrypt with.
+    for (const t of ["acme", "globex"]) expect(rotationPolicy(prod, t, `${t}-database`).map((x) => x.Sid)).not.toContain("DecryptTheMasterSecret");
+  });
+
+  it("dev: outputs what a tenant stack needs to attach to each server", () => {
+    expect(dev.result.pooledDatabases).toEqual({
+      "pooled-postgres": {
+        engine: "postgres", pool: 0, endpoint: "pooled-postgres-db.db.internal", port: 5432,
+        masterSecretArn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:rds!pooled-postgres-db`,
+        kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/pooled-postgres-key`,
+        securityGroupIds: { acme: "pooled-postgres-door-acme-id" },
+      },
+      "pooled-mysql": {
+        engine: "mysql", pool: 0, endpoint: "pooled-mysql-db.db.internal", port: 3306,
+        masterSecretArn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:rds!pooled-mysql-db`,
+        kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/pooled-mysql-key`,
+        securityGroupIds: { globex: "pooled-mysql-door-globex-id" },
+      },
+    });
+  });
+
+  it("mixed placements: pool slots get their own servers, dedicated and silo tenants keep their instances", async () => {
+    const cfg = stackConfig("prod");
+    const tenants = (cfg["bulkhead-platform:tenants"] as any[]).map((t) => {
+      if (t.tenantId === "acme" || t.tenantId === "initech") return { ...t, database: { engine: "postgres", placement: "pooled", connectionLimit: 50 } };
+      if (t.tenantId === "umbrella") return { ...t, database: { engine: "postgres", placement: "pooled", pool: 1 } };
+      return t;
+    });
+    const s = await run(program, { ...cfg, "bulkhead-platform:tenants": tenants, "bulkhead-platform:pooledDatabase": { multiAz: true } });
+    expect(s.byType(T.db).map((d) => d.name).sort()).toEqual(["globex-database-db", "hooli-database-db", "pooled-postgres-1-db", "pooled-postgres-db"]);
+    const shared = s.one(T.db, "pooled-postgres-db");
+    expect(shared.inputs.vpcSecurityGroupIds).toEqual(["pooled-postgres-door-acme-id", "pooled-postgres-door-initech-id"]);
+    // The shared server takes pooledDatabase, not the dedicated instances' databaseDefaults (db.t4g.medium, 50 GiB).
+    expect(shared.inputs).toMatchObject({ instanceClass: "db.t4g.small", allocatedStorage: 20, multiAz: true, deletionProtection: true, backupRetentionPeriod: 7 });
+    expect(s.one(T.db, "pooled-postgres-1-db").inputs.vpcSecurityGroupIds).toEqual(["pooled-postgres-1-door-umbrella-id"]);
+    expect(s.one(T.db, "globex-database-db").inputs.instanceClass).toBe("db.t4g.medium");
+    expect(JSON.parse(unwrap(s.one(T.secretVersion, "acme-pooled-database-credential-version").inputs.secretStringWo)).connectionlimit).toBe(50);
+    expect(JSON.parse(unwrap(s.one(T.secretVersion, "globex-database-credential-version").inputs.secretStringWo)).placement).toBeUndefined();
+    expect(Object.keys(s.result.pooledDatabases).sort()).toEqual(["pooled-postgres", "pooled-postgres-1"]);
+    expect(s.result.pooledDatabases["pooled-postgres-1"].pool).toBe(1);
+  });
+
+  it("moving a tenant (movingFrom): both databases stand side by side, nothing deployed is renamed or resized", async () => {
+    const cfg = stackConfig("prod");
+    const withAcme = (database: unknown) => ({
+      ...cfg,
+      "bulkhead-platform:tenants": (cfg["bulkhead-platform:tenants"] as any[]).map((t) => (t.tenantId === "acme" ? { ...t, database } : t)),
+    });
+    const moving = await run(program, withAcme({ engine: "postgres", placement: "pooled", movingFrom: "dedicated" }));
+    const names = (r: Run) => new Set(r.resources.filter((x) => x.name.startsWith("acme-database-")).map((x) => `${x.type}::${x.name}`));
+    // Every resource of the deployed dedicated database is still there, under the same name, with the same size.
+    expect([...names(prod)].filter((n) => !names(moving).has(n))).toEqual([]);
+    expect(moving.one(T.db, "acme-database-db").inputs).toMatchObject({ instanceClass: "db.t4g.medium", allocatedStorage: 50, multiAz: true });
+    expect(moving.one(T.db, "pooled-postgres-db").inputs.vpcSecurityGroupIds).toEqual(["pooled-postgres-door-acme-id"]);
+    // The app sees both credentials (new placement first) and the new endpoint; it switches when the data is across.
+    expect(moving.result.tenants.acme.secretArns).toEqual([
+      `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret/acme-pooled-database-credential-secret`,
+      `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret/acme-database-credential-secret`,
+    ]);
+    expect(moving.result.tenants.acme.databaseEndpoint).toBe("pooled-postgres-db.db.internal:5432");
+    // Done: movingFrom removed, the dedicated side goes and the pooled side keeps its names.
+    const done = await run(program, withAcme({ engine: "postgres", placement: "pooled" }));
+    expect(names(done).size).toBe(0);
+    const pooledNames = (r: Run) => r.resources.filter((x) => x.name.startsWith("acme-pooled-database-")).map((x) => `${x.type}::${x.name}`).sort();
+    expect(pooledNames(done)).toEqual(pooledNames(moving));
+    expect(pooledNames(done).length).toBeGreaterThan(10);
+  });
+
+  it("rejects bad placements by the stack config key the user wrote, before any resource exists", async () => {
+    const cfg = stackConfig("dev");
+    const tenants = cfg["bulkhead-platform:tenants"] as any[];
+    let err: unknown;
+    const s = await run(() => {
+      try {
+        return program();
+      } catch (e) {
+        err = e;
+        return {};
+      }
+    }, {
+      ...cfg,
+      "bulkhead-platform:pooledDatabase": { tenantsPerServer: 20, backupRetentionDays: 0 },
+      "bulkhead-platform:tenants": [
+        { ...tenants[0], database: { engine: "postgres", placement: "shared" } },
+        { ...tenants[1], database: { engine: "mysql", placement: "pooled", instanceClass: "db.t4g.large", username: "bob", connectionLimit: 0 } },
+        { tenantId: "hooli", isolation: "silo", cidrBlock: "10.64.0.0/20", database: { engine: "postgres", placement: "pooled" } },
+      ],
+    });
+    expect(err).toBeInstanceOf(InputPropertiesError);
+    expect((err as InputPropertiesError).problems.map((x) => [x.field, x.value])).toEqual([
+      ["bulkhead-platform:tenants[0].database.placement", "shared"],
+      ["bulkhead-platform:tenants[1].database.instanceClass", "db.t4g.large"],
+      ["bulkhead-platform:tenants[1].database.username", "bob"],
+      ["bulkhead-platform:tenants[1].database.connectionLimit", 0],
+      ["bulkhead-platform:tenants[2].database.placement", "pooled"],
+      ["bulkhead-platform:pooledDatabase.backupRetentionDays", 0],
+      ["bulkhead-platform:pooledDatabase.tenantsPerServer", 20],
+    ]);
+    expect((err as Error).message).toContain('tenants[0].database.placement = "shared": unknown database placement. Fix: use "dedicated" (an RDS instance of its own, the default) or "pooled"');
+    expect(s.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+
+  it("PooledDatabase and TenantDatabase name every bad argument", () => {
+    expect(() => validatePooledDatabaseArgs("p", { engine: "oracle" as any, tenantIds: ["acme", "acme", "Bad"], vpcId: "v", subnetIds: [], tenantsPerServer: 2, tags: { "bulkhead:tenant": "acme" } }))
+      .toThrow(/PooledDatabase "p": 5 invalid inputs\n  - engine = "oracle": unknown engine[\s\S]*tenantIds\[1\] = "acme": listed twice[\s\S]*tenantIds\[2\] = "Bad"[\s\S]*tenantIds = \["acme","acme","Bad"\]: 3 tenants need 3 security groups on the server; tenantsPerServer is 2[\s\S]*tags.bulkhead:tenant = "acme"/);
+    const base = {
+      tenantId: "acme", engine: "postgres" as const, kmsKeyArn: "k", vpcId: "v", subnetIds: ["a", "b"], appSecurityGroupId: "sg-app",
+      endpointSecurityGroupId: "sg-ep", readerRoleArns: ["arn:aws:iam::123456789012:role/acme"],
+    };
+    const server = { engine: "mysql" as const, address: "h", port: 3306, masterSecretArn: "m", kmsKeyArn: "k2", securityGroupId: "sg-door" };
+    expect(() => validateTenantDatabaseArgs("d", { ...base, placement: "pooled" })).toThrow(/server = \(unset\): a pooled database lives on a shared server/);
+    expect(() => validateTenantDatabaseArgs("d", { ...base, placement: "pooled", server })).toThrow(/server.engine = "mysql": the shared server runs mysql, the tenant asks for postgres/);
+    expect(() => validateTenantDatabaseArgs("d", { ...base, server: { ...server, engine: "postgres" } })).toThrow(/server = "\(given\)": only a pooled database uses a shared server/);
+  });
+
+  it("TenantDatabase on a shared server: rules on its door only, master key passed to its rotation", async () => {
+    const s = await run(() => void new TenantDatabase("acme-db", {
+      tenantId: "acme", engine: "postgres", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/acme", vpcId: "vpc-1", subnetIds: ["a", "b"],
+      appSecurityGroupId: "sg-app", endpointSecurityGroupId: "sg-ep", readerRoleArns: ["arn:aws:iam::123456789012:role/acme"],
+      placement: "pooled", connectionLimit: 7,
+      server: { engine: "postgres", address: "shared.internal", port: 5432, masterSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!x", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/shared", securityGroupId: "sg-door" },
+    }));
+    expect(s.byType(T.db)).toEqual([]);
+    expect(s.byType(T.sg).map((g) => g.name)).toEqual(["acme-db-rotation-sg"]);
+    expect(s.byType(T.ingress).filter((r) => r.inputs.securityGroupId === "sg-door").map((r) => [r.name, r.inputs.referencedSecurityGroupId]))
+      .toEqual([["acme-db-from-app", "sg-app"], ["acme-db-from-rotation", "acme-db-rotation-sg-id"]]);
+    const v = JSON.parse(unwrap(s.one(T.secretVersion, "acme-db-credential-version").inputs.secretStringWo));
+    expect([v.host, v.dbname, v.username, v.placement, v.connectionlimit]).toEqual(["shared.internal", "t_acme", "t_acme_app", "pooled", 7]);
   });
 });
 

@@ -146,6 +146,49 @@ describe("platform validation", () => {
     expect(p[0]!.fix).toBe("use one of postgres, mysql");
   });
 
+  it("rejects bad placements and pool settings, each by the field the user wrote", () => {
+    const p = problems((c) => {
+      tenant(c, 0).database = { engine: "postgres", placement: "Pooled" };
+      tenant(c, 1).database = { engine: "mysql", placement: "pooled", pool: 100, connectionLimit: 1001, dbName: "shared", deletionProtection: false };
+      tenant(c, 2).database = { engine: "postgres", placement: "pooled" };
+      c.tenants.push({ tenantId: "initech", database: { engine: "postgres", pool: 0, connectionLimit: 5 } });
+      c.tenants.push({ tenantId: "umbrella", database: { engine: "postgres", placement: "pooled", movingFrom: "pooled" } });
+      c.tenants.push({ tenantId: "wayne", database: { engine: "postgres", placement: "pooled", movingFrom: "dedicated", instanceClass: "db.t4g.large" } });
+      c.pooledDatabase = { instanceClass: "t4g.small", allocatedStorage: 100, maxAllocatedStorage: 50 };
+    });
+    expect(p.map((x) => [x.field, x.value, x.problem.slice(0, 40)])).toEqual([
+      ["tenants[0].database.placement", "Pooled", "unknown database placement"],
+      ["tenants[1].database.deletionProtection", false, "a pooled tenant has no instance of its o"],
+      ["tenants[1].database.dbName", "shared", "a pooled tenant's database and user name"],
+      ["tenants[1].database.pool", 100, "must be a whole number from 0 to 99"],
+      ["tenants[1].database.connectionLimit", 1001, "must be a whole number from 1 to 1000"],
+      ["tenants[2].database.placement", "pooled", "a silo tenant shares nothing with the pl"],
+      ["tenants[3].database.pool", 0, "only a pooled database has a shared-serv"],
+      ["tenants[3].database.connectionLimit", 5, "only a pooled database has a shared-serv"],
+      ["tenants[4].database.movingFrom", "pooled", "must name the placement the tenant leave"],
+      ["pooledDatabase.instanceClass", "t4g.small", "not an RDS instance class"],
+      ["pooledDatabase.maxAllocatedStorage", 50, "below allocatedStorage, so storage could"],
+    ]);
+  });
+
+  it("fills a shared server only up to tenantsPerServer and names the first tenant past it", () => {
+    const pooled = (i: number) => ({ tenantId: `t${i}x`, database: { engine: "postgres", placement: "pooled" } });
+    const six = problems((c) => {
+      c.tenants = [...Array.from({ length: 6 }, (_, i) => pooled(i)), { ...pooled(9), database: { engine: "postgres", placement: "pooled", pool: 1 } }];
+    });
+    expect(six.map((x) => [x.field, x.value])).toEqual([["tenants[5].database.pool", undefined]]);
+    expect(six[0]!.problem).toMatch(/^shared server pooled-postgres would hold 6 tenants; .* pooledDatabase.tenantsPerServer is 5 \(Amazon VPC: security groups per network interface, 5 unless raised, 16 at most\)$/);
+    expect(six[0]!.fix).toBe("set database.pool of tenants[5] to another shared server (e.g. 1), or raise the quota and pooledDatabase.tenantsPerServer");
+    // Raised quota, or the sixth on its own slot: accepted. Other engines and dedicated tenants do not count.
+    expect(problems((c) => {
+      c.tenants = [...Array.from({ length: 6 }, (_, i) => pooled(i)), { tenantId: "my", database: { engine: "mysql", placement: "pooled" } }, { tenantId: "ded", database: { engine: "postgres" } }];
+      c.pooledDatabase = { tenantsPerServer: 6 };
+    })).toEqual([]);
+    expect(problems((c) => {
+      c.tenants = Array.from({ length: 6 }, (_, i) => (i === 5 ? { ...pooled(i), database: { engine: "postgres", placement: "pooled", pool: 1 } } : pooled(i)));
+    })).toEqual([]);
+  });
+
   it("requires dated, written exemptions", () => {
     const p = problems((c) => {
       tenant(c, 0).database = { engine: "postgres", rotation: false };

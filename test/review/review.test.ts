@@ -102,11 +102,12 @@ describe("markdown comment", () => {
     const md = checkMarkdown(dev, { sourceUrl: "https://github.com/o/r/blob/abc123" });
     expect(md).toContain("✅ **Passes** — 2 findings at 2 doors: 0 mandatory, 0 advisory, 2 exempted");
     // The declaring line lives in a component another team edits: take it from the run.
-    const src = dev.violations.find((v) => v.resource.name === "acme-database-db")!.resource.source!;
+    // dev pools its tenants' databases: the exempted instance is the shared PostgreSQL server.
+    const src = dev.violations.find((v) => v.resource.name === "pooled-postgres-db")!.resource.source!;
     const [file, line] = src.split(":");
-    expect(file).toBe("components/TenantDatabase.ts");
+    expect(file).toBe("components/PooledDatabase.ts");
     expect(md).toContain(
-      `| \`rds-deletion-protection\` | advisory | \`acme-database-db\` | [${src}](https://github.com/o/r/blob/abc123/${file}#L${line}) | dev databases hold fixture data only and are rebuilt on demand | 2027-06-30 |`,
+      `| \`rds-deletion-protection\` | advisory | \`pooled-postgres-db\` | [${src}](https://github.com/o/r/blob/abc123/${file}#L${line}) | dev databases hold fixture data only and are rebuilt on demand | 2027-06-30 |`,
     );
     expect(md).not.toContain("Mandatory findings");
     const created = dev.run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
