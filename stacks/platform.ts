@@ -14,6 +14,7 @@ import {
   InputPropertiesError,
   validatePlatform,
 } from "../components";
+import { SHARD_MAX } from "../components/validation";
 import type { AdminMode, Isolation, LoadBalancerQuotas, NatStrategy, Routing } from "../components";
 
 export interface TenantConfig {
@@ -47,6 +48,11 @@ export interface PlatformConfig {
   loadBalancerQuotas?: LoadBalancerQuotas;
   deployerRoleArns?: string[];
   databaseDefaults?: Partial<TenantDatabaseSettings>;
+  /**
+   * Shards whose load balancer exists even when no tenant of this stack uses it: the ones tenant stacks
+   * (`stacks/tenants/`) route to. Default: only the shards this stack's own tenants use.
+   */
+  shards?: number[];
   tenants: TenantConfig[];
 }
 
@@ -70,6 +76,7 @@ export function readPlatformConfig(): PlatformConfig {
     loadBalancerQuotas: c.getObject<LoadBalancerQuotas>("loadBalancerQuotas"),
     deployerRoleArns: c.getObject<string[]>("deployerRoleArns"),
     databaseDefaults: c.getObject<Partial<TenantDatabaseSettings>>("databaseDefaults"),
+    shards: c.getObject<number[]>("shards"),
     tenants: c.getObject<TenantConfig[]>("tenants") ?? [],
   };
 }
@@ -91,6 +98,22 @@ export interface PlatformOutputs {
   /** Every shard's DNS name, by shard number. */
   loadBalancerShards: Record<string, pulumi.Output<string>>;
   tenants: Record<string, TenantOutputs>;
+  /** What a tenant stack builds its pooled tenants on (stacks/tenants/ reads it through a StackReference). */
+  refs: PlatformRefs;
+}
+
+/** The platform's resources a pooled tenant joins, as plain outputs (exported for tenant stacks). */
+export interface PlatformRefs {
+  network: {
+    vpcId: pulumi.Output<string>;
+    appSubnetIds: pulumi.Output<string[]>;
+    dataSubnetIds: pulumi.Output<string[]>;
+    endpointSecurityGroupId: pulumi.Output<string>;
+    s3PrefixListId: pulumi.Output<string>;
+  };
+  bastionSecurityGroupId: pulumi.Output<string>;
+  /** Per shard number: its HTTPS listener, its load balancer's security group and DNS name. */
+  shards: Record<string, { listenerArn: pulumi.Output<string>; securityGroupId: pulumi.Output<string>; dnsName: pulumi.Output<string> }>;
 }
 
 /** Component argument → the `bulkhead-platform:` (or `aws:`) config key it was read from. */
@@ -128,6 +151,9 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
       deployerRoleArns: cfg.deployerRoleArns,
       loadBalancerQuotas: cfg.loadBalancerQuotas,
     });
+    if (cfg.shards !== undefined && (!Array.isArray(cfg.shards) || cfg.shards.some((n) => !Number.isInteger(n) || n < 0 || n > SHARD_MAX))) {
+      throw new InputPropertiesError("shards", [{ field: "shards", value: cfg.shards, problem: `must be a list of shard numbers 0-${SHARD_MAX}`, fix: "list the shards tenant stacks route to, e.g. [0, 1, 2]" }]);
+    }
   } catch (e) {
     if (!(e instanceof InputPropertiesError)) throw e;
     throw new InputPropertiesError("stack config", e.problems.map((p) => ({ ...p, field: configKeyOf(p.field) })));
@@ -155,7 +181,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
   });
   // One internet-facing ALB per shard in use; each tenant's shard is the one written in its routing slot.
   const routed = tenants.filter((t) => t.app && t.isolation !== "silo");
-  const shards = [...new Set(routed.map((t) => t.routing!.shard))].sort((x, y) => x - y);
+  const shards = [...new Set([...routed.map((t) => t.routing!.shard), ...(cfg.shards ?? [])])].sort((x, y) => x - y);
   const lbs = new Map<number, PublicLoadBalancer>();
   for (const n of shards) {
     const certs = routed.filter((t) => t.routing!.shard === n && t.app!.certificateArn).map((t) => t.app!.certificateArn!);
@@ -202,5 +228,16 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     loadBalancerDnsName: lbs.get(0)?.dnsName,
     loadBalancerShards: Object.fromEntries([...lbs].map(([n, lb]) => [String(n), lb.dnsName])),
     tenants: out,
+    refs: {
+      network: {
+        vpcId: network.vpcId,
+        appSubnetIds: network.appSubnetIds,
+        dataSubnetIds: network.dataSubnetIds,
+        endpointSecurityGroupId: network.endpointSecurityGroupId,
+        s3PrefixListId: network.s3PrefixListId,
+      },
+      bastionSecurityGroupId: admin.securityGroupId,
+      shards: Object.fromEntries([...lbs].map(([n, lb]) => [String(n), { listenerArn: lb.listenerArn, securityGroupId: lb.securityGroupId, dnsName: lb.dnsName }])),
+    },
   };
 }
