@@ -11,7 +11,7 @@
  * the engine's cost.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -74,6 +74,17 @@ function fleet(): { platformDir: string; tenantsDir: string; cleanup: () => void
 
 export { fleet };
 
+/** CPU seconds (user + system) of every waited-for descendant so far: Linux's cutime + cstime of this process. */
+function childrenCpuSeconds(): number | undefined {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").replace(/^.*\) /, "").split(" ");
+    // After "(comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14 here; clock ticks of 1/100 s.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 function main(): number {
   const { platformDir, tenantsDir, cleanup } = fleet();
   try {
@@ -81,9 +92,11 @@ function main(): number {
     if (values.concurrency) args.push("--concurrency", values.concurrency);
     const load = loadavg()[0].toFixed(2);
     console.log(`fleet bench: ${TENANTS} pooled tenants = platform + ${STACKS} tenant stacks × ${PER_STACK}; ${cpus().length} CPUs, load average ${load} at start`);
+    const cpu0 = childrenCpuSeconds();
     const t0 = performance.now();
     const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 256 * 2 ** 20, stdio: ["ignore", "pipe", "pipe"] });
     const wallMs = performance.now() - t0;
+    const cpu1 = childrenCpuSeconds();
     if (r.status !== 0 && r.status !== 1) {
       console.error(r.stderr.slice(-4000));
       console.error(`fleet bench: bulkhead fleet check exited ${r.status}`);
@@ -95,6 +108,11 @@ function main(): number {
     const peak = Math.max(...peaks, doc.summary.cliMaxRssMiB);
     for (const s of stacks) console.log(`  ${`${s.project}/${s.stack}`.padEnd(32)} ${s.status.padEnd(8)} ${String(s.resources).padStart(6)} resources  ${(s.ms / 1000).toFixed(1).padStart(5)} s  ${String(s.maxRssMiB ?? "-").padStart(5)} MiB peak  ${s.mandatory} mandatory`);
     console.log(`  CLI process: ${doc.summary.cliMaxRssMiB} MiB peak; concurrency ${doc.summary.concurrency}; load average ${loadavg()[0].toFixed(2)} at the end`);
+    // The wall time follows the shared machine's load; the CPU time the command used does not.
+    if (cpu0 !== undefined && cpu1 !== undefined) {
+      const cpu = cpu1 - cpu0;
+      console.log(`  CPU: ${cpu.toFixed(1)} s of user + system time in all processes = ${(cpu / Math.min(cpus().length, doc.summary.concurrency)).toFixed(1)} s on ${Math.min(cpus().length, doc.summary.concurrency)} otherwise idle cores`);
+    }
     const ok = (b: boolean) => (b ? "✔" : "✘");
     const allChecked = stacks.every((s) => s.status === "checked");
     console.log(`fleet bench: ${doc.summary.resources} resources in ${(wallMs / 1000).toFixed(1)} s wall (≤ ${MAX_WALL_MS / 1000} s ${ok(wallMs <= MAX_WALL_MS)}), largest process peak ${peak} MiB (≤ ${Math.round(MAX_PEAK_MIB)} MiB ${ok(peak <= MAX_PEAK_MIB)}), every stack judged ${ok(allChecked)}`);

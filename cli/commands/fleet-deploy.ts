@@ -10,7 +10,7 @@ import { availableParallelism } from "node:os";
 import * as path from "node:path";
 import { DEFAULT_POLICY_PACK, resolveTarget, UsageError } from "../engine";
 import { CliError, EXIT } from "../errors";
-import { bounded, tenantStackTargets } from "./fleet";
+import { bounded, tenantStackTargets } from "./fleet-stacks";
 import { emit, positiveInt } from "./target";
 
 /** What the orchestration needs of an Automation API stack (`Stack` from @pulumi/pulumi/automation has it). */

@@ -9,7 +9,6 @@
  * `bulkhead fleet up` (./fleet-deploy.ts) deploys the same set with the Pulumi Automation API.
  */
 import { Command, Option } from "commander";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import * as path from "node:path";
 import { platformProblems, type InputProblem, type PlatformSettings, type TenantSettings } from "../../components/validation";
@@ -22,6 +21,10 @@ import { parseReferenceName, type StackOutputs } from "../engine/stack-reference
 import type { Violation } from "../engine/types";
 import { CliError, EXIT } from "../errors";
 import { addEngineOptions, emit, jobError, jobOptions, positiveInt, type RunOptions } from "./target";
+import { registerFleetUp } from "./fleet-deploy";
+import { tenantStackTargets } from "./fleet-stacks";
+
+export { bounded, tenantStackTargets } from "./fleet-stacks";
 
 /** One stack's line in the summary (the `stacks[]` entries of the JSON document, docs/contract.md). */
 export interface FleetStackResult {
@@ -52,24 +55,6 @@ export interface FleetResult {
 
 function rel(p: string): string {
   return path.relative(process.cwd(), p) || p;
-}
-
-/** Every stack of the tenant-stack project(s) under DIR: DIR itself when it is a project, else its project subdirectories. */
-export function tenantStackTargets(dir: string): Target[] {
-  const abs = path.resolve(dir);
-  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UsageError(`--tenant-stacks ${dir} is not a directory`);
-  const projects = existsSync(path.join(abs, "Pulumi.yaml")) || existsSync(path.join(abs, "Pulumi.yml"))
-    ? [abs]
-    : readdirSync(abs).map((e) => path.join(abs, e)).filter((d) => statSync(d).isDirectory() && (existsSync(path.join(d, "Pulumi.yaml")) || existsSync(path.join(d, "Pulumi.yml")))).sort();
-  const out: Target[] = [];
-  for (const p of projects) {
-    const first = resolveTarget(p);
-    const stackDir = path.dirname(first.stackFile ?? path.join(p, "x"));
-    const names = readdirSync(stackDir).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
-    for (const s of names) out.push(resolveTarget(p, s));
-  }
-  if (!out.length) throw new UsageError(`--tenant-stacks ${dir} has no stack files (Pulumi.<stack>.yaml of a Pulumi project)`);
-  return out;
 }
 
 function configJson<T>(t: Target, key: string): T | undefined {
@@ -163,20 +148,6 @@ function stackResult(t: Target, role: FleetStackResult["role"], r: JobResult | u
   }
   const violations = r.check?.violations ?? [];
   return { ...base, status: "checked", resources: r.run.resources.length, ...countOf(violations), violations, maxRssMiB: Math.round(r.stats.maxRssMiB) };
-}
-
-/** At most `limit` of `tasks` running at once, results in order. */
-export async function bounded<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      out[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
-  return out;
 }
 
 export interface FleetOptions extends RunOptions {
@@ -332,5 +303,5 @@ export function registerFleetCommand(program: Command, setExit: (code: number) =
       emit(o.format === "json" ? JSON.stringify(r, null, 2) + "\n" : fleetText(r), o.output);
       setExit(fleetExit(r));
     });
-  (require("./fleet-deploy") as typeof import("./fleet-deploy")).registerFleetUp(fleet, setExit);
+  registerFleetUp(fleet, setExit);
 }
