@@ -16,6 +16,8 @@ import { resolveTarget } from "../../cli/engine/project";
 import { CliError } from "../../cli/errors";
 import { main } from "../../cli/main";
 import { proposeRouting, type TenantSettings } from "../../components/validation";
+import { tenantStackProblems } from "../../stacks/tenants/tenants";
+import type { TenantStackSettings } from "../../stacks/tenants/settings";
 
 const repo = path.resolve(__dirname, "..", "..");
 const TENANTS_DIR = path.join(repo, "stacks", "tenants");
@@ -70,6 +72,33 @@ describe("a tenant stack, offline on the platform's outputs", () => {
     ]);
     const bastion = (platform.run.outputs as any).bastionSecurityGroupId;
     for (const v of open) expect(v.message).toContain(`admits group ${bastion} (outside this stack), which cannot be verified to be the bastion`);
+  });
+});
+
+describe("a tenant stack's own validation (before any resource)", () => {
+  const settings: TenantStackSettings = {
+    region: "us-east-1",
+    vpcCidr: "10.0.0.0/16",
+    availabilityZones: ["us-east-1a", "us-east-1b"],
+    certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000001",
+    deployerRoleArns: ["arn:aws:iam::123456789012:role/deployer"],
+    shards: [0],
+    platformTenants: [{ tenantId: "acme", app: { hostname: "acme.example.com" }, routing: { shard: 0, priority: 2615 } }],
+  };
+
+  it("refuses the platform's slot, a shard the platform does not run and a certificate for the shared listener, by bulkhead-tenants: key", () => {
+    const p = tenantStackProblems({ platformStack: "organization/bulkhead-platform/dev", tenants: [
+      { tenantId: "ok", app: { hostname: "ok.example.com" }, routing: { shard: 0, priority: 3 } },
+      { tenantId: "copy", app: { hostname: "copy.example.com" }, routing: { shard: 0, priority: 2615 } },
+      { tenantId: "far", app: { hostname: "far.example.com" }, routing: { shard: 3, priority: 1 } },
+      { tenantId: "cert", app: { hostname: "cert.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/other" }, routing: { shard: 0, priority: 4 } },
+    ] }, settings);
+    expect(p.map((x) => [x.field, x.problem])).toEqual([
+      ["bulkhead-tenants:tenants[1].routing", `shard 0 priority 2615 is already tenant "acme"'s`],
+      ["bulkhead-tenants:tenants[2].routing.shard", "the platform stack has no load balancer for shard 3 (its shards: 0)"],
+      ["bulkhead-tenants:tenants[3].app.certificateArn", "a tenant stack cannot add certificates to the platform's shared listener (the platform stack owns them)"],
+    ]);
+    expect(p[1].fix).toBe("add 3 to bulkhead-platform:shards in the platform stack's config and deploy it first, or use one of its shards");
   });
 });
 
