@@ -15,6 +15,8 @@ export = async () => {
   }
   const network = platform.requireOutput("network");
   const shards = platform.requireOutput("shards");
+  // Room for the platform's pooled database clusters: read `platform.getOutput("pooledDatabases")` here and pass
+  // it through PlatformInputs to each Tenant, as the platform stack passes its own.
   const tenants = buildTenantStack(cfg, settings, {
     network: {
       vpcId: network.apply((n) => n.vpcId as string),
