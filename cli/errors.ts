@@ -16,6 +16,7 @@ export type ErrorKind =
   | "program" // the program threw (anywhere else, inside apply too)
   | "lost-registration" // a resource registration never completed, or the program never finished
   | "unanswered-invoke" // a lookup the offline engine has no answer for (give one with --invokes)
+  | "unanswered-stack-reference" // a StackReference whose stack's outputs the offline engine cannot find
   | "policy-config" // --policy-config rejected
   | "policy-pack" // the pack failed to load or run
   | "output" // the report could not be written

@@ -10,6 +10,7 @@ import { registerCheckCommand } from "./commands/check";
 import { registerPreviewCommand } from "./commands/preview";
 import { registerReviewCommands } from "./commands/review";
 import { registerTenantsCommand } from "./commands/tenants";
+import { registerFleetCommand } from "./commands/fleet";
 
 export { EXIT };
 
@@ -25,6 +26,7 @@ export function buildProgram(setExit: (code: number) => void, argv: readonly str
   registerReviewCommands(program, setExit);
   registerRotate(program, argv);
   registerTenantsCommand(program);
+  registerFleetCommand(program, setExit);
   return program;
 }
 

@@ -3,8 +3,10 @@
  * Outputs carry ARNs, endpoints and commands only: every credential stays in Secrets Manager.
  */
 import { buildPlatform, readPlatformConfig } from "./platform";
+import { tenantStackSettings as settingsFor } from "./tenants/settings";
 
-const platform = buildPlatform(readPlatformConfig());
+const config = readPlatformConfig();
+const platform = buildPlatform(config);
 
 export const vpcId = platform.vpcId;
 export const bastionSessionCommand = platform.bastionSessionCommand;
@@ -17,3 +19,8 @@ export const tenants = platform.tenants;
  * TenantDatabase as `server` (README, "Pooled databases").
  */
 export const pooledDatabases = platform.pooledDatabases;
+// Read by tenant stacks (stacks/tenants/, README "Platform and tenant stacks") through a StackReference.
+export const network = platform.refs.network;
+export const bastionSecurityGroupId = platform.refs.bastionSecurityGroupId;
+export const shards = platform.refs.shards;
+export const tenantStackSettings = settingsFor(config, Object.keys(platform.refs.shards).map(Number));

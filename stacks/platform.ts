@@ -18,6 +18,7 @@ import {
   validatePlatform,
 } from "../components";
 import type { AdminMode, Engine, Isolation, LoadBalancerQuotas, NatStrategy, PooledDatabaseSettings, Routing } from "../components";
+import { SHARD_MAX } from "../components/validation";
 
 export interface TenantConfig {
   tenantId: string;
@@ -52,6 +53,11 @@ export interface PlatformConfig {
   databaseDefaults?: Partial<TenantDatabaseSettings>;
   /** The shared servers of pooled tenants' databases (one per engine and pool in use). */
   pooledDatabase?: PooledDatabaseSettings;
+  /**
+   * Shards whose load balancer exists even when no tenant of this stack uses it: the ones tenant stacks
+   * (`stacks/tenants/`) route to. Default: only the shards this stack's own tenants use.
+   */
+  shards?: number[];
   tenants: TenantConfig[];
 }
 
@@ -76,6 +82,7 @@ export function readPlatformConfig(): PlatformConfig {
     deployerRoleArns: c.getObject<string[]>("deployerRoleArns"),
     databaseDefaults: c.getObject<Partial<TenantDatabaseSettings>>("databaseDefaults"),
     pooledDatabase: c.getObject<PooledDatabaseSettings>("pooledDatabase"),
+    shards: c.getObject<number[]>("shards"),
     tenants: c.getObject<TenantConfig[]>("tenants") ?? [],
   };
 }
@@ -112,6 +119,22 @@ export interface PlatformOutputs {
   tenants: Record<string, TenantOutputs>;
   /** Shared database servers by name (`pooled-postgres`, `pooled-mysql-1`, …); empty without pooled tenants. */
   pooledDatabases: Record<string, PooledDatabaseOutputs>;
+  /** What a tenant stack builds its pooled tenants on (stacks/tenants/ reads it through a StackReference). */
+  refs: PlatformRefs;
+}
+
+/** The platform's resources a pooled tenant joins, as plain outputs (exported for tenant stacks). */
+export interface PlatformRefs {
+  network: {
+    vpcId: pulumi.Output<string>;
+    appSubnetIds: pulumi.Output<string[]>;
+    dataSubnetIds: pulumi.Output<string[]>;
+    endpointSecurityGroupId: pulumi.Output<string>;
+    s3PrefixListId: pulumi.Output<string>;
+  };
+  bastionSecurityGroupId: pulumi.Output<string>;
+  /** Per shard number: its HTTPS listener, its load balancer's security group and DNS name. */
+  shards: Record<string, { listenerArn: pulumi.Output<string>; securityGroupId: pulumi.Output<string>; dnsName: pulumi.Output<string> }>;
 }
 
 /** Component argument → the `bulkhead-platform:` (or `aws:`) config key it was read from. */
@@ -164,6 +187,9 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
       loadBalancerQuotas: cfg.loadBalancerQuotas,
       pooledDatabase: cfg.pooledDatabase,
     });
+    if (cfg.shards !== undefined && (!Array.isArray(cfg.shards) || cfg.shards.some((n) => !Number.isInteger(n) || n < 0 || n > SHARD_MAX))) {
+      throw new InputPropertiesError("shards", [{ field: "shards", value: cfg.shards, problem: `must be a list of shard numbers 0-${SHARD_MAX}`, fix: "list the shards tenant stacks route to, e.g. [0, 1, 2]" }]);
+    }
   } catch (e) {
     if (!(e instanceof InputPropertiesError)) throw e;
     throw new InputPropertiesError("stack config", e.problems.map((p) => ({ ...p, field: configKeyOf(p.field) })));
@@ -191,7 +217,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
   });
   // One internet-facing ALB per shard in use; each tenant's shard is the one written in its routing slot.
   const routed = tenants.filter((t) => t.app && t.isolation !== "silo");
-  const shards = [...new Set(routed.map((t) => t.routing!.shard))].sort((x, y) => x - y);
+  const shards = [...new Set([...routed.map((t) => t.routing!.shard), ...(cfg.shards ?? [])])].sort((x, y) => x - y);
   const lbs = new Map<number, PublicLoadBalancer>();
   for (const n of shards) {
     const certs = routed.filter((t) => t.routing!.shard === n && t.app!.certificateArn).map((t) => t.app!.certificateArn!);
@@ -268,5 +294,16 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
       kmsKeyArn: srv.kmsKeyArn,
       securityGroupIds: srv.securityGroupIds,
     }])),
+    refs: {
+      network: {
+        vpcId: network.vpcId,
+        appSubnetIds: network.appSubnetIds,
+        dataSubnetIds: network.dataSubnetIds,
+        endpointSecurityGroupId: network.endpointSecurityGroupId,
+        s3PrefixListId: network.s3PrefixListId,
+      },
+      bastionSecurityGroupId: admin.securityGroupId,
+      shards: Object.fromEntries([...lbs].map(([n, lb]) => [String(n), { listenerArn: lb.listenerArn, securityGroupId: lb.securityGroupId, dnsName: lb.dnsName }])),
+    },
   };
 }

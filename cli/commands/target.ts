@@ -8,7 +8,7 @@ import { ASSUME_KNOWN_HELP, UNKNOWNS_HELP, UNKNOWNS_MODES, type UnknownsMode } f
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { CliError, EXIT, outputError } from "../errors";
-import { jobFor, runJobs, typeCheckInBackground, UsageError, type JobOptions, type JobResult } from "../engine";
+import { jobFor, runJobs, runWithStackReferences, typeCheckInBackground, UsageError, type JobOptions, type JobResult } from "../engine";
 import { PolicyPackError, validatePackDir } from "../engine/analyzer";
 import type { CheckResult, ProgramRun, Violation } from "../engine/types";
 
@@ -19,6 +19,7 @@ export interface TargetFlags {
   assumeKnown?: boolean;
   unknowns?: UnknownsMode;
   invokes?: string;
+  stackOutputs?: string[];
   strict?: boolean;
   isolated?: boolean;
   /** commander's negation of --transpile-only is not used: true skips the type check. */
@@ -32,6 +33,7 @@ export function addEngineOptions(cmd: Command): Command {
     .addOption(new Option("--unknowns <mode>", UNKNOWNS_HELP).choices([...UNKNOWNS_MODES]))
     .option("--assume-known", ASSUME_KNOWN_HELP)
     .option("--invokes <file>", "YAML/JSON answers for invokes the engine does not answer itself (README: Invokes answered offline)")
+    .option("--stack-outputs <name=file>", "outputs of a stack the program references (StackReference), as NAME=FILE (pulumi stack output --json); repeatable. Default: the referenced project next to this one runs offline first", (v: string, prev: string[] = []) => [...prev, v])
     .option("--strict", "a multi-language component the engine cannot expand offline is a mandatory finding (default: advisory)")
     .option("--transpile-only", "skip type-checking a TypeScript program (as PULUMI_NODEJS_TRANSPILE_ONLY=true does for Pulumi)");
 }
@@ -53,6 +55,7 @@ export function jobOptions(o: TargetFlags & { policy?: boolean }): RunOptions {
     assumeKnown: !!o.assumeKnown,
     ...(o.unknowns ? { unknowns: o.unknowns } : {}),
     ...(o.invokes ? { invokesFile: o.invokes } : {}),
+    ...(o.stackOutputs?.length ? { stackOutputs: o.stackOutputs } : {}),
     strict: !!o.strict,
     isolated: !!o.isolated,
   };
@@ -111,7 +114,8 @@ export async function runTarget(target: string, stacks: Array<string | undefined
   // Both finish before anything is reported: a program that does not type-check never runs under Pulumi.
   let typesDone = false;
   typeCheck?.finally(() => (typesDone = true)).catch(() => undefined);
-  const runs = runJobs(prepared.map((p) => p.job), { onProgress: progress.onProgress }).then((r) => {
+  // A program's StackReferences are answered by running the referenced stacks first (cli/engine/stack-resolve.ts).
+  const runs = runWithStackReferences(prepared.map((p) => p.job), (jobs) => runJobs(jobs, { onProgress: progress.onProgress })).then((r) => {
     // The first check of a program waits for TypeScript to read @pulumi/aws's typings: say why it waits.
     if (typeCheck && !typesDone) progress.onProgress(`type-checking ${path.relative(process.cwd(), programPath!) || programPath} (remembered until its files change; --transpile-only skips it)`);
     return r;

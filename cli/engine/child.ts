@@ -98,6 +98,19 @@ type ProgramFailure = Extract<JobResult, { ok: false }>;
 function completionFailure(recorder: RecordingMonitor, job: EngineJob, stalled: boolean): ProgramFailure | undefined {
   const lost = recorder.ledger.lost();
   const lostCount = lost.failed.length + lost.pending.length;
+  // Everything built on an unanswered reference failed with it: the reference is the root cause.
+  if (recorder.unansweredReferences.length) {
+    const refs = recorder.unansweredReferences;
+    return {
+      ok: false,
+      kind: "program",
+      errorKind: "unanswered-stack-reference",
+      message: refs.map((r) => `StackReference "${r.name}" cannot be answered offline${r.source ? `, made at ${r.source}` : ""}`).join("\n"),
+      location: refs[0].source,
+      hint: 'give its outputs with --stack-outputs NAME=FILE, or keep the referenced project next to this one (README: "Platform and tenant stacks")',
+      stackReferences: refs,
+    };
+  }
   if (recorder.unanswered.length) {
     const seen = new Set<string>();
     const lines: string[] = [];

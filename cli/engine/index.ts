@@ -7,9 +7,11 @@ import { resolveTarget, UsageError, type Target } from "./project";
 import { parseUserInvokes, type UserInvokeAnswer } from "./invokes";
 import type { CheckOptions, EngineJob } from "./protocol";
 import type { UnknownsMode } from "./symbolic";
+import { parseStackOutputsFlag, type StackOutputs } from "./stack-references";
 
 export { resolveTarget, UsageError } from "./project";
 export { runJobs, typeCheckInBackground } from "./run";
+export { runWithStackReferences } from "./stack-resolve";
 export type { EngineJob, JobResult } from "./protocol";
 
 /** The repository's own pack: the default for `bulkhead check`. */
@@ -28,6 +30,8 @@ export interface JobOptions {
   displayRoot?: string;
   /** --invokes FILE: answers for invokes the engine does not answer itself (YAML or JSON). */
   invokesFile?: string;
+  /** --stack-outputs NAME=FILE: outputs of stacks the program references (./stack-references.ts). */
+  stackOutputs?: string[];
 }
 
 /** Reads and validates an --invokes file (YAML, of which JSON is a subset); every problem in one UsageError. */
@@ -41,6 +45,15 @@ export function readInvokesFile(file: string): UserInvokeAnswer[] {
   }
   try {
     return parseUserInvokes(doc, file);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Every --stack-outputs NAME=FILE, read; a bad one is a UsageError. */
+export function readStackOutputs(specs: string[]): StackOutputs[] {
+  try {
+    return specs.map((s) => parseStackOutputsFlag(s, process.cwd()));
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -81,6 +94,7 @@ export function jobFor(targetPath: string, opts: JobOptions = {}): { target: Tar
     unknowns,
     displayRoot: opts.displayRoot ?? process.cwd(),
     ...(opts.invokesFile ? { invokes: readInvokesFile(opts.invokesFile) } : {}),
+    ...(opts.stackOutputs?.length ? { stackReferences: readStackOutputs(opts.stackOutputs) } : {}),
     ...(check ? { check } : {}),
   };
   return { target, job };

@@ -30,6 +30,8 @@ export interface EngineJob {
   invokes?: UserInvokeAnswer[];
   /** The stack's config file (for locating config errors at their YAML line). */
   stackFile?: string;
+  /** Outputs of the stacks the program may reference (`new pulumi.StackReference(name)`), see ./stack-references.ts. */
+  stackReferences?: import("./stack-references").StackOutputs[];
   /** Keep full stack traces: slower, used to locate a program error after a fast run failed. */
   fullStacks?: boolean;
 }
@@ -47,6 +49,8 @@ export type JobResult =
       hint?: string;
       /** The error's stack, shown with --verbose. */
       detail?: string;
+      /** errorKind "unanswered-stack-reference": each reference without an answer, where the program made it. */
+      stackReferences?: import("./stack-references").UnansweredReference[];
     };
 
 /** Where a job's time went, measured inside the worker. */

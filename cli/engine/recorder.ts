@@ -16,6 +16,7 @@ import type { ProgramRun, RegisteredResource } from "./types";
 import { UNKNOWN_SENTINELS } from "./wire";
 import { OutputShapes, placeholderArn, placeholderId, SymbolicAnswers, type UnknownsMode } from "./symbolic";
 import { sdkRequire } from "./sdk-tuning";
+import { findAnswer, referencedOutputs, secretOutputNames, STACK_REFERENCE_TYPE, type UnansweredReference } from "./stack-references";
 
 const UNKNOWN = [...UNKNOWN_SENTINELS][0];
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -47,6 +48,8 @@ export class RecordingMonitor {
   readonly invokes: InvokeRecord[] = [];
   /** Invokes without an answer: each fails the run, even when the program caught the error. */
   readonly unanswered: UnansweredInvokeError[] = [];
+  /** StackReferences no answer was given for (./stack-references.ts): each fails the run. */
+  readonly unansweredReferences: UnansweredReference[] = [];
   /** Where the user's code called each invoke token (file:line), for messages. */
   private readonly invokeSites = new Map<string, Set<string>>();
   /** Subnets outside the stack that answers described (the default VPC's): passed to the pack (policies/model/offline-facts.ts). */
@@ -238,6 +241,11 @@ export class RecordingMonitor {
         fail(callback, e);
       }
     };
+    const mockRead = monitor.readResource.bind(monitor);
+    monitor.readResource = (req: any, callback: (err: any, resp: any) => void) => {
+      if (req.getType() !== STACK_REFERENCE_TYPE) return mockRead(req, callback);
+      this.readStackReference(req, monitor, callback);
+    };
     // The SDK's mock monitor has no call(): provider methods (aws.Provider#terraformConfig) rejected with a TypeError.
     monitor.call = async (req: any, callback: (err: any, resp: any) => void) => {
       try {
@@ -324,6 +332,44 @@ export class RecordingMonitor {
       if (req.getUrn().split("::")[2] === ROOT_STACK_TYPE) this.rootOutputs = req.getOutputs()?.toJavaScript() ?? {};
       callback(null, {});
     };
+  }
+
+  /**
+   * A StackReference, answered from the referenced stack's outputs the job carries (./stack-references.ts) and
+   * recorded as the read resource it is (the pack sees it, as under the Pulumi CLI; provenance names it).
+   */
+  private readStackReference(req: any, monitor: any, callback: (err: any, resp: any) => void): void {
+    const name: string = req.getId();
+    const source = this.source(req);
+    const answer = findAnswer(name, this.job.projectName, this.job.stackReferences ?? []);
+    if (!answer) {
+      this.unansweredReferences.push({ name, source });
+      const message = `StackReference "${name}" has no offline answer`;
+      return callback(Object.assign(new Error(message), { details: message }), undefined);
+    }
+    const { ReadResourceResponse } = require("@pulumi/pulumi/proto/resource_pb");
+    const { Struct } = sdkRequire("google-protobuf/google/protobuf/struct_pb");
+    const parent: string = req.getParent();
+    const urn = this.engineUrn(parent, STACK_REFERENCE_TYPE, req.getName());
+    const outputs = referencedOutputs(answer.outputs, urn);
+    const state = { name, outputs, secretOutputNames: secretOutputNames(answer.outputs) };
+    this.records.push({
+      urn,
+      type: STACK_REFERENCE_TYPE,
+      name: req.getName(),
+      custom: true,
+      ...(parent ? { parent } : {}),
+      inputs: { ...state, answeredBy: answer.from },
+      dependencies: [],
+      propertyDependencies: {},
+      source,
+      id: name,
+    });
+    monitor.resources?.set?.(urn, { urn, id: name, state });
+    const resp = new ReadResourceResponse();
+    resp.setUrn(urn);
+    resp.setProperties(Struct.fromJavaScript(state));
+    callback(null, resp);
   }
 
   /** --assume-known: the output-only values programs most often pass on (ARNs, endpoints, DNS names). */

@@ -46,6 +46,20 @@ function transform(filename: string, source: string, loader: "ts" | "tsx" | "js"
   }
 }
 
+/**
+ * A worker that runs several jobs (`bulkhead fleet check` runs a batch of tenant stacks per process) re-requires
+ * the program's files for each; the same source is transformed once.
+ */
+const transformed = new Map<string, { source: string; code: string }>();
+
+function transformOnce(filename: string, source: string, loader: "ts" | "tsx" | "js"): string {
+  const hit = transformed.get(filename);
+  if (hit && hit.source === source) return hit.code;
+  const code = transform(filename, source, loader);
+  transformed.set(filename, { source, code });
+  return code;
+}
+
 let registered = false;
 
 /** Installs the hooks once per process. */
@@ -54,7 +68,7 @@ export function registerProgramTranspiler(): void {
   registered = true;
   const extensions = (Module as unknown as { _extensions: Record<string, Compile> })._extensions;
   for (const ext of TS_EXTENSIONS) {
-    extensions[ext] = (module, filename) => module._compile(transform(filename, readFileSync(filename, "utf8"), ext === ".tsx" ? "tsx" : "ts"), filename);
+    extensions[ext] = (module, filename) => module._compile(transformOnce(filename, readFileSync(filename, "utf8"), ext === ".tsx" ? "tsx" : "ts"), filename);
   }
   // A program written as ES modules in .js (`import`/`export`, or "type": "module"): compiled to CommonJS
   // like its .ts siblings. Libraries keep Node's own loader.
@@ -63,6 +77,6 @@ export function registerProgramTranspiler(): void {
     if (filename.includes(NODE_MODULES)) return plainJs(module, filename);
     const source = readFileSync(filename, "utf8");
     if (!/^\s*(import|export)\b/m.test(source)) return plainJs(module, filename);
-    module._compile(transform(filename, source, "js"), filename);
+    module._compile(transformOnce(filename, source, "js"), filename);
   };
 }
