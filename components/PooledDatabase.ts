@@ -121,7 +121,9 @@ export class PooledDatabase extends pulumi.ComponentResource {
     const child = { parent: this };
     const engine = ENGINES[args.engine];
     const protect = args.deletionProtection ?? true;
-    const tagged = (n: string, extra: Record<string, string> = {}) => ({ ...args.tags, ...extra, Name: n });
+    // `bulkhead:shared` tells the review and the cost estimate that the server is no single tenant's, even while
+    // one tenant's door is its only tenant-tagged child (ownership would otherwise follow that one tenant).
+    const tagged = (n: string, extra: Record<string, string> = {}) => ({ ...args.tags, ...extra, Name: n, "bulkhead:shared": "pooled-database" });
 
     const account = aws.getCallerIdentityOutput({}, child).accountId;
     const partition = aws.getPartitionOutput({}, child).partition;
@@ -144,7 +146,7 @@ export class PooledDatabase extends pulumi.ComponentResource {
         vpcId: args.vpcId,
         description: `Tenant ${tenantId}'s way into the shared ${args.engine} server: its app and rotation groups only`,
         revokeRulesOnDelete: true,
-        tags: { ...tagged(`${name}-door-${tenantId}`), "bulkhead:tenant": tenantId },
+        tags: { ...args.tags, Name: `${name}-door-${tenantId}`, "bulkhead:tenant": tenantId },
       }, child);
     }
 

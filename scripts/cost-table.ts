@@ -68,7 +68,8 @@ export function pooledShare(n: number): PooledShare {
   const tc = e.tenants.find((x) => x.tenant === t.tenant)!;
   const share = (test: (id: string) => boolean) => e.pools.filter((p) => p.tenants.includes(t.tenant) && test(p.id)).reduce((a, p) => a + p.perTenant, 0);
   const shard = share((id) => id.includes("aws:lb/loadBalancer:LoadBalancer"));
-  const cluster = share((id) => id.includes("aws:rds/"));
+  const serverUrns = new Set(ref.clusters.flatMap((g) => g.records.map((r) => r.urn)));
+  const cluster = share((id) => serverUrns.has(id));
   const platform = share((id) => id === "platform");
   const own = tc.own - compute;
   return { n, own, compute, platform, shard, cluster, total: own + platform + shard + cluster };
@@ -114,7 +115,7 @@ export function costTables(): string {
   const sharedGroups: Array<[BomGroup, string]> = [
     ...ref.platform.map((g): [BomGroup, string] => [g, "every tenant on the shared network"]),
     [ref.shards[0], "the tenants on that shard (up to 100)"],
-    ...ref.clusters.map((g): [BomGroup, string] => [g, "the pooled tenants whose database is in it"]),
+    ...ref.clusters.map((g): [BomGroup, string] => [g, "the pooled tenants whose database is on it (up to 16)"]),
   ];
   const sharedRows = sharedGroups.map(([g, split]) => `| ${g.label} | ${unitsText([g], e)} | ${money(monthlyOf([g], e))} | ${split} |`);
   const platformTotal = monthlyOf(ref.platform, e);
@@ -145,9 +146,9 @@ export function costTables(): string {
     "| --- | --- | ---: | --- |",
     ...sharedRows,
     "",
-    `**One pooled tenant, fully loaded** (its own ${money(pooledOwn)} plus its shares), by the number of pooled tenants on the platform (one shard per 100, tenants alternating between the two pooled clusters; target ≤ ${money(POOLED_TARGET)} plus app compute):`,
+    `**One pooled tenant, fully loaded** (its own ${money(pooledOwn)} plus its shares), by the number of pooled tenants on the platform (one shard per 100, tenants alternating between PostgreSQL and MySQL, 16 to a shared database server; target ≤ ${money(POOLED_TARGET)} plus app compute):`,
     "",
-    "| Pooled tenants | Own | Platform share | Shard share | Cluster share | Fixed, without app compute | App compute |",
+    "| Pooled tenants | Own | Platform share | Shard share | Database-server share | Fixed, without app compute | App compute |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...scaleRows,
     "",

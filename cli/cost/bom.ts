@@ -6,9 +6,11 @@
  * test/cost/dev-stack.test.ts checks that the dev stack's real records cost the same per tenant and per
  * shared pool, so the table cannot drift from what the components create.
  *
- * Pooled database tier assumed here: one Aurora Serverless v2 cluster per engine (PostgreSQL, MySQL), one
- * `db.serverless` instance each at 0.5 ACU minimum, RDS-managed master secret. A pooled tenant owns a database
- * and users inside it (no server), its KMS key and its app secret.
+ * Pooled database tier, as components/PooledDatabase.ts builds it: per engine (PostgreSQL, MySQL), shared RDS
+ * servers (dev: db.t4g.micro Single-AZ, 20 GB gp3, its own KMS key, RDS-managed master secret), each holding up
+ * to `tenantsPerServer` tenants (one security group each on the server's network interface: 5 by default, 16
+ * with the VPC quota raised). A pooled tenant owns a database and users inside a server (created by its
+ * rotation function), its KMS key and its app secret.
  */
 import type { RegisteredResource } from "../engine/types";
 
@@ -91,12 +93,12 @@ function shard(prefix: string, tenant?: string): BomGroup {
   return { label: "ALB + 2 public IPv4 (one per AZ)", records: [alb, listener] };
 }
 
-/** One pooled cluster: Aurora Serverless v2 at 0.5 ACU minimum, one instance, RDS-managed master secret. */
-function pooledCluster(engine: "aurora-postgresql" | "aurora-mysql"): BomGroup {
-  const name = `pooled-${engine.replace("aurora-", "")}`;
-  const cluster = rec(T.cluster, `${name}-cluster`, { engine, manageMasterUserPassword: true, serverlessv2ScalingConfiguration: { minCapacity: 0.5, maxCapacity: 4 } });
-  const instance = rec(T.clusterInstance, `${name}-instance`, { instanceClass: "db.serverless", engine, clusterIdentifier: cluster.id }, { clusterIdentifier: [cluster.urn] });
-  return { label: `Pooled cluster (${engine}): Serverless v2 min 0.5 ACU + managed master secret`, records: [cluster, instance] };
+/** One shared server of pooled databases (`pooled-<engine>[-n]`): RDS instance with its own key and managed master secret. */
+function pooledServer(engine: "postgres" | "mysql", slot: number): BomGroup {
+  const name = slot === 0 ? `pooled-${engine}` : `pooled-${engine}-${slot}`;
+  const key = rec(T.key, `${name}-key`, { enableKeyRotation: true });
+  const db = rec(T.rds, `${name}-db`, { engine, instanceClass: "db.t4g.micro", allocatedStorage: 20, storageType: "gp3", multiAz: false, manageMasterUserPassword: true, kmsKeyId: key.id }, { kmsKeyId: [key.urn] });
+  return { label: `Shared ${engine === "postgres" ? "PostgreSQL" : "MySQL"} server: RDS db.t4g.micro Single-AZ + 20 GB gp3 + managed master secret + its KMS key`, records: [key, db] };
 }
 
 export interface ReferenceStack {
@@ -113,7 +115,7 @@ export interface ReferenceStack {
  * One tenant: the records it owns. `listener` is its shard's listener; `cluster` the pooled cluster its
  * database lives in (pooled kind only); a silo tenant brings its own network and load balancer.
  */
-function tenant(id: string, kind: ReferenceKind, listener: RegisteredResource, cluster?: RegisteredResource): BomGroup[] {
+function tenant(id: string, kind: ReferenceKind, listener: RegisteredResource, server?: BomGroup): BomGroup[] {
   const own: BomGroup[] = [];
   let rule = listener;
   if (kind === "silo") {
@@ -125,12 +127,15 @@ function tenant(id: string, kind: ReferenceKind, listener: RegisteredResource, c
   const key = rec(T.key, `${id}-key`, { enableKeyRotation: true }, {}, id);
   const secretDeps: Record<string, string[]> = { kmsKeyId: [key.urn] };
   const records: RegisteredResource[] = [];
-  if (kind === "pooled" && cluster) {
-    // The tenant's database and users live in the pooled cluster: its secret names the cluster's endpoint.
-    secretDeps.description = [cluster.urn];
+  const rotationDeps: Record<string, string[]> = {};
+  if (kind === "pooled" && server) {
+    // The tenant's database and users live on the shared server: its secret names the server's endpoint, and its
+    // rotation function reads the server's master secret (decrypting with the server's key) to create them.
+    secretDeps.description = [server.records[1].urn];
+    rotationDeps.rotationLambdaArn = server.records.map((r) => r.urn);
   }
   const secret = rec(T.secret, `${id}-app-secret`, { kmsKeyId: key.id }, secretDeps, id);
-  const rotation = rec(T.rotation, `${id}-rotation`, { rotationRules: { automaticallyAfterDays: 30 } }, { secretId: [secret.urn] }, id);
+  const rotation = rec(T.rotation, `${id}-rotation`, { rotationRules: { automaticallyAfterDays: 30 } }, { secretId: [secret.urn], ...rotationDeps }, id);
   own.push({ label: "Tenant KMS key", records: [key] }, { label: "App credential secret (+ rotation schedule)", records: [secret, rotation] });
   if (kind !== "pooled") {
     records.push(rec(T.rds, `${id}-db`, { engine: "postgres", instanceClass: "db.t4g.micro", allocatedStorage: 20, storageType: "gp3", multiAz: false, manageMasterUserPassword: true }, { kmsKeyId: [key.urn] }, id));
@@ -153,24 +158,34 @@ function tenant(id: string, kind: ReferenceKind, listener: RegisteredResource, c
 }
 
 /**
- * A reference stack: the platform, ceil(n / perShard) shards, the two pooled clusters (when there is a pooled
- * tenant) and `n` tenants of `kind` (plus `extra` tenants of other kinds, for the comparison table).
+ * A reference stack: the platform, ceil(n / perShard) shards, the shared database servers its pooled tenants
+ * need (tenants alternate engines; `perServer` per server, default 16: the most one server's network interface
+ * takes, with the VPC quota raised) and `n` tenants of `kind` (plus `extra` tenants of other kinds, for the
+ * comparison table).
  */
-export function referenceStack(n: number, kind: ReferenceKind = "pooled", opts: { perShard?: number; extra?: Array<{ tenant: string; kind: ReferenceKind }> } = {}): ReferenceStack {
+export function referenceStack(n: number, kind: ReferenceKind = "pooled", opts: { perShard?: number; perServer?: number; extra?: Array<{ tenant: string; kind: ReferenceKind }> } = {}): ReferenceStack {
   const perShard = opts.perShard ?? 100;
+  const perServer = opts.perServer ?? 16;
   const platform = network("platform");
   const list = [...Array.from({ length: n }, (_, i) => ({ tenant: `t${String(i + 1).padStart(3, "0")}`, kind })), ...(opts.extra ?? [])];
   const onShared = list.filter((t) => t.kind !== "silo");
   const shards = Array.from({ length: Math.max(1, Math.ceil(onShared.length / perShard)) }, (_, i) => shard(i === 0 ? "web" : `web-${i}`));
-  const clusters = list.some((t) => t.kind === "pooled") ? [pooledCluster("aurora-postgresql"), pooledCluster("aurora-mysql")] : [];
   const pooled = list.filter((t) => t.kind === "pooled");
+  const engines = ["postgres", "mysql"] as const;
+  // Server of the p-th pooled tenant: its engine alternates, and each engine's tenants fill servers in order.
+  const serverKey = (p: number) => `${engines[p % 2]}:${Math.floor(Math.floor(p / 2) / perServer)}`;
+  const servers = new Map<string, BomGroup>();
+  pooled.forEach((_, p) => {
+    const k = serverKey(p);
+    if (!servers.has(k)) servers.set(k, pooledServer(engines[p % 2], Number(k.split(":")[1])));
+  });
+  const clusters = [...servers.values()];
   const tenants = list.map((t) => {
     const i = onShared.indexOf(t);
     const p = pooled.indexOf(t);
     const listener = shards[Math.max(0, Math.floor(i / perShard))].records[1];
     // Pooled tenants alternate engines, as dev's acme (PostgreSQL) and globex (MySQL) do.
-    const cluster = p >= 0 ? clusters[p % 2].records[0] : undefined;
-    return { ...t, groups: tenant(t.tenant, t.kind, listener, cluster) };
+    return { ...t, groups: tenant(t.tenant, t.kind, listener, p >= 0 ? servers.get(serverKey(p)) : undefined) };
   });
   const owners = new Map<string, string | undefined>();
   const resources: RegisteredResource[] = [];

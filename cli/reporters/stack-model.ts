@@ -57,8 +57,10 @@ export function ownersOf(resources: readonly RegisteredResource[], model: Networ
   for (const r of resources) {
     if (!isCreatedResource(r)) continue;
     let owner = model.tenantOf(r.urn);
+    // Declared shared (e.g. a pooled database server): never inherited from the one tenant below its component.
+    const shared = owner === undefined && typeof (r.inputs as { tags?: Record<string, unknown> })?.tags?.["bulkhead:shared"] === "string";
     const seen = new Set<string>();
-    for (let p = r.parent; owner === undefined && p !== undefined && !seen.has(p); p = parentOf.get(p)) {
+    for (let p = r.parent; owner === undefined && !shared && p !== undefined && !seen.has(p); p = parentOf.get(p)) {
       seen.add(p);
       const s = tenantsBelow.get(p);
       if (s && s.size === 1) owner = [...s][0];

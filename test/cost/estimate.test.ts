@@ -187,14 +187,24 @@ describe("who pays: tenant attribution and the shared split", () => {
     expect(text).toContain("No tenant (`bulkhead:tenant`) in this stack: $32.85 is shared.");
   });
 
-  it("a pooled cluster (and its instances) is split among the tenants whose database is in it", () => {
+  it("a shared database server (and its key) is split among the pooled tenants whose database is on it", () => {
     const ref = referenceStack(3, "pooled");
     const est = estimateCost(ref.resources, { owners: ref.owners });
-    const instance = est.pools.find((p) => p.id.includes("pooled-postgresql-instance"))!;
+    const server = est.pools.find((p) => p.id.includes("pooled-postgres-db"))!;
     // Tenants alternate engines: t001 and t003 on PostgreSQL, t002 on MySQL.
-    expect(instance.tenants).toEqual(["t001", "t003"]);
-    near(instance.perTenant, (0.5 * H * 0.12) / 2);
-    expect(est.pools.find((p) => p.id.includes("pooled-mysql-instance"))!.tenants).toEqual(["t002"]);
+    expect(server.tenants).toEqual(["t001", "t003"]);
+    near(server.perTenant, (H * 0.016 + 20 * 0.115 + 0.4) / 2);
+    near(est.pools.find((p) => p.id.includes("pooled-postgres-key"))!.perTenant, 1 / 2);
+    expect(est.pools.find((p) => p.id.includes("pooled-mysql-db"))!.tenants).toEqual(["t002"]);
+  });
+
+  it("a 17th tenant of one engine starts a second shared server (16 per server)", () => {
+    const ref = referenceStack(34, "pooled");
+    const names = ref.clusters.map((g) => g.records[1].name);
+    expect(names).toEqual(["pooled-postgres-db", "pooled-mysql-db", "pooled-postgres-1-db", "pooled-mysql-1-db"]);
+    const est = estimateCost(ref.resources, { owners: ref.owners });
+    expect(est.pools.find((p) => p.id.endsWith("::pooled-postgres-db"))!.tenants.length).toBe(16);
+    expect(est.pools.find((p) => p.id.endsWith("::pooled-postgres-1-db"))!.tenants.length).toBe(1);
   });
 });
 
