@@ -18,7 +18,7 @@ import {
   validatePlatform,
 } from "../components";
 import type { AdminMode, Engine, Isolation, LoadBalancerQuotas, NatStrategy, PooledDatabaseSettings, Routing } from "../components";
-import { SHARD_MAX } from "../components/validation";
+import { Problems, SHARD_MAX, checkTenantId, type InputProblem } from "../components/validation";
 
 export interface TenantConfig {
   tenantId: string;
@@ -58,7 +58,23 @@ export interface PlatformConfig {
    * (`stacks/tenants/`) route to. Default: only the shards this stack's own tenants use.
    */
   shards?: number[];
+  /**
+   * Pooled databases of tenants kept in tenant stacks (`stacks/tenants/`): the shared server's network interface
+   * is the platform's, so the platform creates each one's security group on it (the tenant's door) and exports it
+   * in `pooledDatabases`. Default `[]`.
+   */
+  tenantStackDatabases?: TenantStackDatabase[];
   tenants: TenantConfig[];
+}
+
+/** A tenant-stack tenant's seat on a shared database server. */
+export interface TenantStackDatabase {
+  /** The tenant id as its tenant stack writes it. */
+  tenantId: string;
+  /** `postgres` or `mysql`: the tenant's `database.engine`. */
+  engine: Engine;
+  /** The tenant's `database.pool` (default 0). */
+  pool?: number;
 }
 
 /** Reads `bulkhead-platform:*` (and `aws:region`); every key is documented in README.md, "Components and stacks". */
@@ -83,6 +99,7 @@ export function readPlatformConfig(): PlatformConfig {
     databaseDefaults: c.getObject<Partial<TenantDatabaseSettings>>("databaseDefaults"),
     pooledDatabase: c.getObject<PooledDatabaseSettings>("pooledDatabase"),
     shards: c.getObject<number[]>("shards"),
+    tenantStackDatabases: c.getObject<TenantStackDatabase[]>("tenantStackDatabases"),
     tenants: c.getObject<TenantConfig[]>("tenants") ?? [],
   };
 }
@@ -190,6 +207,8 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     if (cfg.shards !== undefined && (!Array.isArray(cfg.shards) || cfg.shards.some((n) => !Number.isInteger(n) || n < 0 || n > SHARD_MAX))) {
       throw new InputPropertiesError("shards", [{ field: "shards", value: cfg.shards, problem: `must be a list of shard numbers 0-${SHARD_MAX}`, fix: "list the shards tenant stacks route to, e.g. [0, 1, 2]" }]);
     }
+    const seats = tenantStackDatabaseProblems(cfg);
+    if (seats.length) throw new InputPropertiesError("tenantStackDatabases", seats);
   } catch (e) {
     if (!(e instanceof InputPropertiesError)) throw e;
     throw new InputPropertiesError("stack config", e.problems.map((p) => ({ ...p, field: configKeyOf(p.field) })));
@@ -233,13 +252,15 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
   // One shared server per engine and pool slot that some pooled tenant uses; each member gets its own group on it.
   const servers = new Map<string, PooledDatabase>();
   const slots = new Map<string, number>();
-  for (const [server, members] of pooledTenantsByServer(tenants)) {
-    const first = tenants[members[0]!]!.database!;
+  // Tenant-stack tenants take their seats like the platform's own (after them, so no inline tenant's door moves).
+  const seated = [...tenants, ...(cfg.tenantStackDatabases ?? []).map((d) => ({ tenantId: d.tenantId, database: { engine: d.engine, placement: "pooled" as const, pool: d.pool } }))];
+  for (const [server, members] of pooledTenantsByServer(seated)) {
+    const first = seated[members[0]!]!.database!;
     slots.set(server, first.pool ?? 0);
     servers.set(server, new PooledDatabase(server, {
       ...cfg.pooledDatabase,
       engine: first.engine,
-      tenantIds: members.map((i) => tenants[i]!.tenantId),
+      tenantIds: members.map((i) => seated[i]!.tenantId),
       vpcId: network.vpcId,
       subnetIds: network.dataSubnetIds,
     }));
@@ -306,4 +327,30 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
       shards: Object.fromEntries([...lbs].map(([n, lb]) => [String(n), { listenerArn: lb.listenerArn, securityGroupId: lb.securityGroupId, dnsName: lb.dnsName }])),
     },
   };
+}
+
+/** Problems of `tenantStackDatabases`, each named by its config key (`tenantStackDatabases[i].field`). */
+export function tenantStackDatabaseProblems(cfg: PlatformConfig): InputProblem[] {
+  const list = cfg.tenantStackDatabases;
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) return [{ field: "tenantStackDatabases", value: list, problem: "must be a list", fix: "list seats as [{tenantId, engine, pool}]" }];
+  const out: InputProblem[] = [];
+  const own = new Set(cfg.tenants.map((t) => t.tenantId));
+  const seen = new Set<string>();
+  list.forEach((d, i) => {
+    const at = (f: string) => `tenantStackDatabases[${i}].${f}`;
+    const id = new Problems();
+    checkTenantId(id, at("tenantId"), d?.tenantId);
+    if (id.list.length) {
+      out.push(...id.list);
+    } else if (own.has(d.tenantId)) {
+      out.push({ field: at("tenantId"), value: d.tenantId, problem: "is one of this stack's own tenants, whose database seat comes from its tenants entry", fix: "remove this seat" });
+    } else if (seen.has(d.tenantId)) {
+      out.push({ field: at("tenantId"), value: d.tenantId, problem: "listed twice", fix: "list each tenant-stack tenant once" });
+    }
+    if (typeof d?.tenantId === "string") seen.add(d.tenantId);
+    if (d?.engine !== "postgres" && d?.engine !== "mysql") out.push({ field: at("engine"), value: d?.engine, problem: "unknown engine", fix: "use postgres or mysql, the tenant's database.engine" });
+    if (d?.pool !== undefined && (!Number.isInteger(d.pool) || d.pool < 0 || d.pool > 99)) out.push({ field: at("pool"), value: d.pool, problem: "must be a whole number 0–99", fix: "use the tenant's database.pool (default 0)" });
+  });
+  return out;
 }

@@ -15,8 +15,7 @@ export = async () => {
   }
   const network = platform.requireOutput("network");
   const shards = platform.requireOutput("shards");
-  // Room for the platform's pooled database clusters: read `platform.getOutput("pooledDatabases")` here and pass
-  // it through PlatformInputs to each Tenant, as the platform stack passes its own.
+  const pooled = platform.getOutput("pooledDatabases");
   const tenants = buildTenantStack(cfg, settings, {
     network: {
       vpcId: network.apply((n) => n.vpcId as string),
@@ -26,6 +25,21 @@ export = async () => {
       s3PrefixListId: network.apply((n) => n.s3PrefixListId as string),
     },
     bastionSecurityGroupId: platform.requireOutput("bastionSecurityGroupId") as pulumi.Output<string>,
+    pooledServer: (server, tenantId, engine) => {
+      const seat = pooled.apply((all) => {
+        const srv = (all ?? {})[server];
+        if (!srv?.securityGroupIds?.[tenantId]) throw new Error(`platform stack ${cfg.platformStack} exports no seat for ${tenantId} on ${server} (pooledDatabases): add it to bulkhead-platform:tenantStackDatabases and deploy the platform first`);
+        return srv;
+      });
+      return {
+        engine,
+        address: seat.apply((s) => s.endpoint as string),
+        port: seat.apply((s) => s.port as number),
+        masterSecretArn: seat.apply((s) => s.masterSecretArn as string),
+        kmsKeyArn: seat.apply((s) => s.kmsKeyArn as string),
+        securityGroupId: seat.apply((s) => s.securityGroupIds[tenantId] as string),
+      };
+    },
     shard: (n) => ({
       listenerArn: shards.apply((s) => s[String(n)].listenerArn as string),
       securityGroupId: shards.apply((s) => s[String(n)].securityGroupId as string),

@@ -20,6 +20,8 @@ export interface TenantStackSettings {
   loadBalancerQuotas?: LoadBalancerQuotas;
   /** Shard numbers that have a load balancer on the platform (the keys of its `shards` output). */
   shards: number[];
+  /** Seats on the platform's shared database servers for tenant-stack tenants (`bulkhead-platform:tenantStackDatabases`). */
+  tenantStackDatabases?: Array<{ tenantId: string; engine: string; pool?: number }>;
   /** The platform stack's own tenants (routing slots, host names, silo CIDRs): a tenant stack must not collide with them. */
   platformTenants: TenantSettings[];
 }
@@ -42,6 +44,7 @@ export function tenantStackSettings(cfg: PlatformConfig, shards: number[]): Tena
     databaseDefaults: cfg.databaseDefaults,
     loadBalancerQuotas: cfg.loadBalancerQuotas,
     shards,
+    tenantStackDatabases: cfg.tenantStackDatabases,
     platformTenants: cfg.tenants.map((t) => defined({ tenantId: t.tenantId, isolation: t.isolation, cidrBlock: t.cidrBlock, app: t.app, routing: t.routing, database: t.database ? { engine: t.database.engine } : undefined })),
   });
 }

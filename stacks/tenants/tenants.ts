@@ -6,7 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InputPropertiesError, Tenant, type TenantDatabaseSettings } from "../../components";
-import { platformProblems, routedTenant, type InputProblem, type TenantSettings } from "../../components/validation";
+import { platformProblems, poolName, routedTenant, type Engine, type InputProblem, type TenantSettings } from "../../components/validation";
+import type { PooledDatabaseRefs } from "../../components/PooledDatabase";
 import type { NetworkRefs } from "../../components/Tenant";
 import type { TenantConfig, TenantOutputs } from "../platform";
 import type { TenantStackSettings } from "./settings";
@@ -29,6 +30,8 @@ export function readTenantStackConfig(): TenantStackConfig {
 export interface PlatformInputs {
   network: NetworkRefs;
   bastionSecurityGroupId: pulumi.Input<string>;
+  /** The tenant's seat on the shared database server `server` (`pooled-<engine>[-n]`), from `pooledDatabases`. */
+  pooledServer(server: string, tenantId: string, engine: Engine): PooledDatabaseRefs;
   /** The shard's listener, load-balancer security group and DNS name. */
   shard(n: number): { listenerArn: pulumi.Input<string>; securityGroupId: pulumi.Input<string>; dnsName: pulumi.Input<string> };
 }
@@ -76,6 +79,21 @@ export function tenantStackProblems(cfg: TenantStackConfig, settings: TenantStac
         fix: `add ${t.routing.shard} to bulkhead-platform:shards in the platform stack's config and deploy it first, or use one of its shards`,
       });
     }
+    const d = t.database;
+    if (d && (d.placement === "pooled" || d.movingFrom === "pooled") && t.isolation !== "silo") {
+      const pool = typeof d.pool === "number" ? d.pool : 0;
+      const seat = (settings.tenantStackDatabases ?? []).find((x) => x.tenantId === t.tenantId);
+      if (!seat || seat.engine !== d.engine || (seat.pool ?? 0) !== pool) {
+        out.push({
+          field: `${NAMESPACE}:tenants[${i}].database.placement`,
+          value: "pooled",
+          problem: seat
+            ? `the platform seats ${t.tenantId} on ${poolName(seat.engine, seat.pool ?? 0)}, not ${poolName(d.engine, pool)}`
+            : `the platform stack has no seat for ${t.tenantId} on a shared ${d.engine} server (the server's security groups are the platform's)`,
+          fix: `add {tenantId: ${t.tenantId}, engine: ${d.engine}${pool ? `, pool: ${pool}` : ""}} to bulkhead-platform:tenantStackDatabases in the platform stack's config and deploy it first`,
+        });
+      }
+    }
     if (t.app?.certificateArn && t.app.certificateArn !== settings.certificateArn) {
       out.push({
         field: `${NAMESPACE}:tenants[${i}].app.certificateArn`,
@@ -113,6 +131,7 @@ export function buildTenantStack(cfg: TenantStackConfig, settings: TenantStackSe
       logRetentionDays: settings.flowLogRetentionDays,
       app: t.app,
       database: t.database,
+      databaseServer: pooledSeat(t, platform),
       managerRoleArns: settings.deployerRoleArns,
     });
     out[t.tenantId] = {
@@ -124,4 +143,11 @@ export function buildTenantStack(cfg: TenantStackConfig, settings: TenantStackSe
     };
   }
   return out;
+}
+
+/** The shared server a pooled tenant's database lives on, as the platform exports it (validated above). */
+function pooledSeat(t: TenantConfig, platform: PlatformInputs): PooledDatabaseRefs | undefined {
+  const d = t.database;
+  if (!d || (d.placement !== "pooled" && d.movingFrom !== "pooled") || t.isolation === "silo") return undefined;
+  return platform.pooledServer(poolName(d.engine, typeof d.pool === "number" ? d.pool : 0), t.tenantId, d.engine);
 }
