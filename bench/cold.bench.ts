@@ -3,9 +3,9 @@
  * output, a fresh process each time, as a person or a CI step runs it), beside the floor every run pays —
  * a fresh Node process importing @pulumi/pulumi, @pulumi/aws and @pulumi/policy. Runs alternate so both see
  * the same machine; each is the median of 5.
- * Targets (issue 13): median ≤ 2.0 s, and ≤ 1.6× the import floor. Both are reported, not gated: the ratio is
- * not met yet (see the README's Speed section for the last numbers), and a gate that fails every run would
- * only stop CI from judging everything else. `--gate` makes a missed ratio exit 1.
+ * Targets (issue 13): median ≤ 2.0 s, and ≤ 1.6× the import floor. `npm run bench` (and so CI) exits 1 when
+ * either is missed. `--report-only` prints the same lines without failing, for a look on a machine known to be
+ * busy (the absolute time follows the machine's load of the moment; the ratio much less so).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
@@ -42,5 +42,12 @@ const ratio = c / f;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`cold check (2 resources, text, --transpile-only): median ${s(c)} of ${checks.map(s).join(", ")}`);
 console.log(`import floor (@pulumi/pulumi + @pulumi/aws + @pulumi/policy): median ${s(f)} of ${floors.map(s).join(", ")}`);
-console.log(`check / floor ${ratio.toFixed(2)}× (target ≤ ${MAX_RATIO}×) ${ratio <= MAX_RATIO ? "✔" : "✘"}; check ${s(c)} (target ≤ ${s(MAX_MS)}, not gated) ${c <= MAX_MS ? "✔" : "✘"}`);
-if (ratio > MAX_RATIO && process.argv.includes("--gate")) process.exitCode = 1;
+const gated = !process.argv.includes("--report-only");
+console.log(
+  `check / floor ${ratio.toFixed(2)}× (target ≤ ${MAX_RATIO}×) ${ratio <= MAX_RATIO ? "✔" : "✘"}; check ${s(c)} (target ≤ ${s(MAX_MS)}) ${c <= MAX_MS ? "✔" : "✘"}` +
+    (gated ? "" : " (--report-only: not gated)"),
+);
+if (gated && (ratio > MAX_RATIO || c > MAX_MS)) {
+  console.log(`cold check: target missed (${c > MAX_MS ? `median ${s(c)} > ${s(MAX_MS)}` : ""}${c > MAX_MS && ratio > MAX_RATIO ? "; " : ""}${ratio > MAX_RATIO ? `${ratio.toFixed(2)}× > ${MAX_RATIO}× the floor` : ""})`);
+  process.exitCode = 1;
+}

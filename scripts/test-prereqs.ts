@@ -63,7 +63,8 @@ function asRoot(cmd: string[]): string[] | undefined {
   return run(["sudo", "-n", "true"]) ? ["sudo", "-n", ...cmd] : undefined;
 }
 
-function main(): number {
+/** 0 when every tool is there (after installing what may be installed); 1 after naming what is missing. */
+export function checkPrereqs(): number {
   let missing = TOOLS.filter((t) => !t.found(onPath));
   if (missing.length === 0) return 0;
   const mayInstall = process.env.BULKHEAD_NO_INSTALL !== "1" && process.env.BULKHEAD_PREREQ_PATH === undefined;
@@ -90,4 +91,4 @@ function main(): number {
   return 1;
 }
 
-process.exitCode = main();
+if (require.main === module) process.exitCode = checkPrereqs();

@@ -8,6 +8,8 @@
  * knows its job: the SDK loads meanwhile and `{jobFile, resultFile}` arrive over IPC. Progress goes to the
  * parent over IPC when there is a channel.
  */
+// First: it changes how @pulumi/pulumi loads (./lazy-closure.ts).
+import "./lazy-closure";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { EngineJob, JobResult } from "./protocol";

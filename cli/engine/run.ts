@@ -10,12 +10,14 @@ import { REPO_ROOT } from "../paths";
 import type { EngineJob, JobResult } from "./protocol";
 import { programSdk } from "./sdk-tuning";
 import type { TypeCheckResult } from "./typecheck";
-import { spawnEngineWorker, takeEarlyWorker, workerArgs } from "./worker-spawn";
+import { bundleIsCurrent, spawnEngineWorker, takeEarlyWorker, workerArgs } from "./worker-spawn";
 
 const REPO_NODE_MODULES = path.join(REPO_ROOT, "node_modules");
 const BUNDLED_SDK = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 /** Running from the bundle (dist/cli) rather than from the TypeScript sources. */
 const BUNDLED = __filename.endsWith(".js");
+/** The worker (or type checker) from its bundle: always from the bundle, else while the bundle is current. */
+const fromBundle = (entry: "child" | "typecheck") => BUNDLED || bundleIsCurrent(entry);
 
 /**
  * Type-checks the program in its own process, beside the engine's worker (two cores: the wall time is the
@@ -24,7 +26,7 @@ const BUNDLED = __filename.endsWith(".js");
 export function typeCheckInBackground(programPath: string, displayRoot: string): Promise<TypeCheckResult> {
   const dir = mkdtempSync(path.join(tmpdir(), "bulkhead-tc-"));
   const resultFile = path.join(dir, "result.json");
-  const child = spawn(process.execPath, [...workerArgs("typecheck", BUNDLED), programPath, displayRoot, REPO_NODE_MODULES, resultFile], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [...workerArgs("typecheck", fromBundle("typecheck")), programPath, displayRoot, REPO_NODE_MODULES, resultFile], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   return new Promise((resolve, reject) => {
@@ -57,7 +59,7 @@ function spawnWorker(jobs: EngineJob[], opts: RunOptions, sdk?: string): Promise
   writeFileSync(jobFile, JSON.stringify(jobs));
   // The worker bin/bulkhead.js started early runs the bundled SDK: it serves only programs that use that one.
   const early = jobs.some((j) => j.fullStacks) || sdk ? undefined : takeEarlyWorker();
-  const child: ChildProcess = early ?? spawnEngineWorker([jobFile, resultFile], BUNDLED, sdk);
+  const child: ChildProcess = early ?? spawnEngineWorker([jobFile, resultFile], fromBundle("child"), sdk);
   if (early) early.send({ jobFile, resultFile });
   const out = opts.programOutput ?? process.stderr;
   let stderr = "";

@@ -109,7 +109,7 @@ describe("the error contract", () => {
   it.each(CASES.map((c) => [c.name, c] as const))("%s: exit 2, root cause first at the user's line", (_n, c) => {
     const r = text[c.name];
     expect(r.code, r.stderr).toBe(2);
-    const lines = r.stderr.split("\n").filter((l) => !/^bulkhead: (running|registered|analyz|aws:region is not set)/.test(l));
+    const lines = r.stderr.split("\n").filter((l) => !/^bulkhead: (running|registered|analyz|type-checking|aws:region is not set)/.test(l));
     expect(lines[0].replace(/^bulkhead: /, "")).toMatch(c.first);
     if (c.source) expect(r.stderr).toContain(`    at ${c.source}`);
     expect(r.stderr).not.toMatch(/node_modules|cli\/engine|dist\/cli|readable:\d+/);
