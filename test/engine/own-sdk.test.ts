@@ -2,7 +2,8 @@
  * A program that brings its own @pulumi/pulumi (older 3.228 with @pulumi/aws 6, newer 3.276 with bulkhead's
  * @pulumi/aws 7) runs with the same records, verdicts and clean failures as with the bundled copy
  * (issue 10: an older copy crashed the worker; resources built with an unmocked copy were lost). The fixture
- * projects are installed from their lockfiles by ./own-sdk-fixtures.ts (once; .ci/run does it before npm test).
+ * projects are installed from their lockfiles by ./own-sdk-fixtures.ts, which this file calls in beforeAll (once:
+ * later runs reuse the install), so the install overlaps with the other test files.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
