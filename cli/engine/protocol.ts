@@ -59,6 +59,11 @@ export interface JobStats {
   policyMs: number;
   /** The part of policyMs spent loading and configuring the pack (independent of the stack's size). */
   packLoadMs: number;
+  /**
+   * CPU time (user + system, every thread of the worker) of evaluating the pack (Analyze and AnalyzeStack, after the
+   * release); absent without a check. Unlike wall time it does not grow when other processes take the cores.
+   */
+  evaluationCpuMs?: number;
   /** The worker's peak resident memory so far, in MiB. */
   maxRssMiB: number;
   /** The version of the @pulumi/pulumi copy the program ran with (its own, or bulkhead's). */
