@@ -272,9 +272,6 @@ export function makePolicies(): StackValidationPolicy[] {
           }
         }
       : undefined;
-    // A rule judging one type says so the way the SDK's validateResourceOfType does: Analyze then skips every other
-    // resource without decoding it (reported as not applicable) instead of decoding each to have it ignored here.
-    if (validateResource && resourceCheck!.types.length === 1) (validateResource as { __pulumiType?: string }).__pulumiType = resourceCheck!.types[0];
     const policy: StackValidationPolicy & { validateResource?: typeof validateResource } = {
       ...(validateResource ? { validateResource } : {}),
       name: m.id,

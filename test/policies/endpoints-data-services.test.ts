@@ -106,7 +106,7 @@ const SERVICES: Service[] = [
   },
   {
     title: "a Redshift cluster",
-    doc: "https://docs.aws.amazon.com/redshift/latest/mgmt/managing-vpc-security-groups.html",
+    doc: "https://docs.aws.amazon.com/redshift/latest/mgmt/managing-vpc-security-groups-for-cluster.html",
     port: 5439,
     dataPort: true,
     add: (s, name, groups) =>
