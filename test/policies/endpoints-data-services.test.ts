@@ -1,11 +1,11 @@
 /**
- * Data services as endpoints of their security groups, one table per service: a managed database, cache, broker,
- * search domain, warehouse or VPC endpoint is reached through the union of the groups it is placed in, exactly as an
- * instance is, so each service gets the same shapes, each written from the service's own security-group page (cited
- * per service below) and the VPC security-group rules page
+ * Data services, VPC endpoints, EC2 Instance Connect endpoints and Lightsail as endpoints, one table per service. A
+ * managed database, cache, broker, search domain, warehouse or VPC endpoint is reached through the union of the groups
+ * it is placed in, exactly as an instance is, so each of those services gets the same shapes, written from the
+ * service's own security-group page (cited per service below) and the VPC security-group rules page
  * (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html: rules of every group of an ENI are
- * aggregated; a rule's source is a CIDR or a group whose members' private addresses are admitted).
- * Every case asserts the exact set of mandatory findings as `rule resource kind` on top of the hardened fixture.
+ * aggregated; a rule's source is a CIDR or a group whose members' private addresses are admitted). Every case asserts
+ * the exact set of mandatory findings as `rule resource kind` on top of the hardened fixture.
  */
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../policies/pack";
@@ -301,6 +301,58 @@ describe("EC2 Instance Connect endpoints as endpoints of their groups", () => {
     [
       "secure: an endpoint placed in the app group reaches no instance there (the app group admits SSH only from the bastion's group)",
       (s) => eice(s, "app-eice", "acme-app-sg"),
+      [],
+    ],
+  ]);
+});
+
+// https://docs.aws.amazon.com/lightsail/latest/userguide/understanding-firewall-and-port-mappings-in-amazon-lightsail.html:
+// a Lightsail instance always has a public IP and its own firewall, open by default (Linux/Unix: 22 and 80, plus 443
+// for some blueprints; Windows: 3389 and 80) to any address; PutInstancePublicPorts
+// (https://docs.aws.amazon.com/lightsail/2016-11-28/api-reference/API_PutInstancePublicPorts.html) replaces every
+// rule of that firewall with its own list.
+describe("Lightsail: the firewall AWS opens by itself", () => {
+  const lightsail = (s: Stack, name: string, extra: Record<string, any> = {}) =>
+    s.add(TYPES.lightsail, name, { availabilityZone: "eu-west-1a", blueprintId: "wordpress", bundleId: "nano_3_0", ...extra });
+  const publicPorts = (s: Stack, name: string, instance: string, portInfos: Record<string, any>[]) =>
+    s.add(TYPES.lightsailPorts, name, { instanceName: UNKNOWN, portInfos }, { instanceName: [instance] });
+  const bastion = { tags: { "bulkhead:role": "bastion" } };
+  table([
+    [
+      "insecure: a Windows blueprint with the default firewall opens RDP 3389 to any address",
+      (s) => lightsail(s, "win", { blueprintId: "windows_server_2022", bundleId: "small_win_3_0" }),
+      ["bastion-only-admin win admin-port-not-from-bastion", "no-world-open-sensitive-port win world-open-port", "only-lbs-face-world win world-facing-non-lb", "public-ip-only-bastion-lb win lightsail-public-ip"],
+    ],
+    [
+      "insecure: InstancePublicPorts replacing the defaults with 443 and MySQL 3306 from 0.0.0.0/0",
+      (s) => {
+        lightsail(s, "db-box");
+        publicPorts(s, "db-box-ports", "db-box", [tcp(443, { cidrs: ["0.0.0.0/0"] }), tcp(3306, { cidrs: ["0.0.0.0/0"] })]);
+      },
+      ["data-ports-tenant-only db-box-ports data-port-public-cidr", "no-world-open-sensitive-port db-box-ports world-open-port", "only-lbs-face-world db-box-ports world-facing-non-lb", "public-ip-only-bastion-lb db-box lightsail-public-ip"],
+    ],
+    [
+      "insecure: a dual-stack instance whose firewall admits SSH from ::/0 only",
+      (s) => {
+        lightsail(s, "v6-box", { ipAddressType: "dualstack" });
+        publicPorts(s, "v6-box-ports", "v6-box", [tcp(22, { ipv6Cidrs: ["::/0"] })]);
+      },
+      ["bastion-only-admin v6-box-ports admin-port-not-from-bastion", "no-world-open-sensitive-port v6-box-ports world-open-port", "only-lbs-face-world v6-box-ports world-facing-non-lb", "public-ip-only-bastion-lb v6-box lightsail-public-ip"],
+    ],
+    [
+      "secure: an instance declared the bastion whose firewall admits SSH from one office address only",
+      (s) => {
+        lightsail(s, "ls-bastion", bastion);
+        publicPorts(s, "ls-bastion-ports", "ls-bastion", [tcp(22, { cidrs: ["52.94.10.10/32"] })]);
+      },
+      [],
+    ],
+    [
+      "secure: an instance declared the bastion whose firewall is emptied (no public port at all)",
+      (s) => {
+        lightsail(s, "closed-box", bastion);
+        publicPorts(s, "closed-ports", "closed-box", []);
+      },
       [],
     ],
   ]);
