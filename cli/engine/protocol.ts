@@ -61,7 +61,8 @@ export interface JobStats {
   packLoadMs: number;
   /**
    * CPU time (user + system, every thread of the worker) of evaluating the pack (Analyze and AnalyzeStack, after the
-   * release); absent without a check. Unlike wall time it does not grow when other processes take the cores.
+   * release); absent without a check. Unlike wall time it does not grow when other processes take the cores. With
+   * --isolated the pack runs in its own process, whose time this does not include.
    */
   evaluationCpuMs?: number;
   /** The worker's peak resident memory so far, in MiB. */
