@@ -81,6 +81,8 @@ function publicBlocked(model: NetworkModel, r: StackResource): string | undefine
   // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-options).
   const apBlocks = (ap: StackResource) => {
     const c = ap.props.publicAccessBlockConfiguration;
+    // Unknown at preview: the block can't be relied on, so the policy is judged as written (fail closed).
+    if (isUnknown(c) || isUnknown(c?.blockPublicPolicy) || isUnknown(c?.restrictPublicBuckets)) return false;
     return !(c?.blockPublicPolicy === false && c?.restrictPublicBuckets === false);
   };
   if (r.type === "aws:s3/accessPoint:AccessPoint") return apBlocks(r) ? "the access point's Block Public Access" : undefined;

@@ -79,6 +79,12 @@ describe("S3 access point policy (AccessPointPolicy on an access point of the st
     ["insecure: Block Public Access turned off and Principal \"*\" may GetObject", OFF, { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: RES }, ["no-public-resource-policy acme-ap-policy public-access"]],
     ["insecure: Block Public Access turned off and Principal {AWS: \"*\"} may PutObject", OFF, { Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:PutObject", Resource: RES }, ["no-public-resource-policy acme-ap-policy public-access"]],
     ["insecure: Block Public Access turned off and NotPrincipal allows everyone but the own account", OFF, { Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "s3:GetObject", Resource: RES }, ["no-public-resource-policy acme-ap-policy public-access"]],
+    [
+      "insecure: the access point's Block Public Access settings are unknown at preview, so the public statement is judged as written",
+      { publicAccessBlockConfiguration: { blockPublicAcls: true, blockPublicPolicy: UNKNOWN, ignorePublicAcls: true, restrictPublicBuckets: UNKNOWN } },
+      { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: RES },
+      ["no-public-resource-policy acme-ap-policy public-access"],
+    ],
     ["secure: Principal \"*\" on an access point with its default Block Public Access (S3 rejects the policy)", {}, { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: RES }, []],
     [`secure: Block Public Access turned off but the statement is pinned by aws:PrincipalOrgID ${ORG}`, OFF, { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: RES, Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } } }, []],
   ];
