@@ -249,15 +249,31 @@ const UNKNOWN = [...UNKNOWN_SENTINELS][0];
  * resource's id (custom) or URN (component), output values their value or an unknown.
  */
 export function toAnalyzerWire(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(toAnalyzerWire);
+  if (Array.isArray(v)) {
+    const w = v.map(toAnalyzerWire);
+    return w.every((x, i) => x === v[i]) ? v : w;
+  }
   if (v === null || typeof v !== "object") return v;
   const o = v as Record<string, unknown>;
   const sig = o[SPECIAL_SIG_KEY];
   if (sig === RESOURCE_SIG) return typeof o.id === "string" ? (o.id === "" ? UNKNOWN : o.id) : o.urn;
   if (sig === OUTPUT_SIG) return "value" in o ? toAnalyzerWire(o.value) : UNKNOWN;
-  const out: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(o)) out[k] = toAnalyzerWire(val);
-  return out;
+  // Copies only what changes: most inputs hold no reference or output, and the analyzer form is read-only, so an
+  // unchanged subtree is shared with the record instead of doubling the stack's properties in memory.
+  let out: Record<string, unknown> | undefined;
+  for (const k in o) {
+    const val = o[k];
+    const w = toAnalyzerWire(val);
+    if (w !== val && !out) {
+      out = {};
+      for (const k2 in o) {
+        if (k2 === k) break;
+        out[k2] = o[k2];
+      }
+    }
+    if (out) out[k] = w;
+  }
+  return out ?? o;
 }
 
 /** As the Pulumi engine marshals them for AnalyzeStack: properties without dependencies are left out. */

@@ -257,12 +257,16 @@ registerProgramTranspiler();
   const programMs = performance.now() - started;
   progress(`registered ${run.resources.length} resources`);
   let releaseMs = 0;
+  // CPU time of the whole process (GC threads included) from after the release to the end of the evaluation.
+  let evaluationCpu: NodeJS.CpuUsage | undefined;
   const packLoadMs = pack?.loadMs ?? 0;
+  const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
   const stats = () => ({
     programMs,
     releaseMs,
     policyMs: performance.now() - started - programMs - releaseMs + packLoadMs,
     packLoadMs,
+    ...(evaluationCpu ? { evaluationCpuMs: cpuMs(process.cpuUsage(evaluationCpu)) } : {}),
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     pulumiSdk,
   });
@@ -272,6 +276,7 @@ registerProgramTranspiler();
   // The pack loads its own @pulumi/policy and the SDK copy that goes with it.
   selectSdk(undefined);
   releaseMs = performance.now() - releaseStarted;
+  evaluationCpu = process.cpuUsage();
   // Read by the pack in this process or in an isolated one (it inherits the environment).
   process.env.BULKHEAD_OFFLINE_SUBNETS = JSON.stringify(recorder.subnets);
   try {

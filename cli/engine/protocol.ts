@@ -63,6 +63,12 @@ export interface JobStats {
   policyMs: number;
   /** The part of policyMs spent loading and configuring the pack (independent of the stack's size). */
   packLoadMs: number;
+  /**
+   * CPU time (user + system, every thread of the worker) of evaluating the pack (Analyze and AnalyzeStack, after the
+   * release); absent without a check. Unlike wall time it does not grow when other processes take the cores. With
+   * --isolated the pack runs in its own process, whose time this does not include.
+   */
+  evaluationCpuMs?: number;
   /** The worker's peak resident memory so far, in MiB. */
   maxRssMiB: number;
   /** The version of the @pulumi/pulumi copy the program ran with (its own, or bulkhead's). */

@@ -76,10 +76,19 @@ function bucketBpa(model: NetworkModel, bucketUrns: string[]): { policy: boolean
 function publicBlocked(model: NetworkModel, r: StackResource): string | undefined {
   if (BUCKETS.includes(r.type)) return bucketBpa(model, [r.urn]).policy ? "S3 Block Public Access" : undefined;
   if (r.type === "aws:s3/bucketPolicy:BucketPolicy") return bucketBpa(model, model.resolve(r, "bucket", r.props.bucket, BUCKETS).urns).policy ? "S3 Block Public Access" : undefined;
-  if (r.type === "aws:s3/accessPoint:AccessPoint") {
-    // Access points block public access unless their configuration turns it off (the default is on).
-    const c = r.props.publicAccessBlockConfiguration;
-    return c?.blockPublicPolicy === false && c?.restrictPublicBuckets === false ? undefined : "the access point's Block Public Access";
+  // Access points block public access unless their configuration turns it off (the default is on), and S3 rejects a
+  // public policy put on such an access point
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-options).
+  const apBlocks = (ap: StackResource) => {
+    const c = ap.props.publicAccessBlockConfiguration;
+    // Unknown at preview: the block can't be relied on, so the policy is judged as written (fail closed).
+    if (isUnknown(c) || isUnknown(c?.blockPublicPolicy) || isUnknown(c?.restrictPublicBuckets)) return false;
+    return !(c?.blockPublicPolicy === false && c?.restrictPublicBuckets === false);
+  };
+  if (r.type === "aws:s3/accessPoint:AccessPoint") return apBlocks(r) ? "the access point's Block Public Access" : undefined;
+  if (r.type === "aws:s3control/accessPointPolicy:AccessPointPolicy") {
+    const aps = model.resolve(r, "accessPointArn", r.props.accessPointArn, ["aws:s3/accessPoint:AccessPoint"]).urns.map((u) => model.byUrn(u)!);
+    return aps.length > 0 && aps.every(apBlocks) ? "the access point's Block Public Access" : undefined;
   }
   if (r.type === "aws:secretsmanager/secretPolicy:SecretPolicy") return r.props.blockPublicPolicy === true ? "blockPublicPolicy" : undefined;
   return undefined;
