@@ -272,6 +272,8 @@ registerProgramTranspiler();
   releaseMs = performance.now() - releaseStarted;
   // Read by the pack in this process or in an isolated one (it inherits the environment).
   process.env.BULKHEAD_OFFLINE_SUBNETS = JSON.stringify(recorder.subnets);
+  // What the engine knows of the groups of stacks it ran to answer this stack's StackReferences.
+  process.env.BULKHEAD_OFFLINE_GROUPS = JSON.stringify((job.stackReferences ?? []).flatMap((a) => a.securityGroups ?? []));
   try {
     if (job.check?.isolated) {
       await pack.conn.close();
@@ -283,6 +285,7 @@ registerProgramTranspiler();
     return packFailure(err);
   } finally {
     delete process.env.BULKHEAD_OFFLINE_SUBNETS;
+    delete process.env.BULKHEAD_OFFLINE_GROUPS;
   }
 }
 
