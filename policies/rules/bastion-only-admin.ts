@@ -1,11 +1,9 @@
+import { SG_ID_PATTERN } from "../model/aws-types";
 import { isEksClusterGrant } from "../model/eks";
 import { offlineGroup } from "../model/offline-facts";
 import { openedPorts } from "../model/ports";
 import type { RuleDefinition } from "../model";
 import { configPorts, Findings, grantData, PORTS_SCHEMA } from "./util";
-
-/** A security group id as EC2 gives it: `sg-` and 8 (older) or 17 hex digits. A CIDR or a name is a config error. */
-export const SG_ID_PATTERN = "^sg-([0-9a-f]{8}|[0-9a-f]{17})$";
 
 const FIX = "Replace the CIDR / group / wide range with a rule whose source is the bastion's security group (tag bulkhead:role=bastion), limited to the admin port needed.";
 const TAIL = "{shared}{note}. Path: {reach}. Fix: " + FIX;
@@ -35,9 +33,14 @@ export const rule: RuleDefinition = {
   check(model, config) {
     const admin = [...new Set([...model.adminPorts, ...configPorts(config, "adminPorts")])];
     const declared = new Set<string>(Array.isArray(config?.bastionSecurityGroupIds) ? config.bastionSecurityGroupIds : []);
-    // An external group is the bastion's when the platform team declared it, or when the offline engine ran the
-    // stack that exports it and that stack's own model says so (policies/model/offline-facts.ts).
-    const externalBastion = (id: string | undefined) => !!id && (declared.has(id) || offlineGroup(id)?.bastion === true);
+    // An external group is the bastion's when the offline engine ran the stack that exports it and that stack's
+    // own model says so (policies/model/offline-facts.ts); otherwise when the platform team declared it. What the
+    // engine knows wins over a declaration: a declared group the exporting stack shows is not the bastion's fails.
+    const externalBastion = (id: string | undefined) => {
+      if (!id) return false;
+      const fact = offlineGroup(id);
+      return fact ? fact.bastion : declared.has(id);
+    };
     const out = new Findings();
     for (const g of model.ingress) {
       const ports = openedPorts(g.protocol, g.ports, admin);
