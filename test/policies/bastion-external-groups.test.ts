@@ -85,4 +85,15 @@ describe("facts the offline engine passes about the groups of a stack it ran (BU
     delete process.env.BULKHEAD_OFFLINE_GROUPS;
     expect(findings(PLATFORM_ENDPOINTS, { bastionSecurityGroupIds: [PLATFORM_ENDPOINTS] })).toEqual([]);
   });
+
+  it("an admin rule this stack adds onto the platform's bastion group is the bastion's own door (as in the platform stack); onto another platform group it is not", () => {
+    process.env.BULKHEAD_OFFLINE_GROUPS = JSON.stringify([fact(PLATFORM_BASTION, "bastion-sg", true), fact(PLATFORM_ENDPOINTS, "platform-endpoints-sg", false)]);
+    const onto = (target: string) =>
+      evaluate(hardened().set("acme-app-ssh", { securityGroupId: target, sourceSecurityGroupId: undefined, cidrBlocks: ["10.0.0.0/16"] }, { securityGroupId: [], sourceSecurityGroupId: [] }).resources)
+        .filter((d) => d.policy === "bastion-only-admin");
+    expect(onto(PLATFORM_BASTION)).toEqual([]);
+    const f = onto(PLATFORM_ENDPOINTS);
+    expect(f.map((d) => [d.urn?.split("::").pop(), d.kind])).toEqual([["acme-app-ssh", "admin-port-not-from-bastion"]]);
+    expect(f[0].message).toContain(`on external ${PLATFORM_ENDPOINTS} (sg platform-endpoints-sg of stack bulkhead-platform/dev) admits CIDR 10.0.0.0/16`);
+  });
 });
