@@ -4,18 +4,27 @@
  * this only orders the stacks and bounds how many deploy at once. Tenant stacks read the platform's outputs,
  * so nothing is deployed when the platform fails; a tenant stack that fails is reported and the others go on.
  * The stack factory is injected so the ordering is tested without a Pulumi CLI.
+ *
+ * Under the Pulumi CLI a tenant stack's pack knows nothing of the platform stack, so the platform bastion's group
+ * is a group outside the stack to `bastion-only-admin`. With a policy pack, the platform's deployed
+ * `bastionSecurityGroupId` output is passed to every tenant stack's update as that rule's
+ * `bastionSecurityGroupIds` (a policy-pack config file), as the platform team's declaration.
  */
 import type { Command } from "commander";
-import { availableParallelism } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import { DEFAULT_POLICY_PACK, resolveTarget, UsageError } from "../engine";
 import { CliError, EXIT } from "../errors";
+import { SG_ID_PATTERN } from "../../policies/model/aws-types";
 import { bounded, tenantStackTargets } from "./fleet-stacks";
 import { emit, positiveInt } from "./target";
 
 /** What the orchestration needs of an Automation API stack (`Stack` from @pulumi/pulumi/automation has it). */
 export interface DeployableStack {
-  up(opts?: { onOutput?: (out: string) => void; policyPacks?: string[] }): Promise<{ summary: { result?: string } }>;
+  up(opts?: { onOutput?: (out: string) => void; policyPacks?: string[]; policyPackConfigs?: string[] }): Promise<{ summary: { result?: string } }>;
+  /** The stack's outputs after its update (read of the platform's `bastionSecurityGroupId`). */
+  outputs?(): Promise<Record<string, { value: unknown }>>;
 }
 
 export interface StackSpec {
@@ -39,6 +48,8 @@ export interface DeployedStack {
   status: "succeeded" | "failed" | "skipped";
   ms: number;
   error?: string;
+  /** Platform only: the bastion's group from its outputs, passed to the tenant stacks' policy config. */
+  bastionSecurityGroupId?: string;
 }
 
 export interface FleetDeployResult {
@@ -54,13 +65,14 @@ export interface DeployOptions {
   onOutput?: (stack: StackSpec, out: string) => void;
 }
 
-async function deployOne(spec: StackSpec, factory: StackFactory, o: DeployOptions): Promise<DeployedStack> {
+async function deployOne(spec: StackSpec, factory: StackFactory, o: DeployOptions, policyPackConfigs: string[] = []): Promise<DeployedStack & { stack?: DeployableStack }> {
   const started = performance.now();
   const done = (status: DeployedStack["status"], error?: string): DeployedStack => ({ ...spec, status, ms: Math.round(performance.now() - started), ...(error ? { error } : {}) });
   try {
     const stack = await factory(spec);
-    const r = await stack.up({ onOutput: (out) => o.onOutput?.(spec, out), ...(o.policyPacks?.length ? { policyPacks: o.policyPacks } : {}) });
-    return r.summary.result === "failed" ? done("failed", "the update's result is failed") : done("succeeded");
+    const packs = o.policyPacks?.length ? { policyPacks: o.policyPacks, ...(policyPackConfigs.length ? { policyPackConfigs } : {}) } : {};
+    const r = await stack.up({ onOutput: (out) => o.onOutput?.(spec, out), ...packs });
+    return r.summary.result === "failed" ? done("failed", "the update's result is failed") : { ...done("succeeded"), stack };
   } catch (e) {
     return done("failed", (e instanceof Error ? e.message : String(e)).trim().split("\n").slice(-5).join("\n"));
   }
@@ -71,21 +83,53 @@ export async function deployFleet(platform: Omit<StackSpec, "role">, tenantStack
   const say = o.onProgress ?? (() => undefined);
   const label = (s: Omit<StackSpec, "role">) => `${path.basename(s.workDir)}/${s.stackName}`;
   say(`platform ${label(platform)}: deploying`);
-  const p = await deployOne({ ...platform, role: "platform" }, factory, o);
+  const { stack: platformStack, ...p } = await deployOne({ ...platform, role: "platform" }, factory, o);
   say(`platform ${label(platform)}: ${p.status}${p.error ? `: ${p.error.split("\n")[0]}` : ""}`);
   if (p.status !== "succeeded") {
     return { platform: p, tenantStacks: tenantStacks.map((s) => ({ ...s, role: "tenants", status: "skipped", ms: 0 })) };
   }
+  let configDir: string | undefined;
+  const policyPackConfigs: string[] = [];
+  if (o.policyPacks?.length && platformStack) {
+    const bastion = await bastionGroupOf(platformStack);
+    if (bastion.id) {
+      p.bastionSecurityGroupId = bastion.id;
+      configDir = mkdtempSync(path.join(tmpdir(), "bulkhead-fleet-"));
+      const file = path.join(configDir, "policy-config.json");
+      writeFileSync(file, JSON.stringify({ "bastion-only-admin": { bastionSecurityGroupIds: [bastion.id] } }));
+      policyPackConfigs.push(file);
+      say(`tenant stacks: bastion-only-admin takes the platform's bastion group ${bastion.id} (bastionSecurityGroupIds)`);
+    } else say(`tenant stacks: ${bastion.why}; their admin rules from the platform's bastion group stay unverifiable to bastion-only-admin`);
+  }
   let n = 0;
-  const results = await bounded(
-    tenantStacks.map((s) => async () => {
-      const r = await deployOne({ ...s, role: "tenants" }, factory, o);
-      say(`[${++n}/${tenantStacks.length}] ${label(s)}: ${r.status} (${(r.ms / 1000).toFixed(1)} s)${r.error ? `: ${r.error.split("\n")[0]}` : ""}`);
-      return r;
-    }),
-    o.concurrency,
-  );
-  return { platform: p, tenantStacks: results };
+  try {
+    const results = await bounded(
+      tenantStacks.map((s) => async () => {
+        const { stack: _deployed, ...r } = await deployOne({ ...s, role: "tenants" }, factory, o, policyPackConfigs);
+        say(`[${++n}/${tenantStacks.length}] ${label(s)}: ${r.status} (${(r.ms / 1000).toFixed(1)} s)${r.error ? `: ${r.error.split("\n")[0]}` : ""}`);
+        return r;
+      }),
+      o.concurrency,
+    );
+    return { platform: p, tenantStacks: results };
+  } finally {
+    if (configDir) rmSync(configDir, { recursive: true, force: true });
+  }
+}
+
+/** The platform's deployed `bastionSecurityGroupId` output, or why there is none to pass. */
+async function bastionGroupOf(stack: DeployableStack): Promise<{ id?: string; why: string }> {
+  if (!stack.outputs) return { why: "the platform stack's outputs cannot be read" };
+  let outputs: Record<string, { value: unknown }>;
+  try {
+    outputs = await stack.outputs();
+  } catch (e) {
+    return { why: `the platform stack's outputs cannot be read (${(e instanceof Error ? e.message : String(e)).split("\n")[0]})` };
+  }
+  const v = outputs.bastionSecurityGroupId?.value;
+  if (v === undefined) return { why: "the platform stack has no bastionSecurityGroupId output" };
+  if (typeof v !== "string" || !new RegExp(SG_ID_PATTERN).test(v)) return { why: `the platform's bastionSecurityGroupId output ${JSON.stringify(v)} is not a security group id` };
+  return { id: v, why: "" };
 }
 
 export function deployExit(r: FleetDeployResult): number {

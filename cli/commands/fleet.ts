@@ -17,7 +17,7 @@ import { PolicyPackError, validatePackDir } from "../engine/analyzer";
 import { configLocation } from "../engine/failure";
 import { resolveTarget, type Target } from "../engine/project";
 import type { EngineJob } from "../engine/protocol";
-import { parseReferenceName, type StackOutputs } from "../engine/stack-references";
+import { answerFromRun, parseReferenceName, type StackOutputs } from "../engine/stack-references";
 import type { Violation } from "../engine/types";
 import { CliError, EXIT } from "../errors";
 import { addEngineOptions, emit, jobError, jobOptions, positiveInt, type RunOptions } from "./target";
@@ -197,7 +197,7 @@ export async function checkFleet(platformDir: string, o: FleetOptions): Promise<
   if (!pr.ok) {
     tenantResults = stacks.map((t) => stackResult(t, "tenants", undefined, 0));
   } else {
-    const answer: StackOutputs = { project: platform.projectName, stack: platform.stack, outputs: pr.run.outputs, from: `the offline run of ${rel(platform.projectDir)} (stack ${platform.stack})` };
+    const answer: StackOutputs = answerFromRun(platform.projectName, platform.stack, pr.run, `the offline run of ${rel(platform.projectDir)} (stack ${platform.stack})`);
     // One engine process per lane, each running its share of the stacks one after another: the SDK, the AWS
     // provider and the pack load once per process instead of once per stack (~2.5 s of CPU each).
     const lanes = Array.from({ length: Math.min(o.concurrency, stacks.length) }, (_, k) => stacks.map((_, i) => i).filter((i) => i % o.concurrency === k));

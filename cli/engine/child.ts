@@ -279,6 +279,8 @@ registerProgramTranspiler();
   evaluationCpu = process.cpuUsage();
   // Read by the pack in this process or in an isolated one (it inherits the environment).
   process.env.BULKHEAD_OFFLINE_SUBNETS = JSON.stringify(recorder.subnets);
+  // What the engine knows of the groups of stacks it ran to answer this stack's StackReferences.
+  process.env.BULKHEAD_OFFLINE_GROUPS = JSON.stringify((job.stackReferences ?? []).flatMap((a) => a.securityGroups ?? []));
   try {
     if (job.check?.isolated) {
       await pack.conn.close();
@@ -290,6 +292,7 @@ registerProgramTranspiler();
     return packFailure(err);
   } finally {
     delete process.env.BULKHEAD_OFFLINE_SUBNETS;
+    delete process.env.BULKHEAD_OFFLINE_GROUPS;
   }
 }
 

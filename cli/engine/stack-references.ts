@@ -12,13 +12,19 @@
  * finding reads "… comes from output network of pulumi:pulumi:StackReference platform". Reference placeholders
  * of the referenced run (`sg-b1d…`) stay as they are: they name a resource of the other stack, which this
  * stack's model does not contain, so a rule reads them as something outside the stack — as it would a
- * deployed platform's real id.
+ * deployed platform's real id. When the engine ran that stack itself it also knows what each such group is: the
+ * answer carries the facts (`securityGroups`, policies/model/offline-facts.ts) and the pack reads a group the
+ * referenced stack's model makes the bastion's as the bastion's. A `--stack-outputs` file carries values only.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { buildModel } from "../../policies/model";
+import { SG_TYPES } from "../../policies/model/aws-types";
+import { referencedGroups, type OfflineGroup } from "../../policies/model/offline-facts";
 import { OPAQUE_MARK, placeholderToken } from "../../policies/model/placeholders";
-import { isSecretValue, isUnknownValue, SECRET_SIG, SPECIAL_SIG_KEY } from "./wire";
+import type { ProgramRun } from "./types";
+import { isSecretValue, isUnknownValue, SECRET_SIG, SPECIAL_SIG_KEY, stackResources } from "./wire";
 
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
@@ -31,6 +37,35 @@ export interface StackOutputs {
   outputs: Record<string, unknown>;
   /** Where they came from, for messages and the record: "offline run of stacks (stack dev)", "file x.json". */
   from: string;
+  /**
+   * The referenced stack's security groups whose ids its outputs carry, as its own model sees them; only when
+   * the engine ran that stack (a file of outputs tells nothing beyond the values).
+   */
+  securityGroups?: OfflineGroup[];
+}
+
+/** The answer an offline run of the referenced stack gives: its outputs and what it knows of their groups. */
+export function answerFromRun(project: string, stack: string, run: Pick<ProgramRun, "resources" | "outputs">, from: string): StackOutputs {
+  const securityGroups = referencedSecurityGroups(run, `${project}/${stack}`);
+  return { project, stack, outputs: run.outputs, from, ...(securityGroups.length ? { securityGroups } : {}) };
+}
+
+/**
+ * The facts about a run's security groups whose ids its outputs carry. The run's model is built only when an
+ * output carries a group id: the bastion verdict must be the one the pack reaches in that stack.
+ */
+export function referencedSecurityGroups(run: Pick<ProgramRun, "resources" | "outputs">, stack: string): OfflineGroup[] {
+  const values = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") values.add(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk(run.outputs);
+  const ids = new Map<string, string>();
+  for (const r of run.resources) if (r.id && (SG_TYPES as readonly string[]).includes(r.type)) ids.set(r.urn, r.id);
+  if (![...ids.values()].some((id) => values.has(id))) return [];
+  return referencedGroups(buildModel(stackResources(run.resources)), (u) => ids.get(u), run.outputs, stack);
 }
 
 /** A reference the engine could not answer, with the program line that made it. */

@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import { resolveTarget, UsageError } from "./project";
 import type { EngineJob, JobResult } from "./protocol";
-import { findProjectDir, parseReferenceName, type StackOutputs, type UnansweredReference } from "./stack-references";
+import { answerFromRun, findProjectDir, parseReferenceName, type StackOutputs, type UnansweredReference } from "./stack-references";
 
 type Failure = Extract<JobResult, { ok: false }>;
 type Runner = (jobs: EngineJob[]) => Promise<JobResult[]>;
@@ -108,7 +108,7 @@ export async function runWithStackReferences(jobs: EngineJob[], run: Runner, cha
     const answers = new Map<string, StackOutputs | Failure>();
     planned.forEach((p, k) => {
       const r = refResults[k];
-      answers.set(p.key, r.ok ? { project: p.project, stack: p.stack, outputs: r.run.outputs, from: `the offline run of ${rel(p.job.displayRoot, p.job.projectDir)} (stack ${p.stack})` } : r);
+      answers.set(p.key, r.ok ? answerFromRun(p.project, p.stack, r.run, `the offline run of ${rel(p.job.displayRoot, p.job.projectDir)} (stack ${p.stack})`) : r);
     });
     const rerun: number[] = [];
     for (const { i, keys } of todo) {

@@ -3,6 +3,8 @@
  * Kept free of @pulumi/pulumi imports so reporters can use it cheaply.
  */
 import { OPAQUE_MARK } from "../../policies/model/placeholders";
+import type { StackResource } from "../../policies/model/types";
+import type { RegisteredResource } from "./types";
 
 export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -69,4 +71,20 @@ export function displayWire(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(o)) out[k] = displayWire(val);
   return out;
+}
+
+/** RegisteredResource[] → the pack's StackResource[] (props = decoded inputs, as Analyze/AnalyzeStack see them). */
+export function stackResources(resources: readonly RegisteredResource[]): StackResource[] {
+  return resources.map((r) => {
+    const props = decodeWire(r.inputs);
+    return {
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      props: props !== null && typeof props === "object" && !Array.isArray(props) ? (props as Record<string, any>) : {},
+      ...(r.parent !== undefined ? { parent: r.parent } : {}),
+      dependencies: r.dependencies ?? [],
+      propertyDependencies: r.propertyDependencies ?? {},
+    };
+  });
 }

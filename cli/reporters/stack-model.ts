@@ -2,27 +2,13 @@
  * The pack's network model for an offline run, so reports draw exactly what the rules reasoned about:
  * the same raw view the analyzer got (wire inputs with secrets unwrapped and unknowns kept as sentinels).
  */
-import { decodeWire } from "../engine/wire";
+import { stackResources } from "../engine/wire";
 import type { ProgramRun, RegisteredResource } from "../engine/types";
-import { buildModel, type NetworkModel, type StackResource } from "../../policies/model";
+import { buildModel, type NetworkModel } from "../../policies/model";
 
 export const TENANT_TAG = "bulkhead:tenant";
 
-/** RegisteredResource[] → the pack's StackResource[] (props = decoded inputs, as Analyze/AnalyzeStack see them). */
-export function stackResources(resources: readonly RegisteredResource[]): StackResource[] {
-  return resources.map((r) => {
-    const props = decodeWire(r.inputs);
-    return {
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      props: props !== null && typeof props === "object" && !Array.isArray(props) ? (props as Record<string, any>) : {},
-      ...(r.parent !== undefined ? { parent: r.parent } : {}),
-      dependencies: r.dependencies ?? [],
-      propertyDependencies: r.propertyDependencies ?? {},
-    };
-  });
-}
+export { stackResources };
 
 /** The network model of a run; build once per report (it indexes every resource). */
 export function modelOf(run: Pick<ProgramRun, "resources">): NetworkModel {

@@ -88,6 +88,12 @@ export const LB_V2 = {
   targetGroups: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
   attachments: ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment"],
 } as const;
+/**
+ * A security group id as EC2 gives it: `sg-` and 8 (older) or 17 hex digits
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroup.html). A CIDR or a name is none.
+ */
+export const SG_ID_PATTERN = "^sg-([0-9a-f]{8}|[0-9a-f]{17})$";
+
 export const SG_TYPES: readonly string[] = [T.sg, T.defaultSg];
 export const TENANT_TAG = "bulkhead:tenant";
 export const ROLE_TAG = "bulkhead:role";

@@ -11,6 +11,7 @@ import { SG_TYPES, T } from "./aws-types";
 import { beanstalkSettings } from "./endpoints";
 import { normaliseProtocol, portRange } from "./ports";
 import { provenanceText } from "./placeholders";
+import { offlineGroup } from "./offline-facts";
 import { asList, type ResourceIndex } from "./resource-index";
 import { containsUnknown, isUnknown, type GrantSource, type IngressGrant, type PortRange, type StackResource } from "./types";
 
@@ -122,7 +123,10 @@ export function buildIngress(ix: ResourceIndex): IngressStage {
     if (value === undefined || value === null) return [];
     const r = ix.resolveList(res, top, value, SG_TYPES);
     const out: GrantSource[] = r.urns.filter((u) => u !== selfUrn).map((u) => ({ kind: "sg" as const, sgUrn: u }));
-    for (const e of r.externals) out.push({ kind: "sg", external: e });
+    for (const e of r.externals) {
+      const origin = offlineGroup(e);
+      out.push({ kind: "sg", external: e, ...(origin ? { origin } : {}) });
+    }
     if (r.unknown) out.push({ kind: "unknown", why: `${top} unknown at preview and not traceable to a group in this stack` });
     return out;
   };

@@ -4,6 +4,7 @@
  */
 import { ROLE_TAG, T, TENANT_TAG } from "./aws-types";
 import { PlaceholderIndex } from "./placeholders";
+import { offlineGroup } from "./offline-facts";
 import { isUnknown, type Resolved, type StackResource } from "./types";
 
 export interface ResourceIndex {
@@ -156,7 +157,10 @@ export function indexResources(resources: StackResource[]): ResourceIndex {
   const label = (urn: string): string => {
     const r = byUrnMap.get(urn);
     if (!r) {
-      if (urn.startsWith("external:")) return `external ${urn.slice(9)}`;
+      if (urn.startsWith("external:")) {
+        const origin = offlineGroup(urn.slice(9));
+        return origin ? `external ${urn.slice(9)} (sg ${origin.name} of stack ${origin.stack})` : `external ${urn.slice(9)}`;
+      }
       if (urn.startsWith("unknown:")) return "an unknown group";
       return urn;
     }

@@ -3,6 +3,7 @@
  * Kept free of runtime imports so the CLI and benches can load them cheaply.
  */
 import type { CidrSet } from "./cidr";
+import type { OfflineGroup } from "./offline-facts";
 import { OPAQUE_MARK } from "./placeholders";
 
 /** One resource as AnalyzeStack sees it, with RAW props (secrets unwrapped, unknowns left as sentinels). */
@@ -55,7 +56,16 @@ export interface PortRange {
 
 export type GrantSource =
   | { kind: "cidr"; cidrs: CidrSet; text: string[]; /** Label of the in-stack prefix list the CIDRs come from. */ prefixList?: string }
-  | { kind: "sg"; sgUrn?: string; external?: string }
+  | {
+      kind: "sg";
+      sgUrn?: string;
+      external?: string;
+      /**
+       * What the offline engine knows of an external group because it ran the stack that exports it
+       * (./offline-facts.ts): that stack's resource and whether it is that stack's bastion group.
+       */
+      origin?: OfflineGroup;
+    }
   | { kind: "self" }
   | { kind: "prefix-list"; id: string }
   | { kind: "unknown"; why: string };

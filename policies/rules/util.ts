@@ -62,7 +62,10 @@ export function sourceText(model: NetworkModel, g: IngressGrant): string {
     case "cidr":
       return s.prefixList ? `${s.prefixList} (CIDR ${s.text.join(", ")})` : `CIDR ${s.text.join(", ")}`;
     case "sg":
-      return s.sgUrn ? model.label(s.sgUrn) : `group ${s.external} (outside this stack)`;
+      if (s.sgUrn) return model.label(s.sgUrn);
+      // Known because the offline engine ran the stack that exports the group (policies/model/offline-facts.ts).
+      if (s.origin) return `group ${s.external} (sg ${s.origin.name} of stack ${s.origin.stack}, ${s.origin.bastion ? "the bastion's" : "not the bastion's"})`;
+      return `group ${s.external} (outside this stack)`;
     case "self":
       return "members of the same group (self)";
     case "prefix-list":

@@ -3,6 +3,7 @@
  * concurrency. The Pulumi CLI is not installed here, so the stacks come from an injected factory that records
  * what the Automation API would have been asked to do.
  */
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { describe, expect, it, vi } from "vitest";
@@ -11,14 +12,18 @@ import { deployExit, deployFleet, registerFleetUp, type DeployableStack, type St
 const repo = path.resolve(__dirname, "..", "..");
 
 /** A factory whose stacks take `ms` to deploy and fail when `fails` says so; it logs starts and ends. */
-function fakeStacks(opts: { ms?: (s: StackSpec) => number; fails?: (s: StackSpec) => boolean } = {}) {
+function fakeStacks(opts: { ms?: (s: StackSpec) => number; fails?: (s: StackSpec) => boolean; outputs?: Record<string, unknown> } = {}) {
   const log: string[] = [];
   let running = 0, maxRunning = 0;
-  const calls: Array<{ spec: StackSpec; policyPacks?: string[] }> = [];
+  /** `policyConfigs`: the content of each policy-pack config file, read while the update runs. */
+  const calls: Array<{ spec: StackSpec; policyPacks?: string[]; policyPackConfigs?: string[]; policyConfigs?: unknown[] }> = [];
   const factory: StackFactory = async (spec) => {
     const stack: DeployableStack = {
+      async outputs() {
+        return Object.fromEntries(Object.entries(opts.outputs ?? {}).map(([k, value]) => [k, { value }]));
+      },
       async up(o) {
-        calls.push({ spec, policyPacks: o?.policyPacks });
+        calls.push({ spec, policyPacks: o?.policyPacks, policyPackConfigs: o?.policyPackConfigs, policyConfigs: o?.policyPackConfigs?.map((f) => JSON.parse(readFileSync(f, "utf8"))) });
         running++;
         maxRunning = Math.max(maxRunning, running);
         log.push(`start ${spec.stackName}`);
@@ -96,5 +101,31 @@ describe("deploying the fleet with the Automation API", () => {
       ["tenants", path.join(repo, "stacks", "tenants"), "dev-group-a"],
     ]);
     for (const c of f.calls) expect(c.policyPacks).toEqual([path.join(repo, "policies")]);
+  });
+
+  // Under the Pulumi CLI a tenant stack's pack cannot see the platform stack: the platform team's declaration of
+  // its bastion group is the only way the admin rules from that group pass (bastion-only-admin).
+  it("passes the platform's deployed bastionSecurityGroupId to every tenant stack's policy gate as bastion-only-admin's bastionSecurityGroupIds", async () => {
+    const bastion = "sg-0a1b2c3d4e5f60718";
+    const f = fakeStacks({ outputs: { bastionSecurityGroupId: bastion } });
+    const lines: string[] = [];
+    const r = await deployFleet(platform, tenants.slice(0, 2), f.factory, { concurrency: 2, policyPacks: ["/pack"], onProgress: (l) => lines.push(l) });
+    expect(r.platform.bastionSecurityGroupId).toBe(bastion);
+    expect(f.calls[0].policyPackConfigs).toBeUndefined();
+    for (const c of f.calls.slice(1)) expect(c.policyConfigs).toEqual([{ "bastion-only-admin": { bastionSecurityGroupIds: [bastion] } }]);
+    expect(lines).toContain(`tenant stacks: bastion-only-admin takes the platform's bastion group ${bastion} (bastionSecurityGroupIds)`);
+    // The config file lives only as long as the deploy.
+    expect(existsSync(f.calls[1].policyPackConfigs![0])).toBe(false);
+  });
+
+  it("passes nothing when the platform's output is not a group id (or there is no pack): the tenant stacks' admin rules stay unverifiable, and the log says why", async () => {
+    const f = fakeStacks({ outputs: { bastionSecurityGroupId: "10.0.0.0/16" } });
+    const lines: string[] = [];
+    await deployFleet(platform, tenants.slice(0, 1), f.factory, { concurrency: 1, policyPacks: ["/pack"], onProgress: (l) => lines.push(l) });
+    expect(f.calls.map((c) => c.policyPackConfigs)).toEqual([undefined, undefined]);
+    expect(lines).toContain(`tenant stacks: the platform's bastionSecurityGroupId output "10.0.0.0/16" is not a security group id; their admin rules from the platform's bastion group stay unverifiable to bastion-only-admin`);
+    const none = fakeStacks({ outputs: { bastionSecurityGroupId: "sg-0a1b2c3d4e5f60718" } });
+    await deployFleet(platform, tenants.slice(0, 1), none.factory, { concurrency: 1 });
+    expect(none.calls.map((c) => c.policyPackConfigs)).toEqual([undefined, undefined]);
   });
 });

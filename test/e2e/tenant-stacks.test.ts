@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { stringify } from "yaml";
 import { jobFor, runJobs, runWithStackReferences, type EngineJob, type JobResult } from "../../cli/engine";
-import { referencedOutputs, parseReferenceName, readOutputsFile, STACK_REFERENCE_TYPE } from "../../cli/engine/stack-references";
+import { answerFromRun, referencedOutputs, parseReferenceName, readOutputsFile, STACK_REFERENCE_TYPE, type StackOutputs } from "../../cli/engine/stack-references";
 import { PlaceholderIndex, placeholderToken } from "../../policies/model/placeholders";
 import { checkFleet, fleetExit, fleetProblems, fleetText, tenantStackTargets, type FleetResult } from "../../cli/commands/fleet";
 import { resolveTarget } from "../../cli/engine/project";
@@ -24,17 +24,31 @@ const TENANTS_DIR = path.join(repo, "stacks", "tenants");
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 
-let platform: Extract<JobResult, { ok: true }>;
-let tenant: Extract<JobResult, { ok: true }>;
+type Ok = Extract<JobResult, { ok: true }>;
+let platform: Ok;
+let platformAnswer: StackOutputs;
+let tenant: Ok;
+/** test/e2e/fixtures/tenant-admin-groups.ts: SSH from the platform's bastion group and from its endpoint group. */
+const adminGroups: { facts?: Ok; isolated?: Ok; file?: Ok } = {};
+const ADMIN_GROUPS = path.join(__dirname, "fixtures", "tenant-admin-groups.ts");
 
 beforeAll(async () => {
   const [p] = await runJobs([jobFor(repo, { stack: "dev", displayRoot: repo, policyPack: false }).job]);
   if (!p.ok) throw new Error(`platform dev did not run: ${p.message}`);
   platform = p;
+  platformAnswer = answerFromRun("bulkhead-platform", "dev", p.run, "the offline run of . (stack dev)");
+  // What a --stack-outputs file gives: the same values, nothing known about them.
+  const { securityGroups: _facts, ...valuesOnly } = platformAnswer;
   const { job } = jobFor(TENANTS_DIR, { stack: "dev-group-a", displayRoot: repo });
-  const [t] = await runJobs([{ ...job, stackReferences: [{ project: "bulkhead-platform", stack: "dev", outputs: p.run.outputs, from: "the offline run of . (stack dev)" }] }]);
-  if (!t.ok) throw new Error(`tenant stack dev-group-a did not run: ${t.message} ${t.location}`);
-  tenant = t;
+  const fixture = (o: { isolated?: boolean } = {}) => jobFor(ADMIN_GROUPS, { displayRoot: repo, ...o }).job;
+  const results = await runJobs([
+    { ...job, stackReferences: [platformAnswer] },
+    { ...fixture(), stackReferences: [platformAnswer] },
+    { ...fixture({ isolated: true }), stackReferences: [platformAnswer] },
+    { ...fixture(), stackReferences: [{ ...valuesOnly, from: "file platform-outputs.json" }] },
+  ]);
+  for (const r of results) if (!r.ok) throw new Error(`a tenant run failed: ${r.message} ${r.location}`);
+  [tenant, adminGroups.facts, adminGroups.isolated, adminGroups.file] = results as Ok[];
 }, 120_000);
 
 describe("a tenant stack, offline on the platform's outputs", () => {
@@ -64,14 +78,46 @@ describe("a tenant stack, offline on the platform's outputs", () => {
     expect(r.filter((x) => x.type === "bulkhead:tenant:Tenant").map((x) => x.name)).toEqual(["initech", "umbrella"]);
   });
 
-  it("is judged by the pack: the only open findings are the bastion rules it cannot verify across stacks (bastion-only-admin)", () => {
-    const open = tenant.check!.violations.filter((v) => !v.exemption);
-    expect(open.map((v) => [v.policy, v.enforcement, v.resource.name])).toEqual([
-      ["bastion-only-admin", "mandatory", "initech-admin-from-bastion"],
-      ["bastion-only-admin", "mandatory", "umbrella-admin-from-bastion"],
+  it("is judged by the pack with what the engine knows of the platform's groups: no open finding (the admin rules admit the platform bastion's group)", () => {
+    expect(tenant.check!.violations.filter((v) => !v.exemption)).toEqual([]);
+  });
+});
+
+describe("the platform's security groups, known to the tenant stack's pack because the engine ran the platform (policies/model/offline-facts.ts)", () => {
+  const bastionOnly = (r: Ok | undefined) => r!.check!.violations.filter((v) => v.policy === "bastion-only-admin");
+
+  it("the answer names every platform group whose id the outputs carry, with the platform model's bastion verdict", () => {
+    const o = platform.run.outputs as any;
+    const facts = platformAnswer.securityGroups!;
+    const byId = new Map(facts.map((f) => [f.id, f]));
+    expect(byId.get(o.bastionSecurityGroupId)).toMatchObject({ stack: "bulkhead-platform/dev", bastion: true });
+    expect(byId.get(o.network.endpointSecurityGroupId)).toMatchObject({ stack: "bulkhead-platform/dev", bastion: false });
+    expect(byId.get(o.shards["0"].securityGroupId)).toMatchObject({ bastion: false });
+    expect(facts.filter((f) => f.bastion).map((f) => f.id)).toEqual([o.bastionSecurityGroupId]);
+    const bastionSg = platform.run.resources.find((r) => r.id === o.bastionSecurityGroupId)!;
+    expect(byId.get(o.bastionSecurityGroupId)!.urn).toBe(bastionSg.urn);
+  });
+
+  // SSH from a group is the same door whatever holds the group: only the bastion's is the audited way in
+  // (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html#security-group-referencing).
+  it("SSH from the platform's endpoint group (insecure) is blocked on that rule, naming the group's stack and name; SSH from the bastion's group (hardened) passes", () => {
+    const found = bastionOnly(adminGroups.facts);
+    expect(found.map((v) => [v.resource.name, v.kind, v.enforcement])).toEqual([["admin-from-endpoints", "admin-port-not-from-bastion", "mandatory"]]);
+    const endpointSg = (platform.run.outputs as any).network.endpointSecurityGroupId;
+    expect(found[0].message).toMatch(new RegExp(`admits group ${endpointSg} \\(sg [a-z-]+ of stack bulkhead-platform/dev, not the bastion's\\), which is not the bastion's security group`));
+  });
+
+  it("--isolated gives the same (the pack in its own process inherits the facts)", () => {
+    expect(bastionOnly(adminGroups.isolated).map((v) => [v.resource.name, v.kind, v.message])).toEqual(bastionOnly(adminGroups.facts).map((v) => [v.resource.name, v.kind, v.message]));
+  });
+
+  it("outputs from a --stack-outputs file tell nothing beyond values: both groups stay unverifiable (fail closed)", () => {
+    const found = bastionOnly(adminGroups.file);
+    expect(found.map((v) => [v.resource.name, v.kind])).toEqual([
+      ["admin-from-bastion", "admin-port-external-source"],
+      ["admin-from-endpoints", "admin-port-external-source"],
     ]);
-    const bastion = (platform.run.outputs as any).bastionSecurityGroupId;
-    for (const v of open) expect(v.message).toContain(`admits group ${bastion} (outside this stack), which cannot be verified to be the bastion`);
+    expect(found[0].message).toContain(`admits group ${(platform.run.outputs as any).bastionSecurityGroupId} (outside this stack), which cannot be verified to be the bastion`);
   });
 });
 
