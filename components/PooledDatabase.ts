@@ -18,6 +18,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { hardenedInstance } from "./rds-instance";
 import {
   DEFAULT_TENANTS_PER_SERVER,
   ENGINES,
@@ -26,7 +27,6 @@ import {
   PooledDatabaseSettings,
   Problems,
   checkTenantId,
-  exemptionTag,
   pooledDatabaseProblems,
 } from "./validation";
 
@@ -101,11 +101,6 @@ export function validatePooledDatabaseArgs(name: string, args: PooledDatabaseArg
   p.throwIfAny(`PooledDatabase "${name}"`);
 }
 
-const SECURE_TRANSPORT: Record<Engine, { name: string; value: string }> = {
-  postgres: { name: "rds.force_ssl", value: "1" },
-  mysql: { name: "require_secure_transport", value: "1" },
-};
-
 export class PooledDatabase extends pulumi.ComponentResource {
   public readonly engine: Engine;
   public readonly address: pulumi.Output<string>;
@@ -150,45 +145,21 @@ export class PooledDatabase extends pulumi.ComponentResource {
       }, child);
     }
 
-    const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, {
-      subnetIds: args.subnetIds,
-      description: `Data tier of the shared ${args.engine} server`,
-      tags: tagged(`${name}-subnets`),
-    }, child);
-    const params = new aws.rds.ParameterGroup(`${name}-params`, {
-      family: engine.family,
-      description: `Shared ${args.engine} server: TLS required`,
-      parameters: [{ ...SECURE_TRANSPORT[args.engine], applyMethod: "pending-reboot" }],
-      tags: tagged(`${name}-params`),
-    }, child);
-
-    const db = new aws.rds.Instance(`${name}-db`, {
+    // No database at creation: each tenant's first rotation creates its own.
+    const db = hardenedInstance(name, {
       engine: args.engine,
-      engineVersion: engine.version,
+      serves: `the shared ${args.engine} server`,
       instanceClass: args.instanceClass ?? "db.t4g.small",
       allocatedStorage: args.allocatedStorage ?? 20,
       maxAllocatedStorage: args.maxAllocatedStorage ?? 100,
-      storageType: "gp3",
-      storageEncrypted: true,
-      kmsKeyId: key.arn,
-      // No database at creation: each tenant's first rotation creates its own.
-      username: "dbmaster",
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: key.arn,
-      dbSubnetGroupName: subnetGroup.name,
-      parameterGroupName: params.name,
-      vpcSecurityGroupIds: args.tenantIds.map((t) => doors[t]!.id),
-      publiclyAccessible: false,
+      kmsKeyArn: key.arn,
+      subnetIds: args.subnetIds,
+      securityGroupIds: args.tenantIds.map((t) => doors[t]!.id),
       multiAz: args.multiAz ?? false,
-      backupRetentionPeriod: args.backupRetentionDays ?? 7,
+      backupRetentionDays: args.backupRetentionDays ?? 7,
       deletionProtection: protect,
-      skipFinalSnapshot: !protect,
-      ...(protect ? { finalSnapshotIdentifier: `${name}-final`.replace(/[^a-zA-Z0-9-]/g, "-") } : {}),
-      copyTagsToSnapshot: true,
-      autoMinorVersionUpgrade: true,
-      iamDatabaseAuthenticationEnabled: false,
-      applyImmediately: false,
-      tags: tagged(`${name}-db`, !protect && args.deletionProtectionExemption ? exemptionTag("rds-deletion-protection", args.deletionProtectionExemption) : {}),
+      deletionProtectionExemption: args.deletionProtectionExemption,
+      tagged,
     }, child);
 
     this.engine = args.engine;

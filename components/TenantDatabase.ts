@@ -17,6 +17,7 @@ import * as aws from "@pulumi/aws";
 import { DatabaseRotation } from "./DatabaseRotation";
 import { ManagedSecret } from "./ManagedSecret";
 import type { PooledDatabaseRefs } from "./PooledDatabase";
+import { hardenedInstance } from "./rds-instance";
 import {
   DEFAULT_CONNECTION_LIMIT,
   ENGINES,
@@ -25,7 +26,6 @@ import {
   Placement,
   Problems,
   databaseProblems,
-  exemptionTag,
   pooledDatabaseName,
   pooledUsername,
 } from "./validation";
@@ -99,11 +99,6 @@ export function validateTenantDatabaseArgs(name: string, args: TenantDatabaseArg
   }
   p.throwIfAny(`TenantDatabase "${name}"`);
 }
-
-const SECURE_TRANSPORT: Record<Engine, { name: string; value: string }> = {
-  postgres: { name: "rds.force_ssl", value: "1" },
-  mysql: { name: "require_secure_transport", value: "1" },
-};
 
 export class TenantDatabase extends pulumi.ComponentResource {
   public readonly address: pulumi.Output<string>;
@@ -241,51 +236,26 @@ export class TenantDatabase extends pulumi.ComponentResource {
     tagged: (n: string, extra?: Record<string, string>) => Record<string, string>,
   ): { sgId: pulumi.Output<string>; address: pulumi.Output<string>; masterSecretArn: pulumi.Output<string> } {
     const child = { parent: this };
-    const engine = ENGINES[args.engine];
     const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
       vpcId: args.vpcId,
       description: `Database of tenant ${args.tenantId}: engine port from the tenant's app and rotation groups only`,
       revokeRulesOnDelete: true,
       tags: tagged(`${name}-sg`),
     }, child);
-    const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, {
-      subnetIds: args.subnetIds,
-      description: `Data tier of tenant ${args.tenantId}`,
-      tags: tagged(`${name}-subnets`),
-    }, child);
-    const params = new aws.rds.ParameterGroup(`${name}-params`, {
-      family: engine.family,
-      description: `Tenant ${args.tenantId}: TLS required`,
-      parameters: [{ ...SECURE_TRANSPORT[args.engine], applyMethod: "pending-reboot" }],
-      tags: tagged(`${name}-params`),
-    }, child);
-
-    const db = new aws.rds.Instance(`${name}-db`, {
+    const db = hardenedInstance(name, {
       engine: args.engine,
-      engineVersion: engine.version,
+      serves: `tenant ${args.tenantId}`,
       instanceClass: args.instanceClass ?? "db.t4g.micro",
       allocatedStorage: args.allocatedStorage ?? 20,
-      storageType: "gp3",
-      storageEncrypted: true,
-      kmsKeyId: args.kmsKeyArn,
+      kmsKeyArn: args.kmsKeyArn,
       dbName: args.dbName ?? "app",
-      username: "dbmaster",
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: args.kmsKeyArn,
-      dbSubnetGroupName: subnetGroup.name,
-      parameterGroupName: params.name,
-      vpcSecurityGroupIds: [sg.id],
-      publiclyAccessible: false,
+      subnetIds: args.subnetIds,
+      securityGroupIds: [sg.id],
       multiAz: args.multiAz ?? false,
-      backupRetentionPeriod: args.backupRetentionDays ?? 7,
+      backupRetentionDays: args.backupRetentionDays ?? 7,
       deletionProtection: protect,
-      skipFinalSnapshot: !protect,
-      ...(protect ? { finalSnapshotIdentifier: `${name}-final`.replace(/[^a-zA-Z0-9-]/g, "-") } : {}),
-      copyTagsToSnapshot: true,
-      autoMinorVersionUpgrade: true,
-      iamDatabaseAuthenticationEnabled: false,
-      applyImmediately: false,
-      tags: tagged(`${name}-db`, !protect && args.deletionProtectionExemption ? exemptionTag("rds-deletion-protection", args.deletionProtectionExemption) : {}),
+      deletionProtectionExemption: args.deletionProtectionExemption,
+      tagged,
     }, child);
     return { sgId: sg.id, address: db.address, masterSecretArn: db.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "") };
   }

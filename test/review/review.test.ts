@@ -105,7 +105,8 @@ describe("markdown comment", () => {
     // dev pools its tenants' databases: the exempted instance is the shared PostgreSQL server.
     const src = dev.violations.find((v) => v.resource.name === "pooled-postgres-db")!.resource.source!;
     const [file, line] = src.split(":");
-    expect(file).toBe("components/PooledDatabase.ts");
+    // Every database instance is built by one helper (components/rds-instance.ts), where its source line is.
+    expect(file).toBe("components/rds-instance.ts");
     expect(md).toContain(
       `| \`rds-deletion-protection\` | advisory | \`pooled-postgres-db\` | [${src}](https://github.com/o/r/blob/abc123/${file}#L${line}) | dev databases hold fixture data only and are rebuilt on demand | 2027-06-30 |`,
     );
