@@ -23,7 +23,6 @@ import {
   DEFAULT_TENANTS_PER_SERVER,
   ENGINES,
   Engine,
-  Exemption,
   PooledDatabaseSettings,
   Problems,
   checkTenantId,
@@ -42,22 +41,6 @@ export interface PooledDatabaseArgs extends PooledDatabaseSettings {
   vpcId: pulumi.Input<string>;
   /** Data-tier subnet ids (at least two AZs for RDS). Required. */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** RDS instance class. Default `db.t4g.small` (2 GiB: ~200 PostgreSQL connections). */
-  instanceClass?: string;
-  /** Initial gp3 storage in GiB. Default 20; 20–65536. */
-  allocatedStorage?: number;
-  /** Storage autoscaling ceiling in GiB. Default 100; ≥ allocatedStorage. */
-  maxAllocatedStorage?: number;
-  /** Automated backup retention in days. Default 7; 1–35. */
-  backupRetentionDays?: number;
-  /** RDS deletion protection (and a final snapshot on delete). Default `true`. */
-  deletionProtection?: boolean;
-  /** Dated reason tagged as `bulkhead:exempt:rds-deletion-protection` when protection is off (dev). Default: none. */
-  deletionProtectionExemption?: Exemption;
-  /** Standby in a second AZ. Default `false`. */
-  multiAz?: boolean;
-  /** Most tenants the server may hold (one security group each on its network interface). Default 5; 1–16. */
-  tenantsPerServer?: number;
   /** Extra tags (never `bulkhead:tenant`: the server is the platform's). Default `{}`. */
   tags?: Record<string, string>;
 }

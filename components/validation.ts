@@ -564,19 +564,19 @@ export function databaseProblems(args: DatabaseSettings): InputProblem[] {
 
 /** Plain-data part of PooledDatabaseArgs: the shared server of one engine (stack config `pooledDatabase`). */
 export interface PooledDatabaseSettings {
-  /** RDS instance class; default `db.t4g.small`. */
+  /** RDS instance class. Default `db.t4g.small` (2 GiB: ~200 PostgreSQL connections). */
   instanceClass?: string;
-  /** Initial storage in GiB, 20–65536; default 20. */
+  /** Initial gp3 storage in GiB. Default 20; 20–65536. */
   allocatedStorage?: number;
-  /** Storage autoscaling ceiling in GiB, ≥ allocatedStorage, ≤ 65536; default 100. */
+  /** Storage autoscaling ceiling in GiB. Default 100; ≥ allocatedStorage, ≤ 65536. */
   maxAllocatedStorage?: number;
-  /** Backup retention in days, 1–35; default 7 (a shared server always keeps backups). */
+  /** Automated backup retention in days. Default 7; 1–35 (a shared server always keeps backups). */
   backupRetentionDays?: number;
-  /** Deletion protection; default `true`. */
+  /** RDS deletion protection (and a final snapshot on delete). Default `true`. */
   deletionProtection?: boolean;
-  /** Only with `deletionProtection: false`: tagged `bulkhead:exempt:rds-deletion-protection`. */
+  /** Only with `deletionProtection: false` (dev): a dated reason tagged as `bulkhead:exempt:rds-deletion-protection`. Default: none. */
   deletionProtectionExemption?: Exemption;
-  /** Standby in a second AZ; default `false`. */
+  /** Standby in a second AZ. Default `false`. */
   multiAz?: boolean;
   /**
    * Tenants one server holds, 1–16; default 5. Each has a security group of its own on the server, and
