@@ -15,7 +15,7 @@
 import type { Exemption } from "./model/exemptions";
 
 /** Version of the record format: the engine refuses records of another version. */
-export const CHANNEL_VERSION = "bulkhead-diagnostics/1";
+export const CHANNEL_VERSION = "bulkhead-diagnostics/2";
 export const SINK_KEY = "bulkhead.diagnostic-sink";
 export const RECORDS_FILE_ENV = "BULKHEAD_DIAGNOSTIC_RECORDS";
 
@@ -37,14 +37,27 @@ export interface DiagnosticRecord {
   enforcement?: "mandatory" | "advisory";
   /** The finding's text without the exemption line. */
   message: string;
+  /** How to fix it, alone (the end of `message`); absent when the finding states no fix. */
+  fix?: string;
   /** The exact message sent as the gRPC diagnostic (the key the engine matches on). */
   reported: string;
 }
 
+/** A rule as reports show it beside its findings (the policy's description says the same in prose). */
+export interface RuleCard {
+  id: string;
+  /** The rule's general fix (a finding's own `fix` is more specific). */
+  fix: string;
+  /** AWS Security Hub FSBP / CIS control ids. */
+  controls: string[];
+  /** Rules whose findings on the same door this rule's fix also clears (RuleMeta.resolves). */
+  resolves: string[];
+}
+
 /** The in-process end point the engine installs. */
 export interface DiagnosticSink {
-  hello(version: string): void;
+  hello(version: string, rules: RuleCard[]): void;
   record(r: DiagnosticRecord): void;
 }
 
-export type ChannelLine = { hello: string } | { record: DiagnosticRecord };
+export type ChannelLine = { hello: string; rules: RuleCard[] } | { record: DiagnosticRecord };

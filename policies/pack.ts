@@ -5,13 +5,12 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { PolicyConfigSchema, PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { CHANNEL_VERSION, RECORDS_FILE_ENV, SINK_KEY, type ChannelLine, type DiagnosticRecord, type DiagnosticSink } from "./channel";
+import { CHANNEL_VERSION, RECORDS_FILE_ENV, SINK_KEY, type ChannelLine, type DiagnosticRecord, type DiagnosticSink, type RuleCard } from "./channel";
 import { doorId, findingDoor } from "./model/doors";
 import { buildModel, DEFERRED_KIND, type Finding, type NetworkModel, type RuleDefinition, type StackResource } from "./model";
-import { renderTemplate } from "./rules/util";
+import { renderParts, renderTemplate } from "./rules/util";
 import { configExemptions, EXEMPTION_RULE, indexTagExemptions, todayUtc, type Exemption, type ExemptionIndex } from "./model/exemptions";
 import { RULE_IDS, rules } from "./rules";
-import { renderFinding } from "./rules/util";
 
 export { buildModel, rules };
 export type { NetworkModel, RuleDefinition, StackResource, Finding, DiagnosticRecord };
@@ -31,6 +30,8 @@ export interface Diagnostic {
   message: string;
   /** The finding's text alone (without the exemption line). */
   text: string;
+  /** How to fix it, alone (the end of `text`); absent when the finding states no fix (deferred findings). */
+  fix?: string;
   exemption?: Exemption;
 }
 
@@ -79,10 +80,10 @@ function stackState(resources: StackResource[], today: string): StackState {
 const DEFERRED_TEMPLATE =
   "deferred to deploy: {what} of {resource} is unknown at preview, so it is judged when `pulumi up` registers the resource, with known inputs, before it is created. To judge it now: {how}.";
 
-/** A finding's text: deferred findings share one pack-level template. */
-function findingText(rule: RuleDefinition, model: NetworkModel, f: Finding): string {
-  if (f.kind === DEFERRED_KIND && !f.message) return renderTemplate(DEFERRED_TEMPLATE, { resource: model.label(f.urn), ...f.data });
-  return renderFinding(rule.meta, f);
+/** A finding's text and its fix: deferred findings share one pack-level template, which states no fix. */
+function findingText(rule: RuleDefinition, model: NetworkModel, f: Finding): { text: string; fix?: string } {
+  if (f.kind === DEFERRED_KIND && !f.message) return { text: renderTemplate(DEFERRED_TEMPLATE, { resource: model.label(f.urn), ...f.data }) };
+  return renderParts(rule.meta, f);
 }
 
 /**
@@ -97,7 +98,7 @@ function runRule(state: StackState, rule: RuleDefinition, config: Record<string,
   const id = rule.meta.id;
   const cfg = configExemptions(config?.exemptions, id, today, (n) => state.byName.get(n) ?? [], (u) => state.model.byUrn(u) !== undefined);
   for (const p of cfg.problems)
-    out.push({ policy: EXEMPTION_RULE, enforcement: "mandatory", ...(p.urn ? { urn: p.urn } : {}), door: doorId(["config", p.urn ?? "", id, p.message]), message: p.message, text: p.message });
+    out.push({ policy: EXEMPTION_RULE, enforcement: "mandatory", ...(p.urn ? { urn: p.urn } : {}), door: doorId(["config", p.urn ?? "", id, p.message]), message: p.message, text: p.message, fix: p.fix });
   const findings = rule.check?.(state.model, config ?? {}) ?? [];
   if (scope === "all" && rule.resource) for (const r of state.model.ofType(...rule.resource.types)) findings.push(...rule.resource.check(r, state.model, config ?? {}));
   for (const f of findings) {
@@ -109,8 +110,8 @@ function runRule(state: StackState, rule: RuleDefinition, config: Record<string,
 
 function diagnosticOf(rule: RuleDefinition, model: NetworkModel, f: Finding, level: "mandatory" | "advisory", ex: Exemption | undefined): Diagnostic {
   const id = rule.meta.id;
-  const message = findingText(rule, model, f);
-  const facts = { kind: f.kind, data: f.data, ...(f.path !== undefined ? { path: f.path } : {}), door: findingDoor(id, f) };
+  const { text: message, fix } = findingText(rule, model, f);
+  const facts = { kind: f.kind, data: f.data, ...(f.path !== undefined ? { path: f.path } : {}), door: findingDoor(id, f), ...(fix !== undefined ? { fix } : {}) };
   if (ex) return { policy: id, enforcement: "advisory", urn: f.urn, ...facts, message: `${message}\n${exemptionLine(ex)}`, text: message, exemption: ex };
   // Deferred is not a verdict: the resource is judged again, with known inputs, before it is created.
   return { policy: id, enforcement: f.kind === DEFERRED_KIND ? "advisory" : level, urn: f.urn, ...facts, message, text: message };
@@ -320,8 +321,14 @@ function recordOf(d: Diagnostic, enforcement: "mandatory" | "advisory" | undefin
     ...(d.exemption ? { exemption: d.exemption } : {}),
     ...(enforcement ? { enforcement } : {}),
     message: d.text,
+    ...(d.fix !== undefined ? { fix: d.fix } : {}),
     reported: d.message,
   };
+}
+
+/** What reports show of each rule beside its findings, as data (the policy description is the same as prose). */
+function ruleCards(): RuleCard[] {
+  return rules.map(({ meta: m }) => ({ id: m.id, fix: m.fix, controls: m.controls, resolves: m.resolves ?? [] }));
 }
 
 /**
@@ -330,8 +337,9 @@ function recordOf(d: Diagnostic, enforcement: "mandatory" | "advisory" | undefin
  */
 function openChannel(): ((r: DiagnosticRecord) => void) | undefined {
   const sink = (globalThis as Record<symbol, unknown>)[Symbol.for(SINK_KEY)] as DiagnosticSink | undefined;
+  const cards = ruleCards();
   if (sink) {
-    sink.hello(CHANNEL_VERSION);
+    sink.hello(CHANNEL_VERSION, cards);
     return (r) => sink.record(r);
   }
   const file = process.env[RECORDS_FILE_ENV];
@@ -339,7 +347,7 @@ function openChannel(): ((r: DiagnosticRecord) => void) | undefined {
   // Written synchronously before the diagnostic is returned, so the records of a call are on disk when its answer is.
   const fd = openSync(file, "a");
   const line = (l: ChannelLine) => void writeSync(fd, JSON.stringify(l) + "\n");
-  line({ hello: CHANNEL_VERSION });
+  line({ hello: CHANNEL_VERSION, rules: cards });
   process.once("exit", () => closeSync(fd));
   return (r) => line({ record: r });
 }

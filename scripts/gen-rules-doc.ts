@@ -34,7 +34,7 @@ function kindsText(): string {
 
 export function renderRulesDoc(): string {
   const row = (r: (typeof rules)[number]) =>
-    `| \`${r.meta.id}\` | ${r.meta.enforcementLevel} | ${r.meta.severity} | ${r.meta.controls.join(", ") || "—"} | ${cell(r.meta.why)} | ${cell(r.meta.fix)} | ${configText(r.meta.configSchema)} |`;
+    `| \`${r.meta.id}\` | ${r.meta.enforcementLevel} | ${r.meta.severity} | ${r.meta.controls.join(", ") || "—"} | ${cell(r.meta.why)} | ${cell(r.meta.fix)}${r.meta.resolves?.length ? ` (also clears ${r.meta.resolves.map((x) => `\`${x}\``).join(", ")} on the same door)` : ""} | ${configText(r.meta.configSchema)} |`;
   const header = "| id | level | severity | controls | why | fix | config (plus `exemptions`) |\n|---|---|---|---|---|---|---|";
   const mandatory = rules.filter((r) => r.meta.enforcementLevel === "mandatory").map(row).join("\n");
   const advisory = rules.filter((r) => r.meta.enforcementLevel === "advisory").map(row).join("\n");

@@ -11,7 +11,7 @@ import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, 
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CHANNEL_VERSION, RECORDS_FILE_ENV, SINK_KEY, type ChannelLine, type DiagnosticRecord, type DiagnosticSink } from "../../policies/channel";
+import { CHANNEL_VERSION, RECORDS_FILE_ENV, SINK_KEY, type ChannelLine, type DiagnosticRecord, type DiagnosticSink, type RuleCard } from "../../policies/channel";
 import type { RegisteredResource, PolicyInfo } from "./types";
 import { RESOURCE_SIG, OUTPUT_SIG, SPECIAL_SIG_KEY, UNKNOWN_SENTINELS } from "./wire";
 
@@ -164,9 +164,11 @@ function plain(r: DiagnosticRecord): DiagnosticRecord {
 /** The engine's in-process end of the side channel: one per process, like the pack it listens to. */
 class InProcessSink implements DiagnosticSink {
   version: string | undefined;
+  rules: RuleCard[] = [];
   records: DiagnosticRecord[] = [];
-  hello(version: string) {
+  hello(version: string, rules: RuleCard[]) {
     this.version = version;
+    this.rules = JSON.parse(JSON.stringify(rules ?? []));
   }
   record(r: DiagnosticRecord) {
     this.records.push(plain(r));
@@ -186,6 +188,7 @@ class RecordsFile {
   private offset = 0;
   private partial = "";
   version: string | undefined;
+  rules: RuleCard[] = [];
 
   /** The records appended since the last read (the pack writes them before it answers the call). */
   take(): DiagnosticRecord[] {
@@ -206,7 +209,10 @@ class RecordsFile {
     for (const l of lines) {
       if (!l) continue;
       const line = JSON.parse(l) as ChannelLine;
-      if ("hello" in line) this.version = line.hello;
+      if ("hello" in line) {
+        this.version = line.hello;
+        this.rules = line.rules ?? [];
+      }
       else out.push(line.record);
     }
     return out;
@@ -220,7 +226,12 @@ class RecordsFile {
   }
 }
 
-function toInfo(resp: any): AnalyzerInfo {
+/**
+ * The pack's metadata: what GetAnalyzerInfo says, with each rule's fix, controls and `resolves` as data when the pack
+ * speaks the side channel (reports never read them back out of the description's prose).
+ */
+function toInfo(resp: any, cards: readonly RuleCard[] = []): AnalyzerInfo {
+  const card = new Map(cards.map((c) => [c.id, c]));
   const initialConfig: AnalyzerInfo["initialConfig"] = {};
   for (const [k, v] of resp.getInitialconfigMap().entries()) {
     initialConfig[k] = { ...(v.getProperties()?.toJavaScript() ?? {}), enforcementLevel: levelName(v.getEnforcementlevel()) };
@@ -237,6 +248,7 @@ function toInfo(resp: any): AnalyzerInfo {
       description: p.getDescription(),
       enforcementLevel: levelName(p.getEnforcementlevel()),
       configSchema: schemas[p.getName()],
+      ...(card.has(p.getName()) ? { fix: card.get(p.getName())!.fix, controls: card.get(p.getName())!.controls, resolves: card.get(p.getName())!.resolves } : {}),
     };
   });
   return { name: resp.getName(), version: resp.getVersion(), policies, initialConfig, schemas };
@@ -576,7 +588,7 @@ export function loadPackInProcess(packDir: string): PolicyPackConnection {
   return {
     mode: "in-process",
     structured,
-    info: async () => toInfo(await invoke("getAnalyzerInfo", new p.emptyPb.Empty())),
+    info: async () => toInfo(await invoke("getAnalyzerInfo", new p.emptyPb.Empty()), sink.rules),
     configure: async (config) => void (await invoke("configure", build.configure(config))),
     analyze: (r, prov) => diagnose("analyze", `Analyze ${r.urn}`, build.analyzeView(r, prov)),
     analyzeStack: (rs, providerOf) => diagnose("analyzeStack", "AnalyzeStack", build.analyzeStackViews(rs, providerOf)),
@@ -631,7 +643,7 @@ export async function startPackIsolated(packDir: string): Promise<PolicyPackConn
   return {
     mode: "isolated",
     structured,
-    info: async () => toInfo(await invoke("getAnalyzerInfo", new p.emptyPb.Empty())),
+    info: async () => toInfo(await invoke("getAnalyzerInfo", new p.emptyPb.Empty()), records.rules),
     configure: async (config) => void (await invoke("configure", build.configure(config))),
     analyze: (r, prov) => diagnose("analyze", `Analyze ${r.urn}`, build.analyze(r, prov)),
     analyzeStack: (rs, providerOf) => diagnose("analyzeStack", "AnalyzeStack", build.analyzeStack(rs, providerOf)),

@@ -44,6 +44,7 @@ export function toViolations(
         source: r?.source ?? null,
       },
       message,
+      ...(rec?.fix !== undefined ? { fix: rec.fix } : {}),
       ...(rec?.kind !== undefined ? { kind: rec.kind, data: rec.data ?? {} } : {}),
       ...(rec?.path !== undefined ? { path: rec.path } : {}),
       door: rec?.door ?? doorId(["diagnostic", urn, d.policyName, d.message]),

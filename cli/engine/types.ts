@@ -63,6 +63,8 @@ export interface Violation {
   resource: { urn: string; type: string; name: string; source: string | null };
   /** The finding's text (rendered by the pack from `kind` and `data`), without any exemption line. */
   message: string;
+  /** How to fix it: the end of `message`, alone; absent when the finding states no fix or the pack is not bulkhead's. */
+  fix?: string;
   /** Stable id of the finding's message shape (the rule's `meta.messages` key); absent for text-only findings. */
   kind?: string;
   /** The values the message is rendered from; present with `kind`. */
@@ -84,6 +86,12 @@ export interface PolicyInfo {
   description: string;
   enforcementLevel: string;
   configSchema?: unknown;
+  /** The rule's general fix, as data (a pack that speaks bulkhead's side channel; absent for others). */
+  fix?: string;
+  /** AWS Security Hub FSBP / CIS control ids the rule maps to (same condition). */
+  controls?: string[];
+  /** Rules whose findings on the same door this rule's fix also clears (same condition). */
+  resolves?: string[];
 }
 
 export interface CheckResult {

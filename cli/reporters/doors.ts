@@ -34,10 +34,9 @@ export function doorsOf(violations: readonly Violation[]): Door[] {
   return [...byId.values()];
 }
 
-/** Control ids from a policy description's `Controls: A, B` sentence. */
+/** Control ids a rule maps to (data from the pack; a pack that is not bulkhead's gives none). */
 export function controlsOf(policy: PolicyInfo | undefined): string[] {
-  const m = policy ? /Controls: ([^\n]+?)\.?\s*$/m.exec(policy.description) : null;
-  return m ? m[1].split(/,\s*/).filter((c) => Boolean(c) && !c.startsWith("none")) : [];
+  return policy?.controls ?? [];
 }
 
 /** Every control a door's rules map to, each once. */
@@ -45,40 +44,33 @@ export function doorControls(door: Door, policies: ReadonlyMap<string, PolicyInf
   return [...new Set(door.policies.flatMap((p) => controlsOf(policies.get(p))))];
 }
 
-/** A rule's fix from its description (`… Fix: … Controls: …`). */
-export function ruleFix(policy: PolicyInfo | undefined): string | undefined {
-  const m = policy ? /Fix: (.+?)(?: Controls: |$)/s.exec(policy.description) : null;
-  return m?.[1].trim();
+/**
+ * The finding whose fix the door shows: among the live findings (all, when every one is exempted), the one whose
+ * rule's fix also clears the most of the door's other rules (`resolves` in each rule's metadata): an admin port open
+ * to the world is fixed by admitting the bastion's group, which also ends the general "world-open port" finding.
+ * Ties go to the first reported.
+ */
+export function fixFinding(door: Door, policies: ReadonlyMap<string, PolicyInfo>): Violation {
+  const live = door.findings.filter((v) => !v.exemption);
+  const candidates = live.length ? live : door.findings;
+  const clears = (v: Violation) => (policies.get(v.policy)?.resolves ?? []).filter((p) => p !== v.policy && door.policies.includes(p)).length;
+  return candidates.reduce((best, v) => (clears(v) > clears(best) ? v : best));
 }
 
-/**
- * Rules whose fix names the exact replacement, most specific first: an admin port opened to the world is fixed by
- * admitting the bastion's group (bastion-only-admin), not by the general "remove the world-wide CIDR"; a data port by
- * admitting the tenant's own group. Rules not listed follow in report order.
- */
-const SPECIFIC_FIRST = ["bastion-only-admin", "data-ports-tenant-only", "tenant-isolation", "no-world-open-sensitive-port", "only-lbs-face-world"];
-
-/** The rule whose fix the door shows: a live finding's, the most specific one. */
-export function fixPolicy(door: Door): string {
-  const live = door.findings.filter((v) => !v.exemption).map((v) => v.policy);
-  const candidates = live.length ? live : door.policies;
-  const rank = (p: string) => {
-    const i = SPECIFIC_FIRST.indexOf(p);
-    return i < 0 ? SPECIFIC_FIRST.length : i;
-  };
-  return [...candidates].sort((a, b) => rank(a) - rank(b))[0];
+/** The rule whose fix the door shows (see fixFinding). */
+export function fixPolicy(door: Door, policies: ReadonlyMap<string, PolicyInfo>): string {
+  return fixFinding(door, policies).policy;
 }
 
 /** The door's one fix, naming the entry it applies to: "ingress[0] of ssh-open: Replace the CIDR …". */
 export function doorFix(door: Door, policies: ReadonlyMap<string, PolicyInfo>): string {
-  const policy = fixPolicy(door);
-  const fix = ruleFix(policies.get(policy)) ?? splitFix(door.findings.find((v) => v.policy === policy)!.message).fix ?? "";
+  const v = fixFinding(door, policies);
+  const fix = v.fix ?? policies.get(v.policy)?.fix ?? "";
   return door.path ? `${door.path} of ${door.resource.name}: ${fix}` : fix;
 }
 
-/** Splits a finding's text into what is wrong and its rule's fix (the pack's templates end with `Fix: …`). */
-export function splitFix(message: string): { finding: string; fix?: string } {
-  const i = message.lastIndexOf(" Fix: ");
-  if (i < 0) return { finding: message };
-  return { finding: message.slice(0, i).trim(), fix: message.slice(i + 6).trim() };
+/** What a finding says is wrong: its text without its fix, which reports show once per door. */
+export function findingText(v: Violation): string {
+  const tail = v.fix !== undefined ? ` Fix: ${v.fix}` : undefined;
+  return tail && v.message.endsWith(tail) ? v.message.slice(0, -tail.length).trim() : v.message;
 }

@@ -5,7 +5,7 @@
  */
 import { unexpandedLine } from "../engine/remote/unexpanded";
 import { checkCounts, countsText, findingsText } from "./counts";
-import { controlsOf, doorControls, doorFix, doorsOf, splitFix, type Door } from "./doors";
+import { controlsOf, doorControls, doorFix, doorsOf, findingText, type Door } from "./doors";
 import type { CheckResult, PolicyInfo, RegisteredResource } from "../engine/types";
 import type { NetworkModel } from "../../policies/model";
 import { tenancyIam } from "../../policies/model/tenancy-iam";
@@ -13,7 +13,7 @@ import { mermaidMap, type MapOptions } from "./mermaid";
 import { isCreatedResource, modelOf, ownersOf, shortType } from "./stack-model";
 import { costSections, type CostBaseline } from "./cost";
 
-export { controlsOf, splitFix };
+export { controlsOf, findingText };
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65536;
@@ -102,7 +102,7 @@ function doorRows(doors: Door[], policies: Map<string, PolicyInfo>, base?: strin
   return doors.map((d) => {
     const r = d.resource;
     const rules = d.policies.map(code).join("<br>");
-    const findings = d.findings.map((v) => `${code(v.policy)}${v.exemption ? " (exempted)" : ""}: ${cell((shorten ?? String)(splitFix(v.message).finding))}`).join("<br>");
+    const findings = d.findings.map((v) => `${code(v.policy)}${v.exemption ? " (exempted)" : ""}: ${cell((shorten ?? String)(findingText(v)))}`).join("<br>");
     const where = `${code(r.name)}${d.path ? ` ${code(d.path)}` : ""}<br>${cell(shortType(r.type))}`;
     if (shorten) return `| ${rules} | | ${where} | ${sourceCell(r.source, base)} | ${findings} | |`;
     return `| ${rules} | ${cell(doorControls(d, policies).join(", "))} | ${where} | ${sourceCell(r.source, base)} | ${findings} | ${cell(doorFix(d, policies))} |`;

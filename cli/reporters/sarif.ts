@@ -6,7 +6,7 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { CheckResult } from "../engine/types";
 import { checkCounts } from "./counts";
-import { doorControls, doorFix, doorsOf, fixPolicy, splitFix } from "./doors";
+import { controlsOf, doorControls, doorFix, doorsOf, findingText, fixPolicy } from "./doors";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -28,7 +28,6 @@ function level(enforcement: string): "error" | "warning" | "note" | "none" {
 
 export function checkSarif(result: CheckResult, toolVersion: string): string {
   const rules: ReportingDescriptor[] = result.policyPack.policies.map((p) => {
-    const controls = /Controls: ([^.]+?)\.?$/m.exec(p.description)?.[1];
     return {
       id: p.name,
       name: p.name,
@@ -36,7 +35,7 @@ export function checkSarif(result: CheckResult, toolVersion: string): string {
       fullDescription: { text: p.description || p.displayName || p.name },
       help: { text: p.description || p.displayName || p.name },
       defaultConfiguration: { level: level(p.enforcementLevel) },
-      properties: { tags: ["security", "pulumi", ...(controls ? controls.split(/,\s*/) : [])], enforcementLevel: p.enforcementLevel },
+      properties: { tags: ["security", "pulumi", ...controlsOf(p)], enforcementLevel: p.enforcementLevel },
     };
   });
   const index = new Map(rules.map((r, i) => [r.id, i]));
@@ -44,8 +43,8 @@ export function checkSarif(result: CheckResult, toolVersion: string): string {
   const results: Result[] = doorsOf(result.violations).map((d) => {
     const r = d.resource;
     const loc = location(r.source);
-    const ruleId = fixPolicy(d);
-    const findings = d.findings.map((v) => `${v.policy}${v.exemption ? ` (exempted until ${v.exemption.expires})` : ""}: ${splitFix(v.message).finding}`);
+    const ruleId = fixPolicy(d, policies);
+    const findings = d.findings.map((v) => `${v.policy}${v.exemption ? ` (exempted until ${v.exemption.expires})` : ""}: ${findingText(v)}`);
     const fix = doorFix(d, policies);
     const exemptions = d.findings.filter((v) => v.exemption);
     return {

@@ -2,7 +2,7 @@
 import { checkCounts, countsText, findingsText, resourceCounts, summarise } from "./counts";
 import { createColors } from "picocolors";
 import type { CheckResult, ProgramRun } from "../engine/types";
-import { doorControls, doorFix, doorsOf, splitFix, type Door } from "./doors";
+import { doorControls, doorFix, doorsOf, findingText, type Door } from "./doors";
 import { unexpandedLine } from "../engine/remote/unexpanded";
 import { displayWire } from "../engine/wire";
 
@@ -32,7 +32,7 @@ export function checkText(result: CheckResult, opts: TextOptions): string {
       lines.push(`  ${tag} ${where}breaks ${d.policies.map((p) => c.bold(p)).join(", ")}${controls.length ? c.dim(` (controls ${controls.join(", ")})`) : ""}`);
       for (const v of d.findings) {
         const level = v.exemption ? c.dim(`exempted ${v.enforcement}`) : v.enforcement === "mandatory" ? c.red(v.enforcement) : c.yellow(v.enforcement);
-        const [first, ...rest] = splitFix(v.message).finding.split("\n");
+        const [first, ...rest] = findingText(v).split("\n");
         lines.push(`    - ${c.bold(v.policy)} (${level}): ${first}`);
         for (const l of rest) lines.push(`        ${l}`);
         if (v.exemption) lines.push(`        ${c.dim(`exempted until ${v.exemption.expires}: ${v.exemption.reason}`)}`);

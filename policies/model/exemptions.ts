@@ -15,7 +15,10 @@ export interface Exemption {
 
 export interface ExemptionProblem {
   urn?: string;
+  /** The problem's text, ending with its fix. */
   message: string;
+  /** The fix alone (the text after "Fix: "), for reports that show it apart. */
+  fix: string;
 }
 
 /** Today's date in UTC as YYYY-MM-DD: exemptions expire at the end of their day, UTC. */
@@ -47,8 +50,9 @@ export function parseTagValue(v: string): { expires: string; reason: string } {
   return { expires: m[1] ?? "", reason: (m[2] ?? "").trim() };
 }
 
-const FIX =
-  "Fix: set the tag value to `<YYYY-MM-DD> <reason>` with a future date (AWS tag values allow letters, digits, spaces and +-=._:/@), or remove the exemption and fix the finding.";
+const TAG_FIX =
+  "set the tag value to `<YYYY-MM-DD> <reason>` with a future date (AWS tag values allow letters, digits, spaces and +-=._:/@), or remove the exemption and fix the finding.";
+const FIX = `Fix: ${TAG_FIX}`;
 
 export interface ExemptionIndex {
   /** Valid exemption for (resource, rule), if any. */
@@ -72,16 +76,16 @@ export function indexTagExemptions(resources: StackResource[], ruleIds: Readonly
       const rule = k.slice(EXEMPT_TAG_PREFIX.length);
       const where = `${r.name} tag ${k}`;
       if (rule === EXEMPTION_RULE || !ruleIds.has(rule)) {
-        tagProblems.push({ urn: r.urn, message: `${where}: "${rule}" is not an exemptable rule id. ${FIX}` });
+        tagProblems.push({ urn: r.urn, message: `${where}: "${rule}" is not an exemptable rule id. ${FIX}`, fix: TAG_FIX });
         continue;
       }
       if (typeof v !== "string" || isUnknown(v)) {
-        tagProblems.push({ urn: r.urn, message: `${where}: the value is unknown at preview, so the exemption cannot be verified before deploy; use a literal value. ${FIX}` });
+        tagProblems.push({ urn: r.urn, message: `${where}: the value is unknown at preview, so the exemption cannot be verified before deploy; use a literal value. ${FIX}`, fix: TAG_FIX });
         continue;
       }
       const e = parseTagValue(v);
       const problem = exemptionProblem(e, today);
-      if (problem) tagProblems.push({ urn: r.urn, message: `${where} = "${v}" is not a valid exemption: ${problem}. ${FIX}` });
+      if (problem) tagProblems.push({ urn: r.urn, message: `${where} = "${v}" is not a valid exemption: ${problem}. ${FIX}`, fix: TAG_FIX });
       else valid.set(`${r.urn}\u0000${rule}`, { reason: e.reason, expires: e.expires });
     }
   }
@@ -115,9 +119,9 @@ export function configExemptions(
     const problem = exemptionProblem(raw ?? {}, today);
     const where = `policy config ${rule}.exemptions entry for "${res}"`;
     if (problem) {
-      const fix = "Fix: give the entry a non-empty reason and a future expires date (YYYY-MM-DD), or remove it.";
-      if (urns.length) for (const u of urns) problems.push({ urn: u, message: `${where} is not a valid exemption: ${problem}. ${fix}` });
-      else problems.push({ message: `${where} is not a valid exemption: ${problem}. ${fix}` });
+      const fix = "give the entry a non-empty reason and a future expires date (YYYY-MM-DD), or remove it.";
+      if (urns.length) for (const u of urns) problems.push({ urn: u, message: `${where} is not a valid exemption: ${problem}. Fix: ${fix}`, fix });
+      else problems.push({ message: `${where} is not a valid exemption: ${problem}. Fix: ${fix}`, fix });
       continue;
     }
     for (const u of urns) valid.set(u, { reason: String(raw.reason).trim(), expires: String(raw.expires).trim() });

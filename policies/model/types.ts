@@ -206,6 +206,8 @@ export interface Finding {
   door?: string;
   /** Rendered text. Empty until the edge renders it (exemption-valid gives its own). */
   message: string;
+  /** With an own `message`: its fix alone (templates carry theirs after " Fix: "). */
+  fix?: string;
 }
 
 export interface RuleMeta {
@@ -218,6 +220,12 @@ export interface RuleMeta {
   why: string;
   /** How to fix a violation. */
   fix: string;
+  /**
+   * Rules whose findings on the same door this rule's fix also clears: admitting only the bastion's group to an admin
+   * port world-open also ends "world-open sensitive port" and "only load balancers face the world". A door found by
+   * several rules shows the fix of the rule that clears the most of the others. Default: none.
+   */
+  resolves?: string[];
   /**
    * Message templates by finding kind: `{key}` is replaced by `data[key]` (arrays joined with ", "). Every kind a
    * rule reports must have a template here; the docs list them.

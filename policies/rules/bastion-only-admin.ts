@@ -16,6 +16,7 @@ export const rule: RuleDefinition = {
     controls: ["EC2.13", "EC2.14", "EC2.53", "EC2.54", "CIS 5.2", "CIS 5.3"],
     why: "Admin ports on anything but the bastion must only accept the bastion's security group, so there is exactly one audited way in.",
     fix: FIX,
+    resolves: ["no-world-open-sensitive-port", "only-lbs-face-world", "tenant-isolation"],
     messages: {
       "admin-port-not-from-bastion": "{grant}: admin port {ports} on {target} admits {source}, which is not the bastion's security group" + TAIL,
       "admin-port-external-source": "{grant}: admin port {ports} on {target} admits {source}, which cannot be verified to be the bastion — reference the bastion's security group from this stack, or, for the platform bastion's group in a tenant stack, list it in bastionSecurityGroupIds" + TAIL,

@@ -30,6 +30,7 @@ export const rule: RuleDefinition = {
     controls: ["EC2.18", "EC2.19", "RDS.2"],
     why: "Data ports must only accept the owning tenant's security groups or private CIDRs of its own subnets; the breach moved through shared admin tools into tenant databases.",
     fix: FIX,
+    resolves: ["no-world-open-sensitive-port", "only-lbs-face-world", "tenant-isolation"],
     messages: {
       "data-port-target-tenant-unknown": HEAD + UNVERIFIABLE_TAG + TAIL,
       "data-port-source-tenant-unknown": HEAD + UNVERIFIABLE_TAG + TAIL,

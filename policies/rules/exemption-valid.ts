@@ -16,6 +16,6 @@ export const rule: RuleDefinition = {
     fix: "Give the exemption a reason and a future date (tag bulkhead:exempt:<rule-id> = `<YYYY-MM-DD> <reason>`, or a config entry {resource, reason, expires}), or remove it and fix the finding.",
   },
   check(model) {
-    return indexTagExemptions(model.resources, RULE_IDS, todayUtc()).tagProblems.map((p) => ({ urn: p.urn!, kind: "finding", data: {}, message: p.message }));
+    return indexTagExemptions(model.resources, RULE_IDS, todayUtc()).tagProblems.map((p) => ({ urn: p.urn!, kind: "finding", data: {}, message: p.message, fix: p.fix }));
   },
 };

@@ -20,6 +20,7 @@ export const rule: RuleDefinition = {
     controls: ["EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54", "CIS 5.2", "CIS 5.3"],
     why: "A world-wide source on an admin or data port is the cellar door: one public IP away from open, even on a bastion or an unattached group.",
     fix: FIX,
+    resolves: ["only-lbs-face-world"],
     messages: {
       "world-open-port": "{grant} opens {ports} to the world from {source}{together}{note}. Path: {reach}. Fix: " + FIX,
       "world-open-port-across-groups":

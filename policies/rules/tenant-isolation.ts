@@ -19,6 +19,7 @@ export const rule: RuleDefinition = {
     controls: ["EC2.18", "EC2.19"],
     why: "No security-group reference, CIDR rule, peering or transit route, and no IAM permission (read, decrypt, write, assume, pass, tag) - granted by the principal's own policies or by a resource policy that names it - may let one tenant's resources reach another's: lateral movement was the breach's second half.",
     fix: FIX,
+    resolves: ["no-world-open-sensitive-port", "only-lbs-face-world"],
     messages: {
       ...IAM_TENANCY_MESSAGES,
       "group-reference-crosses-tenants": "{grant} lets {source} of tenant {sourceTenant} reach {target} of tenant {targetTenant}" + PATH,

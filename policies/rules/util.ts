@@ -38,10 +38,19 @@ export function renderTemplate(template: string, data: Record<string, unknown>):
 
 /** The finding's text: its own message (exemption-valid passes the exemption module's text), else its kind's template from the rule's metadata. */
 export function renderFinding(meta: RuleMeta, f: Finding): string {
-  if (f.message) return f.message;
+  return renderParts(meta, f).text;
+}
+
+/** The separator between what is wrong and how to fix it, in every template (a test holds every rule to it). */
+export const FIX_MARK = " Fix: ";
+
+/** The finding's text, and its fix alone: the part of its template after FIX_MARK, or an own message's `fix`. */
+export function renderParts(meta: RuleMeta, f: Finding): { text: string; fix?: string } {
+  if (f.message) return { text: f.message, ...(f.fix !== undefined ? { fix: f.fix } : {}) };
   const template = meta.messages?.[f.kind];
   if (template === undefined) throw new Error(`bulkhead pack: rule ${meta.id} reported kind "${f.kind}" with no template in meta.messages`);
-  return renderTemplate(template, f.data);
+  const at = template.indexOf(FIX_MARK);
+  return { text: renderTemplate(template, f.data), ...(at >= 0 ? { fix: renderTemplate(template.slice(at + FIX_MARK.length), f.data) } : {}) };
 }
 
 /** The sentence every fail-closed finding carries, so reviewers and tests can spot them. */

@@ -9,7 +9,7 @@ import { evaluate, type Diagnostic } from "../../policies/pack";
 import type { DiagnosticRecord } from "../../policies/channel";
 import { attachRecords, PolicyPackError, type Diagnostic as WireDiagnostic } from "../../cli/engine/analyzer";
 import { toViolations } from "../../cli/engine/evaluate";
-import { doorsOf, doorFix } from "../../cli/reporters/doors";
+import { doorControls, doorsOf, doorFix } from "../../cli/reporters/doors";
 import type { PolicyInfo, RegisteredResource } from "../../cli/engine/types";
 import { hardened, Stack, TYPES as T } from "../policies/fixtures";
 
@@ -130,17 +130,30 @@ describe("structured records pack → engine", () => {
 });
 
 describe("presentation: one door, one fix", () => {
-  const policy = (name: string, fix: string, controls: string): PolicyInfo => ({ name, displayName: name, description: `Why. Fix: ${fix} Controls: ${controls}`, enforcementLevel: "mandatory" });
-  it("lists every rule of the door once and picks the most specific fix, naming the entry", () => {
-    const v = (p: string, enforcement: "mandatory" | "advisory" = "mandatory") => ({ policy: p, enforcement, resource: { urn: URN, type: "t", name: "web", source: null }, message: `${p} finding. Fix: general`, path: "ingress[0]", door: "door-1" });
-    const policies = new Map([
-      ["no-world-open-sensitive-port", policy("no-world-open-sensitive-port", "Remove the world-wide CIDR.", "EC2.13")],
-      ["bastion-only-admin", policy("bastion-only-admin", "Admit the bastion's group.", "EC2.13, EC2.14")],
-      ["only-lbs-face-world", policy("only-lbs-face-world", "Put it behind a load balancer.", "ELB.1")],
-    ]);
+  const policy = (name: string, fix: string, controls: string[], resolves: string[] = []): PolicyInfo => ({ name, displayName: name, description: "prose the reports never parse", enforcementLevel: "mandatory", fix, controls, resolves });
+  const v = (p: string, enforcement: "mandatory" | "advisory" = "mandatory", fix?: string) => ({ policy: p, enforcement, resource: { urn: URN, type: "t", name: "web", source: null }, message: `${p} finding.${fix ? ` Fix: ${fix}` : ""}`, ...(fix ? { fix } : {}), path: "ingress[0]", door: "door-1" });
+  const policies = new Map([
+    ["no-world-open-sensitive-port", policy("no-world-open-sensitive-port", "Remove the world-wide CIDR.", ["EC2.13"], ["only-lbs-face-world"])],
+    ["bastion-only-admin", policy("bastion-only-admin", "Admit the bastion's group.", ["EC2.13", "EC2.14"], ["no-world-open-sensitive-port", "only-lbs-face-world"])],
+    ["only-lbs-face-world", policy("only-lbs-face-world", "Put it behind a load balancer.", ["ELB.1"])],
+  ]);
+  it("lists every rule of the door once and picks the fix that clears the most of its rules, naming the entry", () => {
     const [door, ...rest] = doorsOf([v("no-world-open-sensitive-port"), v("bastion-only-admin"), v("only-lbs-face-world", "advisory"), { ...v("vpc-flow-logs", "advisory"), door: "door-2", path: undefined }]);
     expect(rest.map((d) => [d.id, d.status])).toEqual([["door-2", "advisory"]]);
     expect(door).toMatchObject({ id: "door-1", status: "mandatory", policies: ["no-world-open-sensitive-port", "bastion-only-admin", "only-lbs-face-world"], path: "ingress[0]" });
     expect(doorFix(door, policies)).toBe("ingress[0] of web: Admit the bastion's group.");
+    expect(doorControls(door, policies)).toEqual(["EC2.13", "EC2.14", "ELB.1"]);
+  });
+
+  it("shows the chosen finding's own fix before its rule's general one; exempted findings do not choose", () => {
+    const [door] = doorsOf([v("only-lbs-face-world", "mandatory", "Admit only the load balancer's group on 8080."), v("bastion-only-admin", "mandatory", "Admit sg-bastion on 22 only.")]);
+    expect(doorFix(door, policies)).toBe("ingress[0] of web: Admit sg-bastion on 22 only.");
+    const exempted = { ...v("bastion-only-admin", "advisory", "Admit sg-bastion on 22 only."), exemption: { reason: "migration", expires: "2099-01-01" } };
+    const [d2] = doorsOf([v("only-lbs-face-world", "mandatory"), exempted]);
+    // The live finding decides; it states no fix of its own, so its rule's general fix is shown.
+    expect(doorFix(d2, policies)).toBe("ingress[0] of web: Put it behind a load balancer.");
+    // Nothing resolves anything: the first reported finding's fix.
+    const [d3] = doorsOf([v("a", "mandatory", "fix a"), v("b", "mandatory", "fix b")]);
+    expect(doorFix(d3, new Map())).toBe("ingress[0] of web: fix a");
   });
 });

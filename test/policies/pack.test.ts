@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluate, stateFor } from "../../policies/pack";
 import { RULE_IDS } from "../../policies/rules/ids";
+import { rules } from "../../policies/rules";
+import { FIX_MARK, renderParts } from "../../policies/rules/util";
 import { hardened, TYPES as T, UNKNOWN, urnOf, type Stack } from "./fixtures";
 import type { StackResource } from "../../policies/model";
 
@@ -252,5 +254,25 @@ describe("run-policy-pack over gRPC (how the Pulumi CLI starts the pack)", () =>
     expect(got).toEqual(expected(s.resources, CONFIG));
     expect(got.filter((v) => v.enforcement === "mandatory").length).toBeGreaterThan(3);
     expect(got.find((v) => v.policy === "no-admin-workloads")?.message).toContain("passrole-ec2");
+  });
+});
+
+describe("every finding states its fix apart, as data", () => {
+  it("each rule's message templates state what is wrong, then its fix once after FIX_MARK", () => {
+    for (const { meta } of rules)
+      for (const [kind, template] of Object.entries(meta.messages ?? {})) {
+        expect(template.split(FIX_MARK).length - 1, `${meta.id}/${kind}`).toBe(1);
+        expect(template.slice(template.indexOf(FIX_MARK) + FIX_MARK.length).trim(), `${meta.id}/${kind}`).not.toBe("");
+      }
+  });
+
+  it("renders the fix of a finding with its own data, and takes an own message's fix as given", () => {
+    const meta = { ...rules[0].meta, messages: { k: "{thing} is open. Fix: close {thing}." } };
+    expect(renderParts(meta, { urn: "u", kind: "k", data: { thing: "port 22" }, message: "" })).toEqual({ text: "port 22 is open. Fix: close port 22.", fix: "close port 22." });
+    expect(renderParts(meta, { urn: "u", kind: "finding", data: {}, message: "bad tag. Fix: retag.", fix: "retag." })).toEqual({ text: "bad tag. Fix: retag.", fix: "retag." });
+  });
+
+  it("`resolves` names other rules of the pack", () => {
+    for (const { meta } of rules) for (const other of meta.resolves ?? []) expect(RULE_IDS, `${meta.id} resolves ${other}`).toContain(other);
   });
 });

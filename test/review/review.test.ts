@@ -11,7 +11,7 @@ import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFor, runJobs } from "../../cli/engine";
 import type { CheckResult, RegisteredResource, Violation } from "../../cli/engine/types";
-import { checkMarkdown, controlsOf, splitFix } from "../../cli/reporters/markdown";
+import { checkMarkdown, controlsOf, findingText } from "../../cli/reporters/markdown";
 import { COLORS, mermaidMap, reachabilityMap } from "../../cli/reporters/mermaid";
 import { checkSarif } from "../../cli/reporters/sarif";
 import { checkText } from "../../cli/reporters/text";
@@ -150,11 +150,21 @@ describe("markdown comment", () => {
     expect(mandatory.split("\n").filter((l) => l.startsWith("| `")).length).toBe(2);
   });
 
-  it("parses controls and fixes from the pack's texts", () => {
+  it("takes controls and fixes as data from the pack, never out of its prose", () => {
     const p = insecure.policyPack.policies.find((x) => x.name === "no-world-open-sensitive-port");
     expect(controlsOf(p)).toEqual(["EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54", "CIS 5.2", "CIS 5.3"]);
-    expect(splitFix("a thing is open. Fix: close it.")).toEqual({ finding: "a thing is open.", fix: "close it." });
-    expect(splitFix("no fix here")).toEqual({ finding: "no fix here" });
+    expect(p?.resolves).toEqual(["only-lbs-face-world"]);
+    // Another team's pack has no cards: no controls rather than a guess from its description.
+    expect(controlsOf({ name: "x", displayName: "x", description: "Fix: a. Controls: EC2.1", enforcementLevel: "mandatory" })).toEqual([]);
+    for (const v of insecure.violations.filter((x) => x.kind !== "deferred")) {
+      expect(v.fix, `${v.policy} ${v.kind}`).toBeTruthy();
+      expect(v.message.endsWith(` Fix: ${v.fix}`)).toBe(true);
+      expect(findingText(v)).toBe(v.message.slice(0, v.message.length - ` Fix: ${v.fix}`.length).trim());
+    }
+    const base = { policy: "p", enforcement: "mandatory" as const, resource: { urn: "u", type: "t", name: "n", source: null }, door: "d" };
+    expect(findingText({ ...base, message: "no fix here" })).toBe("no fix here");
+    // A fix that is not the message's end is not cut out of it.
+    expect(findingText({ ...base, message: "a. Fix: b. And more.", fix: "b." })).toBe("a. Fix: b. And more.");
   });
 
   it("sheds the longest optional sections to fit, never the verdict or a mandatory finding", () => {
