@@ -91,7 +91,22 @@ const RUNTIME_LEAVES = new Set([
   "environment", "variables", "environmentVariables", "runtimeEnvironmentVariables", "userData", "userDataBase64",
   "containerDefinitions", "containerProperties", "nodeProperties", "ecsProperties", "eksProperties",
   "defaultArguments", "environmentVariable", "envVars",
+  // Build specs (CodeBuild's inline buildspec: env.variables are plain text), lifecycle scripts (SageMaker notebook
+  // onCreate/onStart, base64 like user data) and application configurations (EMR configurationsJson: Hive metastore
+  // and Hue passwords go there).
+  "buildspec", "onCreate", "onStart", "configurationsJson",
 ]);
+/**
+ * Leaves that carry runtime strings only in one shape: `definition` as a document string (a Step Functions state
+ * machine, an Alertmanager configuration: read back by Describe*), `parameters` as a map of strings (CloudFormation
+ * stack and StackSet parameters, SSM association parameters, Batch parameter defaults: named values the service
+ * passes on, returned by Describe* unless NoEcho). A `definition` below the top level is a description (Bedrock
+ * guardrail topics), not a document.
+ */
+const RUNTIME_BY_SHAPE: Record<string, (type: string, top: boolean) => boolean> = {
+  definition: (t, top) => top && isStringType(t),
+  parameters: (t) => /^pulumi\.Input<\{/.test(t),
+};
 /** Credential-named leaves that are not credentials: idempotency tokens and the like. */
 const NOT_CREDENTIAL_NAMES = new Set(["creationToken", "clientToken", "idempotencyToken", "clientRequestToken", "requestToken", "nextToken", "updateToken", "viewVersionToken"]);
 /** Parents whose credential-named children are not credentials: validity units, a file path on the host, CodeBuild's registry credential (the name or ARN of a Secrets Manager secret). */
@@ -107,7 +122,7 @@ function classify(name: string, type: string, top: boolean, parent: string, type
   if (PUBLIC_LEAVES.has(name) && /boolean|string|number/.test(type) && !(name === "internal" && !/boolean/.test(type))) out.push("public-address");
   if (IMDS_LEAVES.has(name)) out.push("imds");
   if (POLICY_LEAVES.has(name) && /string|PolicyDocument/.test(type)) out.push("policy");
-  if (RUNTIME_LEAVES.has(name)) out.push("runtime-strings");
+  if (RUNTIME_LEAVES.has(name) || RUNTIME_BY_SHAPE[name]?.(type, top)) out.push("runtime-strings");
   // Option settings shaped {namespace, name, value} (Elastic Beanstalk): the application environment lives there.
   const nested = types.get(nestedRef(type) ?? "");
   if (name === "settings" && nested && ["namespace", "name", "value"].every((k) => nested.some((p) => p.name === k))) out.push("runtime-strings");

@@ -1,6 +1,20 @@
 import { DEFERRED_KIND, isUnknown, T, type RuleDefinition } from "../model";
 import { cannotVerify, Findings } from "./util";
 
+/**
+ * Image Builder launches its build and test instances with the infrastructure configuration's
+ * instanceMetadataOptions, whose httpTokens defaults to optional
+ * (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_InstanceMetadataOptions.html): the build runs
+ * with the configuration's instance profile, so IMDSv1 there hands that role to any SSRF during the build.
+ */
+const IMAGE_BUILDER_INFRA = "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration";
+
+/** An Image Builder configuration's own httpTokens (the unknown sentinel when its options are unknown). */
+function imageBuilderTokens(r: { props: Record<string, any> }): unknown {
+  const o = r.props.instanceMetadataOptions;
+  return isUnknown(o) ? o : o && typeof o === "object" ? o.httpTokens : undefined;
+}
+
 const FIX =
   'Set metadataOptions: { httpTokens: "required" } on every instance and launch template (or httpEndpoint: "disabled" where nothing needs instance metadata), or set account-level aws.ec2.InstanceMetadataDefaults { httpTokens: "required" } for launches that set nothing.';
 
@@ -31,6 +45,12 @@ export const rule: RuleDefinition = {
       if (v === "optional" || isUnknown(v))
         out.report(d.urn, isUnknown(v) ? "imds-unverifiable" : "account-default-allows-v1", { resource: model.label(d.urn), tokens: v, inherited: "" }, "httpTokens");
     }
+    // Build instances that set nothing take the account default, like any launch that sets nothing.
+    const accountRequires = model.ofType(T.metadataDefaults).some((d) => d.props.httpTokens === "required");
+    for (const r of model.ofType(IMAGE_BUILDER_INFRA)) {
+      if (imageBuilderTokens(r) === undefined && !accountRequires)
+        out.report(r.urn, "imds-unset", { resource: model.label(r.urn), tokens: undefined, inherited: " (Image Builder's default: optional)" }, "instanceMetadataOptions.httpTokens");
+    }
     for (const r of model.ofType(T.instance, T.spotInstance, T.launchTemplate, T.launchConfiguration)) {
       const m = model.metadataOf(r.urn)!;
       // A launch's own setting is judged by `resource` below (in Analyze too).
@@ -51,9 +71,16 @@ export const rule: RuleDefinition = {
   // A launch's own httpTokens wins over its launch template's and the account default (AWS's precedence), so it is
   // judged from the resource alone: in Analyze too, so `pulumi up` stops the launch before it is created.
   resource: {
-    types: [T.instance, T.spotInstance, T.launchTemplate, T.launchConfiguration],
+    types: [T.instance, T.spotInstance, T.launchTemplate, T.launchConfiguration, IMAGE_BUILDER_INFRA],
     check(r, model) {
       const out = new Findings();
+      if (r.type === IMAGE_BUILDER_INFRA) {
+        const t = imageBuilderTokens(r);
+        if (t === undefined || t === "required") return [];
+        if (isUnknown(t)) out.report(r.urn, DEFERRED_KIND, { what: "instanceMetadataOptions.httpTokens", how: 'set it to the literal "required"' }, "instanceMetadataOptions.httpTokens");
+        else out.report(r.urn, "imds-v1-allowed", { resource: model.label(r.urn), tokens: t, inherited: "" }, "instanceMetadataOptions.httpTokens");
+        return out.list;
+      }
       const m = model.metadataOf(r.urn);
       if (!m || m.source !== "own" || m.httpTokens === "required" || m.httpEndpoint === "disabled") return [];
       if (isUnknown(m.httpTokens)) out.report(r.urn, DEFERRED_KIND, { what: "metadataOptions.httpTokens", how: 'set it to the literal "required"' }, "metadataOptions.httpTokens");

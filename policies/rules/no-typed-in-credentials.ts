@@ -1,5 +1,6 @@
 import { isUnknown, type RuleDefinition, type StackResource } from "../model";
-import { isReference, namesCredential, trivialValue, urlWithPassword } from "../model/secrets";
+import { parse as parseYaml } from "yaml";
+import { commandLinePasswords, isReference, namesCredential, trivialValue, urlWithPassword } from "../model/secrets";
 import { detectSecrets } from "../model/secrets-detector";
 import { judgedByEntry, notACredential, SSM_PARAMETER } from "../model/secrets-inputs";
 import { CREDENTIAL_INPUTS, RUNTIME_INPUTS, SECRET_INPUTS } from "../model/secrets-provider";
@@ -26,7 +27,11 @@ const KIND: Record<Place, string> = {
 
 const FIX_REF = "pass a reference instead (a Secrets Manager or SSM SecureString ARN read at run time, ECS/Batch `secrets` valueFrom, CodeBuild SECRETS_MANAGER/PARAMETER_STORE variables, App Runner runtimeEnvironmentSecrets, Beanstalk environmentsecrets ARNs), and generate the value (random.RandomPassword) into a secret";
 
-const ENV_MAPS = /^(variables|environment|environmentVariables|runtimeEnvironmentVariables|settings|defaultArguments)$/;
+const ENV_MAPS = /^(variables|environment|environmentVariables|runtimeEnvironmentVariables|settings|defaultArguments|parameters)$/;
+/** Container command lines: judged joined, so `["redis-cli", "-a", "pw"]` reads as the shell would run it. */
+const COMMAND_LINES = /^(command|entryPoint|args)$/;
+/** Scripts a service runs at launch, like user data (base64): SageMaker notebook lifecycle configurations. */
+const LAUNCH_SCRIPTS = /^(userData(Base64)?|onCreate|onStart)$/;
 const DEFINITIONS = /^(containerDefinitions|containerProperties|nodeProperties|ecsProperties|eksProperties)$/;
 
 /**
@@ -39,6 +44,8 @@ function credentialReason(name: string | undefined, value: string, inStack: (v: 
   if (url) return `a ${url.scheme}:// URL with a password in it`;
   const found = detectSecrets(value);
   if (found.length) return `secretlint ${found.map((f) => f.messageId).join(", ")}`;
+  const cli = commandLinePasswords(value);
+  if (cli.length) return `a password on a command line (${cli.join(", ")})`;
   if (name !== undefined && namesCredential(name) && !trivialValue(value) && !inStack(value)) return `its name ${name} says it holds a credential`;
   return undefined;
 }
@@ -127,6 +134,8 @@ export const rule: RuleDefinition = {
       const url = urlWithPassword(text);
       if (url) reasons.push(`a ${url.scheme}:// URL with a password in it`);
       for (const f of detectSecrets(text)) reasons.push(`secretlint ${f.messageId}`);
+      const cli = commandLinePasswords(text);
+      if (cli.length) reasons.push(`a password on a command line (${cli.join(", ")})`);
       const names = new Set<string>();
       for (const m of text.matchAll(ASSIGNMENT)) {
         const value = m[2].replace(/^["']|["']$/g, "");
@@ -165,6 +174,7 @@ export const rule: RuleDefinition = {
         return judgeEntry(r, origin, place, path, name, v);
       }
       if (Array.isArray(v)) {
+        if (name !== undefined && COMMAND_LINES.test(name) && v.every((x) => typeof x === "string" && !isUnknown(x))) return judgeEntry(r, origin, place, path, undefined, v.join(" "));
         v.forEach((x, i) => walk(r, origin, place, `${path}[${i}]`, x));
         return;
       }
@@ -229,6 +239,30 @@ export const rule: RuleDefinition = {
       }
     };
 
+    /**
+     * An inline CodeBuild buildspec (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html):
+     * `env.variables` are plain text and judged like environment variables; `env.secrets-manager` and
+     * `env.parameter-store` hold references; the rest (phases' commands) by value. A buildspec that is a file name in
+     * the source, or not YAML, is judged as one value.
+     */
+    const judgeBuildspec = (r: StackResource, origin: Origin, path: string, value: unknown) => {
+      if (typeof value !== "string" || isUnknown(value)) return walk(r, origin, "env", path, value, "buildspec");
+      let doc: unknown;
+      try {
+        doc = parseYaml(value);
+      } catch {
+        doc = undefined;
+      }
+      if (!doc || typeof doc !== "object") return judgeEntry(r, origin, "env", path, undefined, value);
+      const { env, ...rest } = doc as Record<string, unknown>;
+      const e = env && typeof env === "object" ? (env as Record<string, unknown>) : {};
+      for (const [k, x] of Object.entries(e)) {
+        if (k === "secrets-manager" || k === "parameter-store") continue;
+        walk(r, origin, "env", `${path}.env.${k}`, x, k);
+      }
+      walk(r, origin, "env", path, rest);
+    };
+
     // Nested credential-named inputs (the SDK does not mark nested secrets): each value on its own.
     const judgeCredentialInput = (r: StackResource, _p: string, path: string, value: unknown, origin: Origin) => judgeProvenance(r, path, value, origin, false);
 
@@ -236,10 +270,11 @@ export const rule: RuleDefinition = {
     const judgeRuntimeInput = (r: StackResource, p: string, path: string, value: unknown, origin: Origin) => {
       if (judgedByEntry(r.type, p)) return; // already walked as a secret-marked settings map
       const leaf = p.split(".").pop()!.replace("[]", "");
-      if (!/^userData(Base64)?$/.test(leaf)) return walk(r, origin, "env", path, value, leaf);
+      if (leaf === "buildspec") return judgeBuildspec(r, origin, path, value);
+      if (!LAUNCH_SCRIPTS.test(leaf)) return walk(r, origin, "env", path, value, leaf);
       // User data unknown at preview is not judged (docs/rules.md lists it): it routinely interpolates endpoints of
       // resources created in the same stack. Launch templates and Image Builder take it base64-encoded.
-      if (typeof value === "string" && !isUnknown(value)) judgeScript(r, path, decodeUserData(value, leaf === "userDataBase64" || /launchTemplate|imagebuilder/.test(r.type)));
+      if (typeof value === "string" && !isUnknown(value)) judgeScript(r, path, decodeUserData(value, leaf === "userDataBase64" || /launchTemplate|imagebuilder|notebookInstanceLifecycle/.test(r.type)));
     };
 
     // One pass over the stack: each resource's inputs from the generated tables, then its tags (visible to anyone
