@@ -26,6 +26,11 @@ export interface ProviderResource {
   /** Module file the class lives in, e.g. `ec2/instance`. */
   module: string;
   inputs: Partial<Record<Category, string[]>>;
+  /**
+   * Outputs the provider marks secret that are no input (`additionalSecretOutputs`): credentials AWS issues when the
+   * resource is created (an IAM access key's secret, a Cognito app client's secret, a Lightsail key pair's private key).
+   */
+  secretOutputs?: string[];
 }
 
 export interface ProviderFacts {
@@ -174,11 +179,12 @@ export function scanProvider(dir = join(__dirname, "..", "node_modules", "@pulum
       const secret = new Set<string>();
       for (const m of js.matchAll(/pulumi\.secret\(args\.(\w+)\)/g)) secret.add(m[1]);
       const aso = /additionalSecretOutputs: \[([^\]]*)\]/.exec(js)?.[1] ?? "";
-      for (const m of aso.matchAll(/"(\w+)"/g)) if (argNames.has(m[1])) secret.add(m[1]);
+      const issued: string[] = [];
+      for (const m of aso.matchAll(/"(\w+)"/g)) (argNames.has(m[1]) ? secret.add(m[1]) : issued.push(m[1]));
       if (secret.size) acc.set("secret-input", secret);
       const inputs: Partial<Record<Category, string[]>> = {};
       for (const c of Object.keys(CATEGORIES) as Category[]) if (acc.get(c)?.size) inputs[c] = [...acc.get(c)!].sort();
-      if (Object.keys(inputs).length) resources.push({ type: token, module: `${mod.name}/${base}`, inputs });
+      if (Object.keys(inputs).length || issued.length) resources.push({ type: token, module: `${mod.name}/${base}`, inputs, ...(issued.length ? { secretOutputs: issued.sort() } : {}) });
     }
   }
   resources.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));

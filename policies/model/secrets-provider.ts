@@ -165,3 +165,22 @@ export const RUNTIME_INPUTS: Readonly<Record<string, readonly string[]>> = {
   "aws:ssm/quicksetupConfigurationManager:QuicksetupConfigurationManager": ["configurationDefinition.parameters"],
   "aws:synthetics/canary:Canary": ["runConfig.environmentVariables"],
 };
+
+/** Outputs the provider marks secret that are no input: credentials AWS issues (an IAM access key's secret), by type. */
+export const ISSUED_CREDENTIALS: Readonly<Record<string, readonly string[]>> = {
+  "aws:appsync/apiKey:ApiKey": ["key"],
+  "aws:codebuild/webhook:Webhook": ["secret"],
+  "aws:cognito/managedUserPoolClient:ManagedUserPoolClient": ["clientSecret"],
+  "aws:cognito/userPoolClient:UserPoolClient": ["clientSecret"],
+  "aws:ec2/vpnConnection:VpnConnection": ["customerGatewayConfiguration"],
+  "aws:grafana/workspaceApiKey:WorkspaceApiKey": ["key"],
+  "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken": ["key"],
+  "aws:iam/accessKey:AccessKey": ["secret","sesSmtpPasswordV4"],
+  "aws:iam/serviceSpecificCredential:ServiceSpecificCredential": ["serviceCredentialSecret","servicePassword"],
+  "aws:iam/userLoginProfile:UserLoginProfile": ["password"],
+  "aws:iot/certificate:Certificate": ["privateKey","publicKey"],
+  "aws:kms/grant:Grant": ["grantToken"],
+  "aws:lightsail/bucketAccessKey:BucketAccessKey": ["secretAccessKey"],
+  "aws:lightsail/keyPair:KeyPair": ["privateKey"],
+  "aws:wafv2/apiKey:ApiKey": ["apiKey"],
+};

@@ -3,7 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { commandLinePasswords, isReference, namesCredential, trivialValue, urlWithPassword } from "../model/secrets";
 import { detectSecrets } from "../model/secrets-detector";
 import { judgedByEntry, notACredential, SSM_PARAMETER } from "../model/secrets-inputs";
-import { CREDENTIAL_INPUTS, RUNTIME_INPUTS, SECRET_INPUTS } from "../model/secrets-provider";
+import { CREDENTIAL_INPUTS, ISSUED_CREDENTIALS, RUNTIME_INPUTS, SECRET_INPUTS } from "../model/secrets-provider";
 import { CREDENTIAL_SOURCES, Findings, list } from "./util";
 
 export { namesCredential };
@@ -13,7 +13,13 @@ export { namesCredential };
  * typed in. An SSM parameter is a store only as a SecureString.
  */
 const SOURCE_TYPES = new Set([...CREDENTIAL_SOURCES, "random:index/randomUuid:RandomUuid", "tls:index/privateKey:PrivateKey"]);
-const isSource = (r: StackResource | undefined) => !!r && (SOURCE_TYPES.has(r.type) || (r.type === SSM_PARAMETER && r.props.type === "SecureString"));
+const isSource = (r: StackResource | undefined) => !!r && (SOURCE_TYPES.has(r.type) || (r.type === SSM_PARAMETER && r.props.type === "SecureString") || isIssuer(r));
+/**
+ * Resources AWS issues a credential with (an IAM access key's secret, a Cognito app client's secret: the provider's
+ * secret outputs that are no input, policies/model/secrets-provider.ts). Their credential was not typed in, so a
+ * secret store may hold it; copied into a runtime string it is a plaintext copy of a long-lived credential.
+ */
+const isIssuer = (r: StackResource | undefined) => !!r && r.type in ISSUED_CREDENTIALS;
 
 /** Where runtime strings go, for the finding's kind. */
 type Place = "env" | "user-data" | "settings" | "tags" | "ssm-string";
@@ -113,13 +119,19 @@ export const rule: RuleDefinition = {
       const sources = (r.propertyDependencies[top] ?? []).map((u) => model.byUrn(u)).filter(isSource);
       const values = new Set<unknown>();
       for (const d of sources) for (const v of Object.values(d!.props)) if (typeof v === "string" && !isUnknown(v)) values.add(v);
-      return { hasSource: sources.length > 0, isSourceValue: (v: unknown) => values.has(v) };
+      const issuers = sources.filter(isIssuer) as StackResource[];
+      /** Why an unknown runtime value is an issued credential (the property draws on an issuer), or undefined. */
+      const issued = issuers.length ? issuers.map((i) => `a credential ${label(i)} issues (${ISSUED_CREDENTIALS[i.type].join(", ")})`).join("; ") : undefined;
+      return { hasSource: sources.length > 0, isSourceValue: (v: unknown) => values.has(v), issued };
     };
     type Origin = ReturnType<typeof originOf>;
 
     /** One named string (env var, setting, tag) judged by its name and value. */
     const judgeEntry = (r: StackResource, origin: Origin, place: Place, path: string, name: string | undefined, value: unknown) => {
       if (isUnknown(value)) {
+        // Unknown values of a property that draws on an issuer: ids and ARNs are known placeholders, so what stays
+        // unknown is the issued secret itself.
+        if (origin.issued) return void out.report(r.urn, KIND[place], { resource: label(r), path, name: name ?? "", reason: origin.issued }, path);
         if (name !== undefined && namesCredential(name) && !origin.hasSource && place !== "tags") out.report(r.urn, "unverifiable-env-value", { resource: label(r), path, name }, path);
         return;
       }
@@ -157,7 +169,8 @@ export const rule: RuleDefinition = {
         // or secret store is presumed to take its credentials from there (as `secrets` valueFrom).
         if (name !== undefined && ENV_MAPS.test(name)) return void out.report(r.urn, "unknown-env-map", { resource: label(r), path }, path);
         if (name !== undefined && DEFINITIONS.test(name)) {
-          if (!origin.hasSource) out.report(r.urn, "unknown-env-map", { resource: label(r), path }, path);
+          if (origin.issued) out.report(r.urn, KIND[place], { resource: label(r), path, name, reason: origin.issued }, path);
+          else if (!origin.hasSource) out.report(r.urn, "unknown-env-map", { resource: label(r), path }, path);
           return;
         }
         return judgeEntry(r, origin, place, path, name, v);
@@ -218,7 +231,8 @@ export const rule: RuleDefinition = {
         }
         if (type === SSM_PARAMETER && r.props.type !== "SecureString" && !isUnknown(r.props.type)) {
           // A String / StringList parameter declares a plain value: judged as one, by what it holds.
-          if (typeof v === "string" && !isUnknown(v) && !isReference(v) && !origin.isSourceValue(v)) {
+          if (isUnknown(v) && origin.issued) out.report(r.urn, KIND["ssm-string"], { resource: label(r), path: input, reason: origin.issued }, input);
+          else if (typeof v === "string" && !isUnknown(v) && !isReference(v) && !origin.isSourceValue(v)) {
             const reason = credentialReason(typeof r.props.name === "string" ? r.props.name.split("/").pop() : undefined, v, inStack);
             if (reason) out.report(r.urn, KIND["ssm-string"], { resource: label(r), path: input, reason }, input);
           }
@@ -274,6 +288,7 @@ export const rule: RuleDefinition = {
       if (!LAUNCH_SCRIPTS.test(leaf)) return walk(r, origin, "env", path, value, leaf);
       // User data unknown at preview is not judged (docs/rules.md lists it): it routinely interpolates endpoints of
       // resources created in the same stack. Launch templates and Image Builder take it base64-encoded.
+      if (isUnknown(value) && origin.issued) return void out.report(r.urn, KIND["user-data"], { resource: label(r), path, reason: origin.issued }, path);
       if (typeof value === "string" && !isUnknown(value)) judgeScript(r, path, decodeUserData(value, leaf === "userDataBase64" || /launchTemplate|imagebuilder|notebookInstanceLifecycle/.test(r.type)));
     };
 

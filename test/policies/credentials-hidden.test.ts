@@ -163,7 +163,42 @@ table("credentials carried into a runtime, in shapes not seen before", [
     resources: [["aws:ec2/launchTemplate:LaunchTemplate", "runner-lt", { imageId: "ami-1", metadataOptions: IMDS_REQUIRED, tags: { runner: GITLAB_PAT } }]],
     expect: [`${C} runner-lt credential-in-tags`],
   },
+  {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html (workloads use temporary credentials from
+    // roles) and https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html (variables are readable with
+    // GetFunctionConfiguration): the access key's secret is an output the provider marks secret, copied in plain text.
+    name: "insecure: Lambda env carries an iam.AccessKey's secret under an innocuous name (the key id beside it is no secret)",
+    rule: C,
+    resources: [
+      ["aws:iam/accessKey:AccessKey", "uploader-key", { user: "uploader" }],
+      ["aws:lambda/function:Function", "uploader-fn", { runtime: "nodejs20.x", handler: "index.handler", role: ROLE_ARN, environment: { variables: { UPLOAD_KEY_ID: "AKIAQ3EGUT7RZJ4X5KLM", UPLOAD_SIGNER: UNKNOWN } } }, { environment: ["uploader-key"] }],
+    ],
+    expect: [`${C} uploader-fn credential-in-env`],
+  },
+  {
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-securestring.html — a String
+    // parameter is plain text; the Cognito app client secret (issued by AWS) belongs in a SecureString.
+    name: "insecure: a Cognito app client's secret copied into a String parameter",
+    rule: C,
+    resources: [
+      ["aws:cognito/userPoolClient:UserPoolClient", "web-client", { userPoolId: "eu-west-1_abc", name: "web", generateSecret: true }],
+      ["aws:ssm/parameter:Parameter", "web-client-config", { name: "/web/cognito/client", type: "String", value: UNKNOWN }, { value: ["web-client"] }],
+    ],
+    expect: [`${C} web-client-config credential-in-ssm-string`],
+  },
   // ---- hardened -------------------------------------------------------------------------------------------------
+  {
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/create_secret.html — an issued credential kept in a
+    // secret store was never typed in (before: unverifiable-secret-input, a false positive).
+    name: "secure: an iam.AccessKey's secret and a Cognito client secret kept in Secrets Manager and a SecureString; the function gets the secret's ARN",
+    resources: [
+      ["aws:iam/accessKey:AccessKey", "partner-key", { user: "partner-sftp" }],
+      ["aws:secretsmanager/secretVersion:SecretVersion", "partner-key-v", { secretId: UNKNOWN, secretString: UNKNOWN }, { secretId: ["app-secret"], secretString: ["partner-key"] }],
+      ["aws:cognito/userPoolClient:UserPoolClient", "web-client", { userPoolId: "eu-west-1_abc", name: "web", generateSecret: true }],
+      ["aws:ssm/parameter:Parameter", "web-client-secret", { name: "/web/cognito/client-secret", type: "SecureString", value: UNKNOWN, keyId: "arn:aws:kms:eu-west-1:123456789012:key/1" }, { value: ["web-client"] }],
+      ["aws:lambda/function:Function", "partner-fn", { runtime: "nodejs20.x", handler: "index.handler", role: ROLE_ARN, environment: { variables: { PARTNER_KEY_SECRET_ARN: SECRET_ARN } } }],
+    ],
+  },
   {
     // https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html — env/secrets-manager and parameter-store.
     name: "secure: CodeBuild inline buildspec takes the token from secrets-manager and parameter-store",
