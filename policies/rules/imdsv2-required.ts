@@ -16,7 +16,7 @@ function imageBuilderTokens(r: { props: Record<string, any> }): unknown {
 }
 
 const FIX =
-  'Set metadataOptions: { httpTokens: "required" } on every instance and launch template (or httpEndpoint: "disabled" where nothing needs instance metadata), or set account-level aws.ec2.InstanceMetadataDefaults { httpTokens: "required" } for launches that set nothing.';
+  'Set metadataOptions: { httpTokens: "required" } on every instance and launch template, instanceMetadataOptions: { httpTokens: "required" } on Image Builder infrastructure configurations (or httpEndpoint: "disabled" where nothing needs instance metadata), or set account-level aws.ec2.InstanceMetadataDefaults { httpTokens: "required" } for launches that set nothing.';
 
 /**
  * Effective settings follow AWS's precedence (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html):
@@ -32,9 +32,9 @@ export const rule: RuleDefinition = {
     why: "IMDSv1 hands instance-role credentials to any SSRF; only session-token IMDSv2 closes that door (omitted means optional unless a launch template or the account default says otherwise).",
     fix: FIX,
     messages: {
-      "imds-v1-allowed": '{resource} has metadataOptions.httpTokens "{tokens}"{inherited}. Fix: ' + FIX,
-      "imds-unset": "{resource} has metadataOptions.httpTokens unset (AWS default: optional, IMDSv1 allowed){inherited}. Fix: " + FIX,
-      "imds-unverifiable": "{resource}: " + cannotVerify("metadataOptions.httpTokens", 'set it to the literal "required"') + "{inherited}. Fix: " + FIX,
+      "imds-v1-allowed": '{resource} has {field} "{tokens}"{inherited}. Fix: ' + FIX,
+      "imds-unset": "{resource} has {field} unset (AWS default: optional, IMDSv1 allowed){inherited}. Fix: " + FIX,
+      "imds-unverifiable": "{resource}: " + cannotVerify("{field}", 'set it to the literal "required"') + "{inherited}. Fix: " + FIX,
       "account-default-allows-v1": '{resource} sets the account-level default httpTokens "{tokens}", so every launch that sets nothing allows IMDSv1. Fix: ' + FIX,
     },
   },
@@ -43,13 +43,13 @@ export const rule: RuleDefinition = {
     for (const d of model.ofType(T.metadataDefaults)) {
       const v = d.props.httpTokens;
       if (v === "optional" || isUnknown(v))
-        out.report(d.urn, isUnknown(v) ? "imds-unverifiable" : "account-default-allows-v1", { resource: model.label(d.urn), tokens: v, inherited: "" }, "httpTokens");
+        out.report(d.urn, isUnknown(v) ? "imds-unverifiable" : "account-default-allows-v1", { resource: model.label(d.urn), tokens: v, inherited: "", field: "httpTokens" }, "httpTokens");
     }
     // Build instances that set nothing take the account default, like any launch that sets nothing.
     const accountRequires = model.ofType(T.metadataDefaults).some((d) => d.props.httpTokens === "required");
     for (const r of model.ofType(IMAGE_BUILDER_INFRA)) {
       if (imageBuilderTokens(r) === undefined && !accountRequires)
-        out.report(r.urn, "imds-unset", { resource: model.label(r.urn), tokens: undefined, inherited: " (Image Builder's default: optional)" }, "instanceMetadataOptions.httpTokens");
+        out.report(r.urn, "imds-unset", { resource: model.label(r.urn), tokens: undefined, inherited: "", field: "instanceMetadataOptions.httpTokens" }, "instanceMetadataOptions.httpTokens");
     }
     for (const r of model.ofType(T.instance, T.spotInstance, T.launchTemplate, T.launchConfiguration)) {
       const m = model.metadataOf(r.urn)!;
@@ -61,7 +61,7 @@ export const rule: RuleDefinition = {
       // A value inherited from a launch template or the account default is reported there, where it is fixed.
       if ((m.source === "launch-template" || m.source === "account-default") && !isUnknown(m.httpTokens)) continue;
       const inherited = m.source === "launch-template" && m.from ? ` (inherited from ${model.label(m.from)})` : "";
-      const data = { resource: model.label(r.urn), tokens: m.httpTokens, inherited };
+      const data = { resource: model.label(r.urn), tokens: m.httpTokens, inherited, field: "metadataOptions.httpTokens" };
       if (isUnknown(m.httpTokens)) out.report(r.urn, "imds-unverifiable", data, "metadataOptions.httpTokens");
       else if (m.httpTokens === undefined) out.report(r.urn, "imds-unset", data, "metadataOptions.httpTokens");
       else out.report(r.urn, "imds-v1-allowed", data, "metadataOptions.httpTokens");
@@ -78,13 +78,13 @@ export const rule: RuleDefinition = {
         const t = imageBuilderTokens(r);
         if (t === undefined || t === "required") return [];
         if (isUnknown(t)) out.report(r.urn, DEFERRED_KIND, { what: "instanceMetadataOptions.httpTokens", how: 'set it to the literal "required"' }, "instanceMetadataOptions.httpTokens");
-        else out.report(r.urn, "imds-v1-allowed", { resource: model.label(r.urn), tokens: t, inherited: "" }, "instanceMetadataOptions.httpTokens");
+        else out.report(r.urn, "imds-v1-allowed", { resource: model.label(r.urn), tokens: t, inherited: "", field: "instanceMetadataOptions.httpTokens" }, "instanceMetadataOptions.httpTokens");
         return out.list;
       }
       const m = model.metadataOf(r.urn);
       if (!m || m.source !== "own" || m.httpTokens === "required" || m.httpEndpoint === "disabled") return [];
       if (isUnknown(m.httpTokens)) out.report(r.urn, DEFERRED_KIND, { what: "metadataOptions.httpTokens", how: 'set it to the literal "required"' }, "metadataOptions.httpTokens");
-      else out.report(r.urn, "imds-v1-allowed", { resource: model.label(r.urn), tokens: m.httpTokens, inherited: "" }, "metadataOptions.httpTokens");
+      else out.report(r.urn, "imds-v1-allowed", { resource: model.label(r.urn), tokens: m.httpTokens, inherited: "", field: "metadataOptions.httpTokens" }, "metadataOptions.httpTokens");
       return out.list;
     },
   },

@@ -280,7 +280,7 @@ table("IMDS inheritance and launchers", [
     rule: I,
     resources: [
       [LT, "fleet-lt", { imageId: "ami-1", instanceType: "c6i.large" }],
-      ["aws:ec2/fleet:Fleet", "batch-fleet", { type: "maintain", launchTemplateConfig: { launchTemplateSpecification: { launchTemplateId: UNKNOWN, version: "$Latest" } }, targetCapacitySpecification: { defaultTargetCapacityType: "spot", totalTargetCapacity: 4 } }, { launchTemplateConfig: ["fleet-lt"] }],
+      ["aws:ec2/fleet:Fleet", "batch-fleet", { type: "maintain", launchTemplateConfigs: [{ launchTemplateSpecification: { launchTemplateId: UNKNOWN, version: "$Latest" } }], targetCapacitySpecification: { defaultTargetCapacityType: "spot", totalTargetCapacity: 4 } }, { launchTemplateConfigs: ["fleet-lt"] }],
     ],
     expect: [`${I} fleet-lt imds-unset`],
   },
@@ -319,7 +319,7 @@ table("IMDS inheritance and launchers", [
     resources: [
       [LT, "nodes-lt", { imageId: "ami-1", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }],
       ["aws:eks/nodeGroup:NodeGroup", "nodes", { clusterName: "prod", nodeRoleArn: ROLE_ARN, subnetIds: [UNKNOWN], scalingConfig: { minSize: 1, maxSize: 3, desiredSize: 2 }, launchTemplate: { id: UNKNOWN, version: "1" } }, { launchTemplate: ["nodes-lt"], subnetIds: ["private-a"] }],
-      ["aws:ec2/fleet:Fleet", "batch-fleet", { type: "maintain", launchTemplateConfig: { launchTemplateSpecification: { launchTemplateId: UNKNOWN, version: "$Latest" } }, targetCapacitySpecification: { defaultTargetCapacityType: "spot", totalTargetCapacity: 4 } }, { launchTemplateConfig: ["nodes-lt"] }],
+      ["aws:ec2/fleet:Fleet", "batch-fleet", { type: "maintain", launchTemplateConfigs: [{ launchTemplateSpecification: { launchTemplateId: UNKNOWN, version: "$Latest" } }], targetCapacitySpecification: { defaultTargetCapacityType: "spot", totalTargetCapacity: 4 } }, { launchTemplateConfigs: ["nodes-lt"] }],
     ],
   },
   {
