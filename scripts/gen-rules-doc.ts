@@ -322,8 +322,10 @@ them from known values (explicit names) so they can be checked.
   typed in, and Lambda encrypts environment variables at rest with KMS
   (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html); referencing the secret's ARN
   is still the better shape, since variables are readable with \`lambda:GetFunctionConfiguration\`.
-- Limit: user data unknown at preview (it interpolates an output) is not judged unless it draws on an issued
-  credential — it routinely carries endpoints
+- User data (and lifecycle scripts) unknown at preview because it interpolates a secret's value — a
+  \`random.RandomPassword\` result, a \`SecretVersion\`'s value, an issued credential — carries that secret: EC2's user
+  data page says not to store passwords or long-lived keys there, generated or not (\`credential-in-user-data\`).
+- Limit: other user data unknown at preview (it interpolates an output) is not judged — it routinely carries endpoints
   of resources in the same stack; keep credentials out of it by fetching them at boot.
 
 ### Exemptions

@@ -20,6 +20,12 @@ const isSource = (r: StackResource | undefined) => !!r && (SOURCE_TYPES.has(r.ty
  * secret store may hold it; copied into a runtime string it is a plaintext copy of a long-lived credential.
  */
 const isIssuer = (r: StackResource | undefined) => !!r && r.type in ISSUED_CREDENTIALS;
+/**
+ * Sources whose output that stays unknown at preview is the secret itself (RandomPassword's `result`, a secret
+ * version's `secretString`); their other outputs (ids, ARNs) are known placeholders. RandomString / RandomId are
+ * left out: their results routinely name things.
+ */
+const SECRET_VALUE_TYPES = new Set(["random:index/randomPassword:RandomPassword", "aws:secretsmanager/secretVersion:SecretVersion"]);
 
 /** Where runtime strings go, for the finding's kind. */
 type Place = "env" | "user-data" | "settings" | "tags" | "ssm-string";
@@ -122,7 +128,10 @@ export const rule: RuleDefinition = {
       const issuers = sources.filter(isIssuer) as StackResource[];
       /** Why an unknown runtime value is an issued credential (the property draws on an issuer), or undefined. */
       const issued = issuers.length ? issuers.map((i) => `a credential ${label(i)} issues (${ISSUED_CREDENTIALS[i.type].join(", ")})`).join("; ") : undefined;
-      return { hasSource: sources.length > 0, isSourceValue: (v: unknown) => values.has(v), issued };
+      // Sources whose unknown output is the secret itself: a generated password, a secret version's value.
+      const secretValues = sources.filter((d) => SECRET_VALUE_TYPES.has(d!.type)) as StackResource[];
+      const copied = issued ?? (secretValues.length ? secretValues.map((d) => `the secret value of ${label(d)}`).join("; ") : undefined);
+      return { hasSource: sources.length > 0, isSourceValue: (v: unknown) => values.has(v), issued, copied };
     };
     type Origin = ReturnType<typeof originOf>;
 
@@ -288,7 +297,10 @@ export const rule: RuleDefinition = {
       if (!LAUNCH_SCRIPTS.test(leaf)) return walk(r, origin, "env", path, value, leaf);
       // User data unknown at preview is not judged (docs/rules.md lists it): it routinely interpolates endpoints of
       // resources created in the same stack. Launch templates and Image Builder take it base64-encoded.
-      if (isUnknown(value) && origin.issued) return void out.report(r.urn, KIND["user-data"], { resource: label(r), path, reason: origin.issued }, path);
+      // User data unknown because it interpolates a secret's value (a generated password, an issued key) carries that
+      // secret: "don't store sensitive data, such as passwords or long-lived keys, as user data"
+      // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html), generated or not.
+      if (isUnknown(value) && origin.copied) return void out.report(r.urn, KIND["user-data"], { resource: label(r), path, reason: origin.copied }, path);
       if (typeof value === "string" && !isUnknown(value)) judgeScript(r, path, decodeUserData(value, leaf === "userDataBase64" || /launchTemplate|imagebuilder|notebookInstanceLifecycle/.test(r.type)));
     };
 

@@ -157,6 +157,14 @@ table("credentials carried into a runtime, in shapes not seen before", [
     expect: [`${C} jobs-mq typed-in-secret-input`, `${C} ledger-aurora typed-in-secret-input`, `${C} to-datadog typed-in-secret-input`],
   },
   {
+    // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html — "don't store sensitive data, such as
+    // passwords or long-lived keys, as user data": a generated password interpolated into the script is still there.
+    name: "insecure: launch template user data interpolates a random.RandomPassword result (unknown at preview)",
+    rule: C,
+    resources: [["aws:ec2/launchTemplate:LaunchTemplate", "cache-lt", { imageId: "ami-1", metadataOptions: IMDS_REQUIRED, userData: UNKNOWN }, { userData: ["gen-pw"] }]],
+    expect: [`${C} cache-lt credential-in-user-data`],
+  },
+  {
     // https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html — no secrets in tags.
     name: "insecure: a GitLab token in a launch template's tag",
     rule: C,
@@ -240,6 +248,12 @@ table("credentials carried into a runtime, in shapes not seen before", [
     // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html — fetch at boot with the instance role.
     name: "secure: user data reads the MySQL password into MYSQL_PWD from Secrets Manager at boot",
     resources: [["aws:ec2/instance:Instance", "db-seed", { ami: "ami-1", instanceType: "t3.micro", subnetId: UNKNOWN, metadataOptions: IMDS_REQUIRED, rootBlockDevice: { encrypted: true }, userData: "#!/bin/bash\nMYSQL_PWD=\"$(aws secretsmanager get-secret-value --secret-id prod/orders --query SecretString --output text)\" mysql -h orders.internal -u admin orders < /opt/seed.sql\n" }, { subnetId: ["private-a"] }]],
+  },
+  {
+    // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html — the script names the secret (its ARN, unknown
+    // at preview here) and fetches the value at boot: drawing on a secret's name is not carrying its value.
+    name: "secure: user data unknown at preview because it names a Secrets Manager secret to fetch at boot",
+    resources: [["aws:ec2/launchTemplate:LaunchTemplate", "fetch-lt", { imageId: "ami-1", metadataOptions: IMDS_REQUIRED, blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }], userData: UNKNOWN }, { userData: ["app-secret"] }]],
   },
   {
     // https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html
