@@ -307,7 +307,9 @@ them from known values (explicit names) so they can be checked.
   and temporary credentials for workloads (https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html).
 - **References are never plaintext**: ECS/Batch \`secrets\` entries (\`valueFrom\` a Secrets Manager ARN or an SSM
   parameter ARN or name, SecureString or String), CodeBuild \`SECRETS_MANAGER\` / \`PARAMETER_STORE\` variables,
-  Beanstalk \`environmentsecrets\` ARNs, and any Secrets Manager / SSM / KMS ARN or \`{{resolve:…}}\` value.
+  Beanstalk \`environmentsecrets\` ARNs, CodeBuild buildspec \`env.secrets-manager\` / \`env.parameter-store\`, any
+  Secrets Manager / SSM / KMS ARN or \`{{resolve:…}}\` value, and the name of a Secrets Manager secret or SSM
+  parameter of the stack (\`DB_SECRET: "prod/db"\`).
 - **SSM parameters**: a \`SecureString\`'s value is judged by provenance; a \`String\` / \`StringList\` holds a declared
   plain value and is judged as one (\`credential-in-ssm-string\`, using the parameter name's last segment as its name).
 - Dependencies are recorded per top-level property, so a generator or secret behind one variable can't vouch for

@@ -105,12 +105,14 @@ const RUNTIME_LEAVES = new Set([
  * Leaves that carry runtime strings only in one shape: `definition` as a document string (a Step Functions state
  * machine, an Alertmanager configuration: read back by Describe*), `parameters` as a map of strings (CloudFormation
  * stack and StackSet parameters, SSM association parameters, Batch parameter defaults: named values the service
- * passes on, returned by Describe* unless NoEcho). A `definition` below the top level is a description (Bedrock
- * guardrail topics), not a document.
+ * passes on, returned by Describe* unless NoEcho), `input` as a string (the constant JSON an EventBridge target or
+ * a schedule hands its target, a Lambda invocation's payload: readable with ListTargetsByRule / GetSchedule). A
+ * `definition` below the top level is a description (Bedrock guardrail topics), not a document.
  */
 const RUNTIME_BY_SHAPE: Record<string, (type: string, top: boolean) => boolean> = {
   definition: (t, top) => top && isStringType(t),
   parameters: (t) => /^pulumi\.Input<\{/.test(t),
+  input: (t) => isStringType(t),
 };
 /** Credential-named leaves that are not credentials: idempotency tokens and the like. */
 const NOT_CREDENTIAL_NAMES = new Set(["creationToken", "clientToken", "idempotencyToken", "clientRequestToken", "requestToken", "nextToken", "updateToken", "viewVersionToken"]);

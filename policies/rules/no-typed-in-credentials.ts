@@ -115,6 +115,10 @@ export const rule: RuleDefinition = {
     const out = new Findings();
     const label = (r: StackResource) => model.label(r.urn);
     const inStack = (v: string) => model.placeholderOwners(v) !== undefined;
+    // The names of this stack's secrets and parameters: a value that names one (DB_SECRET: "prod/db") points at a
+    // secret instead of being one, like its ARN.
+    const storeNames = new Set<unknown>();
+    for (const s of model.ofType("aws:secretsmanager/secret:Secret", SSM_PARAMETER)) if (typeof s.props.name === "string" && !isUnknown(s.props.name)) storeNames.add(s.props.name);
 
     /**
      * Dependencies are recorded per top-level property, so one generated or secret-store value in a map can't
@@ -144,7 +148,7 @@ export const rule: RuleDefinition = {
         if (name !== undefined && namesCredential(name) && !origin.hasSource && place !== "tags") out.report(r.urn, "unverifiable-env-value", { resource: label(r), path, name }, path);
         return;
       }
-      if (typeof value !== "string" || isReference(value) || origin.isSourceValue(value)) return;
+      if (typeof value !== "string" || isReference(value) || origin.isSourceValue(value) || storeNames.has(value)) return;
       const reason = credentialReason(name, value, inStack);
       if (reason) out.report(r.urn, KIND[place], { resource: label(r), path, name: name ?? "", reason }, path);
     };

@@ -165,6 +165,17 @@ table("credentials carried into a runtime, in shapes not seen before", [
     expect: [`${C} cache-lt credential-in-user-data`],
   },
   {
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html — API destinations keep their
+    // credentials in a connection (Secrets Manager); a target's constant input is returned by ListTargetsByRule.
+    name: "insecure: EventBridge target constant input and a scheduler target input carry an API password",
+    rule: C,
+    resources: [
+      ["aws:cloudwatch/eventTarget:EventTarget", "nightly-export", { rule: "nightly", arn: "arn:aws:lambda:eu-west-1:123456789012:function:export", input: JSON.stringify({ bucket: "acme-exports", crm: { user: "export", password: "Crm-Export-2024" } }) }],
+      ["aws:scheduler/schedule:Schedule", "hourly-sync", { flexibleTimeWindow: { mode: "OFF" }, scheduleExpression: "rate(1 hour)", target: { arn: "arn:aws:lambda:eu-west-1:123456789012:function:sync", roleArn: ROLE_ARN, input: JSON.stringify({ apiToken: GITHUB_PAT }) } }],
+    ],
+    expect: [`${C} hourly-sync credential-in-env`, `${C} nightly-export credential-in-env`],
+  },
+  {
     // https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html — no secrets in tags.
     name: "insecure: a GitLab token in a launch template's tag",
     rule: C,
@@ -254,6 +265,14 @@ table("credentials carried into a runtime, in shapes not seen before", [
     // at preview here) and fetches the value at boot: drawing on a secret's name is not carrying its value.
     name: "secure: user data unknown at preview because it names a Secrets Manager secret to fetch at boot",
     resources: [["aws:ec2/launchTemplate:LaunchTemplate", "fetch-lt", { imageId: "ami-1", metadataOptions: IMDS_REQUIRED, blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }], userData: UNKNOWN }, { userData: ["app-secret"] }]],
+  },
+  {
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html
+    name: "secure: EventBridge target input names the secret and a token TTL; the schedule passes an input template",
+    resources: [
+      ["aws:cloudwatch/eventTarget:EventTarget", "nightly-export", { rule: "nightly", arn: "arn:aws:lambda:eu-west-1:123456789012:function:export", input: JSON.stringify({ bucket: "acme-exports", crmSecretArn: SECRET_ARN, tokenTtlSeconds: 900 }) }],
+      ["aws:scheduler/schedule:Schedule", "hourly-sync", { flexibleTimeWindow: { mode: "OFF" }, scheduleExpression: "rate(1 hour)", target: { arn: "arn:aws:lambda:eu-west-1:123456789012:function:sync", roleArn: ROLE_ARN, input: JSON.stringify({ executionId: "<aws.scheduler.execution-id>", passwordSecret: "prod/app" }) } }],
+    ],
   },
   {
     // https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html
