@@ -166,7 +166,8 @@ CIDRs are sets (IPv4 and IPv6 intervals, parsed with \`ip-address\`), merged bef
   An inherited weak setting is reported where it is set (launch template, account default), not on every launch.
   Auto Scaling groups (plain and mixed-instances), EKS managed node groups, EC2 Fleets and spot fleets launch from
   their launch templates. Image Builder build and test instances take the infrastructure configuration's
-  \`instanceMetadataOptions\` (Image Builder's default: optional), else the account default.
+  \`instanceMetadataOptions\` (Image Builder's default: optional), else the account default. A spot fleet's inline
+  \`launchSpecifications\` cannot set metadata options at all: without a set account default each is \`imds-unset\`.
 - Tenant isolation: group references between different tenants, CIDR rules into a tenant's group that cover
   another tenant's subnets, VPC peering between two tenants' VPCs, and transit-gateway routes from one tenant's
   attachment to another's. Transit routing is modelled per route table: an attachment sends through the table

@@ -15,6 +15,13 @@ function imageBuilderTokens(r: { props: Record<string, any> }): unknown {
   return isUnknown(o) ? o : o && typeof o === "object" ? o.httpTokens : undefined;
 }
 
+/**
+ * A spot fleet's inline launch specifications cannot set metadata options (SpotFleetLaunchSpecification has none,
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotFleetLaunchSpecification.html): instances launched
+ * from them take the account default, else AWS's default (optional). Launch template configs are judged at the template.
+ */
+const SPOT_FLEET = "aws:ec2/spotFleetRequest:SpotFleetRequest";
+
 const FIX =
   'Set metadataOptions: { httpTokens: "required" } on every instance and launch template, instanceMetadataOptions: { httpTokens: "required" } on Image Builder infrastructure configurations (or httpEndpoint: "disabled" where nothing needs instance metadata), or set account-level aws.ec2.InstanceMetadataDefaults { httpTokens: "required" } for launches that set nothing.';
 
@@ -47,6 +54,15 @@ export const rule: RuleDefinition = {
     }
     // Build instances that set nothing take the account default, like any launch that sets nothing.
     const accountRequires = model.ofType(T.metadataDefaults).some((d) => d.props.httpTokens === "required");
+    // A set account default (required, or weak and reported above) decides for launches that cannot set their own.
+    const accountSet = model.ofType(T.metadataDefaults).some((d) => d.props.httpTokens !== undefined && d.props.httpTokens !== null && d.props.httpTokens !== "" && d.props.httpTokens !== "no-preference");
+    for (const r of model.ofType(SPOT_FLEET)) {
+      if (accountSet) break;
+      const specs = r.props.launchSpecifications;
+      if (isUnknown(specs)) out.report(r.urn, "imds-unverifiable", { resource: model.label(r.urn), tokens: undefined, inherited: " (inline launch specifications take the account default)", field: "launchSpecifications" }, "launchSpecifications");
+      else if (Array.isArray(specs))
+        specs.forEach((_, i) => out.report(r.urn, "imds-unset", { resource: model.label(r.urn), tokens: undefined, inherited: " (a spot fleet launch specification cannot set metadata options: use a launch template or the account default)", field: `launchSpecifications[${i}] metadata options` }, `launchSpecifications[${i}]`));
+    }
     for (const r of model.ofType(IMAGE_BUILDER_INFRA)) {
       if (imageBuilderTokens(r) === undefined && !accountRequires)
         out.report(r.urn, "imds-unset", { resource: model.label(r.urn), tokens: undefined, inherited: "", field: "instanceMetadataOptions.httpTokens" }, "instanceMetadataOptions.httpTokens");

@@ -331,7 +331,21 @@ table("IMDS inheritance and launchers", [
     resources: [["aws:ec2/launchConfiguration:LaunchConfiguration", "legacy-lc", { imageId: "ami-1", instanceType: "t3.micro", metadataOptions: { httpTokens: "optional", httpEndpoint: "enabled" } }]],
     expect: [`${I} legacy-lc imds-v1-allowed`],
   },
+  {
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotFleetLaunchSpecification.html — no metadata options.
+    name: "insecure: a spot fleet with an inline launch specification (it cannot set metadata options) and no account default",
+    rule: I,
+    resources: [["aws:ec2/spotFleetRequest:SpotFleetRequest", "render-fleet", { iamFleetRole: ROLE_ARN, targetCapacity: 4, launchSpecifications: [{ ami: "ami-1", instanceType: "c6i.large", subnetId: UNKNOWN }] }, { launchSpecifications: ["private-a"] }]],
+    expect: [`${I} render-fleet imds-unset`],
+  },
   // ---- hardened -------------------------------------------------------------------------------------------------
+  {
+    name: "secure: the account default requires tokens; a spot fleet's inline launch specification takes it",
+    resources: [
+      [DEFAULTS, "account-imds", { httpTokens: "required", httpPutResponseHopLimit: 2 }],
+      ["aws:ec2/spotFleetRequest:SpotFleetRequest", "render-fleet", { iamFleetRole: ROLE_ARN, targetCapacity: 4, launchSpecifications: [{ ami: "ami-1", instanceType: "c6i.large", subnetId: UNKNOWN, rootBlockDevices: [{ encrypted: true }] }] }, { launchSpecifications: ["private-a"] }],
+    ],
+  },
   {
     name: "secure: the account default requires tokens; an instance and a spot request that set none inherit it",
     resources: [
