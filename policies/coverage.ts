@@ -80,6 +80,10 @@ covers("only-lbs-face-world", "public-address", { "aws:lb/loadBalancer:LoadBalan
 covers("imdsv2-required", "imds", {
   "aws:ec2/instance:Instance": ["metadataOptions", "metadataOptions.httpTokens"],
   "aws:ec2/launchTemplate:LaunchTemplate": ["metadataOptions", "metadataOptions.httpTokens"],
+  "aws:ec2/spotInstanceRequest:SpotInstanceRequest": ["metadataOptions", "metadataOptions.httpTokens"],
+  "aws:ec2/launchConfiguration:LaunchConfiguration": ["metadataOptions", "metadataOptions.httpTokens"],
+  "aws:ec2/instanceMetadataDefaults:InstanceMetadataDefaults": ["httpTokens"],
+  "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration": ["instanceMetadataOptions", "instanceMetadataOptions.httpTokens"],
 });
 
 // ---- Policy documents ----------------------------------------------------------------------------------------------

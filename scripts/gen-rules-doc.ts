@@ -164,6 +164,10 @@ CIDRs are sets (IPv4 and IPv6 intervals, parsed with \`ip-address\`), merged bef
 - Instance metadata: an instance or spot request takes \`metadataOptions\` from its own settings, else its launch
   template's, else the account-level \`aws.ec2.InstanceMetadataDefaults\`, else AWS's default (IMDSv1 allowed).
   An inherited weak setting is reported where it is set (launch template, account default), not on every launch.
+  Auto Scaling groups (plain and mixed-instances), EKS managed node groups, EC2 Fleets and spot fleets launch from
+  their launch templates. Image Builder build and test instances take the infrastructure configuration's
+  \`instanceMetadataOptions\` (Image Builder's default: optional), else the account default. A spot fleet's inline
+  \`launchSpecifications\` cannot set metadata options at all: without a set account default each is \`imds-unset\`.
 - Tenant isolation: group references between different tenants, CIDR rules into a tenant's group that cover
   another tenant's subnets, VPC peering between two tenants' VPCs, and transit-gateway routes from one tenant's
   attachment to another's. Transit routing is modelled per route table: an attachment sends through the table
@@ -264,7 +268,9 @@ them from known values (explicit names) so they can be checked.
   when its property depends on a generator (\`random.RandomPassword\`, \`RandomString\`, \`RandomBytes\`, \`RandomId\`,
   \`RandomUuid\`, \`tls.PrivateKey\`), a Secrets Manager resource or an SSM \`SecureString\` parameter, or is a
   reference (a Secrets Manager / SSM / KMS ARN); a known value is otherwise \`typed-in-secret-input\`, an unknown one
-  \`unverifiable-secret-input\`. Where one property holds several credentials (MQ users, password lists) each value is
+  \`unverifiable-secret-input\`. A credential AWS issues with a resource (the provider's secret outputs that are no
+  input: an \`iam.AccessKey\`'s \`secret\`, a Cognito app client's \`clientSecret\`; docs/coverage.md lists them) was
+  not typed in either, so a secret store may hold it. Where one property holds several credentials (MQ users, password lists) each value is
   judged on its own (\`users[1].password\`). A few secret-marked inputs are not credentials (public certificates,
   app ids, login banners) and are listed, with the reason, in docs/coverage.md; a new secret-marked input is judged
   without anyone adding it.
@@ -275,8 +281,11 @@ them from known values (explicit names) so they can be checked.
 - **Strings carried into a runtime** (every input the scan lists: Lambda, App Runner, Amplify, SageMaker, Synthetics
   and Bedrock environment maps; CodeBuild \`PLAINTEXT\` variables; ECS container definitions and Batch job
   properties, parsed from JSON; Elastic Beanstalk option settings in any namespace; Glue default arguments; EC2
-  instance, launch template, launch configuration, spot and Lightsail user data, plain or base64) and **the tags of
-  every resource** are judged entry by entry: \`credential-in-env\`, \`credential-in-user-data\`, \`credential-in-tags\`
+  instance, launch template, launch configuration, spot and Lightsail user data and SageMaker notebook lifecycle
+  scripts, plain or base64; CodeBuild inline buildspecs, parsed from YAML: \`env.variables\` entry by entry,
+  \`env.secrets-manager\` / \`env.parameter-store\` as references; Step Functions and Alertmanager definitions;
+  CloudFormation stack, StackSet and SSM association parameters and every other map-shaped \`parameters\`; EMR
+  \`configurationsJson\`) and **the tags of every resource** are judged entry by entry: \`credential-in-env\`, \`credential-in-user-data\`, \`credential-in-tags\`
   (and \`credential-in-settings\` for secret-marked settings maps such as Glue \`connectionProperties\`). A value is a
   credential when secretlint's recommended rule set (\`@secretlint/secretlint-rule-preset-recommend\`: AWS, GCP,
   GitHub, GitLab, Slack, npm, Stripe, SendGrid, private keys, basic-auth and database connection strings …) finds
@@ -287,10 +296,21 @@ them from known values (explicit names) so they can be checked.
   \`DJANGO_SECRET_KEY\`, \`RAILS_MASTER_KEY\`, \`APP_KEY\`, WordPress salts …) — and the value is not a number,
   boolean, plain URL or placeholder. Names about where or how long a credential lives (\`DB_PASSWORD_FILE\`,
   \`DB_SECRET_ARN\`, \`TOKEN_TTL_SECONDS\`) are not credentials. In user data each \`NAME=value\` / \`export NAME=…\` /
-  \`-e NAME=…\` assignment is judged by its name (a \`$(…)\` or \`$VAR\` value is fetched at run time).
+  \`-e NAME=…\` assignment is judged by its name (a \`$(…)\` or \`$VAR\` value is fetched at run time). In user
+  data and container command lines (\`command\` / \`entryPoint\`, judged joined) a password given as a flag is a
+  credential too: \`mysql -p…\` (MySQL/MariaDB clients), \`redis-cli -a …\`, \`sshpass -p …\`, \`docker login -p …\`,
+  \`--…password=…\`, \`curl -u user:password\`, and a \`.pgpass\` line \`host:port:db:user:password\`. JSONPath and
+  JSONata values (\`$$.Task.Token\`, \`$.password\`, \`{% … %}\`) are resolved at run time and are not credentials.
+- **Issued credentials copied into a runtime**: an unknown value in a runtime string (or a String parameter's value,
+  or user data) whose property draws on a resource AWS issues a credential with is that credential — ids and ARNs
+  are known placeholders, the secret is what stays unknown — and is reported where it lands (\`credential-in-env\`,
+  \`credential-in-user-data\`, \`credential-in-ssm-string\`, \`credential-in-tags\`). IAM best practice is roles
+  and temporary credentials for workloads (https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html).
 - **References are never plaintext**: ECS/Batch \`secrets\` entries (\`valueFrom\` a Secrets Manager ARN or an SSM
   parameter ARN or name, SecureString or String), CodeBuild \`SECRETS_MANAGER\` / \`PARAMETER_STORE\` variables,
-  Beanstalk \`environmentsecrets\` ARNs, and any Secrets Manager / SSM / KMS ARN or \`{{resolve:…}}\` value.
+  Beanstalk \`environmentsecrets\` ARNs, CodeBuild buildspec \`env.secrets-manager\` / \`env.parameter-store\`, any
+  Secrets Manager / SSM / KMS ARN or \`{{resolve:…}}\` value, and the name of a Secrets Manager secret or SSM
+  parameter of the stack (\`DB_SECRET: "prod/db"\`).
 - **SSM parameters**: a \`SecureString\`'s value is judged by provenance; a \`String\` / \`StringList\` holds a declared
   plain value and is judged as one (\`credential-in-ssm-string\`, using the parameter name's last segment as its name).
 - Dependencies are recorded per top-level property, so a generator or secret behind one variable can't vouch for
@@ -301,7 +321,14 @@ them from known values (explicit names) so they can be checked.
   (values may be outputs). An ECS / Batch definition JSON is unknown as a whole when any part of it is (an image URL
   from a repository in the same stack): it passes when it draws on a generator or secret store (credentials as
   \`secrets\` valueFrom) and is otherwise \`unknown-env-map\`.
-- Limit: user data unknown at preview (it interpolates an output) is not judged — it routinely carries endpoints
+- Values generated in the stack (\`random.RandomPassword\`) may be passed into an environment map: they were not
+  typed in, and Lambda encrypts environment variables at rest with KMS
+  (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html); referencing the secret's ARN
+  is still the better shape, since variables are readable with \`lambda:GetFunctionConfiguration\`.
+- User data (and lifecycle scripts) unknown at preview because it interpolates a secret's value — a
+  \`random.RandomPassword\` result, a \`SecretVersion\`'s value, an issued credential — carries that secret: EC2's user
+  data page says not to store passwords or long-lived keys there, generated or not (\`credential-in-user-data\`).
+- Limit: other user data unknown at preview (it interpolates an output) is not judged — it routinely carries endpoints
   of resources in the same stack; keep credentials out of it by fetching them at boot.
 
 ### Exemptions

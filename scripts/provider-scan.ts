@@ -26,6 +26,11 @@ export interface ProviderResource {
   /** Module file the class lives in, e.g. `ec2/instance`. */
   module: string;
   inputs: Partial<Record<Category, string[]>>;
+  /**
+   * Outputs the provider marks secret that are no input (`additionalSecretOutputs`): credentials AWS issues when the
+   * resource is created (an IAM access key's secret, a Cognito app client's secret, a Lightsail key pair's private key).
+   */
+  secretOutputs?: string[];
 }
 
 export interface ProviderFacts {
@@ -91,7 +96,24 @@ const RUNTIME_LEAVES = new Set([
   "environment", "variables", "environmentVariables", "runtimeEnvironmentVariables", "userData", "userDataBase64",
   "containerDefinitions", "containerProperties", "nodeProperties", "ecsProperties", "eksProperties",
   "defaultArguments", "environmentVariable", "envVars",
+  // Build specs (CodeBuild's inline buildspec: env.variables are plain text), lifecycle scripts (SageMaker notebook
+  // onCreate/onStart, base64 like user data) and application configurations (EMR configurationsJson: Hive metastore
+  // and Hue passwords go there).
+  "buildspec", "onCreate", "onStart", "configurationsJson",
 ]);
+/**
+ * Leaves that carry runtime strings only in one shape: `definition` as a document string (a Step Functions state
+ * machine, an Alertmanager configuration: read back by Describe*), `parameters` as a map of strings (CloudFormation
+ * stack and StackSet parameters, SSM association parameters, Batch parameter defaults: named values the service
+ * passes on, returned by Describe* unless NoEcho), `input` as a string (the constant JSON an EventBridge target or
+ * a schedule hands its target, a Lambda invocation's payload: readable with ListTargetsByRule / GetSchedule). A
+ * `definition` below the top level is a description (Bedrock guardrail topics), not a document.
+ */
+const RUNTIME_BY_SHAPE: Record<string, (type: string, top: boolean) => boolean> = {
+  definition: (t, top) => top && isStringType(t),
+  parameters: (t) => /^pulumi\.Input<\{/.test(t),
+  input: (t) => isStringType(t),
+};
 /** Credential-named leaves that are not credentials: idempotency tokens and the like. */
 const NOT_CREDENTIAL_NAMES = new Set(["creationToken", "clientToken", "idempotencyToken", "clientRequestToken", "requestToken", "nextToken", "updateToken", "viewVersionToken"]);
 /** Parents whose credential-named children are not credentials: validity units, a file path on the host, CodeBuild's registry credential (the name or ARN of a Secrets Manager secret). */
@@ -107,7 +129,7 @@ function classify(name: string, type: string, top: boolean, parent: string, type
   if (PUBLIC_LEAVES.has(name) && /boolean|string|number/.test(type) && !(name === "internal" && !/boolean/.test(type))) out.push("public-address");
   if (IMDS_LEAVES.has(name)) out.push("imds");
   if (POLICY_LEAVES.has(name) && /string|PolicyDocument/.test(type)) out.push("policy");
-  if (RUNTIME_LEAVES.has(name)) out.push("runtime-strings");
+  if (RUNTIME_LEAVES.has(name) || RUNTIME_BY_SHAPE[name]?.(type, top)) out.push("runtime-strings");
   // Option settings shaped {namespace, name, value} (Elastic Beanstalk): the application environment lives there.
   const nested = types.get(nestedRef(type) ?? "");
   if (name === "settings" && nested && ["namespace", "name", "value"].every((k) => nested.some((p) => p.name === k))) out.push("runtime-strings");
@@ -159,11 +181,12 @@ export function scanProvider(dir = join(__dirname, "..", "node_modules", "@pulum
       const secret = new Set<string>();
       for (const m of js.matchAll(/pulumi\.secret\(args\.(\w+)\)/g)) secret.add(m[1]);
       const aso = /additionalSecretOutputs: \[([^\]]*)\]/.exec(js)?.[1] ?? "";
-      for (const m of aso.matchAll(/"(\w+)"/g)) if (argNames.has(m[1])) secret.add(m[1]);
+      const issued: string[] = [];
+      for (const m of aso.matchAll(/"(\w+)"/g)) (argNames.has(m[1]) ? secret.add(m[1]) : issued.push(m[1]));
       if (secret.size) acc.set("secret-input", secret);
       const inputs: Partial<Record<Category, string[]>> = {};
       for (const c of Object.keys(CATEGORIES) as Category[]) if (acc.get(c)?.size) inputs[c] = [...acc.get(c)!].sort();
-      if (Object.keys(inputs).length) resources.push({ type: token, module: `${mod.name}/${base}`, inputs });
+      if (Object.keys(inputs).length || issued.length) resources.push({ type: token, module: `${mod.name}/${base}`, inputs, ...(issued.length ? { secretOutputs: issued.sort() } : {}) });
     }
   }
   resources.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));

@@ -70,7 +70,8 @@ function judgeName(name: string): boolean {
  * be a template placeholder (${DB_PASSWORD}, {{password}}, %s, <password>): those are filled in at run time.
  */
 const URL_WITH_PASSWORD = /\b([a-z][a-z0-9+.-]*):\/\/([^/\s:@"']*):([^/\s@"']+)@[^\s"']/gi;
-const PLACEHOLDER = /^(\$\{?[\w.-]+\}?|\{\{.*\}\}|%[sd]|<[^>]+>|\*+|x+|\$\(\w+\))$/i;
+// Also JSONPath / JSONata that Step Functions resolves at run time (`$$.Task.Token`, `$.password`, `{% $token %}`).
+const PLACEHOLDER = /^(\$\{?[\w.-]+\}?|\{\{.*\}\}|%[sd]|<[^>]+>|\*+|x+|\$\(\w+\)|\$\$?(\.[\w$-]+|\[[^\]]*\])+|\{%.*%\})$/i;
 
 /** The first URL in `text` with a real (non-placeholder) password in its user info, with its scheme. */
 export function urlWithPassword(text: string): { scheme: string; match: string } | undefined {
@@ -104,4 +105,37 @@ export function trivialValue(v: string): boolean {
  */
 export function isReference(v: string): boolean {
   return /^arn:aws[a-z-]*:(secretsmanager|ssm|kms):/.test(v) || /^\{\{resolve:(secretsmanager|ssm|ssm-secure):/.test(v) || /^\/[\w.-]+(\/[\w.-]+)+$/.test(v);
+}
+
+/**
+ * Passwords given on a command line, where no `NAME=value` assignment names them: the MySQL/MariaDB clients'
+ * attached `-p<password>` (https://dev.mysql.com/doc/refman/8.0/en/connecting.html), `redis-cli -a <password>`,
+ * `sshpass -p <password>`, `docker login -p <password>`, `--password=<password>` of any tool and `curl -u user:password`; and a libpq password
+ * file line `host:port:database:user:password` written to `.pgpass`
+ * (https://www.postgresql.org/docs/current/libpq-pgpass.html). A value read at run time (`$VAR`, `"$(…)"`) is not one.
+ */
+const CLI_PASSWORDS: [tool: string, re: RegExp][] = [
+  ["mysql -p", /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb|mariadb-dump|mariadb-admin)\b[^\n;&|]*?\s-p(?!\s)("[^"\n]*"|'[^'\n]*'|[^\s;&|]+)/g],
+  ["redis-cli -a", /\bredis-cli\b[^\n;&|]*?\s-a\s+("[^"\n]*"|'[^'\n]*'|[^\s;&|]+)/g],
+  ["sshpass -p", /\bsshpass\s+-p\s*("[^"\n]*"|'[^'\n]*'|[^\s;&|]+)/g],
+  // `--password value` only where the tool takes a value (psql's --password takes none); `--…password=value` always.
+  ["--password=", /\s--(?:[a-z]+-)?password=("[^"\n]*"|'[^'\n]*'|[^\s;&|]+)/g],
+  ["docker login -p", /\bdocker\s+login\b[^\n;&|]*?\s(?:-p|--password)\s+("[^"\n]*"|'[^'\n]*'|[^\s;&|-][^\s;&|]*)/g],
+  ["curl -u", /\bcurl\b[^\n;&|]*?\s(?:-u|--user)\s+["']?[^:\s"']+:([^\s"'@;&|]+)/g],
+];
+const PGPASS_LINE = /(?:^|[\s'"])[\w.*-]+:(?:\d+|\*):[\w.*-]+:[\w.*-]+:([^\s'"]+)/m;
+
+/** The tools whose command lines in `text` carry a literal password (empty when none). */
+export function commandLinePasswords(text: string): string[] {
+  const out = new Set<string>();
+  const literal = (v: string) => {
+    const s = v.replace(/^["']|["']$/g, "");
+    return !s.startsWith("$") && !trivialValue(s) && !isReference(s);
+  };
+  for (const [tool, re] of CLI_PASSWORDS) {
+    for (const m of text.matchAll(re)) if (literal(m[1])) out.add(tool);
+  }
+  const pg = text.includes(".pgpass") ? PGPASS_LINE.exec(text) : null;
+  if (pg && literal(pg[1])) out.add(".pgpass line");
+  return [...out];
 }

@@ -1,8 +1,9 @@
 import { isUnknown, type RuleDefinition, type StackResource } from "../model";
-import { isReference, namesCredential, trivialValue, urlWithPassword } from "../model/secrets";
+import { parse as parseYaml } from "yaml";
+import { commandLinePasswords, isReference, namesCredential, trivialValue, urlWithPassword } from "../model/secrets";
 import { detectSecrets } from "../model/secrets-detector";
 import { judgedByEntry, notACredential, SSM_PARAMETER } from "../model/secrets-inputs";
-import { CREDENTIAL_INPUTS, RUNTIME_INPUTS, SECRET_INPUTS } from "../model/secrets-provider";
+import { CREDENTIAL_INPUTS, ISSUED_CREDENTIALS, RUNTIME_INPUTS, SECRET_INPUTS } from "../model/secrets-provider";
 import { CREDENTIAL_SOURCES, Findings, list } from "./util";
 
 export { namesCredential };
@@ -12,7 +13,19 @@ export { namesCredential };
  * typed in. An SSM parameter is a store only as a SecureString.
  */
 const SOURCE_TYPES = new Set([...CREDENTIAL_SOURCES, "random:index/randomUuid:RandomUuid", "tls:index/privateKey:PrivateKey"]);
-const isSource = (r: StackResource | undefined) => !!r && (SOURCE_TYPES.has(r.type) || (r.type === SSM_PARAMETER && r.props.type === "SecureString"));
+const isSource = (r: StackResource | undefined) => !!r && (SOURCE_TYPES.has(r.type) || (r.type === SSM_PARAMETER && r.props.type === "SecureString") || isIssuer(r));
+/**
+ * Resources AWS issues a credential with (an IAM access key's secret, a Cognito app client's secret: the provider's
+ * secret outputs that are no input, policies/model/secrets-provider.ts). Their credential was not typed in, so a
+ * secret store may hold it; copied into a runtime string it is a plaintext copy of a long-lived credential.
+ */
+const isIssuer = (r: StackResource | undefined) => !!r && r.type in ISSUED_CREDENTIALS;
+/**
+ * Sources whose output that stays unknown at preview is the secret itself (RandomPassword's `result`, a secret
+ * version's `secretString`); their other outputs (ids, ARNs) are known placeholders. RandomString / RandomId are
+ * left out: their results routinely name things.
+ */
+const SECRET_VALUE_TYPES = new Set(["random:index/randomPassword:RandomPassword", "aws:secretsmanager/secretVersion:SecretVersion"]);
 
 /** Where runtime strings go, for the finding's kind. */
 type Place = "env" | "user-data" | "settings" | "tags" | "ssm-string";
@@ -26,7 +39,11 @@ const KIND: Record<Place, string> = {
 
 const FIX_REF = "pass a reference instead (a Secrets Manager or SSM SecureString ARN read at run time, ECS/Batch `secrets` valueFrom, CodeBuild SECRETS_MANAGER/PARAMETER_STORE variables, App Runner runtimeEnvironmentSecrets, Beanstalk environmentsecrets ARNs), and generate the value (random.RandomPassword) into a secret";
 
-const ENV_MAPS = /^(variables|environment|environmentVariables|runtimeEnvironmentVariables|settings|defaultArguments)$/;
+const ENV_MAPS = /^(variables|environment|environmentVariables|runtimeEnvironmentVariables|settings|defaultArguments|parameters)$/;
+/** Container command lines: judged joined, so `["redis-cli", "-a", "pw"]` reads as the shell would run it. */
+const COMMAND_LINES = /^(command|entryPoint|args)$/;
+/** Scripts a service runs at launch, like user data (base64): SageMaker notebook lifecycle configurations. */
+const LAUNCH_SCRIPTS = /^(userData(Base64)?|onCreate|onStart)$/;
 const DEFINITIONS = /^(containerDefinitions|containerProperties|nodeProperties|ecsProperties|eksProperties)$/;
 
 /**
@@ -39,6 +56,8 @@ function credentialReason(name: string | undefined, value: string, inStack: (v: 
   if (url) return `a ${url.scheme}:// URL with a password in it`;
   const found = detectSecrets(value);
   if (found.length) return `secretlint ${found.map((f) => f.messageId).join(", ")}`;
+  const cli = commandLinePasswords(value);
+  if (cli.length) return `a password on a command line (${cli.join(", ")})`;
   if (name !== undefined && namesCredential(name) && !trivialValue(value) && !inStack(value)) return `its name ${name} says it holds a credential`;
   return undefined;
 }
@@ -96,6 +115,10 @@ export const rule: RuleDefinition = {
     const out = new Findings();
     const label = (r: StackResource) => model.label(r.urn);
     const inStack = (v: string) => model.placeholderOwners(v) !== undefined;
+    // The names of this stack's secrets and parameters: a value that names one (DB_SECRET: "prod/db") points at a
+    // secret instead of being one, like its ARN.
+    const storeNames = new Set<unknown>();
+    for (const s of model.ofType("aws:secretsmanager/secret:Secret", SSM_PARAMETER)) if (typeof s.props.name === "string" && !isUnknown(s.props.name)) storeNames.add(s.props.name);
 
     /**
      * Dependencies are recorded per top-level property, so one generated or secret-store value in a map can't
@@ -106,17 +129,26 @@ export const rule: RuleDefinition = {
       const sources = (r.propertyDependencies[top] ?? []).map((u) => model.byUrn(u)).filter(isSource);
       const values = new Set<unknown>();
       for (const d of sources) for (const v of Object.values(d!.props)) if (typeof v === "string" && !isUnknown(v)) values.add(v);
-      return { hasSource: sources.length > 0, isSourceValue: (v: unknown) => values.has(v) };
+      const issuers = sources.filter(isIssuer) as StackResource[];
+      /** Why an unknown runtime value is an issued credential (the property draws on an issuer), or undefined. */
+      const issued = issuers.length ? issuers.map((i) => `a credential ${label(i)} issues (${ISSUED_CREDENTIALS[i.type].join(", ")})`).join("; ") : undefined;
+      // Sources whose unknown output is the secret itself: a generated password, a secret version's value.
+      const secretValues = sources.filter((d) => SECRET_VALUE_TYPES.has(d!.type)) as StackResource[];
+      const copied = issued ?? (secretValues.length ? secretValues.map((d) => `the secret value of ${label(d)}`).join("; ") : undefined);
+      return { hasSource: sources.length > 0, isSourceValue: (v: unknown) => values.has(v), issued, copied };
     };
     type Origin = ReturnType<typeof originOf>;
 
     /** One named string (env var, setting, tag) judged by its name and value. */
     const judgeEntry = (r: StackResource, origin: Origin, place: Place, path: string, name: string | undefined, value: unknown) => {
       if (isUnknown(value)) {
+        // Unknown values of a property that draws on an issuer: ids and ARNs are known placeholders, so what stays
+        // unknown is the issued secret itself.
+        if (origin.issued) return void out.report(r.urn, KIND[place], { resource: label(r), path, name: name ?? "", reason: origin.issued }, path);
         if (name !== undefined && namesCredential(name) && !origin.hasSource && place !== "tags") out.report(r.urn, "unverifiable-env-value", { resource: label(r), path, name }, path);
         return;
       }
-      if (typeof value !== "string" || isReference(value) || origin.isSourceValue(value)) return;
+      if (typeof value !== "string" || isReference(value) || origin.isSourceValue(value) || storeNames.has(value)) return;
       const reason = credentialReason(name, value, inStack);
       if (reason) out.report(r.urn, KIND[place], { resource: label(r), path, name: name ?? "", reason }, path);
     };
@@ -127,6 +159,8 @@ export const rule: RuleDefinition = {
       const url = urlWithPassword(text);
       if (url) reasons.push(`a ${url.scheme}:// URL with a password in it`);
       for (const f of detectSecrets(text)) reasons.push(`secretlint ${f.messageId}`);
+      const cli = commandLinePasswords(text);
+      if (cli.length) reasons.push(`a password on a command line (${cli.join(", ")})`);
       const names = new Set<string>();
       for (const m of text.matchAll(ASSIGNMENT)) {
         const value = m[2].replace(/^["']|["']$/g, "");
@@ -148,7 +182,8 @@ export const rule: RuleDefinition = {
         // or secret store is presumed to take its credentials from there (as `secrets` valueFrom).
         if (name !== undefined && ENV_MAPS.test(name)) return void out.report(r.urn, "unknown-env-map", { resource: label(r), path }, path);
         if (name !== undefined && DEFINITIONS.test(name)) {
-          if (!origin.hasSource) out.report(r.urn, "unknown-env-map", { resource: label(r), path }, path);
+          if (origin.issued) out.report(r.urn, KIND[place], { resource: label(r), path, name, reason: origin.issued }, path);
+          else if (!origin.hasSource) out.report(r.urn, "unknown-env-map", { resource: label(r), path }, path);
           return;
         }
         return judgeEntry(r, origin, place, path, name, v);
@@ -165,6 +200,7 @@ export const rule: RuleDefinition = {
         return judgeEntry(r, origin, place, path, name, v);
       }
       if (Array.isArray(v)) {
+        if (name !== undefined && COMMAND_LINES.test(name) && v.every((x) => typeof x === "string" && !isUnknown(x))) return judgeEntry(r, origin, place, path, undefined, v.join(" "));
         v.forEach((x, i) => walk(r, origin, place, `${path}[${i}]`, x));
         return;
       }
@@ -208,7 +244,8 @@ export const rule: RuleDefinition = {
         }
         if (type === SSM_PARAMETER && r.props.type !== "SecureString" && !isUnknown(r.props.type)) {
           // A String / StringList parameter declares a plain value: judged as one, by what it holds.
-          if (typeof v === "string" && !isUnknown(v) && !isReference(v) && !origin.isSourceValue(v)) {
+          if (isUnknown(v) && origin.issued) out.report(r.urn, KIND["ssm-string"], { resource: label(r), path: input, reason: origin.issued }, input);
+          else if (typeof v === "string" && !isUnknown(v) && !isReference(v) && !origin.isSourceValue(v)) {
             const reason = credentialReason(typeof r.props.name === "string" ? r.props.name.split("/").pop() : undefined, v, inStack);
             if (reason) out.report(r.urn, KIND["ssm-string"], { resource: label(r), path: input, reason }, input);
           }
@@ -229,6 +266,30 @@ export const rule: RuleDefinition = {
       }
     };
 
+    /**
+     * An inline CodeBuild buildspec (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html):
+     * `env.variables` are plain text and judged like environment variables; `env.secrets-manager` and
+     * `env.parameter-store` hold references; the rest (phases' commands) by value. A buildspec that is a file name in
+     * the source, or not YAML, is judged as one value.
+     */
+    const judgeBuildspec = (r: StackResource, origin: Origin, path: string, value: unknown) => {
+      if (typeof value !== "string" || isUnknown(value)) return walk(r, origin, "env", path, value, "buildspec");
+      let doc: unknown;
+      try {
+        doc = parseYaml(value);
+      } catch {
+        doc = undefined;
+      }
+      if (!doc || typeof doc !== "object") return judgeEntry(r, origin, "env", path, undefined, value);
+      const { env, ...rest } = doc as Record<string, unknown>;
+      const e = env && typeof env === "object" ? (env as Record<string, unknown>) : {};
+      for (const [k, x] of Object.entries(e)) {
+        if (k === "secrets-manager" || k === "parameter-store") continue;
+        walk(r, origin, "env", `${path}.env.${k}`, x, k);
+      }
+      walk(r, origin, "env", path, rest);
+    };
+
     // Nested credential-named inputs (the SDK does not mark nested secrets): each value on its own.
     const judgeCredentialInput = (r: StackResource, _p: string, path: string, value: unknown, origin: Origin) => judgeProvenance(r, path, value, origin, false);
 
@@ -236,10 +297,15 @@ export const rule: RuleDefinition = {
     const judgeRuntimeInput = (r: StackResource, p: string, path: string, value: unknown, origin: Origin) => {
       if (judgedByEntry(r.type, p)) return; // already walked as a secret-marked settings map
       const leaf = p.split(".").pop()!.replace("[]", "");
-      if (!/^userData(Base64)?$/.test(leaf)) return walk(r, origin, "env", path, value, leaf);
+      if (leaf === "buildspec") return judgeBuildspec(r, origin, path, value);
+      if (!LAUNCH_SCRIPTS.test(leaf)) return walk(r, origin, "env", path, value, leaf);
       // User data unknown at preview is not judged (docs/rules.md lists it): it routinely interpolates endpoints of
       // resources created in the same stack. Launch templates and Image Builder take it base64-encoded.
-      if (typeof value === "string" && !isUnknown(value)) judgeScript(r, path, decodeUserData(value, leaf === "userDataBase64" || /launchTemplate|imagebuilder/.test(r.type)));
+      // User data unknown because it interpolates a secret's value (a generated password, an issued key) carries that
+      // secret: "don't store sensitive data, such as passwords or long-lived keys, as user data"
+      // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html), generated or not.
+      if (isUnknown(value) && origin.copied) return void out.report(r.urn, KIND["user-data"], { resource: label(r), path, reason: origin.copied }, path);
+      if (typeof value === "string" && !isUnknown(value)) judgeScript(r, path, decodeUserData(value, leaf === "userDataBase64" || /launchTemplate|imagebuilder|notebookInstanceLifecycle/.test(r.type)));
     };
 
     // One pass over the stack: each resource's inputs from the generated tables, then its tags (visible to anyone
