@@ -360,6 +360,28 @@ export function buildEndpoints(ix: ResourceIndex): EndpointStage {
     byUrn.set(r.urn, ep);
   }
 
+  // Endpoints that name no group get their VPC's default security group
+  // (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html). When the stack adopts that group
+  // (aws.ec2.DefaultSecurityGroup), its rules reach them like any other group's: a self rule on it joins every
+  // group-less endpoint of the VPC, whichever tenant each belongs to.
+  const defaultOfVpc = new Map<string, string>();
+  for (const d of ix.ofType(T.defaultSg)) {
+    const v = ix.resolve(d, "vpcId", d.props.vpcId, [T.vpc]).urns;
+    if (v.length === 1) defaultOfVpc.set(v[0], d.urn);
+  }
+  if (defaultOfVpc.size)
+    for (const ep of endpoints) {
+      if (!ep.usesDefaultGroup || ep.groups.length) continue;
+      const r = ix.byUrn(ep.urn)!;
+      const prop = r.type === T.asg ? "vpcZoneIdentifiers" : "subnetId";
+      const subnets = ix.resolveList(r, prop, r.props[prop], [T.subnet]).urns;
+      const vpcs = new Set(subnets.flatMap((sn) => ix.resolve(ix.byUrn(sn)!, "vpcId", ix.byUrn(sn)!.props.vpcId, [T.vpc]).urns));
+      const dsg = vpcs.size === 1 ? defaultOfVpc.get([...vpcs][0]) : undefined;
+      if (!dsg) continue;
+      ep.groups.push({ sgUrn: dsg, via: ep.urn, path: "(no security group: the VPC's default group)" });
+      attach(dsg, ep.urn);
+    }
+
   // Members of each group, and tenants by membership.
   const ofGroup = new Map<string, Endpoint[]>();
   for (const ep of endpoints) {
