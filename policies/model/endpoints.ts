@@ -69,6 +69,11 @@ export interface EndpointStage {
   /** Effective IMDS settings of an instance, spot request, launch template or launch configuration. */
   metadataOf(urn: string): MetadataSettings | undefined;
   isBastion(urn: string): boolean;
+  /**
+   * VPCs of the stack whose default security group is not adopted, with the endpoints that name no group there:
+   * AWS's default rule on that group admits all traffic among them.
+   */
+  unadoptedDefaultGroups: Array<{ vpcUrn: string; members: string[] }>;
 }
 
 const ROLES: Record<string, EndpointRole> = {
@@ -369,18 +374,22 @@ export function buildEndpoints(ix: ResourceIndex): EndpointStage {
     const v = ix.resolve(d, "vpcId", d.props.vpcId, [T.vpc]).urns;
     if (v.length === 1) defaultOfVpc.set(v[0], d.urn);
   }
-  if (defaultOfVpc.size)
-    for (const ep of endpoints) {
-      if (!ep.usesDefaultGroup || ep.groups.length) continue;
-      const r = ix.byUrn(ep.urn)!;
-      const prop = r.type === T.asg ? "vpcZoneIdentifiers" : "subnetId";
-      const subnets = ix.resolveList(r, prop, r.props[prop], [T.subnet]).urns;
-      const vpcs = new Set(subnets.flatMap((sn) => ix.resolve(ix.byUrn(sn)!, "vpcId", ix.byUrn(sn)!.props.vpcId, [T.vpc]).urns));
-      const dsg = vpcs.size === 1 ? defaultOfVpc.get([...vpcs][0]) : undefined;
-      if (!dsg) continue;
+  // A VPC of the stack whose default group is not adopted keeps AWS's rule admitting all traffic from its members.
+  const unadoptedDefault = new Map<string, string[]>();
+  for (const ep of endpoints) {
+    if (!ep.usesDefaultGroup || ep.groups.length) continue;
+    const r = ix.byUrn(ep.urn)!;
+    const prop = r.type === T.asg ? "vpcZoneIdentifiers" : "subnetId";
+    const subnets = ix.resolveList(r, prop, r.props[prop], [T.subnet]).urns;
+    const vpcs = new Set(subnets.flatMap((sn) => ix.resolve(ix.byUrn(sn)!, "vpcId", ix.byUrn(sn)!.props.vpcId, [T.vpc]).urns));
+    if (vpcs.size !== 1) continue;
+    const vpc = [...vpcs][0];
+    const dsg = defaultOfVpc.get(vpc);
+    if (dsg) {
       ep.groups.push({ sgUrn: dsg, via: ep.urn, path: "(no security group: the VPC's default group)" });
       attach(dsg, ep.urn);
-    }
+    } else unadoptedDefault.set(vpc, [...(unadoptedDefault.get(vpc) ?? []), ep.urn]);
+  }
 
   // Members of each group, and tenants by membership.
   const ofGroup = new Map<string, Endpoint[]>();
@@ -468,5 +477,6 @@ export function buildEndpoints(ix: ResourceIndex): EndpointStage {
     launchersOf: (spec) => launchers.get(spec) ?? [],
     metadataOf,
     isBastion,
+    unadoptedDefaultGroups: [...unadoptedDefault].map(([vpcUrn, members]) => ({ vpcUrn, members })),
   };
 }

@@ -68,6 +68,8 @@ export interface NetworkModel extends Omit<ResourceIndex, "taggedBastion"> {
    * (an OpenSearch domain's 443), and the ports every member serves with no shell behind them (Transfer Family's 22).
    */
   servicePorts(targetUrn: string): ServicePorts;
+  /** VPCs whose default group is not adopted, with the endpoints that name no group there (AWS's self rule joins them). */
+  unadoptedDefaultGroups: Array<{ vpcUrn: string; members: string[] }>;
 
   // ---- Endpoints (stage 2) ----
   /** Everything that gets an ENI or a public address, with every group reaching it (see endpoints.ts). */
@@ -140,6 +142,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     pathOf: exp.pathOf,
     adminPorts: ADMIN_PORTS,
     dataPorts: exp.dataPorts,
+    unadoptedDefaultGroups: ep.unadoptedDefaultGroups,
     servicePorts: servicePortsByTarget((t) => (ep.sgNodes.has(t) ? ep.endpointsOfGroup(t).map((e) => e.urn) : ep.endpointByUrn(t) ? [t] : []), ix.byUrn),
     hasBastion: ix.hasBastion,
     endpoints: ep.endpoints,

@@ -175,6 +175,21 @@ describe("insecure: network doors by AWS's documented behaviour", () => {
       },
       ["bastion-only-admin main-default-sg admin-port-not-from-bastion", "data-ports-tenant-only main-default-sg data-port-shared-by-tenants", "tenant-isolation main-default-sg self-reference-spans-tenants"],
     ],
+    [
+      "a VPC whose default group is not adopted keeps AWS's allow-all-from-members rule, and an acme and a globex worker name no group (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html)",
+      (s) => {
+        s.remove("main-default-sg");
+        globexSubnet(s);
+        worker(s, "acme-batch", "acme-app-a", acme);
+        worker(s, "globex-batch", "globex-a", globex);
+      },
+      ["tenant-isolation main-vpc default-group-spans-tenants"],
+    ],
+    [
+      "ICMP echo from 0.0.0.0/0 on an app group is still world-facing: only path-MTU messages are exempt (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html#sg-rules-ping)",
+      (s) => s.add(TYPES.sgIngress, "app-ping-world", { securityGroupId: UNKNOWN, cidrIpv4: "0.0.0.0/0", ipProtocol: "icmp", fromPort: 8, toPort: -1 }, { securityGroupId: ["acme-app-sg"] }),
+      ["only-lbs-face-world app-ping-world world-facing-non-lb"],
+    ],
   ]);
 });
 
@@ -243,6 +258,22 @@ describe("hardened: the same services done right", () => {
     [
       "a subnet NACL allowing all traffic does not open what the security groups keep closed (https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html#VPC_Security_Comparison)",
       (s) => s.add(TYPES.nacl, "acme-app-nacl", { vpcId: UNKNOWN, subnetIds: [UNKNOWN], ingress: [{ protocol: "-1", ruleNo: 100, action: "allow", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }] }, { vpcId: ["main-vpc"], subnetIds: ["acme-app-a"] }),
+      [],
+    ],
+    [
+      "path MTU discovery from anywhere: ICMP type 3 code 4 over IPv4 and ICMPv6 packet-too-big over IPv6 open no service (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html#sg-rules-path-mtu)",
+      (s) => {
+        s.add(TYPES.sgIngress, "app-pmtud-v4", { securityGroupId: UNKNOWN, cidrIpv4: "0.0.0.0/0", ipProtocol: "icmp", fromPort: 3, toPort: 4 }, { securityGroupId: ["acme-app-sg"] });
+        s.add(TYPES.sgIngress, "app-pmtud-v6", { securityGroupId: UNKNOWN, cidrIpv6: "::/0", ipProtocol: "58", fromPort: 2, toPort: 0 }, { securityGroupId: ["acme-app-sg"] });
+      },
+      [],
+    ],
+    [
+      "a VPC whose default group is not adopted, with one tenant's group-less worker only: nobody else shares that group (the advisory default-sg-no-rules says adopt it) (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html)",
+      (s) => {
+        s.remove("main-default-sg");
+        worker(s, "acme-batch", "acme-app-a", acme);
+      },
       [],
     ],
     [
