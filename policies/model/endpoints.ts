@@ -125,6 +125,11 @@ const SELF_OPENING = new Set<string>([T.eksNodeGroup, T.lightsail, T.beanstalkEn
 /** Types that are endpoints even with no group named (AWS then attaches the VPC's default group). */
 const ALWAYS_ENDPOINT = new Set<string>([T.instance, T.spotInstance, T.eni, T.asg]);
 
+const DAX_TYPE = "aws:dax/cluster:Cluster";
+/** Properties placing a managed database or cache through a subnet group, and the subnet-group types they name. */
+const SUBNET_GROUP_PROPS = ["dbSubnetGroupName", "subnetGroupName", "clusterSubnetGroupName", "neptuneSubnetGroupName"];
+const SUBNET_GROUP_TYPES = ["rds", "elasticache", "dax", "memorydb", "redshift", "neptune", "docdb"].map((m) => `aws:${m}/subnetGroup:SubnetGroup`);
+
 const SG_KEY = /^(vpc)?securityGroup(Id)?s$/i;
 const isPluralSgKey = (k: string) => k.length >= 14 && SG_KEY.test(k);
 
@@ -374,13 +379,29 @@ export function buildEndpoints(ix: ResourceIndex): EndpointStage {
     const v = ix.resolve(d, "vpcId", d.props.vpcId, [T.vpc]).urns;
     if (v.length === 1) defaultOfVpc.set(v[0], d.urn);
   }
+  // Managed databases and caches placed by a subnet group with no group named get the default group too
+  // (e.g. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html,
+  // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_dax_CreateCluster.html): they are endpoints of it.
+  const subnetsVia = new Map<string, string[]>();
+  for (const r of ix.resources) {
+    if (byUrn.has(r.urn) || direct.has(r.urn) || !r.props || (ROLES[r.type] !== "database" && r.type !== DAX_TYPE)) continue;
+    const key = SUBNET_GROUP_PROPS.find((k) => r.props[k] !== undefined && r.props[k] !== null);
+    if (!key) continue;
+    const groups = ix.resolve(r, key, r.props[key], SUBNET_GROUP_TYPES).urns;
+    const subnets = groups.flatMap((g) => ix.resolveList(ix.byUrn(g)!, "subnetIds", ix.byUrn(g)!.props.subnetIds, [T.subnet]).urns);
+    if (!subnets.length) continue;
+    const ep: Endpoint = { urn: r.urn, type: r.type, name: r.name, role: ROLES[r.type] ?? "database", groups: [], unresolvedGroups: [], launchedFrom: [], tenant: ix.tenantOf(r.urn), isBastion: false, usesDefaultGroup: true };
+    endpoints.push(ep);
+    byUrn.set(r.urn, ep);
+    subnetsVia.set(r.urn, subnets);
+  }
   // A VPC of the stack whose default group is not adopted keeps AWS's rule admitting all traffic from its members.
   const unadoptedDefault = new Map<string, string[]>();
   for (const ep of endpoints) {
     if (!ep.usesDefaultGroup || ep.groups.length) continue;
     const r = ix.byUrn(ep.urn)!;
     const prop = r.type === T.asg ? "vpcZoneIdentifiers" : "subnetId";
-    const subnets = ix.resolveList(r, prop, r.props[prop], [T.subnet]).urns;
+    const subnets = subnetsVia.get(r.urn) ?? ix.resolveList(r, prop, r.props[prop], [T.subnet]).urns;
     const vpcs = new Set(subnets.flatMap((sn) => ix.resolve(ix.byUrn(sn)!, "vpcId", ix.byUrn(sn)!.props.vpcId, [T.vpc]).urns));
     if (vpcs.size !== 1) continue;
     const vpc = [...vpcs][0];

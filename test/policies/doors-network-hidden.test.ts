@@ -186,6 +186,17 @@ describe("insecure: network doors by AWS's documented behaviour", () => {
       ["tenant-isolation main-vpc default-group-spans-tenants"],
     ],
     [
+      "acme's RDS instance names no group (placed by its DB subnet group) and globex's worker names none either: the unadopted default group joins them (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html)",
+      (s) => {
+        s.remove("main-default-sg");
+        globexSubnet(s);
+        s.add("aws:rds/subnetGroup:SubnetGroup", "acme-reports-subnets", { subnetIds: [UNKNOWN], tags: acme }, { subnetIds: ["acme-db-a"] });
+        s.add(TYPES.rds, "acme-reports-db", { engine: "mysql", instanceClass: "db.t3.micro", username: "app", manageMasterUserPassword: true, publiclyAccessible: false, storageEncrypted: true, kmsKeyId: UNKNOWN, deletionProtection: true, dbSubnetGroupName: UNKNOWN, tags: acme }, { kmsKeyId: ["acme-key"], dbSubnetGroupName: ["acme-reports-subnets"] });
+        worker(s, "globex-batch", "globex-a", globex);
+      },
+      ["tenant-isolation main-vpc default-group-spans-tenants"],
+    ],
+    [
       "ICMP echo from 0.0.0.0/0 on an app group is still world-facing: only path-MTU messages are exempt (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html#sg-rules-ping)",
       (s) => s.add(TYPES.sgIngress, "app-ping-world", { securityGroupId: UNKNOWN, cidrIpv4: "0.0.0.0/0", ipProtocol: "icmp", fromPort: 8, toPort: -1 }, { securityGroupId: ["acme-app-sg"] }),
       ["only-lbs-face-world app-ping-world world-facing-non-lb"],
