@@ -92,8 +92,19 @@ ${kindsText()}
 - Admin ports: ${ADMIN_PORTS.join(", ")} (plus the \`adminPorts\` config).
 - Data ports: ${DATA_PORTS.join(", ")}, plus the listener port of every database resource in the stack
   (\`port\`, else the engine default: MySQL/MariaDB 3306, PostgreSQL 5432, SQL Server 1433, Oracle 1521,
-  Redshift 5439, Redis 6379, Memcached 11211, DocumentDB 27017; 80/443 are never added), plus the \`dataPorts\`
-  config.
+  Redshift 5439, Redis 6379, Memcached 11211, DocumentDB 27017; 80/443 are never added stack-wide), plus the
+  \`dataPorts\` config.
+- A data port is also a property of the endpoint behind a group: a grant on a group whose members include a
+  managed data service counts that service's own ports as data ports, whatever their number
+  (\`policies/model/service-ports.ts\`): an OpenSearch/Elasticsearch domain's 443 (and 80 unless HTTPS is
+  enforced), an OpenSearch Serverless VPC endpoint's 443, EFS 2049, FSx (SMB 445, NFS 2049/111/635, iSCSI 3260,
+  Lustre 988 and 1018-1023), Amazon MQ (ActiveMQ 61617/5671/61614/8883/61619/8162, RabbitMQ 5671/443), DAX
+  8111/9111, ElastiCache Serverless 6379/6380 (Memcached 11211/11212), MSK 9092-9098 and 9194-9198, Timestream
+  for InfluxDB 8086, RDS Proxy's engine family port. 443 on a load balancer's group stays a web port.
+- An admin port is a property of a host with a shell: on a group whose members are all AWS Transfer Family
+  servers, SFTP 22 (and FTP 21) is the managed file service, not an admin port.
+- An endpoint that names no security group gets its VPC's default group: when the stack adopts it
+  (\`aws.ec2.DefaultSecurityGroup\`), its rules reach those endpoints and its tenancy is theirs.
 - Port ranges count when they cover a port; protocol \`-1\`/\`all\` opens every port (AWS ignores from/to then);
   protocols are compared normalised (\`6\`=tcp, \`17\`=udp, \`1\`=icmp, \`58\`=icmpv6, any case). TCP, UDP and
   all-protocol rules open ports; ICMP never does.

@@ -69,6 +69,11 @@ export interface EndpointStage {
   /** Effective IMDS settings of an instance, spot request, launch template or launch configuration. */
   metadataOf(urn: string): MetadataSettings | undefined;
   isBastion(urn: string): boolean;
+  /**
+   * VPCs of the stack whose default security group is not adopted, with the endpoints that name no group there:
+   * AWS's default rule on that group admits all traffic among them.
+   */
+  unadoptedDefaultGroups: Array<{ vpcUrn: string; members: string[] }>;
 }
 
 const ROLES: Record<string, EndpointRole> = {
@@ -119,6 +124,11 @@ const LAUNCH_SPECS = new Set<string>([T.launchTemplate, T.launchConfiguration]);
 const SELF_OPENING = new Set<string>([T.eksNodeGroup, T.lightsail, T.beanstalkEnv]);
 /** Types that are endpoints even with no group named (AWS then attaches the VPC's default group). */
 const ALWAYS_ENDPOINT = new Set<string>([T.instance, T.spotInstance, T.eni, T.asg]);
+
+const DAX_TYPE = "aws:dax/cluster:Cluster";
+/** Properties placing a managed database or cache through a subnet group, and the subnet-group types they name. */
+const SUBNET_GROUP_PROPS = ["dbSubnetGroupName", "subnetGroupName", "clusterSubnetGroupName", "neptuneSubnetGroupName"];
+const SUBNET_GROUP_TYPES = ["rds", "elasticache", "dax", "memorydb", "redshift", "neptune", "docdb"].map((m) => `aws:${m}/subnetGroup:SubnetGroup`);
 
 const SG_KEY = /^(vpc)?securityGroup(Id)?s$/i;
 const isPluralSgKey = (k: string) => k.length >= 14 && SG_KEY.test(k);
@@ -360,6 +370,48 @@ export function buildEndpoints(ix: ResourceIndex): EndpointStage {
     byUrn.set(r.urn, ep);
   }
 
+  // Endpoints that name no group get their VPC's default security group
+  // (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html). When the stack adopts that group
+  // (aws.ec2.DefaultSecurityGroup), its rules reach them like any other group's: a self rule on it joins every
+  // group-less endpoint of the VPC, whichever tenant each belongs to.
+  const defaultOfVpc = new Map<string, string>();
+  for (const d of ix.ofType(T.defaultSg)) {
+    const v = ix.resolve(d, "vpcId", d.props.vpcId, [T.vpc]).urns;
+    if (v.length === 1) defaultOfVpc.set(v[0], d.urn);
+  }
+  // Managed databases and caches placed by a subnet group with no group named get the default group too
+  // (e.g. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html,
+  // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_dax_CreateCluster.html): they are endpoints of it.
+  const subnetsVia = new Map<string, string[]>();
+  for (const r of ix.resources) {
+    if (byUrn.has(r.urn) || direct.has(r.urn) || !r.props || (ROLES[r.type] !== "database" && r.type !== DAX_TYPE)) continue;
+    const key = SUBNET_GROUP_PROPS.find((k) => r.props[k] !== undefined && r.props[k] !== null);
+    if (!key) continue;
+    const groups = ix.resolve(r, key, r.props[key], SUBNET_GROUP_TYPES).urns;
+    const subnets = groups.flatMap((g) => ix.resolveList(ix.byUrn(g)!, "subnetIds", ix.byUrn(g)!.props.subnetIds, [T.subnet]).urns);
+    if (!subnets.length) continue;
+    const ep: Endpoint = { urn: r.urn, type: r.type, name: r.name, role: ROLES[r.type] ?? "database", groups: [], unresolvedGroups: [], launchedFrom: [], tenant: ix.tenantOf(r.urn), isBastion: false, usesDefaultGroup: true };
+    endpoints.push(ep);
+    byUrn.set(r.urn, ep);
+    subnetsVia.set(r.urn, subnets);
+  }
+  // A VPC of the stack whose default group is not adopted keeps AWS's rule admitting all traffic from its members.
+  const unadoptedDefault = new Map<string, string[]>();
+  for (const ep of endpoints) {
+    if (!ep.usesDefaultGroup || ep.groups.length) continue;
+    const r = ix.byUrn(ep.urn)!;
+    const prop = r.type === T.asg ? "vpcZoneIdentifiers" : "subnetId";
+    const subnets = subnetsVia.get(r.urn) ?? ix.resolveList(r, prop, r.props[prop], [T.subnet]).urns;
+    const vpcs = new Set(subnets.flatMap((sn) => ix.resolve(ix.byUrn(sn)!, "vpcId", ix.byUrn(sn)!.props.vpcId, [T.vpc]).urns));
+    if (vpcs.size !== 1) continue;
+    const vpc = [...vpcs][0];
+    const dsg = defaultOfVpc.get(vpc);
+    if (dsg) {
+      ep.groups.push({ sgUrn: dsg, via: ep.urn, path: "(no security group: the VPC's default group)" });
+      attach(dsg, ep.urn);
+    } else unadoptedDefault.set(vpc, [...(unadoptedDefault.get(vpc) ?? []), ep.urn]);
+  }
+
   // Members of each group, and tenants by membership.
   const ofGroup = new Map<string, Endpoint[]>();
   for (const ep of endpoints) {
@@ -446,5 +498,6 @@ export function buildEndpoints(ix: ResourceIndex): EndpointStage {
     launchersOf: (spec) => launchers.get(spec) ?? [],
     metadataOf,
     isBastion,
+    unadoptedDefaultGroups: [...unadoptedDefault].map(([vpcUrn, members]) => ({ vpcUrn, members })),
   };
 }

@@ -17,6 +17,7 @@ import { buildIngress } from "./ingress";
 import { ADMIN_PORTS } from "./ports";
 import { indexResources, type ResourceIndex } from "./resource-index";
 import { buildRouting, type PeeringNode } from "./routing";
+import { servicePortsByTarget, type ServicePorts } from "./service-ports";
 import { analyseTransit, type TransitAnalysis } from "./transit";
 import type { CidrSet } from "./cidr";
 import type { IngressGrant, ReachEdge, Resolved, SecurityGroupNode, StackResource, SubnetNode, WorldExposure } from "./types";
@@ -25,6 +26,7 @@ export * from "./types";
 export type { TransitAnalysis, TransitAttachment, TransitPath, TransitUnverifiable } from "./transit";
 export type { Endpoint, EndpointGroup, EndpointRole, MetadataSettings } from "./endpoints";
 export type { EndpointExposure } from "./exposure";
+export type { ServicePorts } from "./service-ports";
 export type { Hops, ListenerHop, LoadBalancerHop, TargetGroupHop, ClientIp } from "./hops";
 export type { PeeringEnd, PeeringNode } from "./routing";
 export { CidrSet } from "./cidr";
@@ -61,6 +63,13 @@ export interface NetworkModel extends Omit<ResourceIndex, "taggedBastion"> {
   adminPorts: readonly number[];
   /** Data ports: the fixed list plus the listener ports of database resources in the stack. */
   dataPorts: readonly number[];
+  /**
+   * What the managed services behind a grant target serve (./service-ports): their data ports, whatever the number
+   * (an OpenSearch domain's 443), and the ports every member serves with no shell behind them (Transfer Family's 22).
+   */
+  servicePorts(targetUrn: string): ServicePorts;
+  /** VPCs whose default group is not adopted, with the endpoints that name no group there (AWS's self rule joins them). */
+  unadoptedDefaultGroups: Array<{ vpcUrn: string; members: string[] }>;
 
   // ---- Endpoints (stage 2) ----
   /** Everything that gets an ENI or a public address, with every group reaching it (see endpoints.ts). */
@@ -133,6 +142,8 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     pathOf: exp.pathOf,
     adminPorts: ADMIN_PORTS,
     dataPorts: exp.dataPorts,
+    unadoptedDefaultGroups: ep.unadoptedDefaultGroups,
+    servicePorts: servicePortsByTarget((t) => (ep.sgNodes.has(t) ? ep.endpointsOfGroup(t).map((e) => e.urn) : ep.endpointByUrn(t) ? [t] : []), ix.byUrn),
     hasBastion: ix.hasBastion,
     endpoints: ep.endpoints,
     endpointByUrn: ep.endpointByUrn,

@@ -114,9 +114,12 @@ export function buildIngress(ix: ResourceIndex): IngressStage {
       const origins = [...new Set(deps)].map((u) => ix.byUrn(u)).filter((d): d is StackResource => !!d && !SG_TYPES.includes(d.type as any));
       unknownFields.push(origins.length ? `port range (from an output of ${origins.map((d) => `${d.type} ${d.name}`).join(" or ")})` : "port range");
     } else ports = portRange(protocol, from, to);
+    // ICMP rules name a message type and code, not ports (-1, or nothing, = any).
+    const icmpField = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : -1);
+    const icmp = (protocol === "icmp" || protocol === "icmpv6") && !unknownFields.length ? { icmp: { type: icmpField(from), code: icmpField(to) } } : {};
     for (const targetSgUrn of targets)
       for (const source of sources)
-        ingress.push({ grantUrn, targetSgUrn, protocol, ports, source, unknownFields, ...(implicit ? { implicit } : {}), ...(entry ? { entry } : {}) });
+        ingress.push({ grantUrn, targetSgUrn, protocol, ports, source, unknownFields, ...(implicit ? { implicit } : {}), ...(entry ? { entry } : {}), ...icmp });
   };
 
   const sgSources = (res: StackResource, top: string, value: unknown, selfUrn?: string): GrantSource[] => {

@@ -93,6 +93,11 @@ export interface IngressGrant {
    * is the entry (a SecurityGroupRule) or the permission is implicit.
    */
   entry?: string;
+  /**
+   * ICMP and ICMPv6 rules: the message type and code the rule admits (a security group rule's fromPort/toPort
+   * are the ICMP type and code there, -1 = any), since `ports` cannot say which messages they are.
+   */
+  icmp?: { type: number; code: number };
 }
 
 export interface SecurityGroupNode {

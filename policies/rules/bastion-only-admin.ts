@@ -44,7 +44,9 @@ export const rule: RuleDefinition = {
     };
     const out = new Findings();
     for (const g of model.ingress) {
-      const ports = openedPorts(g.protocol, g.ports, admin);
+      // A port the target's members all serve as a shell-less managed protocol (Transfer Family's SFTP 22) is no admin door.
+      const service = model.servicePorts(g.targetSgUrn).service;
+      const ports = openedPorts(g.protocol, g.ports, service.length ? admin.filter((p) => !service.includes(p)) : admin);
       if (!ports.length) continue;
       const target = model.sgByUrn(g.targetSgUrn);
       if (target ? target.isBastion : model.isBastion(g.targetSgUrn) || (g.targetSgUrn.startsWith("external:") && externalBastion(g.targetSgUrn.slice(9)))) continue;

@@ -51,7 +51,8 @@ export const rule: RuleDefinition = {
     const out = new Findings();
     const same = (a: string[], b: string[]) => a.length === 1 && b.length === 1 && a[0] === b[0];
     for (const g of model.ingress) {
-      const ports = openedPorts(g.protocol, g.ports, data);
+      // The data ports of the services behind the target count whatever their number (an OpenSearch domain's 443).
+      const ports = openedPorts(g.protocol, g.ports, [...data, ...model.servicePorts(g.targetSgUrn).data]);
       if (!ports.length) continue;
       const tgt = ownersOf(model, g.targetSgUrn);
       // AWS requires these between an EKS control plane and its nodes, and among the nodes (policies/model/eks.ts).

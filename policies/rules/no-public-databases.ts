@@ -3,7 +3,7 @@ import { cannotVerify, Findings, isPublicPrincipal, parseDoc } from "./util";
 
 const DMS = "aws:dms/replicationInstance:ReplicationInstance";
 const FIX =
-  "Set publiclyAccessible: false (RDS, Aurora, Neptune and DocumentDB instances, Redshift clusters and Serverless workgroups, Amazon MQ brokers, DMS replication instances, Lightsail databases), keep MSK public access DISABLED, and place OpenSearch/Elasticsearch domains in a VPC (vpcOptions) without a Principal \"*\" access policy.";
+  "Set publiclyAccessible: false (RDS, Aurora, Neptune and DocumentDB instances, Redshift clusters and Serverless workgroups, Amazon MQ brokers, DMS replication instances, Lightsail databases, Timestream for InfluxDB and every other resource that has the setting), keep MSK public access DISABLED, and place OpenSearch/Elasticsearch domains in a VPC (vpcOptions) without a Principal \"*\" access policy.";
 
 export const rule: RuleDefinition = {
   meta: {
@@ -25,7 +25,12 @@ export const rule: RuleDefinition = {
   check(model) {
     const out = new Findings();
     // Redshift's provider default is false (v7), so only an explicit true counts; RDS defaults to false too.
-    for (const r of model.ofType(T.rdsInstance, T.rdsClusterInstance, T.redshift, T.redshiftWorkgroup, T.lightsailDb, T.neptuneInstance, T.docdbInstance, T.mqBroker, DMS)) {
+    // `publiclyAccessible` means the same on every AWS resource that has it (a public endpoint): the known types plus
+    // any other the provider adds (Timestream for InfluxDB, Aurora Limitless shard groups, Mainframe Modernization
+    // environments, DMS instance profiles: https://docs.aws.amazon.com/timestream/latest/developerguide/timestream-for-influx-db-connecting.html).
+    const known = new Set<string>([T.rdsInstance, T.rdsClusterInstance, T.redshift, T.redshiftWorkgroup, T.lightsailDb, T.neptuneInstance, T.docdbInstance, T.mqBroker, DMS]);
+    for (const r of model.resources) {
+      if (!known.has(r.type) && !(r.type.startsWith("aws:") && r.props?.publiclyAccessible !== undefined)) continue;
       const v = r.props.publiclyAccessible;
       if (v === true) out.report(r.urn, "publicly-accessible", { resource: model.label(r.urn) }, "publiclyAccessible");
       else if (isUnknown(v)) out.report(r.urn, "publicly-accessible-unverifiable", { resource: model.label(r.urn) }, "publiclyAccessible");

@@ -37,12 +37,17 @@ export const rule: RuleDefinition = {
   check(model, config) {
     const admin = new Set([...model.adminPorts, ...configPorts(config, "adminPorts")]);
     const data = new Set([...model.dataPorts, ...configPorts(config, "dataPorts")]);
-    const sensitive = [...new Set([...admin, ...data])];
+    // Sensitive ports of one target: admin ports (less those its members all serve with no shell behind them, like
+    // Transfer Family's SFTP 22) and data ports, the data ports of the services behind it included whatever their number.
+    const sensitiveOf = (target: string) => {
+      const sp = model.servicePorts(target);
+      return [...new Set([...[...admin].filter((p) => !sp.service.includes(p)), ...data, ...sp.data])];
+    };
     const kinds = (ports: number[]) => ports.map((p) => `${p}${admin.has(p) ? " (admin)" : " (data)"}`).join(", ");
     const out = new Findings();
     const others = (all: IngressGrant[], g: IngressGrant) => all.filter((o) => o !== g).map((o) => grantText(model, o)).join(", ");
     for (const e of model.worldExposures()) {
-      const ports = openedPorts(e.protocol, e.ports, sensitive);
+      const ports = openedPorts(e.protocol, e.ports, sensitiveOf(e.targetSgUrn));
       if (!ports.length) continue;
       for (const g of e.grants) {
         const together = e.grants.length > 1 ? ` (together with ${others(e.grants, g)} the group admits ${e.cidrText.join(", ")}, which covers the public internet)` : "";
@@ -54,7 +59,7 @@ export const rule: RuleDefinition = {
     const seen = new Set<string>();
     let idOf: Map<IngressGrant, number> | undefined;
     for (const e of model.acrossGroupExposures()) {
-      const ports = openedPorts(e.protocol, e.ports, sensitive);
+      const ports = openedPorts(e.protocol, e.ports, sensitiveOf(e.endpointUrn));
       if (!ports.length) continue;
       idOf ??= new Map(model.ingress.map((g, i) => [g, i]));
       const key = `${e.grants.map((g) => idOf!.get(g)).join(",")}|${e.protocol}|${ports.join(",")}`;
@@ -75,7 +80,7 @@ export const rule: RuleDefinition = {
     // A source that can't be read at preview may be world-wide: fail closed per grant.
     for (const g of model.ingress) {
       if (g.source.kind !== "unknown") continue;
-      const ports = openedPorts(g.protocol, g.ports, sensitive);
+      const ports = openedPorts(g.protocol, g.ports, sensitiveOf(g.targetSgUrn));
       if (!ports.length) continue;
       out.grant(g, "world-open-port-unverifiable", { ...grantData(model, g, ports[0]), ports: kinds(ports), openPorts: ports });
     }

@@ -35,7 +35,14 @@ export const rule: RuleDefinition = {
       (proto === "tcp" || proto === "udp") && to - from < allowed.size && [...range(from, to)].every((p) => allowed.has(p));
     const portProblem = (proto: string, ports: { from: number; to: number }) => `${formatPorts(ports)}/${proto} is not an allowed world port (${[...allowed].join(", ") || "none"})`;
     const reported = new Set<IngressGrant>();
+    // Path MTU discovery: AWS documents admitting ICMP "fragmentation needed" (type 3, code 4) and ICMPv6 "packet too
+    // big" (type 2) from anywhere so large replies are not black-holed
+    // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html#sg-rules-path-mtu).
+    // Those messages open no service: a world exposure made only of them is no door.
+    const pmtud = (g: IngressGrant) =>
+      (g.protocol === "icmp" && g.icmp?.type === 3 && g.icmp.code === 4) || (g.protocol === "icmpv6" && g.icmp?.type === 2 && (g.icmp.code === 0 || g.icmp.code === -1));
     for (const e of model.worldExposures()) {
+      if (e.grants.every(pmtud)) continue;
       const sg = model.sgByUrn(e.targetSgUrn);
       // A group shared by the load balancer and anything else lets that something else face the world directly.
       const alsoOn = sg ? sg.attachedTo.filter((u) => !LB_TYPES.includes(model.byUrn(u)?.type ?? "")) : [];
@@ -52,7 +59,7 @@ export const rule: RuleDefinition = {
         problems.push(`${model.label(e.targetSgUrn)} is not attached to an internet-facing load balancer${sg?.isLoadBalancer ? " (its load balancers are internal, or `internal` is unknown at preview)" : ""}`);
       }
       for (const g of e.grants) {
-        if ((portsOk && lbOk && !g.unknownFields.length) || reported.has(g)) continue;
+        if ((portsOk && lbOk && !g.unknownFields.length) || reported.has(g) || pmtud(g)) continue;
         reported.add(g);
         const together = e.grants.length > 1 ? ` (together with ${e.grants.filter((o) => o !== g).map((o) => grantText(model, o)).join(", ")}: ${e.cidrText.join(", ")})` : "";
         out.grant(g, kind, { ...grantData(model, g), together, problems: problems.join("; "), cidrs: e.cidrText });
@@ -60,13 +67,14 @@ export const rule: RuleDefinition = {
     }
     // Grants on different groups of one endpoint that only together admit the world.
     for (const e of model.acrossGroupExposures()) {
+      if (e.grants.every(pmtud)) continue;
       const ep = model.endpointByUrn(e.endpointUrn)!;
       const portsOk = allowedRange(e.protocol, e.ports.from, e.ports.to);
       const lbOk = ep.role === "load-balancer" && ep.internetFacing === true;
       if (portsOk && lbOk) continue;
       const problems = [...(portsOk ? [] : [portProblem(e.protocol, e.ports)]), ...(lbOk ? [] : [`${model.label(ep.urn)} is not an internet-facing load balancer`])];
       for (const g of e.grants) {
-        if (reported.has(g)) continue;
+        if (reported.has(g) || pmtud(g)) continue;
         out.grant(g, "world-facing-across-groups", {
           ...grantData(model, g),
           reach: endpointReach(model, ep.urn, e.groups, e.ports.from, e.protocol),

@@ -28,6 +28,8 @@ export const rule: RuleDefinition = {
       "tag-membership-mismatch":
         "{resource} is tagged bulkhead:tenant={declared} but is attached to {members}, which belong to tenant {memberTenants}: the tag is the declared intent and membership says otherwise. Fix: " + FIX,
       "group-associated-with-other-tenant-vpc": "{resource} of tenant {declared} is associated with {vpc} of {vpcOwner} (SecurityGroupVpcAssociation), so it can be used there. Fix: " + FIX,
+      "default-group-spans-tenants":
+        "{resource} does not adopt its default security group, whose default rule admits all traffic from the group's own members, and {members} name no security group, so AWS puts them all in it: tenants {tenants} reach each other on every port. Fix: adopt the default group with aws.ec2.DefaultSecurityGroup and no rules, and give each tenant's endpoints their own groups. " + FIX,
       "peering-crosses-tenants": "peering {peering} connects {a} ({aOwner}) with {b} ({bOwner})" + PATH,
       "peering-unverifiable":
         "peering {peering} connects a tenant VPC with {unknownEnd}, so tenant isolation cannot be verified before deploy (reference the peer VPC from this stack)" + PATH,
@@ -102,6 +104,14 @@ export const rule: RuleDefinition = {
     const vpcMembers = new Map<string, string[]>();
     for (const sn of model.subnets) if (sn.vpcUrn) vpcMembers.set(sn.vpcUrn, [...(vpcMembers.get(sn.vpcUrn) ?? []), ...sn.members]);
     for (const [vpc, members] of vpcMembers) mismatch(vpc, model.tenantOf(vpc), members);
+
+    // https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html: a VPC's default group admits all
+    // inbound traffic from its own members until it is changed, and everything launched without a group is in it.
+    for (const d of model.unadoptedDefaultGroups) {
+      const tenants = [...new Set(d.members.map((m) => model.endpointByUrn(m)?.tenant).filter((t): t is string => t !== undefined))].sort();
+      if (tenants.length < 2) continue;
+      out.report(d.vpcUrn, "default-group-spans-tenants", { resource: model.label(d.vpcUrn), members: d.members.map((m) => model.label(m)).join(", "), tenants: tenantsText(tenants) });
+    }
 
     // Peering is not transitive: only a peering whose two ends belong to different tenants joins tenants. A tenant
     // peered with the shared platform (a central bastion or shared-services VPC) is not a tenant-to-tenant path;

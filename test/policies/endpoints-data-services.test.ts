@@ -32,9 +32,9 @@ interface Service {
   doc: string;
   port: number;
   /**
-   * Whether the pack counts `port` as a data port. OpenSearch's VPC endpoint serves its data on HTTPS 443, which the
-   * pack treats as a web port (a data port 443 would forbid every load balancer): a door there is still judged by
-   * only-lbs-face-world (world) and tenant-isolation (another tenant's group), not by the data-port rules.
+   * Whether the pack counts `port` as a data port. Every service here does: a data port is a property of the
+   * service endpoint, not of the number (OpenSearch's VPC endpoint serves its data on HTTPS 443, which stays a web
+   * port on a load balancer's group; policies/model/service-ports.ts).
    */
   dataPort: boolean;
   /** Adds the service as `name`, placed in `groups` (fixture names), tagged acme, otherwise hardened. */
@@ -100,7 +100,7 @@ const SERVICES: Service[] = [
     title: "an OpenSearch domain in the VPC",
     doc: "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/vpc.html",
     port: 443,
-    dataPort: false,
+    dataPort: true,
     add: (s, name, groups) =>
       s.add(TYPES.opensearch, name, { domainName: name, engineVersion: "OpenSearch_2.13", encryptAtRest: { enabled: true, kmsKeyId: UNKNOWN }, nodeToNodeEncryption: { enabled: true }, domainEndpointOptions: { enforceHttps: true }, vpcOptions: { subnetIds: [UNKNOWN], securityGroupIds: ids(groups) }, tags: acme }, { encryptAtRest: ["acme-key"], vpcOptions: ["acme-db-a", ...groups] }),
   },
