@@ -1,4 +1,5 @@
 // Source: https://github.com/pulumi/templates/blob/master/container-aws-typescript/index.ts (Apache-2.0).
+// The container gets `name: "app"`: @pulumi/awsx 3.9's types require a container name the template predates.
 // Adapted to run offline: no Docker build — the awsx.ecr.Image built from ./app is replaced by a literal image
 // URI in the awsx.ecr.Repository (what the build would push); everything else is kept as written.
 import * as pulumi from "@pulumi/pulumi";
@@ -30,6 +31,7 @@ const service = new awsx.ecs.FargateService("service", {
     assignPublicIp: true,
     taskDefinitionArgs: {
         container: {
+            name: "app",
             image: imageUri,
             cpu: cpu,
             memory: memory,
