@@ -104,10 +104,20 @@ const PROGRAMS: Array<[target: string, mandatory: Array<[rule: string, resource:
     ],
   ],
   // pulumi/templates serverless-aws-typescript: aws.lambda.CallbackFunction's default role carries
-  // AWSLambda_FullAccess — the function may create a function with any Lambda role of the account and run it. The
-  // static route's role (API Gateway only, AmazonS3FullAccess, used by the route's fixed GET integration) and the
+  // AWSLambda_FullAccess — the function may create a function with any Lambda role of the account and run it. Its
+  // OpenAPI body gives /date and the static routes (/ and /{proxy+}) no authorization on a public REST API, as a
+  // Method with authorization NONE would (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html).
+  // The static route's role (API Gateway only, AmazonS3FullAccess, used by the route's fixed GET integration) and the
   // route's Lambda permission (this API's execution ARN) are no doors.
-  ["serverless-aws/index.ts", [["no-admin-workloads", "fn-b5aeb6b6", "escalation"]]],
+  [
+    "serverless-aws/index.ts",
+    [
+      ["no-admin-workloads", "fn-b5aeb6b6", "escalation"],
+      ["no-public-entry-points", "api", "unauthenticated-api-method"],
+      ["no-public-entry-points", "api", "unauthenticated-api-method"],
+      ["no-public-entry-points", "api", "unauthenticated-api-method"],
+    ],
+  ],
   // pulumi/templates static-website-aws-typescript: private bucket behind CloudFront OAC, the bucket policy admits
   // cloudfront.amazonaws.com only for this distribution (AWS:SourceArn) — the hardened shape of
   // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html.
@@ -138,8 +148,8 @@ const PROGRAMS: Array<[target: string, mandatory: Array<[rule: string, resource:
   // rotated): https://docs.aws.amazon.com/secretsmanager/latest/userguide/best-practices.html.
   ["secrets-manager/index.ts", [["no-typed-in-credentials", "secret", "typed-in-secret-input"]]],
   // pulumi/pulumi-aws-apigateway examples/apigateway-auth: both CallbackFunctions keep AWSLambda_FullAccess; the
-  // Lambda authorizer's role (Lambda and API Gateway may assume it, lambda:InvokeFunction on the authorizer only) is
-  // an ordinary scoped policy and no door.
+  // only route requires the Lambda authorizer, and the authorizer's role (Lambda and API Gateway may assume it,
+  // lambda:InvokeFunction on the authorizer only) is an ordinary scoped policy: no door.
   [
     "apigateway-auth/index.ts",
     [
@@ -173,6 +183,26 @@ describe("public real-world programs: exactly the real doors, nothing else", () 
       .map((v) => `${v.policy} ${v.resource.name}${withKind ? ` ${v.kind}` : ""}`)
       .sort();
     expect(got).toEqual(expected.map(([rule, res, kind]) => `${rule} ${res}${kind !== undefined ? ` ${kind}` : ""}`).sort());
+  });
+
+  it("aws-apigateway's static route and Lambda authorizer, awsx's target group attachment: their children are seen", () => {
+    const children = (target: string, component: string) => {
+      const r = results.get(target)!;
+      if (!r.ok) throw new Error(`${target} did not run: ${r.message}`);
+      const c = r.run.resources.find((x) => x.type === component)!;
+      return r.run.resources.filter((x) => x.parent === c.urn || x.parent?.startsWith(`${c.urn.replace(/::[^:]*$/, "")}$`)).map((x) => `${x.type} ${x.name}`).sort();
+    };
+    expect(children("serverless-aws/index.ts", "aws-apigateway:index:RestAPI")).toEqual(expect.arrayContaining([
+      "aws:s3/bucket:Bucket api",
+      "aws:iam/role:Role api4c238266",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment api4c238266",
+      "aws:s3/bucketObject:BucketObject api4c238266/index.html",
+    ]));
+    expect(children("apigateway-auth/index.ts", "aws-apigateway:index:RestAPI")).toEqual(expect.arrayContaining([
+      "aws:iam/role:Role jwt-rsa-custom-authorizer-authorizer-role",
+      "aws:iam/rolePolicy:RolePolicy jwt-rsa-custom-authorizer-invocation-policy",
+    ]));
+    expect(children("lb-attach-ec2/index.ts", "awsx:lb:TargetGroupAttachment")).toEqual(["aws:lb/targetGroupAttachment:TargetGroupAttachment attachment"]);
   });
 
   it.each(PROGRAMS.map(([t]) => t))("%s: every component expanded, its children seen", (target) => {

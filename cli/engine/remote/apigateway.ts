@@ -58,25 +58,72 @@ async function staticRoute(ctx: ConstructContext, bucket: Child, route: Wire): P
   }
 }
 
-/** The OpenAPI document the provider builds: one operation per route, its authorizers and API-key requirement. */
+/**
+ * The OpenAPI document the provider builds: one operation per route (a static directory route: GET on its path for
+ * the index file and ANY on `<path>/{proxy+}`), the routes' authorizers and API keys as security requirements with
+ * their definitions, `iamAuthEnabled` as `x-amazon-apigateway-auth`. Integration URIs and credentials of static
+ * routes are not reproduced: nothing judges them.
+ */
 function swagger(name: string, routes: Array<Record<string, any>>, apiKeySource: unknown): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const securityDefinitions: Record<string, unknown> = {};
+  const method = (m: unknown) => (String(m ?? "ANY").toLowerCase() === "any" ? "x-amazon-apigateway-any-method" : String(m).toLowerCase());
   for (const r of routes) {
-    const method = String(r.method ?? "ANY").toLowerCase() === "any" ? "x-amazon-apigateway-any-method" : String(r.method).toLowerCase();
     const security: Array<Record<string, string[]>> = [];
-    for (const a of r.authorizers ?? []) security.push({ [String(a.authorizerName ?? "authorizer")]: [] });
-    if (r.apiKeyRequired) security.push({ api_key: [] });
+    for (const a of Array.isArray(r.authorizers) ? r.authorizers : r.authorizers ? [r.authorizers] : []) {
+      const authName = String(a.authorizerName ?? `${name}-authorizer-${Object.keys(securityDefinitions).length}`);
+      const lambda = a.handler !== undefined;
+      securityDefinitions[authName] ??= compact({
+        type: "apiKey",
+        name: a.parameterName,
+        in: lambda ? a.parameterLocation : "header",
+        "x-amazon-apigateway-authtype": lambda ? a.authType : "cognito_user_pools",
+      });
+      security.push({ [authName]: [] });
+    }
+    if (r.apiKeyRequired) {
+      securityDefinitions.api_key = { type: "apiKey", name: "x-api-key", in: "header" };
+      security.push({ api_key: [] });
+    }
+    const op = (integration: unknown) =>
+      compact({
+        "x-amazon-apigateway-integration": integration,
+        "x-amazon-apigateway-auth": r.iamAuthEnabled ? { type: "AWS_IAM" } : undefined,
+        security: security.length ? security : undefined,
+      });
     const p = String(r.path ?? "/").startsWith("/") ? String(r.path ?? "/") : `/${r.path}`;
-    (paths[p] ??= {})[method] = compact({
-      "x-amazon-apigateway-integration": r.eventHandler
+    if (r.localPath !== undefined && r.localPath !== null) {
+      const s3 = { type: "aws", httpMethod: "GET", passthroughBehavior: "when_no_match" };
+      let dir = false;
+      try {
+        dir = fs.statSync(fspath.resolve(process.cwd(), String(r.localPath))).isDirectory();
+      } catch {
+        // the route's expansion reports a missing path
+      }
+      if (!dir) (paths[p] ??= {}).get = op(s3);
+      else {
+        const d = p.endsWith("/") ? p : `${p}/`;
+        const index = r.index === false ? undefined : typeof r.index === "string" ? r.index : "index.html";
+        if (index !== undefined && fs.existsSync(fspath.resolve(process.cwd(), String(r.localPath), index))) paths[d] = { get: op(s3) };
+        (paths[`${d}{proxy+}`] ??= {})["x-amazon-apigateway-any-method"] = op(s3);
+      }
+      continue;
+    }
+    (paths[p] ??= {})[method(r.method)] = op(
+      r.eventHandler
         ? { type: "aws_proxy", httpMethod: "POST", passthroughBehavior: "when_no_match", uri: r.eventHandler }
         : r.target
           ? { type: r.target.type ?? "http_proxy", uri: r.target.uri, httpMethod: r.target.httpMethod ?? "ANY" }
           : undefined,
-      security: security.length ? security : undefined,
-    });
+    );
   }
-  return compact({ swagger: "2.0", info: { title: name, version: "1.0" }, paths, "x-amazon-apigateway-api-key-source": apiKeySource });
+  return compact({
+    swagger: "2.0",
+    info: { title: name, version: "1.0" },
+    paths,
+    securityDefinitions: Object.keys(securityDefinitions).length ? securityDefinitions : undefined,
+    "x-amazon-apigateway-api-key-source": apiKeySource ?? "HEADER",
+  });
 }
 
 export async function restApi(ctx: ConstructContext, out: Outputs): Promise<void> {
