@@ -3,13 +3,43 @@
  * whole internet, the public hop in front of it, data ports, and the paths rules print.
  */
 import { CidrSet } from "./cidr";
-import { T } from "./aws-types";
+import { LB_TYPES, LB_V2, T } from "./aws-types";
 import type { Endpoint, EndpointStage } from "./endpoints";
 import type { IngressStage } from "./ingress";
 import { DATA_PORTS, enginePort, formatPorts } from "./ports";
 import type { ResourceIndex } from "./resource-index";
 import type { RoutingStage } from "./routing";
 import type { IngressGrant, ReachEdge, WorldExposure } from "./types";
+
+/** Ports, per protocol, that something accepts connections on. */
+export type OpenPorts = Array<{ protocol: "tcp" | "udp"; port: number }>;
+
+/**
+ * Keeps of world exposures only the ports a load balancer accepts connections on: a group that only load balancers
+ * use is open to the world only where they listen. An ALB or NLB accepts connections on its listeners' ports and
+ * protocols only (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html,
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html), a Classic Load
+ * Balancer on its listeners' `lbPort` (https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-listener-config.html);
+ * AWS's own recommended load balancer group rules admit just the listener (and health-check) ports
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html).
+ * Exposures of other protocols (ICMP, …) are kept as they are.
+ */
+export function clipToListeners(exposures: WorldExposure[], open: OpenPorts): WorldExposure[] {
+  const out: WorldExposure[] = [];
+  for (const e of exposures) {
+    if (e.protocol !== "tcp" && e.protocol !== "udp") {
+      out.push(e);
+      continue;
+    }
+    const ports = [...new Set(open.filter((o) => o.protocol === e.protocol && o.port >= e.ports.from && o.port <= e.ports.to).map((o) => o.port))].sort((a, b) => a - b);
+    let cur: WorldExposure | undefined;
+    for (const port of ports) {
+      if (cur && cur.ports.to + 1 === port) cur.ports = { from: cur.ports.from, to: port };
+      else out.push((cur = { ...e, ports: { from: port, to: port } }));
+    }
+  }
+  return out;
+}
 
 /** A world-wide exposure of one endpoint: the grants, over every group attached to it, that together open it. */
 export interface EndpointExposure {
@@ -31,6 +61,11 @@ export interface ExposureStage {
   allEndpointExposures(): EndpointExposure[];
   /** Endpoint exposures that only grants on different groups open together (none of those groups alone does). */
   acrossGroupExposures(): EndpointExposure[];
+  /**
+   * The ports a group can be reached on at all when only load balancers use it: their listeners' (see
+   * {@link clipToListeners}). Undefined when anything else uses it or a listener's port is unknown.
+   */
+  listenedPorts(sgUrn: string): OpenPorts | undefined;
   publicHop(target: string): string[] | undefined;
   pathOf(g: IngressGrant, port?: number): string;
   reachability(): ReachEdge[];
@@ -108,13 +143,51 @@ export function buildExposure(ix: ResourceIndex, ep: EndpointStage, ing: Ingress
     return undefined;
   };
 
+  // ---- Listener ports of the stack's load balancers (undefined: some port or protocol is not known) ---------
+  const lbOpen = new Map<string, OpenPorts | undefined>();
+  const listenerProtocols = (proto: unknown): Array<"tcp" | "udp"> => {
+    const p = typeof proto === "string" ? proto.toUpperCase() : undefined;
+    if (p === "UDP") return ["udp"];
+    if (p === "TCP_UDP" || p === undefined) return ["tcp", "udp"];
+    return ["tcp"]; // HTTP, HTTPS, TCP, TLS
+  };
+  const addOpen = (lb: string, ports: OpenPorts | undefined) => {
+    const had = lbOpen.get(lb);
+    lbOpen.set(lb, lbOpen.has(lb) && had === undefined ? undefined : ports === undefined ? undefined : [...(had ?? []), ...ports]);
+  };
+  for (const l of ix.ofType(...LB_V2.listeners)) {
+    const port = l.props.port;
+    const ports = typeof port === "number" ? listenerProtocols(l.props.protocol).map((protocol) => ({ protocol, port })) : undefined;
+    for (const lb of ix.resolve(l, "loadBalancerArn", l.props.loadBalancerArn, LB_V2.lbs).urns) addOpen(lb, ports);
+  }
+  for (const elb of ix.ofType(T.elb)) {
+    const ls = Array.isArray(elb.props.listeners) ? (elb.props.listeners as Array<Record<string, unknown>>) : undefined;
+    addOpen(elb.urn, ls?.every((x) => typeof x?.lbPort === "number") ? ls.map((x) => ({ protocol: "tcp" as const, port: x.lbPort as number })) : undefined);
+  }
+  /**
+   * What the users of a group (or an endpoint) listen on, when they are load balancers only, each with every listener
+   * port known; undefined otherwise — a load balancer without listeners in this stack may get them from elsewhere.
+   */
+  const listenedBy = (users: string[]): OpenPorts | undefined => {
+    if (!users.length || !users.every((u) => LB_TYPES.includes(ix.byUrn(u)?.type ?? "") && lbOpen.get(u) !== undefined)) return undefined;
+    return users.flatMap((u) => lbOpen.get(u)!);
+  };
+  const groupListened = (t: string): OpenPorts | undefined => {
+    const node = ep.sgNodes.get(t);
+    return node ? listenedBy([...new Set([...node.attachedTo, ...node.members])]) : undefined;
+  };
+
   let exposures: WorldExposure[] | undefined;
   const worldGrants = new Set<IngressGrant>();
   const worldExposures = (): WorldExposure[] => {
     if (exposures) return exposures;
     exposures = [];
     const targets = new Set(ing.ingress.map((g) => g.targetSgUrn));
-    for (const t of targets) exposures.push(...exposuresOf(t, ing.grantsTo(t)));
+    for (const t of targets) {
+      const raw = exposuresOf(t, ing.grantsTo(t));
+      const open = raw.length ? groupListened(t) : undefined;
+      exposures.push(...(open ? clipToListeners(raw, open) : raw));
+    }
     for (const e of exposures) e.grants.forEach((g) => worldGrants.add(g));
     return exposures;
   };
@@ -148,7 +221,11 @@ export function buildExposure(ix: ResourceIndex, ep: EndpointStage, ing: Ingress
     else {
       const key = targets.sort().join("\u0000");
       raw = bySet.get(key);
-      if (!raw) bySet.set(key, (raw = exposuresOf(urn, targets.flatMap((t) => ing.grantsTo(t)))));
+      if (!raw) {
+        raw = exposuresOf(urn, targets.flatMap((t) => ing.grantsTo(t)));
+        const open = raw.length ? listenedBy([urn]) : undefined;
+        bySet.set(key, (raw = open ? clipToListeners(raw, open) : raw));
+      }
     }
     return raw.map((x) => {
       const groups = [...new Set(x.grants.map((g) => g.targetSgUrn))];
@@ -191,6 +268,7 @@ export function buildExposure(ix: ResourceIndex, ep: EndpointStage, ing: Ingress
     endpointExposures,
     allEndpointExposures: () => ep.endpoints.flatMap((e) => endpointExposures(e.urn)),
     acrossGroupExposures: () => ep.endpoints.flatMap((e) => (publicTargets(e).length > 1 ? endpointExposures(e.urn).filter((x) => x.acrossGroups) : [])),
+    listenedPorts: groupListened,
     publicHop,
     pathOf(g, port) {
       const from = fromOf(g);

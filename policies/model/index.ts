@@ -11,7 +11,7 @@
  */
 import { T } from "./aws-types";
 import { buildEndpoints, type Endpoint, type MetadataSettings } from "./endpoints";
-import { buildExposure, type EndpointExposure } from "./exposure";
+import { buildExposure, type EndpointExposure, type OpenPorts } from "./exposure";
 import { buildHops, type Hops } from "./hops";
 import { buildIngress } from "./ingress";
 import { ADMIN_PORTS } from "./ports";
@@ -57,6 +57,8 @@ export interface NetworkModel extends Omit<ResourceIndex, "taggedBastion"> {
   worldExposures(): WorldExposure[];
   /** True when the grant's CIDRs are part of a world-wide exposure (alone or together with other grants). */
   isWorldGrant(grant: IngressGrant): boolean;
+  /** Ports a group used only by load balancers is reachable on: their listeners' (undefined: not only LBs, or unknown). */
+  listenedPorts(sgUrn: string): OpenPorts | undefined;
   /** `internet → igw web-igw → subnet web-a → sg app-sg:22/tcp` for a grant and a port. */
   pathOf(grant: IngressGrant, port?: number): string;
   /** Admin ports (fixed list). */
@@ -135,6 +137,7 @@ export function buildModel(resources: StackResource[]): NetworkModel {
     subnetsOverlapping: routing.subnetsOverlapping,
     worldExposures: exp.worldExposures,
     isWorldGrant: exp.isWorldGrant,
+    listenedPorts: exp.listenedPorts,
     transit() {
       return (transit ??= analyseTransit(model));
     },

@@ -43,6 +43,15 @@ export function openedPorts(protocol: Protocol, range: PortRange, wanted: Iterab
   return [...out].sort((a, b) => a - b);
 }
 
+/**
+ * Of `ports` a grant opens, those its target accepts connections on: all of them, or, for a group only load
+ * balancers use, their listener ports on the grant's protocol (`listened` from the model's `listenedPorts`).
+ */
+export function listenedOnly(protocol: Protocol, ports: number[], listened: Array<{ protocol: string; port: number }> | undefined): number[] {
+  if (!listened) return ports;
+  return ports.filter((p) => listened.some((o) => o.port === p && (protocol === "all" || protocol === o.protocol)));
+}
+
 export function formatPorts(r: PortRange): string {
   if (r.from === 0 && r.to === 65535) return "all ports";
   return r.from === r.to ? String(r.from) : `${r.from}-${r.to}`;

@@ -1,7 +1,7 @@
 import { SG_ID_PATTERN } from "../model/aws-types";
 import { isEksClusterGrant } from "../model/eks";
 import { offlineGroup } from "../model/offline-facts";
-import { openedPorts } from "../model/ports";
+import { listenedOnly, openedPorts } from "../model/ports";
 import type { RuleDefinition } from "../model";
 import { configPorts, Findings, grantData, PORTS_SCHEMA } from "./util";
 
@@ -44,9 +44,10 @@ export const rule: RuleDefinition = {
     };
     const out = new Findings();
     for (const g of model.ingress) {
-      // A port the target's members all serve as a shell-less managed protocol (Transfer Family's SFTP 22) is no admin door.
+      // A port the target's members all serve as a shell-less managed protocol (Transfer Family's SFTP 22) is no admin
+      // door; a group only load balancers use is reached on their listener ports alone (policies/model/exposure.ts).
       const service = model.servicePorts(g.targetSgUrn).service;
-      const ports = openedPorts(g.protocol, g.ports, service.length ? admin.filter((p) => !service.includes(p)) : admin);
+      const ports = listenedOnly(g.protocol, openedPorts(g.protocol, g.ports, service.length ? admin.filter((p) => !service.includes(p)) : admin), model.listenedPorts(g.targetSgUrn));
       if (!ports.length) continue;
       const target = model.sgByUrn(g.targetSgUrn);
       if (target ? target.isBastion : model.isBastion(g.targetSgUrn) || (g.targetSgUrn.startsWith("external:") && externalBastion(g.targetSgUrn.slice(9)))) continue;

@@ -1,5 +1,5 @@
 import { isEksClusterGrant } from "../model/eks";
-import { openedPorts } from "../model/ports";
+import { listenedOnly, openedPorts } from "../model/ports";
 import type { NetworkModel, RuleDefinition } from "../model";
 import { configPorts, Findings, grantData, PORTS_SCHEMA } from "./util";
 
@@ -51,8 +51,9 @@ export const rule: RuleDefinition = {
     const out = new Findings();
     const same = (a: string[], b: string[]) => a.length === 1 && b.length === 1 && a[0] === b[0];
     for (const g of model.ingress) {
-      // The data ports of the services behind the target count whatever their number (an OpenSearch domain's 443).
-      const ports = openedPorts(g.protocol, g.ports, [...data, ...model.servicePorts(g.targetSgUrn).data]);
+      // The data ports of the services behind the target count whatever their number (an OpenSearch domain's 443); a
+      // group only load balancers use is reached on their listener ports alone (policies/model/exposure.ts).
+      const ports = listenedOnly(g.protocol, openedPorts(g.protocol, g.ports, [...data, ...model.servicePorts(g.targetSgUrn).data]), model.listenedPorts(g.targetSgUrn));
       if (!ports.length) continue;
       const tgt = ownersOf(model, g.targetSgUrn);
       // AWS requires these between an EKS control plane and its nodes, and among the nodes (policies/model/eks.ts).

@@ -175,6 +175,23 @@ export const rule: RuleDefinition = {
         out.report(r.urn, "unauthenticated-api-method", { resource: label(r.urn), httpMethod: m, api: apis.length ? apis.map((x) => label(x.urn)).join(", ") : "its REST API" }, "authorization");
     }
 
+    // A REST API defined by its OpenAPI `body` (aws-apigateway's RestAPI, hand-written specs) has no Method
+    // resources: each operation of the body is a method, judged the same way.
+    for (const api of model.ofType(TY.restApi)) {
+      const body = api.props.body;
+      if (body === undefined || body === null || apiPinned(api)) continue;
+      if (isUnknown(body)) {
+        unknownField(api, "body", "its methods require authentication");
+        continue;
+      }
+      const ops = openOperations(body);
+      // YAML bodies are not read (the pack carries no YAML parser): such a body cannot be judged.
+      if (!ops) unknownField(api, "body", "its methods require authentication (a JSON OpenAPI body is read; this one is not JSON)");
+      for (const op of ops ?? []) {
+        out.report(api.urn, "unauthenticated-api-method", { resource: `${label(api.urn)}: ${op.method} ${op.path} of its OpenAPI body`, httpMethod: op.method, api: label(api.urn) }, "body");
+      }
+    }
+
     // ---- Load balancers: admin paths and admin target groups without authentication --------------------
     checkLoadBalancers(model, out);
 
@@ -266,4 +283,40 @@ function checkLoadBalancers(model: NetworkModel, out: Findings): void {
       out.report(r.urn, "unauthenticated-admin-path", { resource: model.label(r.urn), path: hit?.path ?? "(tagged bulkhead:role=admin)", pattern: hit?.p ?? patterns.join(", "), lb: lbText }, "conditions");
     else for (const tg of tgs.filter(adminTg)) out.report(r.urn, "unauthenticated-admin-target", { resource: model.label(r.urn), targetGroup: model.label(tg), lb: lbText }, "actions");
   }
+}
+
+const OPENAPI_METHODS: Record<string, string> = { get: "GET", put: "PUT", post: "POST", delete: "DELETE", head: "HEAD", patch: "PATCH", "x-amazon-apigateway-any-method": "ANY" };
+
+/**
+ * Operations of a REST API's OpenAPI body (Swagger 2.0 or OpenAPI 3) that anyone may call, as API Gateway imports
+ * them (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html): no
+ * `x-amazon-apigateway-auth` other than NONE, and no security requirement (the operation's, else the document's)
+ * naming a defined scheme — an authorizer, a Cognito user pool or an API key. CORS preflight (OPTIONS) is left
+ * out as for Method resources. Undefined when the body is not a JSON object with `paths`.
+ */
+export function openOperations(body: unknown): Array<{ method: string; path: string }> | undefined {
+  let doc: any = body;
+  if (typeof body === "string") {
+    try {
+      doc = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!doc || typeof doc !== "object" || typeof doc.paths !== "object" || doc.paths === null) return undefined;
+  const schemes = { ...(doc.securityDefinitions ?? {}), ...(doc.components?.securitySchemes ?? {}) };
+  const requires = (sec: unknown) => Array.isArray(sec) && sec.length > 0 && sec.every((req) => req && typeof req === "object" && Object.keys(req).some((k) => k in schemes));
+  const out: Array<{ method: string; path: string }> = [];
+  for (const [path, item] of Object.entries(doc.paths as Record<string, any>)) {
+    if (!item || typeof item !== "object") continue;
+    for (const [key, op] of Object.entries(item as Record<string, any>)) {
+      const method = OPENAPI_METHODS[key.toLowerCase()];
+      if (!method || !op || typeof op !== "object") continue;
+      const auth = op["x-amazon-apigateway-auth"]?.type;
+      if (typeof auth === "string" && auth.toUpperCase() !== "NONE") continue;
+      if (requires(op.security ?? doc.security)) continue;
+      out.push({ method, path });
+    }
+  }
+  return out;
 }

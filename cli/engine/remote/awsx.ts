@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { ConstructContext, Outputs, ref, valueOf, type Child } from "./context";
 import { defaultVpc } from "./defaults";
-import { compact, derive, field, isUnknown, items, path, plain, UNKNOWN, type Wire, sha1 } from "./wire";
+import { compact, derive, field, isUnknown, items, path, plain, referencedUrn, UNKNOWN, type Wire, sha1 } from "./wire";
 
 const WORLD_INGRESS = [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }];
 const WORLD_EGRESS_TCP = [{ fromPort: 0, toPort: 65535, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }];
@@ -474,4 +474,44 @@ function hasUnknownRules(lp: Wire): boolean {
 export async function ecrImage(ctx: ConstructContext, out: Outputs): Promise<void> {
   const digest = createHash("sha256").update(ctx.urn).digest("hex");
   out.set("imageUri", ctx.env.unknowns === "preview" ? UNKNOWN : derive([ctx.arg("repositoryUrl")], (url: string) => `${url}@sha256:${digest}`));
+}
+
+// ---- lb.TargetGroupAttachment -------------------------------------------------------------------------------
+
+/**
+ * awsx 1.x–3.9 `lb.TargetGroupAttachment` (awsx/lb/targetGroupAttachment.ts): the `aws.lb.TargetGroupAttachment` of
+ * one instance or Lambda function to a target group, and for a function the Lambda permission letting the target
+ * group invoke it. The instance's target id is its id for an `instance` target group and its private IP otherwise;
+ * the target group's type is not an input here, so the id stands for both, tied to the instance by its dependency.
+ */
+export async function targetGroupAttachment(ctx: ConstructContext, out: Outputs): Promise<void> {
+  const name = ctx.name;
+  const given = (k: string) => ctx.has(k);
+  const tgKey = given("targetGroup") ? "targetGroup" : "targetGroupArn";
+  const targetKey = ["instance", "instanceId", "lambda", "lambdaArn"].find(given);
+  if (!given(tgKey) || !targetKey) throw new Error("exactly one of [targetGroup] or [targetGroupArn], and one of [instance], [instanceId], [lambda] or [lambdaArn], must be provided");
+  const idOf = (k: string): Wire => {
+    const v = ctx.arg(k);
+    const id = referencedUrn(v) ? field(v, "id") : v;
+    return id === undefined || id === "" ? UNKNOWN : id;
+  };
+  const targetGroupArn = idOf(tgKey); // a target group's id is its ARN
+  const depsOf = (k: string) => [...new Set([...ctx.argDeps(k), ...(referencedUrn(ctx.arg(k)) ? [String(referencedUrn(ctx.arg(k)))] : [])])];
+  const lambda = targetKey === "lambda" || targetKey === "lambdaArn";
+  const permission = lambda
+    ? await ctx.child(
+        "aws:lambda/permission:Permission",
+        name,
+        { action: "lambda:InvokeFunction", function: idOf(targetKey), principal: "elasticloadbalancing.amazonaws.com", sourceArn: targetGroupArn },
+        { deps: { function: depsOf(targetKey), sourceArn: depsOf(tgKey) } },
+      )
+    : undefined;
+  const attachment = await ctx.child(
+    "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+    name,
+    { targetGroupArn, targetId: idOf(targetKey) },
+    { deps: { targetGroupArn: depsOf(tgKey), targetId: depsOf(targetKey) }, dependsOn: permission ? [permission] : [] },
+  );
+  out.resource("targetGroupAttachment", attachment);
+  out.resource("lambdaPermission", permission);
 }

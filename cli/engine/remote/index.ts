@@ -25,6 +25,7 @@ export const EXPANDERS: Record<string, Expander> = {
   "awsx:ecs:EC2TaskDefinition": awsx.fargateTaskDefinition("EC2"),
   "awsx:lb:ApplicationLoadBalancer": awsx.loadBalancer("application"),
   "awsx:lb:NetworkLoadBalancer": awsx.loadBalancer("network"),
+  "awsx:lb:TargetGroupAttachment": awsx.targetGroupAttachment,
   "eks:index:Cluster": eks.cluster,
   "eks:index:ManagedNodeGroup": eks.managedNodeGroup,
   "eks:index:NodeGroupV2": eks.nodeGroupV2,

@@ -32,10 +32,8 @@ const INSECURE: Record<string, Door[]> = {
   "fargate-public-subnets.ts": [["public-ip-only-bastion-lb", "aws:ecs/service:Service", "site-app", "awsx:ecs:FargateService"]],
   "ec2-service-plaintext.ts": [["no-typed-in-credentials", "aws:ecs/taskDefinition:TaskDefinition", "worker", "awsx:ecs:EC2Service"]],
   "task-definition-password.ts": [["no-typed-in-credentials", "aws:ecs/taskDefinition:TaskDefinition", "billing", "awsx:ecs:FargateTaskDefinition"]],
-  "alb-default-sg.ts": [
-    ["only-lbs-face-world", "aws:ec2/securityGroup:SecurityGroup", "edge-lb", "awsx:lb:ApplicationLoadBalancer"],
-    ["bastion-only-admin", "aws:ec2/securityGroup:SecurityGroup", "edge-lb", "awsx:lb:ApplicationLoadBalancer"],
-  ],
+  // The all-open default group is reached on the listeners' ports only: 8080 is no web port (80 passes, no admin port).
+  "alb-default-sg.ts": [["only-lbs-face-world", "aws:ec2/securityGroup:SecurityGroup", "edge-lb", "awsx:lb:ApplicationLoadBalancer"]],
   "eks-default-cluster.ts": [
     ["private-eks-api", "aws:eks/cluster:Cluster", "prod-eksCluster", "eks:index:Cluster"],
     ["public-ip-only-bastion-lb", "aws:ec2/launchTemplate:LaunchTemplate", "prod-launchTemplate", "eks:index:Cluster"],
