@@ -212,7 +212,7 @@ describe("emulators and function failures", () => {
     const reasons = run.stdout.split("\n").filter((l) => l.includes("never ran"));
     expect(reasons).toHaveLength(1);
     expect(reasons[0]!.trim()).toMatch(
-      /^the rotation function never ran: no log line for version \S+ in \/aws\/lambda\/tenant-db-rotation \d+ s after RotateSecret \(an emulator that does not run Lambda functions\? see README "Emulators"\)$/,
+      /^the rotation function never ran: no log line for version \S+ in \/aws\/lambda\/tenant-db-rotation \d+ s after RotateSecret \(an emulator that does not run Lambda functions\? see README "What an emulator must support"\)$/,
     );
   });
 
@@ -222,7 +222,7 @@ describe("emulators and function failures", () => {
     expect(run.code).toBe(1);
     // moto's Lambda without Docker echoes the request back: not the handler's reply.
     expect(run.json.tenants[0].secrets[0].reason).toMatch(
-      /^inventory: the function tenant-db-rotation did not run the bulkhead handler \(its reply to inventory was ".*"\); an emulator that does not run Lambda functions\? see README "Emulators"$/,
+      /^inventory: the function tenant-db-rotation did not run the bulkhead handler \(its reply to inventory was ".*"\); an emulator that does not run Lambda functions\? see README "What an emulator must support"$/,
     );
     expect(run.json.tenants[0].oldCredentialsStillLogIn).toBeNull();
   });
