@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectContract } from "../docs/contract-schemas";
 
 const repo = path.resolve(__dirname, "..", "..");
 const bin = path.join(repo, "bin", "bulkhead.js");
@@ -119,6 +120,7 @@ describe("the error contract", () => {
     const r = json[c.name];
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout);
+    expectContract("error", doc);
     expect(Object.keys(doc)).toEqual(["error"]);
     expect(doc.error.kind).toBe(c.kind);
     expect(doc.error.message.split("\n")[0]).toMatch(c.first);
