@@ -161,6 +161,34 @@ export async function checkTarget(target: string, stacks: Array<string | undefin
 }
 
 /** Writes a report to stdout or a file; a file-system failure is one line, never a stack trace. */
+/**
+ * Refuses a report path that cannot be written before anything runs (a review of every stack can take a minute),
+ * with the same one line `emit` gives when the write itself fails.
+ */
+export function checkOutputPath(output: string): void {
+  const { accessSync, constants, statSync } = require("node:fs") as typeof import("node:fs");
+  const dir = path.dirname(path.resolve(output));
+  const code = (() => {
+    try {
+      if (!statSync(dir).isDirectory()) return "ENOTDIR";
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === "ENOTDIR" ? "ENOTDIR" : "ENOENT";
+    }
+    try {
+      if (statSync(output).isDirectory()) return "EISDIR";
+    } catch {
+      // Not there yet: it will be created.
+    }
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch {
+      return "EACCES";
+    }
+    return undefined;
+  })();
+  if (code) throw outputError(output, Object.assign(new Error(code), { code }));
+}
+
 export function emit(text: string, output?: string): void {
   if (!output) {
     process.stdout.write(text);

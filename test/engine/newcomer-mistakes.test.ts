@@ -6,7 +6,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { main } from "../../cli/main";
 import { jobError } from "../../cli/commands/target";
 import { runRotate } from "../../cli/commands/rotate";
 import { jobFor, readInvokesFile, readPolicyConfig, UsageError } from "../../cli/engine";
@@ -160,5 +161,38 @@ describe("bulkhead rotate's exit-2 errors follow the contract", () => {
     expect(await runRotate({ resume: true }, io)).toBe(2);
     expect(out.stderr).toMatch(/^bulkhead: --resume found no journal in .*\/\.bulkhead\/\n {2}hint: run --resume from the directory/);
     expect(out.stdout).toBe("");
+  });
+});
+
+describe("usage mistakes on the command line are one line and a hint, before anything runs", () => {
+  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const out = vi.spyOn(process.stdout, "write").mockImplementation((t) => ((stdout += String(t)), true));
+    const err = vi.spyOn(process.stderr, "write").mockImplementation((t) => ((stderr += String(t)), true));
+    try {
+      return { code: await main(["node", "bulkhead", ...args]), stdout, stderr };
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  }
+
+  it("a missing required option: the cause in the contract's form and a hint, not the whole help text", async () => {
+    const r = await cli("fleet", "check", ".");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("bulkhead: required option '--tenant-stacks <dir>' not specified\n  hint: see bulkhead --help, or bulkhead <command> --help\n");
+  });
+
+  it("-o into a directory that does not exist fails before the program runs (one line; the JSON error document too)", async () => {
+    const started = Date.now();
+    const r = await cli("check", ".", "-o", path.join(tmp, "no", "such", "dir", "review.md"), "--format", "json");
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n")[0]).toMatch(/^bulkhead: cannot write .*review\.md: its directory does not exist$/);
+    expect(r.stderr).not.toContain("running");
+    expect(JSON.parse(r.stdout).error.kind).toBe("output");
+    expect(Date.now() - started).toBeLessThan(5000);
+    const dir = await cli("review", ".", "-o", tmp);
+    expect(dir.stderr.split("\n")[0]).toMatch(/: it is a directory$/);
   });
 });
