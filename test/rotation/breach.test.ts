@@ -5,6 +5,7 @@
  * and MariaDB, moto_server for Secrets Manager and CloudWatch Logs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectContract } from "../docs/contract-schemas";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { END_SESSIONS_TAG, endSessionsRequested } from "../../rotation/handler";
 import { Client } from "pg";
@@ -287,6 +288,9 @@ describe("README incident runbook matches the CLI", () => {
     expect(keys(example.tenants[0].secrets[0].verify)).toEqual(keys(real.tenants[0].secrets[0].verify));
     expect(keys(example.tenants[0].secrets[0].verify.checks[0])).toEqual(keys(real.tenants[0].secrets[0].verify.checks[0]));
     expect(keys(example.secrets[0])).toEqual(keys(real.secrets[0]));
+    // Both are the document docs/contract.md describes.
+    expectContract("rotate", real);
+    expectContract("rotate", example);
   });
 });
 
