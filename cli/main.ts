@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { asCliError, CliError, errorDocument, errorText, EXIT } from "./errors";
 import { VERSION } from "./paths";
 import { registerCheckCommand } from "./commands/check";
+import { checkOutputPath } from "./commands/target";
 import { registerPreviewCommand } from "./commands/preview";
 import { registerReviewCommands } from "./commands/review";
 import { registerTenantsCommand } from "./commands/tenants";
@@ -19,8 +20,16 @@ export function buildProgram(setExit: (code: number) => void, argv: readonly str
     .description("Offline preview and policy check of Pulumi programs for multi-tenant AWS hosting")
     .version(VERSION)
     .option("--verbose", "on errors, also print internal detail (stack traces)")
-    .showHelpAfterError()
+    // A usage error is one line in the error contract's form (`bulkhead: <cause>` then a hint), not the cause
+    // followed by the whole help text; subcommands inherit both settings.
+    .showHelpAfterError("  hint: see bulkhead --help, or bulkhead <command> --help")
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "bulkhead: ")) })
     .exitOverride();
+  // -o FILE of any command: a path that cannot be written fails before the program runs, not after.
+  program.hook("preAction", (_program, action) => {
+    const output = action.opts().output;
+    if (typeof output === "string") checkOutputPath(output);
+  });
   registerCheckCommand(program, setExit);
   registerPreviewCommand(program, setExit);
   registerReviewCommands(program, setExit);

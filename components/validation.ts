@@ -22,7 +22,8 @@ export class InputPropertiesError extends Error {
     const lines = problems.map(
       (p) => `  - ${p.field} = ${show(p.value)}: ${p.problem}. Fix: ${p.fix}`,
     );
-    super(`${subject}: ${problems.length} invalid input${problems.length === 1 ? "" : "s"}\n${lines.join("\n")}`);
+    // The root cause first, on one line: a single problem is the whole message; several are counted, then listed.
+    super(problems.length === 1 ? `${subject}: ${lines[0].slice(4)}` : `${subject}: ${problems.length} invalid inputs\n${lines.join("\n")}`);
     this.name = "InputPropertiesError";
     this.problems = problems;
   }

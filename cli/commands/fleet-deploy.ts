@@ -74,14 +74,38 @@ async function deployOne(spec: StackSpec, factory: StackFactory, o: DeployOption
     const r = await stack.up({ onOutput: (out) => o.onOutput?.(spec, out), ...packs });
     return r.summary.result === "failed" ? done("failed", "the update's result is failed") : { ...done("succeeded"), stack };
   } catch (e) {
-    return done("failed", (e instanceof Error ? e.message : String(e)).trim().split("\n").slice(-5).join("\n"));
+    return done("failed", deployErrorText(e));
   }
+}
+
+/**
+ * The cause of a failed update, first line first. The Automation API's CommandError message is
+ * `code: N\n stdout: …\n stderr: …\n err?: …`: the CLI's own error is in stderr (or `err?` when it never ran).
+ */
+export function deployErrorText(e: unknown): string {
+  const text = (e instanceof Error ? e.message : String(e)).trim();
+  if (/spawn pulumi ENOENT|pulumi: (command )?not found/.test(text)) return `the Pulumi CLI is not installed: ${PULUMI_MISSING_HINT}`;
+  const section = (name: string) => new RegExp(`^\\s*${name}:([\\s\\S]*?)(?=^\\s*(?:code|stdout|stderr|err\\?):|$(?![\\s\\S]))`, "m").exec(text)?.[1].trim();
+  const cause = section("stderr") || section("err\\?") || text;
+  const lines = cause.split("\n").map((l) => l.trim()).filter(Boolean);
+  // The CLI ends with its diagnostics; the line that says "error:" is the cause.
+  const error = lines.findIndex((l) => /^error:/i.test(l));
+  return (error >= 0 ? lines.slice(error) : lines.slice(-5)).slice(0, 5).join("\n");
+}
+
+const PULUMI_MISSING_HINT = "fleet up deploys through it (install: https://www.pulumi.com/docs/iac/download-install/, then `pulumi login`); `bulkhead fleet check` needs neither";
+
+/** Whether `pulumi` is on PATH, as the Automation API looks for it. */
+function pulumiOnPath(): boolean {
+  const { existsSync } = require("node:fs") as typeof import("node:fs");
+  const exts = process.platform === "win32" ? [".exe", ".cmd", ""] : [""];
+  return (process.env.PATH ?? "").split(path.delimiter).some((d) => d && exts.some((x) => existsSync(path.join(d, `pulumi${x}`))));
 }
 
 /** The platform first; when it succeeded, every tenant stack, at most `concurrency` at once. */
 export async function deployFleet(platform: Omit<StackSpec, "role">, tenantStacks: Array<Omit<StackSpec, "role">>, factory: StackFactory, o: DeployOptions): Promise<FleetDeployResult> {
   const say = o.onProgress ?? (() => undefined);
-  const label = (s: Omit<StackSpec, "role">) => `${path.basename(s.workDir)}/${s.stackName}`;
+  const label = (s: Omit<StackSpec, "role">) => `${path.relative(process.cwd(), s.workDir) || "."} (stack ${s.stackName})`;
   say(`platform ${label(platform)}: deploying`);
   const { stack: platformStack, ...p } = await deployOne({ ...platform, role: "platform" }, factory, o);
   say(`platform ${label(platform)}: ${p.status}${p.error ? `: ${p.error.split("\n")[0]}` : ""}`);
@@ -153,9 +177,10 @@ export function registerFleetUp(fleet: Command, setExit: (code: number) => void,
         platform = resolveTarget(platformDir, o.stack);
         stacks = tenantStackTargets(o.tenantStacks);
       } catch (e) {
-        if (e instanceof UsageError) throw new CliError("project", e.message);
+        if (e instanceof UsageError) throw new CliError(e.kind, e.message, e.source, e.hint);
         throw e;
       }
+      if (factory === automationStack && !pulumiOnPath()) throw new CliError("usage", "the Pulumi CLI is not installed: `pulumi` is not on PATH", null, PULUMI_MISSING_HINT);
       const policyPacks = o.policy === false ? [] : [path.resolve(o.policyPack ?? DEFAULT_POLICY_PACK)];
       const r = await deployFleet(
         { workDir: platform.projectDir, stackName: platform.stack },

@@ -168,7 +168,7 @@ export async function checkFleet(platformDir: string, o: FleetOptions): Promise<
     stacks = tenantStackTargets(o.tenantStacks);
     tenantJobs = stacks.map((t) => jobFor(t.projectDir, { ...o, stack: t.stack }).job);
   } catch (e) {
-    if (e instanceof UsageError) throw new CliError("project", e.message);
+    if (e instanceof UsageError) throw new CliError(e.kind, e.message, e.source, e.hint);
     if (e instanceof PolicyPackError) throw new CliError("policy-pack", e.message);
     throw e;
   }
@@ -295,7 +295,11 @@ export function registerFleetCommand(program: Command, setExit: (code: number) =
       .option("-s, --stack <name>", "the platform stack (default: the first stack file, else dev)")
       .requiredOption("--tenant-stacks <dir>", "a tenant-stack project directory (every Pulumi.<stack>.yaml in it), or a directory of such projects"),
   )
-    .option("--concurrency <n>", "tenant stacks checked at once, one engine process each", positiveInt("--concurrency"), availableParallelism())
+    .addOption(
+      new Option("--concurrency <n>", "at most this many engine processes; each checks its share of the tenant stacks one after another")
+        .argParser(positiveInt("--concurrency"))
+        .default(availableParallelism(), `the CPU count, ${availableParallelism()}`),
+    )
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("-o, --output <file>", "write the summary to a file instead of stdout")
     .action(async (platformDir: string, o) => {

@@ -27,6 +27,7 @@ import {
   type Selection,
 } from "../rotate/fleet";
 import { FunctionWatcher } from "../rotate/watch";
+import { CliError, errorDocument, errorText as cliErrorText, type ErrorKind } from "../errors";
 import { LambdaInvoker, readFunctionInfo, type FunctionInfo, type FunctionInvoker } from "../rotate/invoke";
 import { defaultJournalPath, latestJournal, readJournal, writeJournal, JOURNAL_VERSION, type Journal } from "../rotate/journal";
 import { Progress } from "../rotate/progress";
@@ -230,14 +231,28 @@ export function summarize(results: SecretResult[]): Record<SecretResult["status"
   return counts;
 }
 
+const AWS_HINT =
+  "pass --region (or set AWS_REGION) and credentials (--profile / AWS_PROFILE, or the SDK's usual chain) that may list secrets; see README \"bulkhead rotate reference\" for the permissions";
+
 /** Runs the command; returns the exit code instead of exiting so tests need not spawn. */
 export async function runRotate(opts: RotateOptions, io: RotateIO): Promise<number> {
   silenceSdkNodeVersionWarning();
   const parsed = parseRotateOptions(opts);
   const o = parsed.value;
-  if (parsed.problems.length > 0) {
-    io.stderr(`bulkhead rotate: invalid options:\n  - ${parsed.problems.join("\n  - ")}\n`);
+  // Exit 2 through the one error contract (cli/errors.ts): root cause first, a hint, and under --format json one
+  // error document on stdout.
+  const fail = (kind: ErrorKind, message: string, hint: string | null = null): number => {
+    const e = new CliError(kind, message, null, hint);
+    io.stderr(cliErrorText(e, false));
+    if (opts.format === "json") io.stdout(errorDocument(e));
     return 2;
+  };
+  if (parsed.problems.length > 0) {
+    return fail(
+      "usage",
+      parsed.problems.length === 1 ? `invalid option: ${parsed.problems[0]}` : `${parsed.problems.length} invalid options\n  - ${parsed.problems.join("\n  - ")}`,
+      "see bulkhead rotate --help",
+    );
   }
   const now = io.now ?? Date.now;
   const startedAt = new Date(now()).toISOString();
@@ -249,14 +264,12 @@ export async function runRotate(opts: RotateOptions, io: RotateIO): Promise<numb
   if (o.resume) {
     const file = o.journal ?? latestJournal(cwd);
     if (!file || !existsSync(file)) {
-      io.stderr(`bulkhead rotate: --resume found no journal ${o.journal ? `at ${o.journal}` : `in ${cwd}/.bulkhead/`}; pass --journal FILE\n`);
-      return 2;
+      return fail("usage", `--resume found no journal ${o.journal ? `at ${o.journal}` : `in ${cwd}/.bulkhead/`}`, "run --resume from the directory the interrupted run started in (its journal is in .bulkhead/), or pass --journal FILE");
     }
     try {
       journal = readJournal(file);
     } catch (err) {
-      io.stderr(`bulkhead rotate: ${errorText(err)}\n`);
-      return 2;
+      return fail("usage", errorText(err), "pass --journal FILE with a journal a bulkhead rotate run wrote");
     }
     journalPath = file;
     journal.runs.push({ startedAt, resume: true });
@@ -287,8 +300,7 @@ export async function runRotate(opts: RotateOptions, io: RotateIO): Promise<numb
     logs ??= new CloudWatchLogsClient({ ...common, retryMode: "adaptive" });
     lambda ??= new LambdaClient({ ...common, retryMode: "adaptive" });
   } catch (err) {
-    io.stderr(`bulkhead rotate: cannot create the AWS clients: ${errorText(err)}\n`);
-    return 2;
+    return fail("aws", `cannot create the AWS clients: ${errorText(err)}`, AWS_HINT);
   }
   const owned = [io.client ? undefined : client, io.logs ? undefined : logs, io.lambda ? undefined : lambda];
   try {
@@ -306,8 +318,7 @@ export async function runRotate(opts: RotateOptions, io: RotateIO): Promise<numb
         ({ secrets, missing } = await selectSecrets(client, o.selection));
       } catch (err) {
         const kind = err instanceof CredentialError ? "credentials, region or permissions problem" : "cannot list secrets";
-        io.stderr(`bulkhead rotate: ${kind}: ${errorText(err)}\n`);
-        return 2;
+        return fail("aws", `${kind}: ${errorText(err)}`, AWS_HINT);
       }
       for (const tenant of o.selection.tenants) {
         if (!secrets.some((s) => s.tenant === tenant)) io.stderr(`bulkhead rotate: no secret tagged ${TENANT_TAG}=${tenant} and ${MANAGED_TAG}=true\n`);

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { CliError, EXIT, outputError } from "../errors";
 import { jobFor, runJobs, runWithStackReferences, typeCheckInBackground, UsageError, type JobOptions, type JobResult } from "../engine";
 import { PolicyPackError, validatePackDir } from "../engine/analyzer";
+import { fileLine, lineOf } from "../engine/project";
 import type { CheckResult, ProgramRun, Violation } from "../engine/types";
 
 /** Flags shared by the commands that run a program. */
@@ -80,12 +81,24 @@ function progressReporter(): { onProgress: (m: string) => void; done: () => void
 }
 
 /** A failed job as the error contract's CliError. */
-export function jobError(r: Extract<JobResult, { ok: false }>, label: string): CliError {
-  if (r.kind === "policy-config") return new CliError("policy-config", r.message, null, "fix --policy-config (see docs/rules.md for each policy's properties)");
+export function jobError(r: Extract<JobResult, { ok: false }>, label: string, policyConfigFile?: string): CliError {
+  if (r.kind === "policy-config") return new CliError("policy-config", r.message, policyConfigFile ? policyConfigSource(policyConfigFile, r.message) : null, "fix --policy-config (see docs/rules.md for each policy's properties)");
   if (r.kind === "policy-pack") return new CliError("policy-pack", r.message, null, "check --policy-pack: it needs PulumiPolicy.yaml, a package.json with a version and a built entry (npm run build)");
   const kind = r.errorKind ?? "program";
   const message = kind === "program" ? `${label} threw: ${r.message}` : r.message;
   return new CliError(kind, message, r.location, r.hint ?? null, r.detail ?? null);
+}
+
+/**
+ * Where in the --policy-config file the first problem sits: the line of the key it names (`policy.property: …`
+ * or `"policy" is not a policy …`), else the file itself.
+ */
+function policyConfigSource(file: string, message: string): string {
+  const first = message.replace(/^invalid policy config: (\d+ problems\n {2}- )?/, "");
+  const named = /^"([^"]+)" is not a policy/.exec(first)?.[1];
+  const [policy, property] = (/^([\w-]+)(?:\.([\w-]+))?:/.exec(first) ?? []).slice(1);
+  const line = named ? lineOf(file, `"${named}"`) : property ? lineOf(file, `"${property}"`) ?? lineOf(file, `"${policy}"`) : policy ? lineOf(file, `"${policy}"`) : undefined;
+  return fileLine(file, line);
 }
 
 /**
@@ -98,7 +111,7 @@ export async function runTarget(target: string, stacks: Array<string | undefined
       if (opts.policyPack) validatePackDir(opts.policyPack);
       return jobFor(target, { ...opts, ...(stack ? { stack } : {}) });
     } catch (e) {
-      if (e instanceof UsageError) throw new CliError("project", e.message);
+      if (e instanceof UsageError) throw new CliError(e.kind, e.message, e.source, e.hint);
       if (e instanceof PolicyPackError) throw new CliError("policy-pack", e.message);
       throw e;
     }
@@ -132,7 +145,7 @@ export async function runTarget(target: string, stacks: Array<string | undefined
   return results.map((r, i) => {
     if (!r.ok) {
       const stackNote = stacks.length > 1 ? ` (stack ${prepared[i].job.stack})` : "";
-      throw jobError(r, `the program ${target}${stackNote}`);
+      throw jobError(r, `the program ${target}${stackNote}`, opts.policyConfigFile);
     }
     return { run: r.run, ...(r.check ? { check: r.check } : {}) };
   });
@@ -148,6 +161,34 @@ export async function checkTarget(target: string, stacks: Array<string | undefin
 }
 
 /** Writes a report to stdout or a file; a file-system failure is one line, never a stack trace. */
+/**
+ * Refuses a report path that cannot be written before anything runs (a review of every stack can take a minute),
+ * with the same one line `emit` gives when the write itself fails.
+ */
+export function checkOutputPath(output: string): void {
+  const { accessSync, constants, statSync } = require("node:fs") as typeof import("node:fs");
+  const dir = path.dirname(path.resolve(output));
+  const code = (() => {
+    try {
+      if (!statSync(dir).isDirectory()) return "ENOTDIR";
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === "ENOTDIR" ? "ENOTDIR" : "ENOENT";
+    }
+    try {
+      if (statSync(output).isDirectory()) return "EISDIR";
+    } catch {
+      // Not there yet: it will be created.
+    }
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch {
+      return "EACCES";
+    }
+    return undefined;
+  })();
+  if (code) throw outputError(output, Object.assign(new Error(code), { code }));
+}
+
 export function emit(text: string, output?: string): void {
   if (!output) {
     process.stdout.write(text);

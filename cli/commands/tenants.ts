@@ -38,7 +38,7 @@ export function allocate(target: string, stack?: string): AllocateResult {
   try {
     t = resolveTarget(target, stack);
   } catch (e) {
-    if (e instanceof UsageError) throw new CliError("usage", e.message);
+    if (e instanceof UsageError) throw new CliError("usage", e.message, e.source, e.hint);
     throw e;
   }
   if (!t.stackFile) throw new CliError("usage", `${target} has no stack file to allocate in`, null, "create Pulumi.<stack>.yaml or pass --stack");

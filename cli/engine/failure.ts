@@ -165,11 +165,11 @@ export function classifyProgramError(e: unknown, ctx: FailureContext): ProgramFa
         errorKind: "stack-config",
         message: err.message,
         location: configLocation(ctx.stackFile, configField, ctx.displayRoot),
-        hint: `fix the values above in ${stackFileName(ctx)}`,
+        hint: problems.length === 1 ? `fix that value in ${stackFileName(ctx)}` : `fix the values listed above in ${stackFileName(ctx)}`,
         ...(detail ? { detail } : {}),
       };
     }
-    return { errorKind: "component-args", message: err.message, location: builderFrame(err, ctx.displayRoot), hint: "fix the arguments listed above", ...(detail ? { detail } : {}) };
+    return { errorKind: "component-args", message: err.message, location: builderFrame(err, ctx.displayRoot), hint: problems.length === 1 ? "fix that argument where the component is built" : "fix the arguments listed above", ...(detail ? { detail } : {}) };
   }
   return { errorKind: "program", message: err.message, location: userFrame(err, ctx.displayRoot), ...(detail ? { detail } : {}) };
 }

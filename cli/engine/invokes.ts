@@ -422,6 +422,21 @@ export function answerInvoke(token: string, inputs: Record<string, any>, ctx: In
 }
 
 const TOKEN = /^[A-Za-z0-9_-]+:[A-Za-z0-9_./-]*:[A-Za-z0-9_]+$|^pulumi:providers:[A-Za-z0-9_-]+\/[A-Za-z0-9_]+$/;
+/**
+ * Every problem of an `--invokes` file. One problem is the whole first line; several are counted there and
+ * listed below, each naming its entry and field. `tokens` are the entries at fault, to locate the first one.
+ */
+export class InvokesFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(problems.length === 1 ? `--invokes ${file}: ${problems[0]}` : `--invokes ${file}: ${problems.length} problems\n  - ${problems.join("\n  - ")}`);
+  }
+  /** The shape of an answer, for the hint. */
+  static readonly example = "an answer is  <token>: [{ match: { <arguments> }, result: { <outputs> } }], e.g.  aws:ec2/getVpc:getVpc: [{ match: { tags: { Name: prod } }, result: { id: vpc-0123456789abcdef0, cidrBlock: 10.0.0.0/16 } }]";
+}
+
 const EXAMPLE = `e.g.\n  aws:ec2/getVpc:getVpc:\n    - match: { tags: { Name: prod } }\n      result: { id: vpc-0123456789abcdef0, cidrBlock: 10.0.0.0/16 }`;
 
 /**
@@ -451,7 +466,7 @@ export function parseUserInvokes(doc: unknown, file: string): UserInvokeAnswer[]
       }
     });
   }
-  if (problems.length) throw new Error(`--invokes ${file} is not valid:\n  - ${problems.join("\n  - ")}\n${EXAMPLE}`);
+  if (problems.length) throw new InvokesFileError(file, problems);
   return out;
 }
 

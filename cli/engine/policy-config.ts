@@ -11,7 +11,8 @@ export type ResolvedPolicyConfig = Record<string, { enforcementLevel: string; [k
 
 export class PolicyConfigError extends Error {
   constructor(public readonly problems: string[]) {
-    super(`invalid policy config:\n  - ${problems.join("\n  - ")}`);
+    // One problem is the whole first line; several are counted there and listed below.
+    super(problems.length === 1 ? `invalid policy config: ${problems[0]}` : `invalid policy config: ${problems.length} problems\n  - ${problems.join("\n  - ")}`);
   }
 }
 
@@ -39,7 +40,8 @@ export function resolvePolicyConfig(info: AnalyzerInfo, userConfig: unknown): Re
     }
     for (const [k, v] of Object.entries(userConfig as Record<string, unknown>)) {
       if (k !== "all" && !names.has(k)) {
-        problems.push(`"${k}" is not a policy of pack ${info.name}; known policies: ${[...names].join(", ")}`);
+        const guess = closest(k, [...names]);
+        problems.push(`"${k}" is not a policy of pack ${info.name}${guess ? ` (did you mean "${guess}"?)` : ""}; known policies: ${[...names].join(", ")}`);
         continue;
       }
       const e = normaliseEntry(k, v, problems);
@@ -64,7 +66,8 @@ export function resolvePolicyConfig(info: AnalyzerInfo, userConfig: unknown): Re
     for (const k of Object.keys(user[policy.name] ?? {})) {
       if (k === "enforcementLevel" || !schema || k in (schema.properties ?? {})) continue;
       const known = Object.keys(schema.properties ?? {});
-      problems.push(`${policy.name}.${k}: not a property of this policy; it takes ${known.length ? known.join(", ") : "none"} besides enforcementLevel`);
+      const guess = closest(k, known);
+      problems.push(`${policy.name}.${k}: not a property of this policy${guess ? ` (did you mean ${guess}?)` : ""}; it takes ${known.length ? known.join(", ") : "none"} besides enforcementLevel`);
     }
     const configured = Object.keys({ ...(user.all ?? {}), ...(user[policy.name] ?? {}) }).some((k) => k !== "enforcementLevel");
     if (schema && !configured) applyDefaults(props, schema.properties ?? {});
@@ -83,6 +86,25 @@ export function resolvePolicyConfig(info: AnalyzerInfo, userConfig: unknown): Re
   }
   if (problems.length) throw new PolicyConfigError(problems);
   return resolved;
+}
+
+/** The candidate a typo most likely meant: at most a third of its letters edited away (none when nothing is that close). */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = row;
+    }
+    return prev[b.length];
+  };
+  let best: { c: string; d: number } | undefined;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d <= Math.max(1, Math.floor(c.length / 3)) && (!best || d < best.d)) best = { c, d };
+  }
+  return best?.c;
 }
 
 /** What ajv's useDefaults does for an unconfigured policy: each top-level property's `default`, when unset. */

@@ -7,7 +7,39 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 
-export class UsageError extends Error {}
+/**
+ * A problem with what the user gave the command (a path, a flag, a stack or option file), before any program
+ * runs. `kind` is the error contract's kind (docs/contract.md; default `project`), `source` the user's
+ * `file:line` when the problem sits in one of their files.
+ */
+export class UsageError extends Error {
+  readonly kind: "usage" | "project" | "policy-config";
+  readonly source: string | null;
+  readonly hint: string | null;
+  constructor(message: string, opts: { kind?: "usage" | "project" | "policy-config"; source?: string | null; hint?: string | null } = {}) {
+    super(message);
+    this.kind = opts.kind ?? "project";
+    this.source = opts.source ?? null;
+    this.hint = opts.hint ?? null;
+  }
+}
+
+/** `file:line[:column]` of a parse error, relative to the cwd (the form every error's `source` takes). */
+export function fileLine(file: string, line?: number, column?: number): string {
+  const rel = path.relative(process.cwd(), file) || file;
+  return line ? `${rel}:${line}${column ? `:${column}` : ""}` : rel;
+}
+
+/** The 1-based line of the first occurrence of `needle` in a file, when it is there. */
+export function lineOf(file: string, needle: string): number | undefined {
+  try {
+    const text = readFileSync(file, "utf8");
+    const i = text.indexOf(needle);
+    return i < 0 ? undefined : text.slice(0, i).split("\n").length;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ConfigValue {
   value: string;
@@ -33,7 +65,13 @@ function readYaml(file: string): any {
   try {
     return parseYaml(readFileSync(file, "utf8")) ?? {};
   } catch (e) {
-    throw new UsageError(`${file} is not valid YAML: ${(e as Error).message}`);
+    // The yaml library's message ends with a code excerpt; the first line is the cause, linePos the place.
+    const pos = (e as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+    const why = (e as Error).message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new UsageError(`${path.relative(process.cwd(), file) || file} is not valid YAML: ${why}`, {
+      source: fileLine(file, pos?.line, pos?.col),
+      hint: "fix the YAML at that line (indentation, a missing colon or an unclosed quote or bracket)",
+    });
   }
 }
 
@@ -104,10 +142,10 @@ export function resolveTarget(target: string, stackOption?: string): Target {
     // Without any stack file a named stack runs on the project's config alone, exactly like the default
     // ("dev"); with stack files, a name that matches none is a typo worth stopping for.
     if (!stackFile && stackFiles.length) {
-      throw new UsageError(
-        `stack "${stack}" has no config file ${path.relative(process.cwd(), path.join(stackDir, `Pulumi.${stack}.yaml`))}; ` +
-          (stackFiles.length ? `stacks here: ${stackFiles.map(stackName).join(", ")}` : "this project has no stack files yet"),
-      );
+      const wanted = path.relative(process.cwd(), path.join(stackDir, `Pulumi.${stack}.yaml`)) || `Pulumi.${stack}.yaml`;
+      throw new UsageError(`stack "${stack}" has no config file ${wanted}; stacks here: ${stackFiles.map(stackName).join(", ")}`, {
+        hint: `pass --stack ${stackName(stackFiles[0])} (or another stack listed), or create ${wanted} with a config: section for the new stack`,
+      });
     }
   } else {
     stackFile = stackFiles[0];

@@ -83,8 +83,9 @@ export function previewText(run: ProgramRun, opts: TextOptions & { details?: boo
     lines.push("", "Outputs:");
     for (const [k, v] of outputs) lines.push(`    ${k}: ${JSON.stringify(displayWire(v), null, 2).replace(/\n/g, "\n    ")}`);
   }
-  const { toCreate } = resourceCounts(run);
-  lines.push("", `Resources: ${c.green(`+ ${toCreate} to create`)} (${countsText(run)})`);
+  // The tree's own total; "checked" belongs to the verdict line, and with --no-policy nothing was checked.
+  const { checked, toCreate } = resourceCounts(run);
+  lines.push("", `Resources: ${c.green(`+ ${toCreate} to create`)} (${checked} in all, with the stack, components and providers)`);
   const unexpanded = unexpandedLine(run);
   if (unexpanded) lines.push(c.yellow(unexpanded));
   return lines.join("\n") + "\n";

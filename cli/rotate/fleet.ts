@@ -221,7 +221,7 @@ export async function rotateOne(secret: SelectedSecret, s: RotateSettings): Prom
           return done(
             "failed",
             `the rotation function never ran: no log line for version ${versionId} in ${logGroupOf(lambdaArn)} ${Math.round((t - requested) / 1000)} s after RotateSecret ` +
-              "(an emulator that does not run Lambda functions? see README \"Emulators\")",
+              "(an emulator that does not run Lambda functions? see README \"What an emulator must support\")",
           );
         }
       }

@@ -76,7 +76,7 @@ export function parseReply(functionArn: string, request: string, text: string): 
     const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
     throw new Error(
       `the function ${functionName(functionArn)} did not run the bulkhead handler (its reply to ${request} was ${JSON.stringify(shown)}); ` +
-        "an emulator that does not run Lambda functions? see README \"Emulators\"",
+        "an emulator that does not run Lambda functions? see README \"What an emulator must support\"",
     );
   }
   return reply;

@@ -713,9 +713,9 @@ describe("component argument validation messages", () => {
         '  - region = "eu-west": not an AWS region name. Fix: set aws:region or pass region, e.g. "eu-west-1"',
       ].join("\n"));
     expect(messageOf(() => validatePlatformNetworkArgs("n", { cidrBlock: "10.0.0.0/16", availabilityZones: 4 })))
-      .toBe('PlatformNetwork "n": 1 invalid input\n  - region = (unset): an AZ count needs the region to name the zones. Fix: set aws:region (e.g. "eu-west-1") or list the AZ names');
+      .toBe('PlatformNetwork "n": region = (unset): an AZ count needs the region to name the zones. Fix: set aws:region (e.g. "eu-west-1") or list the AZ names');
     expect(messageOf(() => validatePublicLoadBalancerArgs("l", { vpcId: "v", subnetIds: [], certificateArn: "arn:x", sslPolicy: "ELBSecurityPolicy-2016-08" })))
-      .toBe('PublicLoadBalancer "l": 1 invalid input\n  - sslPolicy = "ELBSecurityPolicy-2016-08": allows TLS below 1.2. Fix: use "ELBSecurityPolicy-TLS13-1-2-2021-06"');
+      .toBe('PublicLoadBalancer "l": sslPolicy = "ELBSecurityPolicy-2016-08": allows TLS below 1.2. Fix: use "ELBSecurityPolicy-TLS13-1-2-2021-06"');
     expect(messageOf(() => validatePublicLoadBalancerArgs("l", { vpcId: "v", subnetIds: [], certificateArn: "my-cert", tenantId: "Acme" })))
       .toBe([
         'PublicLoadBalancer "l": 2 invalid inputs',

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { describe, expect, it, vi } from "vitest";
-import { deployExit, deployFleet, registerFleetUp, type DeployableStack, type StackFactory, type StackSpec } from "../../cli/commands/fleet-deploy";
+import { deployErrorText, deployExit, deployFleet, registerFleetUp, type DeployableStack, type StackFactory, type StackSpec } from "../../cli/commands/fleet-deploy";
 
 const repo = path.resolve(__dirname, "..", "..");
 
@@ -80,6 +80,13 @@ describe("deploying the fleet with the Automation API", () => {
     const r = await deployFleet(platform, tenants.slice(0, 3), factory, { concurrency: 2 });
     expect(r.tenantStacks.map((s) => s.status)).toEqual(["succeeded", "failed", "succeeded"]);
     expect(r.tenantStacks[1].error).toBe("Could not find the pulumi CLI");
+  });
+
+  it("names the cause of a failed update first: the Pulumi CLI's error line from the Automation API's CommandError, or a missing CLI", () => {
+    // The Automation API's CommandError without a CLI on PATH: its first line was " stdout: " before.
+    expect(deployErrorText(new Error("code: -2\n stdout: \n stderr: \n err?: Error: spawn pulumi ENOENT\n"))).toMatch(/^the Pulumi CLI is not installed: fleet up deploys through it .*pulumi login.*bulkhead fleet check/);
+    expect(deployErrorText(new Error("code: 255\n stdout: Updating (dev)\n\n stderr: warning: x\nerror: no Pulumi.yaml project file found\n err?: \n"))).toBe("error: no Pulumi.yaml project file found");
+    expect(deployErrorText(new Error("boom"))).toBe("boom");
   });
 
   it("`bulkhead fleet up . --stack dev --tenant-stacks stacks/tenants` asks the Automation API for the platform stack, then each tenant stack, with the policy pack", async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import AjvDraft04 from "ajv-draft-04";
 import { bulkhead, repo, type Run } from "./bulkhead-cli";
+import { expectContract } from "../docs/contract-schemas";
 
 const fixture = (f: string) => path.relative(repo, path.join(__dirname, "fixtures", f));
 
@@ -33,6 +34,16 @@ beforeAll(async () => {
 }, 180_000);
 
 describe("bulkhead check", () => {
+  it("prints the documents docs/contract.md describes: check --format json, and the error document of an exit-2 run", () => {
+    for (const r of [runs.sshJson, runs.cleanJson]) expectContract("check", JSON.parse(r.stdout));
+    for (const r of [runs.throws, runs.missing]) expectContract("error", JSON.parse(r.stdout));
+    // The counts every format shares agree with the document's own lists.
+    const doc = JSON.parse(runs.sshJson.stdout);
+    expect(doc.counts.findings).toBe(doc.violations.length);
+    expect(doc.counts.doors).toBe(new Set(doc.violations.map((v: { door: string }) => v.door)).size);
+    expect(doc.counts.resources).toBe(doc.resources);
+  });
+
   it("exits 1 with a mandatory violation naming the resource that opens SSH to the world", () => {
     const r = runs.sshJson;
     expect(r.code).toBe(1);

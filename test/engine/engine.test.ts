@@ -9,6 +9,7 @@ import type { RegisteredResource } from "../../cli/engine/types";
 import { SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_SENTINELS } from "../../cli/engine/wire";
 import { toAnalyzerWire } from "../../cli/engine/analyzer";
 import { previewJson, checkJson } from "../../cli/reporters/json";
+import { expectContract } from "../docs/contract-schemas";
 
 const fixtures = path.join(__dirname, "fixtures");
 const repo = path.resolve(__dirname, "..", "..");
@@ -138,6 +139,7 @@ describe("registrations as the engine sees them", () => {
     const doc = JSON.parse(printed);
     expect(doc.resources.find((r: any) => r.name === "shapes-secret-value").inputs.secretString).toBe("[secret]");
     expect(doc.outputs.token).toBe("[secret]");
+    expectContract("preview", doc);
   });
 });
 
@@ -181,6 +183,8 @@ describe("policy evaluation", () => {
     const b = ok("sshIsolated");
     expect(b.check!.violations.length).toBeGreaterThan(0);
     expect(JSON.parse(checkJson({ run: b.run, ...b.check! }))).toEqual(JSON.parse(checkJson({ run: a.run, ...a.check! })));
+    expectContract("check", JSON.parse(checkJson({ run: a.run, ...a.check! })));
+    expectContract("preview", JSON.parse(previewJson(a.run, a.check!.violations)));
     expect(b.check!.policyPack).toEqual(a.check!.policyPack);
   });
 

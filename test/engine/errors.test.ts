@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectContract } from "../docs/contract-schemas";
 
 const repo = path.resolve(__dirname, "..", "..");
 const bin = path.join(repo, "bin", "bulkhead.js");
@@ -50,15 +51,15 @@ const CASES: Case[] = [
     name: "component arguments, at the line that built the component",
     args: ["check", fx("errors/component-args.ts")],
     kind: "component-args",
-    first: /^PlatformNetwork "net": 1 invalid input$/,
+    first: /^PlatformNetwork "net": cidrBlock = "8\.8\.0\.0\/16": not a private \(RFC 1918 \/ RFC 6598\) range\. Fix: use a block inside 10\.0\.0\.0\/8/,
     source: `${fx("errors/component-args.ts")}:5`,
-    hint: /fix the arguments/,
+    hint: /fix that argument where the component is built/,
   },
   {
     name: "stack config value, at its Pulumi.<stack>.yaml line",
     args: ["check", fx("errors/project"), "--stack", "public-cidr"],
     kind: "stack-config",
-    first: /^stack config: 1 invalid input$/,
+    first: /^stack config: bulkhead-platform:vpcCidr = "8\.8\.0\.0\/16": not a private \(RFC 1918 \/ RFC 6598\) range\. Fix: /,
     source: `${fx("errors/project")}/Pulumi.public-cidr.yaml:4`,
     hint: /Pulumi\.public-cidr\.yaml/,
   },
@@ -83,8 +84,8 @@ const CASES: Case[] = [
     name: "unknown property in the policy config",
     args: ["check", fx("clean.ts"), "--policy-config", policyConfig],
     kind: "policy-config",
-    first: /^invalid policy config:$/,
-    source: null,
+    first: /^invalid policy config: no-world-open-sensitive-port\.adminPorrts: not a property of this policy \(did you mean adminPorts\?\)/,
+    source: `${path.relative(repo, policyConfig)}:1`,
     hint: /fix --policy-config/,
   },
   { name: "report path in a missing directory", args: ["check", fx("clean.ts"), "-o", path.join(tmp, "no", "dir", "out.txt")], kind: "output", first: /^cannot write .*out\.txt: its directory does not exist$/, source: null, hint: /existing, writable directory/ },
@@ -119,6 +120,7 @@ describe("the error contract", () => {
     const r = json[c.name];
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout);
+    expectContract("error", doc);
     expect(Object.keys(doc)).toEqual(["error"]);
     expect(doc.error.kind).toBe(c.kind);
     expect(doc.error.message.split("\n")[0]).toMatch(c.first);

@@ -5,6 +5,7 @@
  * and MariaDB, moto_server for Secrets Manager and CloudWatch Logs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectContract } from "../docs/contract-schemas";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { END_SESSIONS_TAG, endSessionsRequested } from "../../rotation/handler";
 import { Client } from "pg";
@@ -212,7 +213,7 @@ describe("emulators and function failures", () => {
     const reasons = run.stdout.split("\n").filter((l) => l.includes("never ran"));
     expect(reasons).toHaveLength(1);
     expect(reasons[0]!.trim()).toMatch(
-      /^the rotation function never ran: no log line for version \S+ in \/aws\/lambda\/tenant-db-rotation \d+ s after RotateSecret \(an emulator that does not run Lambda functions\? see README "Emulators"\)$/,
+      /^the rotation function never ran: no log line for version \S+ in \/aws\/lambda\/tenant-db-rotation \d+ s after RotateSecret \(an emulator that does not run Lambda functions\? see README "What an emulator must support"\)$/,
     );
   });
 
@@ -222,7 +223,7 @@ describe("emulators and function failures", () => {
     expect(run.code).toBe(1);
     // moto's Lambda without Docker echoes the request back: not the handler's reply.
     expect(run.json.tenants[0].secrets[0].reason).toMatch(
-      /^inventory: the function tenant-db-rotation did not run the bulkhead handler \(its reply to inventory was ".*"\); an emulator that does not run Lambda functions\? see README "Emulators"$/,
+      /^inventory: the function tenant-db-rotation did not run the bulkhead handler \(its reply to inventory was ".*"\); an emulator that does not run Lambda functions\? see README "What an emulator must support"$/,
     );
     expect(run.json.tenants[0].oldCredentialsStillLogIn).toBeNull();
   });
@@ -287,6 +288,9 @@ describe("README incident runbook matches the CLI", () => {
     expect(keys(example.tenants[0].secrets[0].verify)).toEqual(keys(real.tenants[0].secrets[0].verify));
     expect(keys(example.tenants[0].secrets[0].verify.checks[0])).toEqual(keys(real.tenants[0].secrets[0].verify.checks[0]));
     expect(keys(example.secrets[0])).toEqual(keys(real.secrets[0]));
+    // Both are the document docs/contract.md describes.
+    expectContract("rotate", real);
+    expectContract("rotate", example);
   });
 });
 

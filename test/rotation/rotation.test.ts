@@ -305,6 +305,6 @@ describe("bulkhead rotate across tenants", () => {
       process.env = saved;
     }
     expect(code).toBe(2);
-    expect(err).toMatch(/^bulkhead rotate: credentials, region or permissions problem: CredentialsProviderError: /);
+    expect(err).toMatch(/^bulkhead: credentials, region or permissions problem: CredentialsProviderError: .*\n {2}hint: pass --region/);
   });
 });
