@@ -11,7 +11,7 @@ const serviceRole = (name: string, service: string) =>
   new aws.iam.Role(name, { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: service }) });
 
 /** One-statement Allow policy. */
-const allow = (action: string[], resource: string) => ({
+const allow = (action: string[], resource: string): aws.iam.PolicyDocument => ({
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Action: action, Resource: resource }],
 });
