@@ -1,69 +1,46 @@
-// Source: https://github.com/pulumi/pulumi-aws-apigateway/blob/main/examples/apigateway-auth/auth-lambda.ts
-// (Apache-2.0), kept as written.
-import * as awslambda from "aws-lambda";
+// The Lambda token authorizer of the apigateway-auth program (see index.ts), in the shape of
+// https://github.com/pulumi/pulumi-aws-apigateway/tree/main/examples/apigateway-auth (auth-lambda.ts). Written
+// for bulkhead, not copied. Like the example it accepts any well-formed bearer token: the check that matters to
+// the pack is that the route requires this authorizer, not what the authorizer verifies.
+import type { APIGatewayAuthorizerEvent, APIGatewayAuthorizerResult } from "aws-lambda";
 
-type AuthorizerLambda = (event: awslambda.APIGatewayAuthorizerEvent) => Promise<awslambda.APIGatewayAuthorizerResult>
+const BEARER = /^Bearer (.+)$/;
 
-export function authorizerLambda(): AuthorizerLambda {
-    return async (event: awslambda.APIGatewayAuthorizerEvent) => {
-        try {
-            return await authenticate(event);
-        }
-        catch (err) {
-            console.log(err);
-            // Tells API Gateway to return a 401 Unauthorized response
-            throw new Error("Unauthorized");
-        }
-    }
+/** The bearer token of a TOKEN authorizer event, or undefined when the header is absent or not a bearer token. */
+function bearerToken(event: APIGatewayAuthorizerEvent): string | undefined {
+    if (event.type !== "TOKEN") throw new Error(`a TOKEN authorizer event was expected, got ${event.type}`);
+    return BEARER.exec(event.authorizationToken ?? "")?.[1];
 }
 
-// Extract and return the Bearer Token from the Lambda event parameters
-function getToken(event: awslambda.APIGatewayAuthorizerEvent): string | undefined {
-    if (!event.type || event.type !== "TOKEN") {
-        throw new Error('Expected "event.type" parameter to have value "TOKEN"');
-    }
-
-    const tokenString = event.authorizationToken;
-    if (!tokenString) {
-        return undefined;
-    }
-
-    const match = tokenString.match(/^Bearer (.*)$/);
-    if (!match) {
-        // Invalid Authorization token - does not match "Bearer .*"
-        return undefined;
-    }
-    return match[1];
+/**
+ * Widens the invoked method's ARN to every method of its stage
+ * (arn:aws:execute-api:region:account:api-id/stage/*), so a cached decision covers the whole API.
+ */
+function stageWildcard(methodArn: string | undefined): string {
+    if (!methodArn) throw new Error("the authorizer event carries no methodArn");
+    const [apiPart, stage] = methodArn.split("/");
+    return `${apiPart}/${stage}/*`;
 }
 
-// Check the Token is valid
-async function authenticate(event: awslambda.APIGatewayAuthorizerEvent): Promise<awslambda.APIGatewayAuthorizerResult> {
-    console.log(event);
-    const token = getToken(event);
-
-    // Dummy check for token, in a real-world scenario, you would verify the token 
-    const effect = token ? "Allow" : "Deny";
-
-    const methodArn = getMethodArn(event);
-    console.log(`Method ARN: ${methodArn}`);
+function decide(event: APIGatewayAuthorizerEvent): APIGatewayAuthorizerResult {
+    const token = bearerToken(event);
     return {
         principalId: "me",
         policyDocument: {
             Version: "2012-10-17",
-            Statement: [{
-                Action: "execute-api:Invoke",
-                Effect: effect,
-                Resource: methodArn,
-            }],
+            Statement: [{ Effect: token ? "Allow" : "Deny", Action: "execute-api:Invoke", Resource: stageWildcard(event.methodArn) }],
         },
     };
 }
 
-function getMethodArn(event: awslambda.APIGatewayAuthorizerEvent): string {
-    if (!event.methodArn) {
-        throw new Error('Expected "event.methodArn" parameter to be set');
-    }
-
-    const arnPartials = event.methodArn.split("/");
-    return arnPartials.slice(0, 2).join("/") + "/*";
+/** The handler for the authorizer's CallbackFunction; a thrown "Unauthorized" makes API Gateway answer 401. */
+export function authorizerLambda(): (event: APIGatewayAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
+    return async (event) => {
+        try {
+            return decide(event);
+        } catch (reason) {
+            console.log("authorizer rejected the request:", reason);
+            throw new Error("Unauthorized");
+        }
+    };
 }

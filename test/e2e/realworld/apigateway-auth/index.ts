@@ -1,40 +1,34 @@
-// Source: https://github.com/pulumi/pulumi-aws-apigateway/blob/main/examples/apigateway-auth/index.ts (Apache-2.0),
-// kept as written.
+// Reproduces the shape of pulumi/pulumi-aws-apigateway examples/apigateway-auth
+// (https://github.com/pulumi/pulumi-aws-apigateway/tree/main/examples/apigateway-auth): an aws-apigateway RestAPI
+// with one catch-all route to a CallbackFunction, guarded by a custom token authorizer that is itself a
+// CallbackFunction (both with their default roles). Written for bulkhead, not copied.
 import * as aws from "@pulumi/aws";
-import { authorizerLambda } from "./auth-lambda";
 import * as apigateway from "@pulumi/aws-apigateway";
+import { authorizerLambda } from "./auth-lambda";
 
-const f = new aws.lambda.CallbackFunction("f", {
-    callback: async (ev, ctx) => {
-      console.log(JSON.stringify(ev));
-      return {
-        statusCode: 200,
-        body: "Hello, World!",
-      };
+const greeter = new aws.lambda.CallbackFunction("f", {
+    callback: async (request) => {
+        console.log(JSON.stringify(request));
+        return { statusCode: 200, body: "Hello, World!" };
     },
-  });
+});
 
-const authorizer = {
-    authType: "custom",
+// API Gateway reads the Authorization header, rejects it unless it looks like a bearer token, then asks the
+// authorizer function and caches its answer for five minutes.
+const bearerAuthorizer: apigateway.types.input.AuthorizerArgs = {
     authorizerName: "jwt-rsa-custom-authorizer",
-    parameterName: "Authorization",
-    identityValidationExpression: "^Bearer [-0-9a-zA-Z\._]*$",
+    authType: "custom",
     type: "token",
+    parameterName: "Authorization",
     parameterLocation: "header",
+    identityValidationExpression: "^Bearer [-0-9a-zA-Z._]*$",
     authorizerResultTtlInSeconds: 300,
-    handler: new aws.lambda.CallbackFunction("authorizer", {
-        callback: authorizerLambda(),
-    }),
-}
+    handler: new aws.lambda.CallbackFunction("authorizer", { callback: authorizerLambda() }),
+};
 
 const api = new apigateway.RestAPI("my-api", {
-    routes: [{
-        path: "/{proxy+}",
-        method: "ANY",
-        eventHandler: f,
-        authorizers: [authorizer]
-    }],
     binaryMediaTypes: ["application/json"],
+    routes: [{ path: "/{proxy+}", method: "ANY", eventHandler: greeter, authorizers: [bearerAuthorizer] }],
 });
 
 export const url = api.url;

@@ -1,48 +1,41 @@
-// Source: https://github.com/pulumi/templates/blob/master/container-aws-typescript/index.ts (Apache-2.0).
-// The container gets `name: "app"`: @pulumi/awsx 3.9's types require a container name the template predates.
-// Adapted to run offline: no Docker build — the awsx.ecr.Image built from ./app is replaced by a literal image
-// URI in the awsx.ecr.Repository (what the build would push); everything else is kept as written.
+// Reproduces the shape of pulumi/templates container-aws-typescript
+// (https://github.com/pulumi/templates/tree/master/container-aws-typescript): an ECS cluster, an awsx ALB, an awsx
+// ECR repository and an awsx Fargate service with a public IP and no network configuration of its own, its one
+// container registered with the ALB's default target group. Written for bulkhead, not copied: same config keys,
+// defaults and export.
+// Offline adaptations: no Docker build — where the template builds ./app into an awsx.ecr.Image, the container
+// uses the repository's `latest` tag (what that build would push); and the container is named "app", since
+// @pulumi/awsx 3.9's types require a container name the template predates.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 
-const config = new pulumi.Config();
-const containerPort = config.getNumber("containerPort") || 80;
-const cpu = config.getNumber("cpu") || 512;
-const memory = config.getNumber("memory") || 128;
+const settings = new pulumi.Config();
+const port = settings.getNumber("containerPort") || 80;
+const cpu = settings.getNumber("cpu") || 512;
+const memory = settings.getNumber("memory") || 128;
 
-// An ECS cluster to deploy into
-const cluster = new aws.ecs.Cluster("cluster", {});
+const ecsCluster = new aws.ecs.Cluster("cluster", {});
 
-// An ALB to serve the container endpoint to the internet
-const loadbalancer = new awsx.lb.ApplicationLoadBalancer("loadbalancer", {});
+// awsx builds the ALB with a default target group and an HTTP listener on 80.
+const alb = new awsx.lb.ApplicationLoadBalancer("loadbalancer", {});
 
-// An ECR repository to store our application's container image
-const repo = new awsx.ecr.Repository("repo", {
-    forceDelete: true,
-});
+const registry = new awsx.ecr.Repository("repo", { forceDelete: true });
 
-// Offline: the image the template builds from ./app and pushes to the repository.
-const imageUri = pulumi.interpolate`${repo.url}:latest`;
-
-// Deploy an ECS Service on Fargate to host the application container
-const service = new awsx.ecs.FargateService("service", {
-    cluster: cluster.arn,
+// With no networkConfiguration, awsx picks the default VPC and a security group of its own for the tasks.
+new awsx.ecs.FargateService("service", {
+    cluster: ecsCluster.arn,
     assignPublicIp: true,
     taskDefinitionArgs: {
         container: {
             name: "app",
-            image: imageUri,
-            cpu: cpu,
-            memory: memory,
+            image: pulumi.interpolate`${registry.url}:latest`,
             essential: true,
-            portMappings: [{
-                containerPort: containerPort,
-                targetGroup: loadbalancer.defaultTargetGroup,
-            }],
+            cpu,
+            memory,
+            portMappings: [{ containerPort: port, targetGroup: alb.defaultTargetGroup }],
         },
     },
 });
 
-// The URL at which the container's HTTP endpoint will be available
-export const url = pulumi.interpolate`http://${loadbalancer.loadBalancer.dnsName}`;
+export const url = pulumi.interpolate`http://${alb.loadBalancer.dnsName}`;

