@@ -41,6 +41,15 @@ const run = (cases: Case[]) =>
   });
 
 const AW = "no-admin-workloads";
+const IAMT = {
+  user: "aws:iam/user:User",
+  accessKey: "aws:iam/accessKey:AccessKey",
+  group: "aws:iam/group:Group",
+  groupMembership: "aws:iam/groupMembership:GroupMembership",
+  userGroups: "aws:iam/userGroupMembership:UserGroupMembership",
+  groupAttach: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+  userPolicy: "aws:iam/userPolicy:UserPolicy",
+};
 const RP = "no-public-resource-policy";
 const ESC: Triple = [AW, "acme-app-policy", "escalation"];
 const ADMIN: Triple = [AW, "acme-app-policy", "admin-policy"];
@@ -81,7 +90,34 @@ describe("identity policies: escalation sets and the denies/boundaries that real
     ],
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html
     ["insecure: Action * with NotResource naming only the workload's own role is administrator on everything else", () => withPolicy(doc({ Effect: "Allow", Action: "*", NotResource: `arn:aws:iam::${OWN}:role/acme-app` })), [ADMIN]],
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html and https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_attach-policy.html
+    [
+      "insecure: a CI user with an access key, administrator through its group (GroupPolicyAttachment AdministratorAccess)",
+      () =>
+        addMany(
+          [IAMT.user, "ci-deployer", { name: "ci-deployer" }],
+          [IAMT.accessKey, "ci-deployer-key", { user: UNKNOWN }, { user: ["ci-deployer"] }],
+          [IAMT.group, "deployers", { name: "deployers" }],
+          [IAMT.groupMembership, "deployers-members", { group: UNKNOWN, users: [UNKNOWN] }, { group: ["deployers"], users: ["ci-deployer"] }],
+          [IAMT.groupAttach, "deployers-admin", { group: UNKNOWN, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { group: ["deployers"] }],
+        ),
+      [[AW, "deployers-admin", "admin-policy"]],
+    ],
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
+    [
+      "insecure: a build user with an access key and a UserPolicy passing any role to CodeBuild projects it creates and starts",
+      () => addMany([IAMT.user, "build-bot", { name: "build-bot" }], [IAMT.accessKey, "build-bot-key", { user: UNKNOWN }, { user: ["build-bot"] }], [IAMT.userPolicy, "build-bot-policy", { user: UNKNOWN, policy: doc({ Effect: "Allow", Action: ["iam:PassRole", "codebuild:CreateProject", "codebuild:StartBuild"], Resource: "*" }) }, { user: ["build-bot"] }]),
+      [[AW, "build-bot-policy", "escalation"]],
+    ],
     // hardened ----------------------------------------------------------------------------------------------
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html (people in an admin group sign in; no key is made for them)
+    [
+      "hardened: operators in a group with AdministratorAccess and no access key in the stack",
+      () => addMany([IAMT.user, "alice", { name: "alice" }], [IAMT.group, "operators", { name: "operators" }], [IAMT.userGroups, "alice-groups", { user: UNKNOWN, groups: [UNKNOWN] }, { user: ["alice"], groups: ["operators"] }], [IAMT.groupAttach, "operators-admin", { group: UNKNOWN, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { group: ["operators"] }]),
+      [],
+    ],
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-policies-s3.html
+    ["hardened: a static-site deploy user with an access key that may only sync one bucket", () => addMany([IAMT.user, "site-deploy", { name: "site-deploy" }], [IAMT.accessKey, "site-deploy-key", { user: UNKNOWN }, { user: ["site-deploy"] }], [IAMT.userPolicy, "site-deploy-policy", { user: UNKNOWN, policy: doc({ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::acme-site", "arn:aws:s3:::acme-site/*"] }) }, { user: ["site-deploy"] }]), []],
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html (explicit deny)
     [
       "hardened: PassRole + RunInstances on *, with an unconditional Deny of PassRole on every role but the worker's",
