@@ -157,6 +157,14 @@ function permissionStatement(r: StackResource): Statement | "unknown" {
   return { index: 0, ...(typeof p.statementId === "string" ? { sid: p.statementId } : {}), effect: "Allow", principal: spec, action: [action], conditions, unknown: isUnknown(p.action) ? ["Action"] : [] };
 }
 
+/** The issuer host an OIDC provider's claims are keyed by: from its ARN, else from the statement's claim keys. */
+function providerHost(provider: string, s: Statement): string {
+  if (/:oidc-provider\//.test(provider)) return provider.replace(/^.*:oidc-provider\//, "");
+  if (!provider.startsWith("arn:")) return provider;
+  const claim = s.conditions.find((e) => /^[^:]+\.[^:]+:(aud|sub|amr)$/.test(e.key));
+  return claim ? claim.keyText.replace(/:[^:]+$/, "") : "<provider host>";
+}
+
 /**
  * A KMS grant is one more Allow on its key for the grantee principal
  * (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html); IAM Access Analyzer judges grants with key
@@ -216,7 +224,7 @@ export const rule: RuleDefinition = {
       for (const s of doc.statements) {
         if (!trust) continue;
         const providers = unpinnedFederation(s);
-        if (providers.length) out.report(r.urn, "unpinned-federation", { resource, statement: statementRef(s), providers, subKey: providers[0] === "cognito-identity.amazonaws.com" ? "cognito-identity.amazonaws.com:aud" : `${providers[0].replace(/^.*:oidc-provider\//, "")}:sub` }, t.prop);
+        if (providers.length) out.report(r.urn, "unpinned-federation", { resource, statement: statementRef(s), providers, subKey: providers[0] === "cognito-identity.amazonaws.com" ? "cognito-identity.amazonaws.com:aud" : `${providerHost(providers[0], s)}:sub` }, t.prop);
       }
       const blocked = publicBlocked(model, r);
       const offNetwork = inVpc(model, r) || regionalApi(model, r);

@@ -297,8 +297,10 @@ export function unpinnedFederation(s: Statement): string[] {
     !e.unknown && !isNegated(e) && e.set !== "ForAllValues" && !e.ifExists && POSITIVE.has(e.base.toLowerCase()) && e.values.length > 0 && e.values.every((v) => v !== "*" && !/^[^:]*:\*$/.test(v) && ownerLiteral(e.key, v));
   for (const f of s.principal.federated) {
     const cognito = f === "cognito-identity.amazonaws.com";
-    const oidc = /:oidc-provider\//.test(f) || (!f.startsWith("arn:") && !cognito && f.includes("."));
-    if (!cognito && !oidc) continue; // SAML providers and others: not judged here.
+    // Every IAM identity provider that is not SAML is an OIDC provider (the offline engine's placeholder ARN of an
+    // in-stack aws.iam.OpenIdConnectProvider does not spell `oidc-provider/<host>`).
+    const oidc = f.startsWith("arn:") ? /^arn:aws[a-z-]*:iam::[^:]*:(?!saml-provider\/)[a-z-]+\//.test(f) : !cognito && f.includes(".");
+    if (!cognito && !oidc) continue; // SAML providers: not judged here.
     const claim = cognito ? ":aud" : ":sub";
     // The provider ARN of an in-stack provider may not spell its host (offline placeholders), so any `<host>:sub` counts.
     if (!s.conditions.some((e) => e.key.endsWith(claim) && exact(e))) out.push(f);
