@@ -184,6 +184,12 @@ describe("resource-based policies: who outside the account a condition really pi
     ["insecure: queue policy for S3 notifications with aws:SourceArn arn:aws:s3:::* (every bucket)", () => add("aws:sqs/queuePolicy:QueuePolicy", "uploads-policy", { queueUrl: UNKNOWN, policy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sqs:SendMessage", Resource: `arn:aws:sqs:eu-west-1:${OWN}:uploads`, Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::*" } } }) }), [[RP, "uploads-policy", "public-access"]]],
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html (MFA says how, not who)
     ["insecure: trust of another account's root guarded only by aws:MultiFactorAuthPresent", () => add(T.role, "audit-role", { assumeRolePolicy: trust({ AWS: `arn:aws:iam::${FOREIGN}:root` }, { Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } }) }), [[RP, "audit-role", "cross-account-access"]]],
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html (an in-stack provider: its ARN, as the offline engine spells it, names no host)
+    [
+      "insecure: trust of an in-stack OIDC provider whose placeholder ARN names no host, with no :sub claim at all",
+      () => add(T.role, "ci-any-repo", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Federated: `arn:aws:iam::${OWN}:open-id-connect-provider/github-actions-b1d359e0edb9d1e67` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } } }) }),
+      [[RP, "ci-any-repo", "unpinned-federation"]],
+    ],
     // https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html (sub names namespace and service account)
     [
       "insecure: IRSA trust whose sub wildcard covers every namespace of the cluster (system:serviceaccount:*:uploader)",
@@ -246,6 +252,8 @@ describe("resource-based policies: who outside the account a condition really pi
       () => add("aws:efs/fileSystemPolicy:FileSystemPolicy", "shared-fs-policy", { fileSystemId: "fs-123", policy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], Resource: `arn:aws:elasticfilesystem:eu-west-1:${OWN}:file-system/fs-123`, Condition: { StringEquals: { "aws:PrincipalAccount": OWN }, Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } } }, { Effect: "Deny", Principal: { AWS: "*" }, Action: "*", Resource: `arn:aws:elasticfilesystem:eu-west-1:${OWN}:file-system/fs-123`, Condition: { Bool: { "aws:SecureTransport": "false" } } }) }),
       [],
     ],
+    // https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
+    ["hardened: IRSA trust for one namespace, any service account in it (system:serviceaccount:media:*)", () => add(T.role, "media-irsa", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Federated: `arn:aws:iam::${OWN}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringLike: { "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:media:*" } } }) }), []],
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html
     ["hardened: SAML federation trust for the account's own IdP with the documented SAML:aud", () => add(T.role, "sso-admin", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Federated: `arn:aws:iam::${OWN}:saml-provider/Okta` }, Action: "sts:AssumeRoleWithSAML", Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } } }) }), []],
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub
