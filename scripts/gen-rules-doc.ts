@@ -226,7 +226,8 @@ statement. A statement grants external access when it allows \`"*"\`, a \`NotPri
 zone of trust (the accounts of the stack's own ARNs plus config \`trustedAccounts\`; when no account of the stack is
 known, named accounts are not judged) and no condition pins it: a positive operator on
 ${PIN_KEYS_TEXT} with exact in-zone values (a \`StringLike "*"\`, a wildcard account, a negated operator,
-\`ForAllValues:\`, \`Null\` or \`…IfExists\` on a key the caller can omit pins nothing); \`sts:ExternalId\` pins a named
+\`ForAllValues:\`, \`Null\` or \`…IfExists\` on a key the caller can omit pins nothing; an S3 bucket's ARN as
+\`aws:SourceArn\` names no owner and pins only with \`aws:SourceAccount\`); \`sts:ExternalId\` pins a named
 third-party account in a trust policy. A Deny on \`"*"\` whose conditions hold for every outsider
 (\`StringNotEquals aws:PrincipalOrgID\` …, with \`BoolIfExists aws:PrincipalIsAWSService false\` as data perimeters
 write it) takes the actions it covers away. A \`kms.Grant\` is one more Allow for its grantee. Service principals, CloudFront origin

@@ -190,6 +190,21 @@ export function pins(e: ConditionEntry, zone: TrustZone, extra: ReadonlySet<stri
   return e.values.every((v) => valueTrusted(e.key, v, zone));
 }
 
+/**
+ * An account-less source ARN (an S3 bucket's) names a bucket, not its owner: a bucket deleted by its owner can be
+ * created again by any account, so it pins only together with the source account
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html, SourceAccount;
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+ */
+function ownerless(e: ConditionEntry): boolean {
+  return SOURCE_ARN_KEYS.has(e.key) && e.values.length > 0 && e.values.every((v) => arnParts(v)?.[4] === "");
+}
+
+/** Do the statement's conditions (those `only` selects) pin it inside the zone? */
+export function pinnedBy(conditions: readonly ConditionEntry[], zone: TrustZone, extra: ReadonlySet<string> = new Set(), only: (e: ConditionEntry) => boolean = () => true): boolean {
+  return conditions.some((e) => only(e) && pins(e, zone, extra) && !ownerless(e));
+}
+
 /** True when the entry holds for EVERY caller outside the zone (a Deny guarded by it denies them all). */
 function trueForOutsiders(e: ConditionEntry, zone: TrustZone): boolean {
   if (e.unknown || e.set === "ForAnyValue") return false;
@@ -219,7 +234,7 @@ export function isExternalAccess(s: Statement, zone: TrustZone, extraPins: Reado
   const who = outsiders(s, zone);
   if (!who) return undefined;
   const pinKeys = who.kind === "accounts" ? extraPins : new Set<string>();
-  if (s.conditions.some((e) => pins(e, zone, pinKeys))) return undefined;
+  if (pinnedBy(s.conditions, zone, pinKeys)) return undefined;
   // An unknown value under a pinning key and a positive operator may well pin (it is usually an in-stack ARN).
   const pinUnknown =
     s.conditions.some((e) => e.unknown && (PINNING_KEYS.includes(e.key) || pinKeys.has(e.key)) && POSITIVE.has(e.base.toLowerCase()) && e.set !== "ForAllValues") ||
