@@ -226,7 +226,9 @@ a document unknown at preview fails closed (\`unknown-document\`, naming where i
 it never named (probe ARNs built from the catalogue's ARN templates), so \`Action "*"\` with \`NotResource\` is
 admin; PowerUserAccess is not (NotAction \`iam:*\`) but escalates (\`lambda:UpdateFunctionCode\`,
 \`ssm:SendCommand\`, …). Escalation = every action of one set below allowed on resources it never named (or, for
-actions on roles, on its own role). Kinds: \`admin-policy\`, \`escalation\`, \`unknown-document\`.
+actions on roles, on its own role). Workloads are roles a compute service assumes and users with an
+\`iam.AccessKey\` made in the stack (a program signs with the key; the user's groups' policies count). Kinds:
+\`admin-policy\`, \`escalation\`, \`unknown-document\`.
 
 | method | actions | how it escalates | source |
 |---|---|---|---|
@@ -239,9 +241,11 @@ statement. A statement grants external access when it allows \`"*"\`, a \`NotPri
 zone of trust (the accounts of the stack's own ARNs plus config \`trustedAccounts\`; when no account of the stack is
 known, named accounts are not judged) and no condition pins it: a positive operator on
 ${PIN_KEYS_TEXT} with exact in-zone values (a \`StringLike "*"\`, a wildcard account, a negated operator,
-\`ForAllValues:\`, \`Null\` or \`…IfExists\` on a key the caller can omit pins nothing); \`sts:ExternalId\` pins a named
+\`ForAllValues:\`, \`Null\` or \`…IfExists\` on a key the caller can omit pins nothing; an S3 bucket's ARN as
+\`aws:SourceArn\` names no owner and pins only with \`aws:SourceAccount\`); \`sts:ExternalId\` pins a named
 third-party account in a trust policy. A Deny on \`"*"\` whose conditions hold for every outsider
-(\`StringNotEquals aws:PrincipalOrgID\` …) takes the actions it covers away. Service principals, CloudFront origin
+(\`StringNotEquals aws:PrincipalOrgID\` …, with \`BoolIfExists aws:PrincipalIsAWSService false\` as data perimeters
+write it) takes the actions it covers away. A \`kms.Grant\` is one more Allow for its grantee. Service principals, CloudFront origin
 access identities and the Regional ELB log-delivery accounts AWS documents are AWS's own, not external
 (confused-deputy scoping of service principals is not judged). Public grants that AWS itself refuses are not reported: S3 Block Public
 Access (\`BucketPublicAccessBlock\` / \`AccountPublicAccessBlock\` blockPublicPolicy or restrictPublicBuckets), an access
@@ -249,7 +253,8 @@ point's own block (on by default), a \`SecretPolicy\` with \`blockPublicPolicy\`
 REST APIs that are not PRIVATE are reached by network/endpoint type, not by their policy. Bucket ACLs granting
 AllUsers/AuthenticatedUsers (\`public-read\`, \`public-read-write\`, \`authenticated-read\`) are public unless Block
 Public Access ignores them or \`BucketOwnershipControls\` \`BucketOwnerEnforced\` disables ACLs. Role trust policies:
-\`"*"\`, another account without \`sts:ExternalId\`, an OIDC provider without an exact \`:sub\` condition or a Cognito
+\`"*"\`, another account without \`sts:ExternalId\`, an OIDC provider without an exact \`:sub\` condition (a wildcard
+before the owner - GitHub's \`repo:*\`, an EKS \`system:serviceaccount:*\` namespace - is not exact) or a Cognito
 identity pool without an exact \`cognito-identity.amazonaws.com:aud\` (\`unpinned-federation\`). A principal or
 condition value unknown at preview is inside the account when it is built from this stack's own resources (its
 \`propertyDependencies\`); with no provenance it fails closed (\`unknown-principal\`, \`unknown-condition\`). Kinds: \`public-access\`,

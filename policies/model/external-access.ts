@@ -12,7 +12,7 @@
  *   (aws:SourceArn / aws:SourceAccount / aws:SourceOwner / aws:SourceOrgID…) too.
  */
 import type { NetworkModel } from "./index";
-import { isExternalAccess as iamExternal, parsePolicy, pins, trustZone, type Statement, type TrustZone } from "./iam";
+import { isExternalAccess as iamExternal, parsePolicy, pinnedBy, trustZone, type Statement, type TrustZone } from "./iam";
 
 export type EntryVerdict = { external: false } | { external: true; who: "everyone" | "any-account-service"; principal: string };
 
@@ -38,6 +38,6 @@ export function entryExternal(model: NetworkModel, s: Statement): EntryVerdict {
   const v = iamExternal(s, zone);
   if (v && v.who.kind !== "accounts") return { external: true, who: "everyone", principal: "*" };
   const services = s.principal?.service ?? [];
-  if (services.length && !s.conditions.some((e) => SOURCE_KEYS.has(e.key) && pins(e, zone))) return { external: true, who: "any-account-service", principal: services[0] };
+  if (services.length && !pinnedBy(s.conditions, zone, undefined, (e) => SOURCE_KEYS.has(e.key))) return { external: true, who: "any-account-service", principal: services[0] };
   return { external: false };
 }

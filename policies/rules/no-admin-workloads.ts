@@ -35,6 +35,8 @@ function workloadAssumers(role: StackResource): string[] | "unknown" {
   return [...found];
 }
 
+const ACCESS_KEY = "aws:iam/accessKey:AccessKey";
+
 const statementsText = (by: SourcedStatement[]) => [...new Set(by.map((b) => statementRef(b.statement)))];
 
 /** Groups statements by the resource and property to blame. */
@@ -63,7 +65,7 @@ interface RoleContext {
 function judge(out: Findings, model: NetworkModel, ctx: RoleContext, perms: PermissionSet, blame: (sources: PolicySource[]) => boolean, deferUnknown: boolean): void {
   const { role, assumers, account } = ctx;
   const roleLabel = model.label(role.urn);
-  const assumedBy = assumers === "unknown" ? "trust policy unknown at preview" : `assumable by ${assumers.join(", ")}`;
+  const assumedBy = assumers === "unknown" ? "trust policy unknown at preview" : role.type === IAM.user ? assumers.join(", ") : `assumable by ${assumers.join(", ")}`;
   const unknownFinding = (urn: string, path: string | undefined, via: string, why: string) => {
     if (deferUnknown) out.report(urn, DEFERRED_KIND, { what: `${via} (${why})`, how: "build the document from values known at preview" });
     else out.report(urn, "unknown-document", { role: roleLabel, assumedBy, via, why }, path);
@@ -74,7 +76,7 @@ function judge(out: Findings, model: NetworkModel, ctx: RoleContext, perms: Perm
   }
   const ownArns: string[] = [];
   if (typeof role.props.arn === "string" && !isUnknown(role.props.arn)) ownArns.push(role.props.arn);
-  if (typeof role.props.name === "string" && !isUnknown(role.props.name)) ownArns.push(`arn:aws:iam::${account}:role${role.props.path ?? "/"}${role.props.name}`);
+  if (role.type === IAM.role && typeof role.props.name === "string" && !isUnknown(role.props.name)) ownArns.push(`arn:aws:iam::${account}:role${role.props.path ?? "/"}${role.props.name}`);
   const v = privileges(perms, account, ownArns);
   // With the trust policy unknown, whether a workload gets the power is itself unknown: deferred where possible.
   const trustUnknown = assumers === "unknown";
@@ -117,11 +119,11 @@ export const rule: RuleDefinition = {
     fix: "Grant the workload only the actions it calls on the resource ARNs it uses; never Action \"*\" / AdministratorAccess, and none of the escalation action sets (docs/rules.md) on resources it did not name.",
     messages: {
       "admin-policy":
-        "{via} grants administrator access (Action \"*\" on Resource \"*\" in effect: {statements} allow every probed power, {probes}, on resources the role never named) to workload role {role} ({assumedBy}). Fix: replace it with the specific actions and resource ARNs the workload uses.",
+        "{via} grants administrator access (Action \"*\" on Resource \"*\" in effect: {statements} allow every probed power, {probes}, on resources the role never named) to workload {role} ({assumedBy}). Fix: replace it with the specific actions and resource ARNs the workload uses.",
       escalation:
-        "{via} lets workload role {role} ({assumedBy}) escalate its own privileges: {methods} (allowed on resources it never named: {actions}). Fix: remove these actions or scope them to the exact resources the workload uses (the escalation catalogue is in docs/rules.md).",
+        "{via} lets workload {role} ({assumedBy}) escalate its own privileges: {methods} (allowed on resources it never named: {actions}). Fix: remove these actions or scope them to the exact resources the workload uses (the escalation catalogue is in docs/rules.md).",
       "unknown-document":
-        "{via} on workload role {role} ({assumedBy}): {why}, so what the role may do cannot be verified before deploy; build the document from known values so it can be checked. Fix: use literal actions and ARNs (or names the stack knows) in the policy.",
+        "{via} on workload {role} ({assumedBy}): {why}, so what the role may do cannot be verified before deploy; build the document from known values so it can be checked. Fix: use literal actions and ARNs (or names the stack knows) in the policy.",
     },
   },
   // Everything that reaches the role through other resources (RolePolicy, attachments, customer-managed ARNs,
@@ -129,6 +131,16 @@ export const rule: RuleDefinition = {
   check(model) {
     const out = new Findings();
     let account: string | undefined;
+    // A user with an access key made in the stack is a program's identity: the key is a long-lived credential a
+    // process signs with (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html), so its
+    // user's policies (its groups' included) are judged like a workload role's.
+    for (const key of model.ofType(ACCESS_KEY)) {
+      for (const userUrn of model.resolve(key, "user", key.props.user, [IAM.user]).urns) {
+        const user = model.byUrn(userUrn)!;
+        account ??= [...trustZone(model).accounts][0] ?? "000000000000";
+        judge(out, model, { role: user, assumers: [`a program signing with access key ${model.label(key.urn)}`], account }, effectivePermissions(userUrn, model), () => true, false);
+      }
+    }
     for (const role of model.ofType(IAM.role)) {
       const assumers = workloadAssumers(role);
       if (assumers !== "unknown" && !assumers.length) continue;

@@ -135,7 +135,9 @@ export const rule: RuleDefinition = {
       // A source value unknown at preview that comes from a resource of the stack (an API's execution ARN, a
       // bucket's ARN) pins to that resource: its presence decides, and its provenance is known.
       const fromStack = (prop: string) => isUnknown(p[prop]) && (r.propertyDependencies?.[prop] ?? []).length > 0;
-      if (["sourceArn", "sourceAccount", "principalOrgId"].some(fromStack)) continue;
+      // A bucket's ARN names no account (see pinnedBy): an in-stack bucket pins only with the source account too.
+      const bucketSource = (r.propertyDependencies?.sourceArn ?? []).some((u) => /^aws:s3\/bucket(V2)?:Bucket(V2)?$/.test(model.byUrn(u)?.type ?? ""));
+      if (["sourceAccount", "principalOrgId"].some(fromStack) || (fromStack("sourceArn") && !(bucketSource && !p.sourceAccount && !p.principalOrgId))) continue;
       const cond: Record<string, Record<string, unknown>> = {};
       if (p.sourceArn) (cond.ArnLike ??= {})["AWS:SourceArn"] = p.sourceArn;
       if (p.sourceAccount) (cond.StringEquals ??= {})["AWS:SourceAccount"] = p.sourceAccount;

@@ -37,6 +37,15 @@ export const POLICY_TYPES: Array<{ type: string; prop: string; services: string[
   { type: "aws:glacier/vault:Vault", prop: "accessPolicy", services: ["glacier"], what: "vault access policy" },
   { type: "aws:dynamodb/resourcePolicy:ResourcePolicy", prop: "policy", services: ["dynamodb"], what: "table resource policy" },
   { type: "aws:kinesis/resourcePolicy:ResourcePolicy", prop: "policy", services: ["kinesis"], what: "stream resource policy" },
+  { type: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", prop: "policyDocument", services: ["logs"], what: "CloudWatch Logs resource policy" },
+  { type: "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy", prop: "accessPolicy", services: ["logs"], what: "log destination policy" },
+  { type: "aws:glue/resourcePolicy:ResourcePolicy", prop: "policy", services: ["glue"], what: "Data Catalog resource policy" },
+  { type: "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy", prop: "policyDocument", services: ["codeartifact"], what: "CodeArtifact repository policy" },
+  { type: "aws:codeartifact/domainPermissions:DomainPermissions", prop: "policyDocument", services: ["codeartifact"], what: "CodeArtifact domain policy" },
+  { type: "aws:schemas/registryPolicy:RegistryPolicy", prop: "policy", services: ["schemas"], what: "schema registry policy" },
+  { type: "aws:networkfirewall/resourcePolicy:ResourcePolicy", prop: "policy", services: ["network-firewall"], what: "firewall policy sharing policy" },
+  { type: "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy", prop: "policy", services: ["s3-object-lambda"], what: "Object Lambda access point policy" },
+  { type: "aws:vpclattice/resourcePolicy:ResourcePolicy", prop: "policy", services: ["vpc-lattice"], what: "VPC Lattice sharing policy" },
   { type: IAM.role, prop: "assumeRolePolicy", services: ["sts"], what: "trust policy" },
 ];
 
@@ -47,6 +56,7 @@ const ACCOUNT_BPA = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock";
 const OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
 const LAMBDA_PERMISSION = "aws:lambda/permission:Permission";
 const LAYER_PERMISSION = "aws:lambda/layerVersionPermission:LayerVersionPermission";
+const KMS_GRANT = "aws:kms/grant:Grant";
 const ALL_USERS = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)$/;
 /** Canned ACLs that grant the AllUsers / AuthenticatedUsers groups (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl). */
 const PUBLIC_CANNED = new Set(["public-read", "public-read-write", "authenticated-read"]);
@@ -147,6 +157,30 @@ function permissionStatement(r: StackResource): Statement | "unknown" {
   return { index: 0, ...(typeof p.statementId === "string" ? { sid: p.statementId } : {}), effect: "Allow", principal: spec, action: [action], conditions, unknown: isUnknown(p.action) ? ["Action"] : [] };
 }
 
+/** The issuer host an OIDC provider's claims are keyed by: from its ARN, else from the statement's claim keys. */
+function providerHost(provider: string, s: Statement): string {
+  if (/:oidc-provider\//.test(provider)) return provider.replace(/^.*:oidc-provider\//, "");
+  if (!provider.startsWith("arn:")) return provider;
+  const claim = s.conditions.find((e) => /^[^:]+\.[^:]+:(aud|sub|amr)$/.test(e.key));
+  return claim ? claim.keyText.replace(/:[^:]+$/, "") : "<provider host>";
+}
+
+/**
+ * A KMS grant is one more Allow on its key for the grantee principal
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html); IAM Access Analyzer judges grants with key
+ * policies (https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_KmsGrantConfiguration.html). Grant
+ * constraints bind the encryption context, not the caller, so they pin nothing.
+ */
+function grantStatement(r: StackResource): Statement {
+  const p = r.props;
+  const who = p.granteePrincipal;
+  const known = typeof who === "string" && !isUnknown(who);
+  const ops = isUnknown(p.operations) ? undefined : list(p.operations).filter((o): o is string => typeof o === "string" && !isUnknown(o));
+  // An unknown grantee is judged by provenance like any unknown principal (an in-stack role's ARN is inside).
+  const spec = { star: who === "*", aws: known && who !== "*" ? [who] : [], service: [] as string[], federated: [] as string[], canonicalUser: [] as string[], unknown: !known };
+  return { index: 0, ...(typeof p.name === "string" ? { sid: p.name } : {}), effect: "Allow", principal: spec, action: ops ? ops.map((o) => `kms:${o}`) : ["kms:*"], conditions: [], unknown: [...(known ? [] : ["Principal"]), ...(ops ? [] : ["Action"])] };
+}
+
 export const rule: RuleDefinition = {
   meta: {
     id: "no-public-resource-policy",
@@ -190,7 +224,7 @@ export const rule: RuleDefinition = {
       for (const s of doc.statements) {
         if (!trust) continue;
         const providers = unpinnedFederation(s);
-        if (providers.length) out.report(r.urn, "unpinned-federation", { resource, statement: statementRef(s), providers, subKey: providers[0] === "cognito-identity.amazonaws.com" ? "cognito-identity.amazonaws.com:aud" : `${providers[0].replace(/^.*:oidc-provider\//, "")}:sub` }, t.prop);
+        if (providers.length) out.report(r.urn, "unpinned-federation", { resource, statement: statementRef(s), providers, subKey: providers[0] === "cognito-identity.amazonaws.com" ? "cognito-identity.amazonaws.com:aud" : `${providerHost(providers[0], s)}:sub` }, t.prop);
       }
       const blocked = publicBlocked(model, r);
       const offNetwork = inVpc(model, r) || regionalApi(model, r);
@@ -221,6 +255,9 @@ export const rule: RuleDefinition = {
         const doc = parsePolicy(r.props[t.prop]);
         if (doc) judge(r, doc, t);
       }
+    }
+    for (const r of model.ofType(KMS_GRANT)) {
+      judge(r, { kind: "known", statements: [grantStatement(r)] }, { prop: "granteePrincipal", services: ["kms"], what: "KMS grant" });
     }
     for (const r of model.ofType(LAMBDA_PERMISSION, LAYER_PERMISSION)) {
       const s = permissionStatement(r);

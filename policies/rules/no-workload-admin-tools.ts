@@ -38,7 +38,11 @@ function probes(tool: AdminTool, perms: PermissionSet, accounts: string[]): stri
   for (const { statement } of perms.statements)
     for (const r of statement.resource ?? []) {
       const parts = arnParts(r);
-      if (parts && parts[2] === service && /[*?]/.test(parts.slice(5).join(":"))) out.push(r.replace(/\*/g, "0bulkheadprobe").replace(/\?/g, "x"));
+      const res = parts?.slice(5).join(":") ?? "";
+      // `task-definition/<family>:*` and `function:<name>:*` reach only the revisions / versions of the one named
+      // family or function (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html#amazonelasticcontainerservice-resources-for-iam-policies).
+      if (/^(task-definition\/[^*?:/]+|function:[^*?:]+):\*$/.test(res)) continue;
+      if (parts && parts[2] === service && /[*?]/.test(res)) out.push(r.replace(/\*/g, "0bulkheadprobe").replace(/\?/g, "x"));
     }
   for (const account of accts)
     for (const region of regions) {

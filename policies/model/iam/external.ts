@@ -140,18 +140,26 @@ const SOURCE_ACCOUNT_KEYS = new Set(["aws:sourceaccount", "aws:sourceowner"]);
 const SOURCE_ARN_KEYS = new Set(["aws:sourcearn"]);
 /** Keys that pin the network path to the stack's own VPC / VPC endpoint. */
 const NETWORK_KEYS = new Set(["aws:sourcevpc", "aws:sourcevpce", "aws:sourcevpcarn"]);
+/**
+ * S3 keys naming the access point a request came through: a bucket policy that delegates to the account's access
+ * points (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html#access-points-delegating-control)
+ * lets in only what those access points' own policies let in; S3 counts fixed values of both as not public
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status).
+ */
+const ACCESS_POINT_ACCOUNT_KEYS = new Set(["s3:dataaccesspointaccount"]);
+const ACCESS_POINT_ARN_KEYS = new Set(["s3:dataaccesspointarn"]);
 /** Keys present in every authenticated request, so `…IfExists` on them still pins. */
 const ALWAYS_PRESENT = new Set(["aws:principalaccount", "aws:principalarn", "kms:calleraccount"]);
 
-export const PINNING_KEYS: readonly string[] = [...PRINCIPAL_ACCOUNT_KEYS, ...PRINCIPAL_ARN_KEYS, ...ORG_KEYS, ...ORG_PATH_KEYS, ...SOURCE_ACCOUNT_KEYS, ...SOURCE_ARN_KEYS, ...NETWORK_KEYS];
+export const PINNING_KEYS: readonly string[] = [...PRINCIPAL_ACCOUNT_KEYS, ...PRINCIPAL_ARN_KEYS, ...ORG_KEYS, ...ORG_PATH_KEYS, ...SOURCE_ACCOUNT_KEYS, ...SOURCE_ARN_KEYS, ...NETWORK_KEYS, ...ACCESS_POINT_ACCOUNT_KEYS, ...ACCESS_POINT_ARN_KEYS];
 
 const POSITIVE = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
 
 /** Is one condition value inside the zone for its key? Wildcards that can reach outside make it not. */
 function valueTrusted(key: string, v: string, zone: TrustZone): boolean {
   if (v.includes("${")) return false;
-  if (PRINCIPAL_ACCOUNT_KEYS.has(key) || SOURCE_ACCOUNT_KEYS.has(key)) return ACCOUNT_RE.test(v) && (!zone.ownerKnown || zone.accounts.has(v));
-  if (PRINCIPAL_ARN_KEYS.has(key) || SOURCE_ARN_KEYS.has(key)) {
+  if (PRINCIPAL_ACCOUNT_KEYS.has(key) || SOURCE_ACCOUNT_KEYS.has(key) || ACCESS_POINT_ACCOUNT_KEYS.has(key)) return ACCOUNT_RE.test(v) && (!zone.ownerKnown || zone.accounts.has(v));
+  if (PRINCIPAL_ARN_KEYS.has(key) || SOURCE_ARN_KEYS.has(key) || ACCESS_POINT_ARN_KEYS.has(key)) {
     const parts = arnParts(v);
     if (!parts) return false;
     const acct = parts[4];
@@ -182,9 +190,29 @@ export function pins(e: ConditionEntry, zone: TrustZone, extra: ReadonlySet<stri
   return e.values.every((v) => valueTrusted(e.key, v, zone));
 }
 
+/**
+ * An account-less source ARN (an S3 bucket's) names a bucket, not its owner: a bucket deleted by its owner can be
+ * created again by any account, so it pins only together with the source account
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html, SourceAccount;
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+ */
+function ownerless(e: ConditionEntry): boolean {
+  return SOURCE_ARN_KEYS.has(e.key) && e.values.length > 0 && e.values.every((v) => arnParts(v)?.[4] === "");
+}
+
+/** Do the statement's conditions (those `only` selects) pin it inside the zone? */
+export function pinnedBy(conditions: readonly ConditionEntry[], zone: TrustZone, extra: ReadonlySet<string> = new Set(), only: (e: ConditionEntry) => boolean = () => true): boolean {
+  return conditions.some((e) => only(e) && pins(e, zone, extra) && !ownerless(e));
+}
+
 /** True when the entry holds for EVERY caller outside the zone (a Deny guarded by it denies them all). */
 function trueForOutsiders(e: ConditionEntry, zone: TrustZone): boolean {
-  if (e.unknown || !isNegated(e) || e.set === "ForAnyValue") return false;
+  if (e.unknown || e.set === "ForAnyValue") return false;
+  // The data-perimeter guard `BoolIfExists aws:PrincipalIsAWSService false` exempts only AWS service principals
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice):
+  // it holds for every IAM principal and anonymous caller, so it leaves the Deny's other conditions to decide.
+  if (e.key === "aws:principalisawsservice" && e.base.toLowerCase() === "bool") return e.values.length > 0 && e.values.every((v) => v.toLowerCase() === "false");
+  if (!isNegated(e)) return false;
   if (![...PRINCIPAL_ACCOUNT_KEYS, ...PRINCIPAL_ARN_KEYS, ...ORG_KEYS, ...ORG_PATH_KEYS, ...NETWORK_KEYS].includes(e.key)) return false;
   return e.values.length > 0 && e.values.every((v) => valueTrusted(e.key, v, zone));
 }
@@ -206,7 +234,7 @@ export function isExternalAccess(s: Statement, zone: TrustZone, extraPins: Reado
   const who = outsiders(s, zone);
   if (!who) return undefined;
   const pinKeys = who.kind === "accounts" ? extraPins : new Set<string>();
-  if (s.conditions.some((e) => pins(e, zone, pinKeys))) return undefined;
+  if (pinnedBy(s.conditions, zone, pinKeys)) return undefined;
   // An unknown value under a pinning key and a positive operator may well pin (it is usually an in-stack ARN).
   const pinUnknown =
     s.conditions.some((e) => e.unknown && (PINNING_KEYS.includes(e.key) || pinKeys.has(e.key)) && POSITIVE.has(e.base.toLowerCase()) && e.set !== "ForAllValues") ||
@@ -281,16 +309,34 @@ export function unpinnedFederation(s: Statement): string[] {
   if (s.effect !== "Allow" || !s.principal) return [];
   const out: string[] = [];
   const exact = (e: ConditionEntry) =>
-    !e.unknown && !isNegated(e) && e.set !== "ForAllValues" && !e.ifExists && POSITIVE.has(e.base.toLowerCase()) && e.values.length > 0 && e.values.every((v) => v !== "*" && !/^[^:]*:\*$/.test(v));
+    !e.unknown && !isNegated(e) && e.set !== "ForAllValues" && !e.ifExists && POSITIVE.has(e.base.toLowerCase()) && e.values.length > 0 && e.values.every((v) => v !== "*" && !/^[^:]*:\*$/.test(v) && ownerLiteral(e.key, v));
   for (const f of s.principal.federated) {
     const cognito = f === "cognito-identity.amazonaws.com";
-    const oidc = /:oidc-provider\//.test(f) || (!f.startsWith("arn:") && !cognito && f.includes("."));
-    if (!cognito && !oidc) continue; // SAML providers and others: not judged here.
+    // Every IAM identity provider that is not SAML is an OIDC provider (the offline engine's placeholder ARN of an
+    // in-stack aws.iam.OpenIdConnectProvider does not spell `oidc-provider/<host>`).
+    const oidc = f.startsWith("arn:") ? /^arn:aws[a-z-]*:iam::[^:]*:(?!saml-provider\/)[a-z-]+\//.test(f) : !cognito && f.includes(".");
+    if (!cognito && !oidc) continue; // SAML providers: not judged here.
     const claim = cognito ? ":aud" : ":sub";
     // The provider ARN of an in-stack provider may not spell its host (offline placeholders), so any `<host>:sub` counts.
     if (!s.conditions.some((e) => e.key.endsWith(claim) && exact(e))) out.push(f);
   }
   return out;
+}
+
+/**
+ * A wildcard claim value pins only when the part that says WHOSE identity it is comes before the first wildcard:
+ * GitHub's `sub` is `repo:<owner>/<repo>:<context>`, one issuer for every GitHub account
+ * (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims),
+ * so `repo:*` or `repo:*` + `/acme-infra:*` lets any owner's workflow in; an EKS service account's `sub` is
+ * `system:serviceaccount:<namespace>:<name>` (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html),
+ * so a wildcard namespace lets every workload of the cluster in.
+ */
+function ownerLiteral(key: string, v: string): boolean {
+  if (!hasWildcard(v)) return true;
+  const prefix = v.split(/[*?]/)[0];
+  if (key.startsWith("token.actions.githubusercontent.com")) return /^repo:[^/:]+\//.test(prefix) || /^(repository_owner|repository_owner_id|repository_id):[^:]+:/.test(prefix);
+  if (/^oidc\.eks\./.test(key) && v.startsWith("system:serviceaccount:")) return /^system:serviceaccount:[^:]+:/.test(prefix);
+  return true;
 }
 
 export type { PrincipalSpec };

@@ -18,4 +18,4 @@ export { effectivePermissions, ownPermissions, isOwnSource, resolvePolicyArn, IA
 export { AWS_MANAGED_POLICIES, awsManagedName, awsManagedPolicy } from "./aws-managed";
 export { ESCALATION_METHODS, type EscalationMethod } from "./escalations";
 export { privileges, allowedBroadly, ADMIN_PROBE_ACTIONS, type PrivilegeVerdict, type Grant } from "./privileges";
-export { trustZone, isExternalAccess, externalGrants, statementActions, outsiders, pins, principalAccount, unpinnedFederation, PINNING_KEYS, type TrustZone, type ExternalVerdict, type ExternalGrant, type Outsider } from "./external";
+export { trustZone, isExternalAccess, externalGrants, statementActions, outsiders, pins, pinnedBy, principalAccount, unpinnedFederation, PINNING_KEYS, type TrustZone, type ExternalVerdict, type ExternalGrant, type Outsider } from "./external";
