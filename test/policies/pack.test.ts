@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { evaluate, stateFor } from "../../policies/pack";
+import { evaluate, makePolicies, stateFor } from "../../policies/pack";
 import { RULE_IDS } from "../../policies/rules/ids";
 import { rules } from "../../policies/rules";
 import { FIX_MARK, renderParts } from "../../policies/rules/util";
@@ -206,6 +206,47 @@ describe("in-process handlers (policies/index.ts, addService captured)", () => {
     // A changed property in a new request rebuilds the model.
     s.set("acme-db", { publiclyAccessible: true });
     expect(stateFor(sdkView(s.resources.map(() => [])))).not.toBe(first);
+  });
+});
+
+describe("releasing the SDK's per-policy copy of the stack", () => {
+  it("empties the resource objects a stack policy was given once it is done; the model's cache keeps what it needs", () => {
+    const s = hardened();
+    s.set("acme-db", { publiclyAccessible: true });
+    // Fresh objects per policy, as the SDK's AnalyzeStack builds them, with the request's own aliases arrays.
+    const sdkCopy = (aliases: string[][]) =>
+      s.resources.map((r, i) => ({
+        ...r,
+        props: JSON.parse(JSON.stringify(r.props)),
+        parent: r.parent ? { urn: r.parent } : undefined,
+        dependencies: [],
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, urns]) => [k, urns.map((urn) => ({ urn }))])),
+        opts: { aliases: aliases[i] },
+        isType: () => false,
+      })) as any[];
+    const policies = makePolicies();
+    const analyzeStack = () => {
+      const aliases = s.resources.map(() => [] as string[]);
+      const got: string[] = [];
+      const copies: any[][] = [];
+      for (const p of policies) {
+        const resources = sdkCopy(aliases);
+        copies.push(resources);
+        p.validateStack!({ resources, getConfig: () => ({}) } as any, (v: any) => got.push(`${v.name ?? p.name} ${v.urn} ${v.message}`));
+      }
+      return { got, copies };
+    };
+    const first = analyzeStack();
+    for (const c of first.copies) expect(c.every((r) => Object.values(r).every((v) => v === undefined))).toBe(true);
+    expect(first.got.some((g) => g.startsWith(`no-public-databases ${urnOf(T.rds, "acme-db")}`))).toBe(true);
+    // A second request (new message arrays) is recognised by comparing content with the cached copy: the released
+    // objects must not have emptied what the cache compares against, or this would rebuild or judge differently.
+    let reads = 0;
+    const watched = sdkCopy(s.resources.map(() => []));
+    const state = stateFor(watched.map((r) => ({ ...r, props: new Proxy(r.props, { get: (t, k) => (reads++, t[k as string]) }) })));
+    expect(reads).toBeGreaterThan(0);
+    expect(stateFor(sdkCopy(s.resources.map(() => [])))).toBe(state);
+    expect(analyzeStack().got).toEqual(first.got);
   });
 });
 
