@@ -158,8 +158,11 @@ const PROGRAMS: Array<[target: string, mandatory: Array<[rule: string, resource:
     ],
   ],
   // pulumi/examples aws-ts-s3-lambda-copyzip: the bucket-event handler's default role carries AWSLambda_FullAccess;
-  // the bucket notification's Lambda permission names the bucket (SourceArn) and is no door.
-  ["s3-lambda-copyzip/index.ts", [["no-admin-workloads", "zipTpsReports-b5aeb6b6", "escalation"]]],
+  // the bucket notification's Lambda permission names the bucket (SourceArn) but no SourceAccount: a bucket ARN holds no
+  // account, so after the bucket is deleted whoever recreates the name in another account may invoke the function
+  // (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html, "SourceAccount";
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+  ["s3-lambda-copyzip/index.ts", [["no-admin-workloads", "zipTpsReports-b5aeb6b6", "escalation"], ["no-public-entry-points", "zipTpsReports", "unpinned-service-permission"]]],
 ];
 
 /** Component types the engine expands (cli/engine/remote/): each must come with registered children. */
