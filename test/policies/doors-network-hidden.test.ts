@@ -7,7 +7,7 @@
  * and asserts the exact mandatory findings (`rule resource kind`); the AWS page it follows is cited per row.
  */
 import { describe, expect, it } from "vitest";
-import { mandatoryFindings } from "./doors-helpers";
+import { findingsTable, mandatoryFindings, type Case } from "./doors-helpers";
 import { hardened, Stack, TYPES, UNKNOWN } from "./fixtures";
 
 const acme = { "bulkhead:tenant": "acme" };
@@ -52,15 +52,7 @@ const worker = (s: Stack, name: string, subnet: string, tags: Record<string, str
 const sftp = (s: Stack, group: string) =>
   s.add(TY.transfer, "partner-sftp", { endpointType: "VPC", protocols: ["SFTP"], identityProviderType: "SERVICE_MANAGED", domain: "S3", endpointDetails: { vpcId: UNKNOWN, subnetIds: [UNKNOWN], addressAllocationIds: [UNKNOWN], securityGroupIds: [UNKNOWN] }, tags: acme }, { endpointDetails: ["main-vpc", "public-a", "nat-eip", group] });
 
-type Case = [title: string, build: (s: Stack) => void, expected: string[]];
-function table(cases: Case[]) {
-  for (const [title, build, expected] of cases)
-    it(title, () => {
-      const s = hardened();
-      build(s);
-      expect(mandatoryFindings(s)).toEqual([...expected].sort());
-    });
-}
+const table = (cases: Case[]) => findingsTable(cases, (s) => mandatoryFindings(s));
 
 describe("insecure: network doors by AWS's documented behaviour", () => {
   table([

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../policies/pack";
 import { hardened, Stack, TYPES, UNKNOWN } from "./fixtures";
+import { findingsTable, type Case } from "./doors-helpers";
 
 const T = {
   ...TYPES,
@@ -67,16 +68,7 @@ function openedTogether(low: string, high: string, port: "web" | "admin" | "data
   return [low, high].flatMap((g) => kinds.map((k) => k.replace("{g}", g)));
 }
 
-type Case = [title: string, build: (s: Stack) => void, expected: string[]];
-
-function table(cases: Case[]) {
-  for (const [title, build, expected] of cases)
-    it(title, () => {
-      const s = hardened();
-      build(s);
-      expect(findings(s)).toEqual([...expected].sort());
-    });
-}
+const table = (cases: Case[]) => findingsTable(cases, findings);
 
 // Rules of all groups attached to an instance are aggregated:
 // https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html ("If you associate multiple security

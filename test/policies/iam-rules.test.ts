@@ -5,21 +5,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../policies/pack";
+import { mandatoryTriples, policyDoc, type Triple } from "./doors-helpers";
+
+const nameOf = (urn?: string) => (urn ? urn.slice(urn.lastIndexOf("::") + 2) : "<stack>");
 import { hardened, Stack, TYPES as T, UNKNOWN } from "./fixtures";
 
 const OWN = "123456789012";
 const FOREIGN = "999999999999";
-const nameOf = (urn?: string) => (urn ? urn.slice(urn.lastIndexOf("::") + 2) : "<stack>");
-type Triple = [rule: string, resource: string, kind: string];
-
-/** Every mandatory finding as [rule, resource, kind], sorted and de-duplicated. */
-function found(s: Stack): Triple[] {
-  const t = evaluate(s.resources)
-    .filter((d) => d.enforcement === "mandatory")
-    .map((d) => [d.policy, nameOf(d.urn), d.kind ?? ""] as Triple);
-  return [...new Map(t.map((x) => [x.join("|"), x])).values()].sort((a, b) => a.join("|").localeCompare(b.join("|")));
-}
-const doc = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+const found = mandatoryTriples;
+const doc = policyDoc;
 const trust = (Principal: object) => doc({ Effect: "Allow", Principal, Action: "sts:AssumeRole" });
 
 /** The hardened fixture with its app role's ARN known (the stack's account is then known: 123456789012). */
