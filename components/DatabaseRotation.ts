@@ -35,7 +35,8 @@ export interface DatabaseRotationArgs {
   /**
    * ARN of the KMS key that encrypts the master secret when it is not `kmsKeyArn`: a pooled tenant's master
    * secret belongs to the shared server and is encrypted with the server's key. The function may then decrypt
-   * with exactly that key, through Secrets Manager only. Default: unset (the master secret uses `kmsKeyArn`).
+   * with exactly that key, through Secrets Manager only (kms:ViaService), granted by a role policy of its own
+   * (`${name}-master-key-policy`). Default: unset (the master secret uses `kmsKeyArn`; no second policy).
    */
   masterKmsKeyArn?: pulumi.Input<string>;
   /**
