@@ -129,7 +129,7 @@ export const rule: RuleDefinition = {
     }
     for (const r of model.ofType(TY.permission)) {
       const p = r.props;
-      // An unknown principal is no-public-resource-policy's to fail closed on.
+      // An unknown principal is no-public-resource-policy's: deferred at preview, judged in Analyze at deploy.
       if (isUnknown(p.principal)) continue;
       // The resource-policy statement the permission adds (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html).
       // A source value unknown at preview that comes from a resource of the stack (an API's execution ARN, a
