@@ -202,8 +202,8 @@ export const rule: RuleDefinition = {
   // A REST API defined by its OpenAPI `body` (aws-apigateway's RestAPI, hand-written specs) has no Method resources:
   // each operation of the body is a method, judged the same way. The body is the API's own input, so this is a
   // resource-level judgement: Pulumi runs it in Analyze with the known body before the API is created during
-  // `pulumi up`, and a mandatory finding stops the update there
-  // (https://www.pulumi.com/docs/insights/policy/policy-packs/authoring/). A body built from Lambda ARNs created
+  // `pulumi up`, and a mandatory finding stops the update there (https://www.pulumi.com/docs/insights/policy/,
+  // https://www.pulumi.com/docs/discovery-governance/concepts/policy-as-code/policies/). A body built from Lambda ARNs created
   // in the same run (aws-apigateway's integrations) is unknown at preview: deferred, not blocked.
   // Pinned APIs (PRIVATE endpoint, a policy admitting no outsider, https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies.html)
   // are read from the whole stack offline; Analyze sees only the API's own `policy` and endpoint type, so an API

@@ -152,8 +152,9 @@ const permissionTarget = (r: StackResource) => ({ prop: "principal", services: [
 /**
  * Types whose public door Analyze can judge from the resource's own inputs. Pulumi runs a resource policy (Analyze)
  * on each resource with its inputs before the resource is created during `pulumi up`, and a mandatory violation
- * stops the update there (https://www.pulumi.com/docs/insights/policy/policy-packs/authoring/ — "Resource policies
- * … validate resources before they are created or updated"; stack policies run once all resources are registered).
+ * stops the update there; a stack policy sees every resource together, once they are all registered
+ * (https://www.pulumi.com/docs/insights/policy/, resource vs stack validation policies:
+ * https://www.pulumi.com/docs/discovery-governance/concepts/policy-as-code/policies/).
  * So a document of these types that is unknown at preview (built in an apply from ARNs created in the same run) is
  * deferred at preview, not blocked: `pulumi up` judges it, known, before it exists. Their public-access blockers are
  * the resource's own inputs: a secret's `blockPublicPolicy`

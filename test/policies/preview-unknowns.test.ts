@@ -3,7 +3,7 @@
  * ARNs created in the same run (a secret policy naming new roles, an aws-apigateway OpenAPI body naming new
  * functions) is unknown at preview. Pulumi runs resource policies (Analyze) on each resource with its known inputs
  * before the resource is created during `pulumi up`, and a mandatory violation stops the update there
- * (https://www.pulumi.com/docs/insights/policy/policy-packs/authoring/): such a judgement is advisory `deferred` at
+ * (https://www.pulumi.com/docs/insights/policy/): such a judgement is advisory `deferred` at
  * preview and a real verdict in Analyze. A document whose verdict needs other resources (a bucket policy and the
  * S3 Block Public Access resources that may refuse it) stays fail-closed at preview.
  *
