@@ -35,7 +35,8 @@ export interface DatabaseRotationArgs {
   /**
    * ARN of the KMS key that encrypts the master secret when it is not `kmsKeyArn`: a pooled tenant's master
    * secret belongs to the shared server and is encrypted with the server's key. The function may then decrypt
-   * with exactly that key, through Secrets Manager only. Default: unset (the master secret uses `kmsKeyArn`).
+   * with exactly that key, through Secrets Manager only (kms:ViaService), granted by a role policy of its own
+   * (`${name}-master-key-policy`). Default: unset (the master secret uses `kmsKeyArn`; no second policy).
    */
   masterKmsKeyArn?: pulumi.Input<string>;
   /**
@@ -263,13 +264,6 @@ export class DatabaseRotation extends pulumi.ComponentResource {
           Action: ["kms:Decrypt", "kms:GenerateDataKey"],
           Resource: [args.kmsKeyArn],
         },
-        ...(args.masterKmsKeyArn === undefined ? [] : [<aws.iam.PolicyStatement>{
-          Sid: "DecryptTheMasterSecret",
-          Effect: "Allow",
-          Action: ["kms:Decrypt"],
-          Resource: [args.masterKmsKeyArn],
-          Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${arn.region}.amazonaws.com` } },
-        }]),
         {
           // Subnets are matched by VPC rather than listed: the list may be unknown until deployment.
           Sid: "CreateEnisInTheDataTier",
@@ -305,6 +299,28 @@ export class DatabaseRotation extends pulumi.ComponentResource {
     };
     const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy }, child);
 
+    // The pooled server's key (shared by every tenant of the server) is granted in a policy of its own: a preview
+    // (`pulumi preview` before the keys exist) sees every key ARN as unknown, and the policy pack resolves an unknown
+    // Resource through the dependencies of the policy that holds it. In one document with the tenant's own key, the
+    // tenant key statement's unknown Resource could be the shared key too, and tenant-isolation (rightly, fail
+    // closed) reports a crossing. The region of kms:ViaService comes from getRegion, which a preview answers, not
+    // from the secret's ARN (unknown until the secret exists): with the condition known, a direct kms:Decrypt with
+    // the shared key is seen to be refused; only Secrets Manager may use it for this role
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+    const masterKeyPolicy = args.masterKmsKeyArn === undefined ? undefined : new aws.iam.RolePolicy(`${name}-master-key-policy`, {
+      role: role.id,
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{
+          Sid: "DecryptTheMasterSecret",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: [args.masterKmsKeyArn],
+          Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${aws.getRegionOutput({}, child).region}.amazonaws.com` } },
+        }],
+      } satisfies aws.iam.PolicyDocument,
+    }, child);
+
     const fn = new aws.lambda.Function(`${name}-fn`, {
       name: fnName,
       description: `Alternating-users credential rotation for tenant ${args.tenantId}`,
@@ -327,7 +343,7 @@ export class DatabaseRotation extends pulumi.ComponentResource {
         },
       },
       tags,
-    }, { parent: this, dependsOn: [rolePolicy, logGroup] });
+    }, { parent: this, dependsOn: [rolePolicy, ...(masterKeyPolicy ? [masterKeyPolicy] : []), logGroup] });
 
     const permission = new aws.lambda.Permission(`${name}-invoke`, {
       function: fn.name,

@@ -257,9 +257,15 @@ Public Access ignores them or \`BucketOwnershipControls\` \`BucketOwnerEnforced\
 before the owner - GitHub's \`repo:*\`, an EKS \`system:serviceaccount:*\` namespace - is not exact) or a Cognito
 identity pool without an exact \`cognito-identity.amazonaws.com:aud\` (\`unpinned-federation\`). A principal or
 condition value unknown at preview is inside the account when it is built from this stack's own resources (its
-\`propertyDependencies\`); with no provenance it fails closed (\`unknown-principal\`, \`unknown-condition\`). Kinds: \`public-access\`,
-\`cross-account-access\`, \`unpinned-federation\`, \`public-acl\`, \`unknown-principal\`, \`unknown-condition\`,
-\`unknown-policy\`.
+\`propertyDependencies\`); with no provenance it fails closed (\`unknown-principal\`, \`unknown-condition\`). The
+public door of a document whose blockers are the resource's own inputs (secret, queue, topic, key, repository,
+file system, event bus, vault, table and stream policies, access points, domains, REST APIs, role trust policies,
+Lambda permissions) is a resource-level judgement, run by Pulumi in \`Analyze\` before the resource is created: a
+whole document (or a permission's principal) unknown at preview is advisory \`deferred\` and blocked in \`Analyze\`
+at \`pulumi up\` when it is public. Bucket policies (and buckets' own), access point policies, domain policies and
+REST API policies depend on other resources (Block Public Access, the access point, the domain, the API), so an
+unknown one stays fail-closed (\`unknown-policy\`). Kinds: \`public-access\`, \`cross-account-access\`,
+\`unpinned-federation\`, \`public-acl\`, \`unknown-principal\`, \`unknown-condition\`, \`unknown-policy\`, \`deferred\`.
 
 ### Unknown values fail closed
 At preview, ids and values derived from other resources' outputs are unknown. The pack reads raw properties
@@ -270,8 +276,13 @@ through \`propertyDependencies\`: an unknown \`securityGroupId\`, \`sourceSecuri
 passes only if it passes for every candidate. Where a deciding value stays unknown, the rule reports a violation
 saying the value *cannot be verified before deploy* and how to make it known (usually: a literal value, or a
 reference to a resource in the same stack). Unknown protocols/ports are assumed to open every port.
-Policy documents built from unknown ARNs (e.g. \`bucket.arn.apply(...)\`) are unknown at preview too: build
-them from known values (explicit names) so they can be checked.
+Policy documents built from unknown ARNs (e.g. \`bucket.arn.apply(...)\`) are unknown at preview too. Where the
+rule can judge the document from the resource's own inputs in \`Analyze\` (a resource policy Pulumi runs with known
+inputs before it creates the resource during \`pulumi up\`; a mandatory violation stops the update there), the
+finding is advisory \`deferred to deploy\`: secret/queue/topic/key/… policies, role trust policies, Lambda
+permissions, a REST API's OpenAPI \`body\`. Where the verdict needs other resources (a bucket policy and S3 Block
+Public Access, a role policy and the tenancy of what it names) it fails closed: build such documents from known
+values (explicit names, the account id from \`getCallerIdentity\`) so they can be checked.
 
 ### Credentials and stack-config secrets
 \`no-typed-in-credentials\` reads its inputs from tables generated from the installed \`@pulumi/aws\`

@@ -16,8 +16,8 @@
  *
  * Conditions: the tag conditions ABAC relies on are evaluated exactly (`aws:ResourceTag/…`, `<service>:ResourceTag/…`,
  * `aws:PrincipalTag/…`, `aws:RequestTag/…`, `aws:TagKeys`, and `${aws:PrincipalTag/…}` policy variables); a
- * condition on any other key (kms:ViaService, aws:SourceVpce…) narrows the caller, not the tenant, and is taken as
- * satisfiable, and a Deny guarded by one is not counted (it may not apply).
+ * condition on any other key (aws:SourceVpce, kms:ViaService of other services…) narrows the caller, not the tenant, and is
+ * taken as satisfiable (kms:ViaService limited to Secrets Manager is evaluated, see secretsManagerOnly), and a Deny guarded by one is not counted (it may not apply).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/introduction_attribute-based-access-control.html
  */
 import type { NetworkModel } from "./index";
@@ -204,6 +204,21 @@ function parseTrust(v: unknown): (principalArn: string) => boolean {
 /** Keys the tenancy check evaluates exactly: tags (ABAC) and a key's aliases (alias-scoped key grants). */
 const TAG_KEYS = /^(aws|[a-z0-9-]+):(resourcetag|principaltag|requesttag)\/|^aws:tagkeys$|^kms:resourcealiases$/;
 
+/**
+ * A kms:ViaService condition that lets the key be used only through Secrets Manager: StringEquals / StringLike
+ * (no IfExists, no set qualifier) on known `secretsmanager.<region>.amazonaws.com` values. AWS puts kms:ViaService in
+ * the request context only when an AWS service calls KMS on the principal's behalf
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service), so the
+ * principal's own kms:Decrypt with the key is refused; through Secrets Manager it decrypts only secrets it may
+ * already read (GetSecretValue, https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html),
+ * and reading another owner's secret is its own probe here. So the key grant opens no door of its own and the
+ * condition is evaluated exactly (the probe is a direct call). Other services stay satisfiable: the data they would
+ * decrypt (volumes, objects, …) is not probed by this check.
+ */
+function secretsManagerOnly(e: ConditionEntry): boolean {
+  return e.key === "kms:viaservice" && /^string(equals|like)$/i.test(e.base) && !e.ifExists && !e.set && !e.unknown && e.values.length > 0 && e.values.every((v) => /^secretsmanager\.[a-z0-9-]+\.amazonaws\.com$/i.test(v));
+}
+
 /** Replaces `${aws:PrincipalTag/k}` with the principal's tag value (a never-matching value when it has none). */
 function substitute(v: string, tags: Record<string, string>): string {
   return v.replace(/\$\{aws:PrincipalTag\/([^}]+)\}/gi, (_w, k: string) => tags[k] ?? "\u0000no-such-tag");
@@ -214,9 +229,10 @@ function tenancyView(perms: PermissionSet, tags: Record<string, string>): Permis
   const view = (sts: SourcedStatement[]): SourcedStatement[] =>
     sts.flatMap((st) => {
       const s = st.statement;
-      const other = s.conditions.filter((e) => !TAG_KEYS.test(e.key));
+      const exact = (e: ConditionEntry) => TAG_KEYS.test(e.key) || (s.effect === "Allow" && secretsManagerOnly(e));
+      const other = s.conditions.filter((e) => !exact(e));
       if (s.effect === "Deny" && (other.length || s.unknown.includes("Condition"))) return [];
-      const conditions: ConditionEntry[] = s.conditions.filter((e) => TAG_KEYS.test(e.key)).map((e) => ({ ...e, values: e.values.map((x) => substitute(x, tags)) }));
+      const conditions: ConditionEntry[] = s.conditions.filter(exact).map((e) => ({ ...e, values: e.values.map((x) => substitute(x, tags)) }));
       const statement: Statement = { ...s, conditions, ...(s.resource ? { resource: s.resource.map((r) => substitute(r, tags)) } : {}), ...(s.notResource ? { notResource: s.notResource.map((r) => substitute(r, tags)) } : {}) };
       return [{ statement, source: st.source }];
     });

@@ -1,4 +1,4 @@
-import { CidrSet, isUnknown, type NetworkModel, type RuleDefinition, type StackResource } from "../model";
+import { CidrSet, DEFERRED_KIND, isUnknown, type NetworkModel, type RuleDefinition, type StackResource } from "../model";
 import { adminPathMatched } from "../model/admin-paths";
 import { LB_V2 } from "../model/aws-types";
 import { restApiPinned } from "../model/hops";
@@ -129,7 +129,7 @@ export const rule: RuleDefinition = {
     }
     for (const r of model.ofType(TY.permission)) {
       const p = r.props;
-      // An unknown principal is no-public-resource-policy's to fail closed on.
+      // An unknown principal is no-public-resource-policy's: deferred at preview, judged in Analyze at deploy.
       if (isUnknown(p.principal)) continue;
       // The resource-policy statement the permission adds (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html).
       // A source value unknown at preview that comes from a resource of the stack (an API's execution ARN, a
@@ -177,22 +177,7 @@ export const rule: RuleDefinition = {
         out.report(r.urn, "unauthenticated-api-method", { resource: label(r.urn), httpMethod: m, api: apis.length ? apis.map((x) => label(x.urn)).join(", ") : "its REST API" }, "authorization");
     }
 
-    // A REST API defined by its OpenAPI `body` (aws-apigateway's RestAPI, hand-written specs) has no Method
-    // resources: each operation of the body is a method, judged the same way.
-    for (const api of model.ofType(TY.restApi)) {
-      const body = api.props.body;
-      if (body === undefined || body === null || apiPinned(api)) continue;
-      if (isUnknown(body)) {
-        unknownField(api, "body", "its methods require authentication");
-        continue;
-      }
-      const ops = openOperations(body);
-      // YAML bodies are not read (the pack carries no YAML parser): such a body cannot be judged.
-      if (!ops) unknownField(api, "body", "its methods require authentication (a JSON OpenAPI body is read; this one is not JSON)");
-      for (const op of ops ?? []) {
-        out.report(api.urn, "unauthenticated-api-method", { resource: `${label(api.urn)}: ${op.method} ${op.path} of its OpenAPI body`, httpMethod: op.method, api: label(api.urn) }, "body");
-      }
-    }
+    // A REST API's OpenAPI `body` is the resource pass's (below): judged from the API's own inputs.
 
     // ---- Load balancers: admin paths and admin target groups without authentication --------------------
     checkLoadBalancers(model, out);
@@ -215,6 +200,33 @@ export const rule: RuleDefinition = {
       }
     }
     return out.list;
+  },
+  // A REST API defined by its OpenAPI `body` (aws-apigateway's RestAPI, hand-written specs) has no Method resources:
+  // each operation of the body is a method, judged the same way. The body is the API's own input, so this is a
+  // resource-level judgement: Pulumi runs it in Analyze with the known body before the API is created during
+  // `pulumi up`, and a mandatory finding stops the update there (https://www.pulumi.com/docs/insights/policy/,
+  // https://www.pulumi.com/docs/discovery-governance/concepts/policy-as-code/policies/). A body built from Lambda ARNs created
+  // in the same run (aws-apigateway's integrations) is unknown at preview: deferred, not blocked.
+  // Pinned APIs (PRIVATE endpoint, a policy admitting no outsider, https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies.html)
+  // are read from the whole stack offline; Analyze sees only the API's own `policy` and endpoint type, so an API
+  // pinned only by a separate RestApiPolicy (created after the API) is judged there as its own inputs leave it.
+  resource: {
+    types: [TY.restApi],
+    check(api, model) {
+      const out = new Findings();
+      const body = api.props.body;
+      if (body === undefined || body === null || restApiPinned(model, api)) return out.list;
+      const label = model.label(api.urn);
+      if (isUnknown(body)) {
+        out.report(api.urn, DEFERRED_KIND, { what: "body (the OpenAPI definition)", how: "build the body from values known at preview (integration URIs from function names, the region and the account id of getCallerIdentity)" }, "body");
+        return out.list;
+      }
+      const ops = openOperations(body);
+      // YAML bodies are not read (the pack carries no YAML parser): such a body cannot be judged, now or in Analyze.
+      if (!ops) out.report(api.urn, "cannot-verify", { resource: label, field: "body", what: "its methods require authentication (a JSON OpenAPI body is read; this one is not JSON)" }, "body");
+      for (const op of ops ?? []) out.report(api.urn, "unauthenticated-api-method", { resource: `${label}: ${op.method} ${op.path} of its OpenAPI body`, httpMethod: op.method, api: label }, "body");
+      return out.list;
+    },
   },
 };
 

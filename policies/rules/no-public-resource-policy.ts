@@ -1,4 +1,4 @@
-import { isUnknown, type NetworkModel, type RuleDefinition, type StackResource } from "../model";
+import { DEFERRED_KIND, isUnknown, type NetworkModel, type RuleDefinition, type StackResource } from "../model";
 import { externalGrants, IAM, list, parsePolicy, statementRef, trustZone, unpinnedFederation, type ExternalGrant, type PolicyDocument, type Statement, type TrustZone } from "../model/iam";
 import { Findings } from "./util";
 
@@ -181,6 +181,92 @@ function grantStatement(r: StackResource): Statement {
   return { index: 0, ...(typeof p.name === "string" ? { sid: p.name } : {}), effect: "Allow", principal: spec, action: ops ? ops.map((o) => `kms:${o}`) : ["kms:*"], conditions: [], unknown: [...(known ? [] : ["Principal"]), ...(ops ? [] : ["Action"])] };
 }
 
+const permissionTarget = (r: StackResource) => ({ prop: "principal", services: ["lambda"], what: r.type === LAMBDA_PERMISSION ? "lambda permission" : "layer permission" });
+
+/**
+ * Types whose public door Analyze can judge from the resource's own inputs. Pulumi runs a resource policy (Analyze)
+ * on each resource with its inputs before the resource is created during `pulumi up`, and a mandatory violation
+ * stops the update there; a stack policy sees every resource together, once they are all registered
+ * (https://www.pulumi.com/docs/insights/policy/, resource vs stack validation policies:
+ * https://www.pulumi.com/docs/discovery-governance/concepts/policy-as-code/policies/).
+ * So a document of these types that is unknown at preview (built in an apply from ARNs created in the same run) is
+ * deferred at preview, not blocked: `pulumi up` judges it, known, before it exists. Their public-access blockers are
+ * the resource's own inputs: a secret's `blockPublicPolicy`
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html), an access point's
+ * public access block, a domain's `vpcOptions`, a REST API's endpoint type.
+ *
+ * Not here, so an unknown document stays fail-closed (mandatory) at preview: bucket policies and buckets (whether
+ * S3 Block Public Access refuses a public policy is decided by other resources, BucketPublicAccessBlock /
+ * AccountPublicAccessBlock, https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html),
+ * access point policies (the access point's block), domain policies (the domain's VPC placement) and REST API
+ * policies (the API's endpoint type): Analyze of the policy alone sees none of them, so it cannot judge the door
+ * before creation without blocking policies those resources make harmless.
+ *
+ * Which accounts are "ours" (cross-account grants), whether an unknown principal or condition value comes from the
+ * stack's own resources, and federated trust are judged by the stack policy (they need the stack's other
+ * resources or the dependencies Analyze does not carry), as before.
+ */
+const CONTEXT_TYPES: ReadonlySet<string> = new Set([
+  ...BUCKETS,
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:s3control/accessPointPolicy:AccessPointPolicy",
+  "aws:opensearch/domainPolicy:DomainPolicy",
+  "aws:elasticsearch/domainPolicy:DomainPolicy",
+  "aws:apigateway/restApiPolicy:RestApiPolicy",
+]);
+export const OWN_TYPES: ReadonlySet<string> = new Set([...POLICY_TYPES.map((t) => t.type).filter((t) => !CONTEXT_TYPES.has(t)), LAMBDA_PERMISSION, LAYER_PERMISSION]);
+
+/**
+ * Judges one policy document. "stack": everything but what the resource pass owns (an own-type document unknown at
+ * preview, an own-type public door); "resource": exactly that, from the resource's own inputs.
+ */
+function judge(out: Findings, model: NetworkModel, zoneOf: () => TrustZone, r: StackResource, doc: PolicyDocument, t: { prop: string; services: string[]; what: string }, pass: "stack" | "resource"): void {
+  const own = OWN_TYPES.has(r.type);
+  const resource = model.label(r.urn);
+  if (doc.kind === "unknown") {
+    if (pass === "stack" && !own) out.report(r.urn, "unknown-policy", { resource, what: t.what }, t.prop);
+    if (pass === "resource") out.report(r.urn, DEFERRED_KIND, { what: `${t.prop} (the ${t.what})`, how: "build the document from known values (names, the account id from getCallerIdentity)" }, t.prop);
+    return;
+  }
+  if (doc.kind !== "known") return;
+  const zone = zoneOf();
+  const zoneText = zone.ownerKnown ? [...zone.accounts].join(", ") : "unknown";
+  const trust = t.what === "trust policy";
+  if (pass === "stack" && trust)
+    for (const s of doc.statements) {
+      const providers = unpinnedFederation(s);
+      if (providers.length) out.report(r.urn, "unpinned-federation", { resource, statement: statementRef(s), providers, subKey: providers[0] === "cognito-identity.amazonaws.com" ? "cognito-identity.amazonaws.com:aud" : `${providerHost(providers[0], s)}:sub` }, t.prop);
+    }
+  const blocked = publicBlocked(model, r);
+  const offNetwork = inVpc(model, r) || regionalApi(model, r);
+  for (const g of externalGrants(doc, zone, t.services, trust ? TRUST_PINS : undefined)) {
+    const actions = trust ? g.actions.filter((a) => ASSUME.test(a.name)) : g.actions;
+    if (!actions.length) continue;
+    const grant = { ...g, actions };
+    const base = {
+      resource,
+      what: t.what,
+      statement: statementRef(g.statement),
+      levels: g.levels.join("/"),
+      count: `${actions.length} action${actions.length === 1 ? "" : "s"}`,
+      sample: sample(grant),
+      conditions: g.verdict.unpinnedConditions.length ? ` - its conditions (${g.verdict.unpinnedConditions.join(", ")}) do not pin the caller` : "",
+    };
+    const publicDoor = g.verdict.who.kind === "public" && !g.verdict.pinUnknown;
+    if (pass === "resource") {
+      if (publicDoor && !blocked && !offNetwork) out.report(r.urn, "public-access", { ...base, principal: g.statement.notPrincipal ? "NotPrincipal" : "Principal \"*\"" }, t.prop);
+      continue;
+    }
+    if (g.verdict.who.kind === "unknown") {
+      // A principal built from this stack's own resources (role ARNs…) is inside the account.
+      if (!fromStack(model, r, t.prop)) out.report(r.urn, "unknown-principal", base, t.prop);
+    } else if (g.verdict.pinUnknown && !fromStack(model, r, t.prop)) out.report(r.urn, "unknown-condition", base, t.prop);
+    else if (g.verdict.pinUnknown) continue;
+    else if (g.verdict.who.kind === "accounts") out.report(r.urn, "cross-account-access", { ...base, accounts: g.verdict.who.accounts, zone: zoneText }, t.prop);
+    else if (!own && !blocked && !offNetwork) out.report(r.urn, "public-access", { ...base, principal: g.statement.notPrincipal ? "NotPrincipal" : "Principal \"*\"" }, t.prop);
+  }
+}
+
 export const rule: RuleDefinition = {
   meta: {
     id: "no-public-resource-policy",
@@ -214,56 +300,20 @@ export const rule: RuleDefinition = {
     const out = new Findings();
     // The zone is read from the whole stack: only once a policy needs it.
     let zone: TrustZone | undefined;
-    const judge = (r: StackResource, doc: PolicyDocument, t: { prop: string; services: string[]; what: string }) => {
-      zone ??= trustZone(model, config);
-      const zoneText = zone.ownerKnown ? [...zone.accounts].join(", ") : "unknown";
-      const resource = model.label(r.urn);
-      if (doc.kind === "unknown") return out.report(r.urn, "unknown-policy", { resource, what: t.what }, t.prop);
-      if (doc.kind !== "known") return;
-      const trust = t.what === "trust policy";
-      for (const s of doc.statements) {
-        if (!trust) continue;
-        const providers = unpinnedFederation(s);
-        if (providers.length) out.report(r.urn, "unpinned-federation", { resource, statement: statementRef(s), providers, subKey: providers[0] === "cognito-identity.amazonaws.com" ? "cognito-identity.amazonaws.com:aud" : `${providerHost(providers[0], s)}:sub` }, t.prop);
-      }
-      const blocked = publicBlocked(model, r);
-      const offNetwork = inVpc(model, r) || regionalApi(model, r);
-      for (const g of externalGrants(doc, zone, t.services, trust ? TRUST_PINS : undefined)) {
-        const actions = trust ? g.actions.filter((a) => ASSUME.test(a.name)) : g.actions;
-        if (!actions.length) continue;
-        const grant = { ...g, actions };
-        const base = {
-          resource,
-          what: t.what,
-          statement: statementRef(g.statement),
-          levels: g.levels.join("/"),
-          count: `${actions.length} action${actions.length === 1 ? "" : "s"}`,
-          sample: sample(grant),
-          conditions: g.verdict.unpinnedConditions.length ? ` - its conditions (${g.verdict.unpinnedConditions.join(", ")}) do not pin the caller` : "",
-        };
-        if (g.verdict.who.kind === "unknown") {
-          // A principal built from this stack's own resources (role ARNs…) is inside the account.
-          if (!fromStack(model, r, t.prop)) out.report(r.urn, "unknown-principal", base, t.prop);
-        } else if (g.verdict.pinUnknown && !fromStack(model, r, t.prop)) out.report(r.urn, "unknown-condition", base, t.prop);
-        else if (g.verdict.pinUnknown) continue;
-        else if (g.verdict.who.kind === "accounts") out.report(r.urn, "cross-account-access", { ...base, accounts: g.verdict.who.accounts, zone: zoneText }, t.prop);
-        else if (!blocked && !offNetwork) out.report(r.urn, "public-access", { ...base, principal: g.statement.notPrincipal ? "NotPrincipal" : "Principal \"*\"" }, t.prop);
-      }
-    };
+    const zoneOf = () => (zone ??= trustZone(model, config));
     for (const t of POLICY_TYPES) {
       for (const r of model.ofType(t.type)) {
         const doc = parsePolicy(r.props[t.prop]);
-        if (doc) judge(r, doc, t);
+        if (doc) judge(out, model, zoneOf, r, doc, t, "stack");
       }
     }
     for (const r of model.ofType(KMS_GRANT)) {
-      judge(r, { kind: "known", statements: [grantStatement(r)] }, { prop: "granteePrincipal", services: ["kms"], what: "KMS grant" });
+      judge(out, model, zoneOf, r, { kind: "known", statements: [grantStatement(r)] }, { prop: "granteePrincipal", services: ["kms"], what: "KMS grant" }, "stack");
     }
     for (const r of model.ofType(LAMBDA_PERMISSION, LAYER_PERMISSION)) {
       const s = permissionStatement(r);
-      const what = r.type === LAMBDA_PERMISSION ? "lambda permission" : "layer permission";
-      if (s === "unknown") out.report(r.urn, "unknown-principal", { resource: model.label(r.urn), what, statement: "principal" }, "principal");
-      else judge(r, { kind: "known", statements: [s] }, { prop: "principal", services: ["lambda"], what });
+      // An unknown principal, and the public door, are the resource pass's (see OWN_TYPES).
+      if (s !== "unknown") judge(out, model, zoneOf, r, { kind: "known", statements: [s] }, permissionTarget(r), "stack");
     }
 
     // Bucket ACLs: AllUsers / AuthenticatedUsers grants are public (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html).
@@ -290,5 +340,25 @@ export const rule: RuleDefinition = {
       });
     }
     return out.list;
+  },
+  resource: {
+    types: [...OWN_TYPES],
+    check(r, model, config) {
+      const out = new Findings();
+      let zone: TrustZone | undefined;
+      const zoneOf = () => (zone ??= trustZone(model, config));
+      if (r.type === LAMBDA_PERMISSION || r.type === LAYER_PERMISSION) {
+        const s = permissionStatement(r);
+        if (s === "unknown") out.report(r.urn, DEFERRED_KIND, { what: "principal", how: "name the principal with a literal (a service principal, an account id)" }, "principal");
+        else judge(out, model, zoneOf, r, { kind: "known", statements: [s] }, permissionTarget(r), "resource");
+        return out.list;
+      }
+      for (const t of POLICY_TYPES) {
+        if (t.type !== r.type) continue;
+        const doc = parsePolicy(r.props[t.prop]);
+        if (doc) judge(out, model, zoneOf, r, doc, t, "resource");
+      }
+      return out.list;
+    },
   },
 };
