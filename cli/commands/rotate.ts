@@ -26,7 +26,7 @@ import {
   type SelectedSecret,
   type Selection,
 } from "../rotate/fleet";
-import { FunctionWatcher } from "../rotate/watch";
+import { LogGroupReader } from "../rotate/watch";
 import { CliError, errorDocument, errorText as cliErrorText, type ErrorKind } from "../errors";
 import { LambdaInvoker, readFunctionInfo, type FunctionInfo, type FunctionInvoker } from "../rotate/invoke";
 import { defaultJournalPath, latestJournal, readJournal, writeJournal, JOURNAL_VERSION, type Journal } from "../rotate/journal";
@@ -98,7 +98,7 @@ export interface RotateIO {
   poll?: { minMs: number; maxMs: number };
   /** No line from the function this long after RotateSecret means it did not run. Default 90 s. */
   startTimeoutMs?: number;
-  /** Least time between two reads of one function log, ms; default 1000. */
+  /** Least time between two reads of one function's log group (shared by all its secrets), ms; default 1000. */
   logEveryMs?: number;
   /** How far before RotateSecret the function's log is read (clock skew); default 60 s. */
   logSkewMs?: number;
@@ -336,6 +336,8 @@ export async function runRotate(opts: RotateOptions, io: RotateIO): Promise<numb
       return infos.get(fn)!;
     };
     let logsProblem: string | undefined;
+    // One reader per function log group, shared by every secret that function rotates (watch.ts: the quota).
+    const readers = new Map<string, LogGroupReader>();
     const settings: Omit<RotateSettings, "finishPending" | "dryRun"> = {
       client,
       driver: io.driver,
@@ -345,9 +347,11 @@ export async function runRotate(opts: RotateOptions, io: RotateIO): Promise<numb
       logEveryMs: io.logEveryMs,
       now,
       functionTimeout: async (fn) => (await info(fn)).timeoutSeconds,
-      watch: async (fn, arn, token, since) => {
+      watch: async (fn, arn, token, since, resumed) => {
         const group = await info(fn).then((i) => i.logGroup, () => `/aws/lambda/${fn.split(":")[6] ?? fn}`);
-        const w = new FunctionWatcher(logs!, group, arn, token, since, io.logSkewMs);
+        let reader = readers.get(group);
+        if (!reader) readers.set(group, (reader = new LogGroupReader(logs!, group, { everyMs: io.logEveryMs, skewMs: io.logSkewMs, now })));
+        const w = await reader.follow(arn, token, since, { resumed });
         return {
           poll: async () => {
             const state = await w.poll();

@@ -16,7 +16,7 @@ import {
   type Tag,
 } from "@aws-sdk/client-secrets-manager";
 import { CredentialError, errorText, isCredentialError } from "./errors";
-import type { WatchState } from "./watch";
+import type { RotationWatch, WatchState } from "./watch";
 
 export { CredentialError, errorText } from "./errors";
 
@@ -65,14 +65,20 @@ export interface RotateSettings {
   dryRun: boolean;
   /** Per-secret limit; undefined = derived from the function's configured timeout (see `defaultTimeoutMs`). */
   timeoutMs?: number;
-  /** Status polling: starts at `minMs` and grows by half each round up to `maxMs`. */
+  /**
+   * Label polling (DescribeSecret): starts at `minMs` and grows by half each round up to `maxMs`. When the
+   * function's log says finishSecret ended, the labels are read at once.
+   */
   poll: { minMs: number; maxMs: number };
   /** No line from the function this long after RotateSecret: it did not run. */
   startTimeoutMs: number;
-  /** Least time between two reads of the function's log for one secret; default 1000 ms. */
+  /** How often the rotation loop looks at the function's log, ms; default 1000. (The log reader itself reads each group at most this often.) */
   logEveryMs?: number;
-  /** The function's log watcher for a rotation; undefined when logs cannot be read (the reason is in `logsProblem`). */
-  watch?: (lambdaArn: string, arn: string, token: string, since: number) => Promise<{ poll(): Promise<WatchState> } | undefined>;
+  /**
+   * The function's log for one rotation; undefined when it cannot be read. `resumed`: the token was used before
+   * (called before RotateSecret then, so that an earlier attempt's lines do not count).
+   */
+  watch?: (lambdaArn: string, arn: string, token: string, since: number, resumed: boolean) => Promise<RotationWatch | undefined>;
   /** The function's configured timeout in seconds, when known. */
   functionTimeout?: (lambdaArn: string) => Promise<number | undefined>;
   /** Called when a secret enters a new step (progress). */
@@ -168,6 +174,10 @@ export async function rotateOne(secret: SelectedSecret, s: RotateSettings): Prom
     if (s.dryRun) return done("would-rotate", pending ? `would finish version ${pending}` : null);
 
     const requested = s.now();
+    const timeoutMs = s.timeoutMs ?? defaultTimeoutMs(await s.functionTimeout?.(lambdaArn).catch(() => undefined));
+    const follow = (token: string, resumed: boolean) => s.watch?.(lambdaArn, secret.arn, token, requested, resumed).catch(() => undefined);
+    // A resumed rotation keeps its token: what an earlier attempt logged must be set aside before the request.
+    let watcher = pending ? await follow(pending, true) : undefined;
     let versionId: string;
     try {
       // The function ARN is passed again because some emulators forget it otherwise; AWS keeps it unchanged.
@@ -184,31 +194,30 @@ export async function rotateOne(secret: SelectedSecret, s: RotateSettings): Prom
     // The service runs the function on its own; an emulator's stand-in does the same, and its outcome is
     // read back exactly as the service's would be: from the secret's labels and the function's log.
     if (s.driver) void s.driver.run(secret, versionId, lambdaArn).catch(() => undefined);
+    if (versionId !== pending) watcher = await follow(versionId, false);
 
-    const timeoutMs = s.timeoutMs ?? defaultTimeoutMs(await s.functionTimeout?.(lambdaArn).catch(() => undefined));
-    const watcher = await s.watch?.(lambdaArn, secret.arn, versionId, requested).catch(() => undefined);
     const deadline = started + timeoutMs;
+    const logEveryMs = s.logEveryMs ?? 1000;
     let interval = s.poll.minMs;
+    let labelsAt = s.now();
+    let finishSeen = false;
     let step: string | undefined;
     let logProblem: string | undefined;
-    let lastLogRead = -Infinity;
-    let lastState: WatchState | undefined;
     for (;;) {
-      const now = await s.client.send(new DescribeSecretCommand({ SecretId: secret.arn }));
-      const current = stageHolder(now, "AWSCURRENT");
-      if (current.length > 1) return done("failed", `versions ${current.join(", ")} are all labelled AWSCURRENT`);
-      const stages = now.VersionIdsToStages?.[versionId] ?? [];
-      const previousOk = result.previousVersion === null || now.VersionIdsToStages?.[result.previousVersion]?.includes("AWSPREVIOUS");
-      if (stages.includes("AWSCURRENT") && previousOk) return done("rotated", null);
-      if (!stages.includes("AWSPENDING") && !stages.includes("AWSCURRENT")) {
-        return done("failed", `version ${versionId} lost its AWSPENDING label without becoming AWSCURRENT`);
+      if (s.now() >= labelsAt) {
+        const now = await s.client.send(new DescribeSecretCommand({ SecretId: secret.arn }));
+        const current = stageHolder(now, "AWSCURRENT");
+        if (current.length > 1) return done("failed", `versions ${current.join(", ")} are all labelled AWSCURRENT`);
+        const stages = now.VersionIdsToStages?.[versionId] ?? [];
+        const previousOk = result.previousVersion === null || now.VersionIdsToStages?.[result.previousVersion]?.includes("AWSPREVIOUS");
+        if (stages.includes("AWSCURRENT") && previousOk) return done("rotated", null);
+        if (!stages.includes("AWSPENDING") && !stages.includes("AWSCURRENT")) {
+          return done("failed", `version ${versionId} lost its AWSPENDING label without becoming AWSCURRENT`);
+        }
+        labelsAt = s.now() + interval;
+        interval = Math.min(s.poll.maxMs, Math.ceil(interval * 1.5));
       }
-      // The log is read at most every `logEveryMs`: CloudWatch Logs allows few FilterLogEvents calls per second.
-      let state: WatchState | undefined;
-      if (watcher && s.now() - lastLogRead >= (s.logEveryMs ?? 1000)) {
-        lastLogRead = s.now();
-        state = lastState = await watcher.poll();
-      } else state = lastState;
+      const state: WatchState | undefined = watcher ? await watcher.poll() : undefined;
       if (state) {
         if (!state.readable) logProblem = state.problem;
         if (state.failure) return done("failed", state.failure);
@@ -224,6 +233,11 @@ export async function rotateOne(secret: SelectedSecret, s: RotateSettings): Prom
               "(an emulator that does not run Lambda functions? see README \"What an emulator must support\")",
           );
         }
+        if (state.finished && !finishSeen) {
+          finishSeen = true;
+          labelsAt = s.now();
+          continue;
+        }
       }
       if (s.now() >= deadline) {
         return done(
@@ -232,8 +246,8 @@ export async function rotateOne(secret: SelectedSecret, s: RotateSettings): Prom
             (logProblem ? ` (not read: ${logProblem})` : watcher ? "" : " (not read: no log access)"),
         );
       }
-      await sleep(Math.min(interval, Math.max(0, deadline - s.now())));
-      interval = Math.min(s.poll.maxMs, Math.ceil(interval * 1.5));
+      const wake = watcher ? Math.min(labelsAt, s.now() + logEveryMs) : labelsAt;
+      await sleep(Math.max(0, Math.min(wake, deadline) - s.now()));
     }
   } catch (err) {
     return done("failed", errorText(err));

@@ -21,15 +21,20 @@ export interface HandlerDriverOptions {
 }
 
 /**
- * Writes function log lines to moto's CloudWatch Logs as Lambda would (group /aws/lambda/<name>). Lines that
- * arrive while a PutLogEvents call is in flight go out together in the next one, as Lambda batches them.
+ * Writes function log lines to moto's CloudWatch Logs as Lambda would (group /aws/lambda/<name>). Like Lambda,
+ * which buffers a function's output and delivers it in batches, lines go out together: one PutLogEvents per
+ * group at most every `batchMs`, carrying whatever arrived meanwhile.
  */
 export class FunctionLog {
   private ready = new Map<string, Promise<void>>();
-  private queues = new Map<string, { events: InputLogEvent[]; flushing: Promise<void> | null }>();
+  /** Per group: lines not sent yet, the batch that will take new lines (if one is waiting) and the last batch. */
+  private queues = new Map<string, { events: InputLogEvent[]; open: Promise<void> | null; last: Promise<void> }>();
   private stream = `2026/01/01/[$LATEST]${randomUUID().replace(/-/g, "")}`;
 
-  constructor(private readonly logs: CloudWatchLogsClient) {}
+  constructor(
+    private readonly logs: CloudWatchLogsClient,
+    private readonly batchMs = 100,
+  ) {}
 
   private prepare(group: string): Promise<void> {
     if (!this.ready.has(group)) {
@@ -44,28 +49,29 @@ export class FunctionLog {
     return this.ready.get(group)!;
   }
 
-  private flush(group: string): Promise<void> {
+  /** Opens the next batch of `group`: sent `batchMs` after it opens, after the batch before it. */
+  private openBatch(group: string): Promise<void> {
     const q = this.queues.get(group)!;
-    q.flushing ??= (async () => {
-      await this.prepare(group);
-      while (q.events.length > 0) {
-        const batch = q.events.splice(0).sort((a, b) => a.timestamp! - b.timestamp!);
-        await this.logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: this.stream, logEvents: batch }));
-      }
-    })().finally(() => (q.flushing = null));
-    return q.flushing;
+    const previous = q.last.catch(() => undefined);
+    const batch: Promise<void> = (async () => {
+      await Promise.all([previous, new Promise((r) => setTimeout(r, this.batchMs)), this.prepare(group)]);
+      // Closing and taking the lines happen together: a line written later opens the next batch.
+      q.open = null;
+      const events = q.events.splice(0).sort((a, b) => a.timestamp! - b.timestamp!);
+      if (events.length > 0) await this.logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: this.stream, logEvents: events }));
+    })();
+    q.open = q.last = batch;
+    return batch;
   }
 
   /** Resolves once the line is in the log. */
   async write(functionArn: string, requestId: string, message: string, fields: Record<string, unknown> = {}): Promise<void> {
     const group = `/aws/lambda/${functionArn.split(":")[6]}`;
-    if (!this.queues.has(group)) this.queues.set(group, { events: [], flushing: null });
+    if (!this.queues.has(group)) this.queues.set(group, { events: [], open: null, last: Promise.resolve() });
     const q = this.queues.get(group)!;
     const line = { timestamp: new Date().toISOString(), level: "INFO", requestId, message: JSON.stringify({ message, ...fields }) };
-    const event: InputLogEvent = { timestamp: Date.now(), message: JSON.stringify(line) };
-    q.events.push(event);
-    while (q.events.includes(event)) await this.flush(group);
-    await q.flushing;
+    q.events.push({ timestamp: Date.now(), message: JSON.stringify(line) });
+    await (q.open ?? this.openBatch(group));
   }
 }
 

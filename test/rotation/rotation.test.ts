@@ -225,10 +225,19 @@ describe("bulkhead rotate across tenants", () => {
     expect(await stagesOf(arns[0]!)).toEqual(before);
   });
 
-  it("--all rotates 50 secrets across 5 tenants", async () => {
+  it("--all rotates 50 secrets across 5 tenants, reading the function's log once per interval for all of them", async () => {
     const started = Date.now();
+    const firstCall = moto.calls.length;
     const run = await bulkheadRotate({ all: true, format: "json", concurrency: "10" });
     console.log(`--all: ${run.json.summary.rotated} rotated in ${Date.now() - started} ms`);
+    // FilterLogEvents: 5 requests per second per account and Region, a hard quota
+    // (https://repost.aws/knowledge-center/cloudwatch-logs-throttling). Ten secrets in flight, one function: one
+    // read per interval (300 ms here), however many secrets wait on it.
+    const reads = moto.calls.slice(firstCall).filter((c) => c.command === "FilterLogEventsCommand").map((c) => c.at);
+    expect(reads.length).toBeGreaterThan(0);
+    // (Slack for the SDK's own steps between the reader's clock and the request.)
+    expect(Math.min(...reads.slice(1).map((at, i) => at - reads[i]!))).toBeGreaterThanOrEqual(250);
+    expect(reads.length).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 300) + 1);
     expect(run.json.secrets.filter((s: any) => s.status !== "rotated")).toEqual([]);
     expect(run.json.summary).toMatchObject({ total: 50, rotated: 50, failed: 0 });
     expect(new Set(run.json.secrets.map((s: any) => s.tenant))).toEqual(new Set(["t1", "t2", "t3", "t4", "t5"]));

@@ -94,9 +94,16 @@ function ownedTempDir(prefix: string, user: string): string {
   return dir;
 }
 
-function run(cmd: string[], what: string): void {
-  const out = spawnSync(cmd[0]!, cmd.slice(1), { encoding: "utf8" });
-  if (out.status !== 0) throw new Error(`${what} failed (${out.status}): ${out.stderr || out.stdout}`);
+/** Runs a set-up command to its end; asynchronously, so that moto and both databases are set up side by side. */
+function run(cmd: string[], what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const proc = track(spawn(cmd[0]!, cmd.slice(1), { stdio: ["ignore", "pipe", "pipe"] }));
+    let output = "";
+    proc.stdout!.on("data", (d) => (output = (output + d).slice(-4000)));
+    proc.stderr!.on("data", (d) => (output = (output + d).slice(-4000)));
+    proc.once("error", (err) => reject(new Error(`${what} failed: ${err.message}`)));
+    proc.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`${what} failed (${code}): ${output}`))));
+  });
 }
 
 function stopProcess(proc: ChildProcess, timeoutMs = 5000, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
@@ -118,7 +125,26 @@ export interface Moto {
   lambda: LambdaClient;
   /** Registers an IAM role and a Lambda function so RotateSecret accepts the function's ARN. */
   createFunction(name: string): Promise<string>;
+  /** Every request the three clients sent, in order: what the tests assert API budgets on. */
+  calls: MotoCall[];
   stop(): Promise<void>;
+}
+
+export interface MotoCall {
+  /** Command name, e.g. `FilterLogEventsCommand`. */
+  command: string;
+  at: number;
+}
+
+/** Records each request a client sends (the SDK's own middleware stack; nothing is changed on the way). */
+function recordCalls(client: { middlewareStack: { add: (...a: any[]) => void } }, calls: MotoCall[]): void {
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
+      calls.push({ command: context.commandName ?? "?", at: Date.now() });
+      return next(args);
+    },
+    { step: "initialize", name: "bulkheadTestCallRecorder" },
+  );
 }
 
 const FAKE_SIGNATURE = (service: string) =>
@@ -142,12 +168,15 @@ export async function startMoto(): Promise<Moto> {
   const client = new SecretsManagerClient(config_);
   const logs = new CloudWatchLogsClient(config_);
   const lambda = new LambdaClient(config_);
+  const calls: MotoCall[] = [];
+  for (const c of [client, logs, lambda]) recordCalls(c, calls);
   let roleCreated = false;
   return {
     endpoint,
     client,
     logs,
     lambda,
+    calls,
     async createFunction(name) {
       if (!roleCreated) {
         const role = await fetch(`${endpoint}/`, {
@@ -202,8 +231,8 @@ export async function startPostgres(): Promise<Database> {
   const dir = ownedTempDir("bulkhead-pg-", "postgres");
   const data = path.join(dir, "data");
   const pwfile = path.join(dir, "pw");
-  run(["sh", "-c", `printf %s '${MASTER.password}' > ${pwfile} && chmod 644 ${pwfile}`], "write pwfile");
-  run([...asUser("postgres"), pgBin("initdb"), "-D", data, "-U", MASTER.username, `--pwfile=${pwfile}`, "-A", "scram-sha-256", "--no-sync", "--no-instructions"], "initdb");
+  await run(["sh", "-c", `printf %s '${MASTER.password}' > ${pwfile} && chmod 644 ${pwfile}`], "write pwfile");
+  await run([...asUser("postgres"), pgBin("initdb"), "-D", data, "-U", MASTER.username, `--pwfile=${pwfile}`, "-A", "scram-sha-256", "--no-sync", "--no-instructions"], "initdb");
   let proc: ChildProcess | undefined;
   let logs = "";
   const db: Database = {
@@ -253,7 +282,7 @@ export async function startMariadb(): Promise<Database> {
   // The server's own small-footprint options at install too: the default 96 MiB redo log would be written here
   // and then resized at the first start (the data directory is 26 MiB instead of 114 MiB).
   const innodb = ["--innodb-buffer-pool-size=16M", "--innodb-log-file-size=8M", "--innodb-flush-log-at-trx-commit=0", "--skip-innodb-doublewrite"];
-  run(["mariadb-install-db", `--datadir=${data}`, "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve", "--skip-log-bin", ...innodb, ...user], "mariadb-install-db");
+  await run(["mariadb-install-db", `--datadir=${data}`, "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve", "--skip-log-bin", ...innodb, ...user], "mariadb-install-db");
   let proc: ChildProcess | undefined;
   let logs = "";
   const connectRoot = () => mysql.createConnection({ host: "127.0.0.1", port, user: "root", password: "" });

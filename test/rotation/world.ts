@@ -220,7 +220,7 @@ export async function bulkheadRotate(opts: RotateOptions, driverOptions: Handler
       lambda: moto.lambda,
       invoker: new InProcessInvoker(moto.client),
       driver,
-      poll: { minMs: 50, maxMs: 400 },
+      poll: { minMs: 1000, maxMs: 2000 },
       logEveryMs: 300,
       startTimeoutMs: 10_000,
       // One machine, one clock: no skew to allow for, and moto scans less of the shared log group.
