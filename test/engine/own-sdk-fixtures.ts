@@ -1,8 +1,9 @@
 /**
  * Installs the own-SDK fixture projects (test/engine/fixtures/own-sdk/*) from their lockfiles, once: a stamp
  * in node_modules holds the lockfile's hash, so repeated test runs skip the install. test/engine/own-sdk.test.ts
- * calls it first (a no-op when installed), so on a fresh clone the install (~230 MB, mostly disk) runs beside
- * the other test files instead of before all of them; run it by hand to install ahead.
+ * calls it first (a no-op when installed), so on a fresh clone the install runs beside the other test files
+ * instead of before all of them; run it by hand to install ahead. Most packages are hard-linked from bulkhead's
+ * own install (./lockfile-install.ts); `npm ci` is the fallback.
  *
  *   npx tsx test/engine/own-sdk-fixtures.ts
  */
