@@ -169,6 +169,8 @@ export async function installLockfileTree(dir: string, mainRoot: string, cache?:
 function tarExtract(tarball: Buffer, to: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = execFile("tar", ["-xzf", "-", "-C", to, "--strip-components=1", "--no-same-owner", "-m"], (e) => (e ? reject(e) : resolve()));
+    // A tar that fails early closes its input: its exit status is the error to report, not the broken pipe.
+    child.stdin!.on("error", () => {});
     child.stdin!.end(tarball);
   });
 }
