@@ -1,12 +1,13 @@
 /** `bulkhead check`: run a program offline and evaluate the policy pack. */
 import { Command, Option } from "commander";
 import { VERSION } from "../paths";
+import type { CliIo } from "../io";
 import type { CheckResult } from "../engine/types";
 import { addEngineOptions, checkTarget, emit, exitFor, jobOptions } from "./target";
 
 export const CHECK_FORMATS = ["text", "json", "sarif", "markdown", "mermaid"] as const;
 
-function render(check: CheckResult, format: string, o: { sourceUrl?: string; output?: string }): string {
+function render(check: CheckResult, format: string, o: { sourceUrl?: string; output?: string }, io: CliIo): string {
   // Reporters load on demand: a text check never pays for the SARIF or Mermaid code.
   switch (format) {
     case "json":
@@ -18,11 +19,11 @@ function render(check: CheckResult, format: string, o: { sourceUrl?: string; out
     case "mermaid":
       return (require("../reporters/mermaid") as typeof import("../reporters/mermaid")).mermaidMap(check) + "\n";
     default:
-      return (require("../reporters/text") as typeof import("../reporters/text")).checkText(check, { color: !o.output && process.stdout.isTTY === true });
+      return (require("../reporters/text") as typeof import("../reporters/text")).checkText(check, { color: !o.output && io.stdout.isTTY === true });
   }
 }
 
-export function registerCheckCommand(program: Command, setExit: (code: number) => void): void {
+export function registerCheckCommand(program: Command, setExit: (code: number) => void, io: CliIo): void {
   addEngineOptions(
     program
       .command("check")
@@ -35,8 +36,8 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
     .option("--source-url <base>", "markdown: link file:line to BASE/file#Lline (e.g. a GitHub blob URL at the commit)")
     .option("--isolated", "run the pack in its own process over gRPC, exactly as the Pulumi CLI does")
     .action(async (path: string, o) => {
-      const [check] = await checkTarget(path, [o.stack], jobOptions(o));
-      emit(render(check, o.format, o), o.output);
+      const [check] = await checkTarget(path, [o.stack], jobOptions(o, io.env), io);
+      emit(render(check, o.format, o, io), o.output, io);
       setExit(exitFor(check.violations));
     });
 }

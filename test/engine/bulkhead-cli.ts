@@ -1,6 +1,17 @@
-/** Runs `node bin/bulkhead.js …` from the repository root, as a pipeline does, and collects exit code and output. */
+/**
+ * The `bulkhead` command line, from the repository root as a pipeline runs it, two ways:
+ *
+ * - `bulkhead(...)` spawns `node bin/bulkhead.js …`: for what only a process shows — the exit status, stdout
+ *   flushed before the process exits, the early engine worker bin/bulkhead.js starts, what Node itself prints.
+ *   Each costs ~1 s of CPU before the command starts (Node, the CLI bundle, its imports).
+ * - `bulkheadInProcess(...)` runs the same `main(argv)` bin/bulkhead.js runs — argument parsing, target
+ *   resolution, the engine run, error mapping, reporters, exit code — in this process, with its own stdout,
+ *   stderr (not terminals) and environment (cli/io.ts). Runs may overlap: nothing process-global is changed.
+ */
 import { execFile } from "node:child_process";
 import * as path from "node:path";
+import { main } from "../../cli/main";
+import type { CliStream } from "../../cli/io";
 
 export const repo = path.resolve(__dirname, "..", "..");
 
@@ -10,10 +21,57 @@ export interface Run {
   stderr: string;
 }
 
+/** Environment overrides; undefined removes the variable. */
+export type Env = Record<string, string | undefined>;
+
+/** The test process's environment as a spawned CLI gets it: FORCE_COLOR removed, then `env` applied. */
+function cliEnv(env: Env): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: undefined, ...env };
+  // As child_process does: an undefined value is no variable at all.
+  for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
+  return merged;
+}
+
 export function bulkhead(...args: string[]): Promise<Run> {
+  return spawnBulkhead(args);
+}
+
+export function spawnBulkhead(args: string[], env: Env = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(repo, "bin", "bulkhead.js"), ...args], { cwd: repo, env: { ...process.env, FORCE_COLOR: undefined } }, (err, stdout, stderr) =>
+    execFile(process.execPath, [path.join(repo, "bin", "bulkhead.js"), ...args], { cwd: repo, env: cliEnv(env) }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr }),
     );
   });
+}
+
+/** A pipe, as a spawned CLI's stdout and stderr are: bytes kept as written, decoded once at the end. */
+function pipe(): CliStream & { text(): string } {
+  const chunks: Buffer[] = [];
+  return {
+    write: (chunk) => chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk)),
+    text: () => Buffer.concat(chunks).toString("utf8"),
+  };
+}
+
+/**
+ * The CLI loads some of its own modules on demand with require() (check's reporters): from the TypeScript sources
+ * that needs tsx's require hook, which bin/bulkhead.js registers too when it runs the sources. Vitest's own
+ * loader serves import statements only.
+ */
+let requireHook = false;
+function registerRequireHook(): void {
+  if (requireHook) return;
+  (require("tsx/cjs/api") as typeof import("tsx/cjs/api")).register();
+  requireHook = true;
+}
+
+export async function bulkheadInProcess(args: string[], env: Env = {}): Promise<Run> {
+  // Paths resolve and print relative to the working directory, which a spawned CLI gets as `cwd: repo`; vitest
+  // runs each file in its own process from the repository root, so this only guards against being run elsewhere.
+  if (process.cwd() !== repo) process.chdir(repo);
+  registerRequireHook();
+  const stdout = pipe();
+  const stderr = pipe();
+  const code = await main([process.execPath, path.join(repo, "bin", "bulkhead.js"), ...args], { stdout, stderr, env: cliEnv(env) });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
