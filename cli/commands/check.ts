@@ -1,25 +1,34 @@
-/** `bulkhead check`: run a program offline and evaluate the policy pack. */
+/**
+ * `bulkhead check`: run a program offline and evaluate the policy pack.
+ *
+ * The reporters are plain imports: preview and review import the same ones, so every command line loads them all
+ * anyway (an on-demand require() saved nothing and tied this file to a loader that serves require()).
+ */
 import { Command, Option } from "commander";
 import { VERSION } from "../paths";
 import type { CliIo } from "../io";
 import type { CheckResult } from "../engine/types";
+import { checkJson } from "../reporters/json";
+import { checkMarkdown } from "../reporters/markdown";
+import { mermaidMap } from "../reporters/mermaid";
+import { checkSarif } from "../reporters/sarif";
+import { checkText } from "../reporters/text";
 import { addEngineOptions, checkTarget, emit, exitFor, jobOptions } from "./target";
 
 export const CHECK_FORMATS = ["text", "json", "sarif", "markdown", "mermaid"] as const;
 
 function render(check: CheckResult, format: string, o: { sourceUrl?: string; output?: string }, io: CliIo): string {
-  // Reporters load on demand: a text check never pays for the SARIF or Mermaid code.
   switch (format) {
     case "json":
-      return (require("../reporters/json") as typeof import("../reporters/json")).checkJson(check);
+      return checkJson(check);
     case "sarif":
-      return (require("../reporters/sarif") as typeof import("../reporters/sarif")).checkSarif(check, VERSION);
+      return checkSarif(check, VERSION);
     case "markdown":
-      return (require("../reporters/markdown") as typeof import("../reporters/markdown")).checkMarkdown(check, { sourceUrl: o.sourceUrl });
+      return checkMarkdown(check, { sourceUrl: o.sourceUrl });
     case "mermaid":
-      return (require("../reporters/mermaid") as typeof import("../reporters/mermaid")).mermaidMap(check) + "\n";
+      return mermaidMap(check) + "\n";
     default:
-      return (require("../reporters/text") as typeof import("../reporters/text")).checkText(check, { color: !o.output && io.stdout.isTTY === true });
+      return checkText(check, { color: !o.output && io.stdout.isTTY === true });
   }
 }
 
