@@ -155,16 +155,16 @@ export interface FleetOptions extends RunOptions {
   stack?: string;
   tenantStacks: string;
   concurrency: number;
-  /** Progress lines (to `output` by default). */
+  /** Progress lines (to `stderr` by default). */
   progress?: (line: string) => void;
-  /** Where progress lines and the programs' own console output go; default: stderr. */
-  output?: CliStream;
+  /** Where progress lines and the programs' own console output go; default: the process's stderr. */
+  stderr?: CliStream;
 }
 
 export async function checkFleet(platformDir: string, o: FleetOptions): Promise<FleetResult> {
   const started = performance.now();
-  const output = o.output ?? process.stderr;
-  const say = o.progress ?? ((l: string) => output.write(`bulkhead: ${l}\n`));
+  const stderr = o.stderr ?? process.stderr;
+  const say = o.progress ?? ((l: string) => stderr.write(`bulkhead: ${l}\n`));
   let platform: Target, stacks: Target[], platformJob: EngineJob, tenantJobs: EngineJob[];
   try {
     if (o.policyPack) validatePackDir(o.policyPack);
@@ -191,7 +191,7 @@ export async function checkFleet(platformDir: string, o: FleetOptions): Promise<
   const typeChecks = Promise.all(programs.map((p) => typeCheckInBackground(p, process.cwd())));
   typeChecks.catch(() => undefined);
 
-  const run = (jobs: EngineJob[]) => runJobs(jobs, { programOutput: output });
+  const run = (jobs: EngineJob[]) => runJobs(jobs, { programOutput: stderr });
   say(`platform ${platform.projectName}/${platform.stack}: running (then ${stacks.length} tenant stack(s), ${o.concurrency} at a time)`);
   const t0 = performance.now();
   const [pr] = await runWithStackReferences([platformJob], run);
@@ -220,7 +220,7 @@ export async function checkFleet(platformDir: string, o: FleetOptions): Promise<
         try {
           results = await runWithStackReferences(
             lane.map((i) => ({ ...tenantJobs[i], stackReferences: [...(tenantJobs[i].stackReferences ?? []), answer] })),
-            (jobs) => runJobs(jobs, { programOutput: output, onProgress }),
+            (jobs) => runJobs(jobs, { programOutput: stderr, onProgress }),
           );
         } catch (e) {
           // The lane's process crashed: every stack of it failed, with why.
@@ -307,7 +307,7 @@ export function registerFleetCommand(program: Command, setExit: (code: number) =
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("-o, --output <file>", "write the summary to a file instead of stdout")
     .action(async (platformDir: string, o) => {
-      const r = await checkFleet(platformDir, { ...jobOptions(o, io.env), stack: o.stack, tenantStacks: o.tenantStacks, concurrency: o.concurrency, output: io.stderr });
+      const r = await checkFleet(platformDir, { ...jobOptions(o, io.env), stack: o.stack, tenantStacks: o.tenantStacks, concurrency: o.concurrency, stderr: io.stderr });
       emit(o.format === "json" ? JSON.stringify(r, null, 2) + "\n" : fleetText(r), o.output, io);
       setExit(fleetExit(r));
     });
