@@ -3,7 +3,8 @@
  *
  * - `bulkhead(...)` spawns `node bin/bulkhead.js …`: for what only a process shows — the exit status, stdout
  *   flushed before the process exits, the early engine worker bin/bulkhead.js starts, what Node itself prints.
- *   Each costs ~1 s of CPU before the command starts (Node, the CLI bundle, its imports).
+ *   Each costs ~0.15 s of CPU for Node and the CLI bundle, and a check, preview, review or diagram that
+ *   fails before its run ~0.4 s more: the early worker it started imports the SDK before it can notice the exit.
  * - `bulkheadInProcess(...)` runs the same `main(argv)` bin/bulkhead.js runs — argument parsing, target
  *   resolution, the engine run, error mapping, reporters, exit code — in this process, with its own stdout,
  *   stderr (not terminals) and environment (cli/io.ts). Runs may overlap: nothing process-global is changed.
@@ -36,12 +37,8 @@ function cliEnv(env: Env): NodeJS.ProcessEnv {
 }
 
 export function bulkhead(...args: string[]): Promise<Run> {
-  return spawnBulkhead(args);
-}
-
-export function spawnBulkhead(args: string[], env: Env = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(repo, "bin", "bulkhead.js"), ...args], { cwd: repo, env: cliEnv(env) }, (err, stdout, stderr) =>
+    execFile(process.execPath, [path.join(repo, "bin", "bulkhead.js"), ...args], { cwd: repo, env: cliEnv({}) }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr }),
     );
   });
