@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { asCliError, CliError, errorDocument, errorText, EXIT } from "./errors";
+import { processIo, type CliIo } from "./io";
 import { VERSION } from "./paths";
 import { registerCheckCommand } from "./commands/check";
 import { checkOutputPath } from "./commands/target";
@@ -14,8 +15,9 @@ import { registerTenantsCommand } from "./commands/tenants";
 import { registerFleetCommand } from "./commands/fleet";
 
 export { EXIT };
+export type { CliIo, CliStream } from "./io";
 
-export function buildProgram(setExit: (code: number) => void, argv: readonly string[] = process.argv): Command {
+export function buildProgram(setExit: (code: number) => void, argv: readonly string[] = process.argv, io: CliIo = processIo()): Command {
   const program = new Command("bulkhead")
     .description("Offline preview and policy check of Pulumi programs for multi-tenant AWS hosting")
     .version(VERSION)
@@ -23,19 +25,23 @@ export function buildProgram(setExit: (code: number) => void, argv: readonly str
     // A usage error is one line in the error contract's form (`bulkhead: <cause>` then a hint), not the cause
     // followed by the whole help text; subcommands inherit both settings.
     .showHelpAfterError("  hint: see bulkhead --help, or bulkhead <command> --help")
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "bulkhead: ")) })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(text.replace(/^error: /, "bulkhead: ")),
+    })
     .exitOverride();
   // -o FILE of any command: a path that cannot be written fails before the program runs, not after.
   program.hook("preAction", (_program, action) => {
     const output = action.opts().output;
     if (typeof output === "string") checkOutputPath(output);
   });
-  registerCheckCommand(program, setExit);
-  registerPreviewCommand(program, setExit);
-  registerReviewCommands(program, setExit);
+  registerCheckCommand(program, setExit, io);
+  registerPreviewCommand(program, setExit, io);
+  registerReviewCommands(program, setExit, io);
   registerRotate(program, argv);
-  registerTenantsCommand(program);
-  registerFleetCommand(program, setExit);
+  registerTenantsCommand(program, io);
+  registerFleetCommand(program, setExit, io);
   return program;
 }
 
@@ -56,15 +62,19 @@ function wantsJson(argv: string[]): boolean {
   return argv.some((a, i) => a === "--format=json" || a === "-fjson" || ((a === "--format" || a === "-f") && argv[i + 1] === "json"));
 }
 
-function report(e: CliError, argv: string[]): number {
-  process.stderr.write(errorText(e, argv.includes("--verbose")));
-  if (wantsJson(argv)) process.stdout.write(errorDocument(e));
+function report(e: CliError, argv: string[], io: CliIo): number {
+  io.stderr.write(errorText(e, argv.includes("--verbose")));
+  if (wantsJson(argv)) io.stdout.write(errorDocument(e));
   return e.exitCode;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs one command line (`argv` as process.argv: node, script, then the arguments) and resolves with its exit code;
+ * output goes to `io` (default: the process's own streams and environment, as bin/bulkhead.js runs it).
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let code: number | undefined;
-  const program = buildProgram((c) => (code = c), argv);
+  const program = buildProgram((c) => (code = c), argv, io);
   try {
     await program.parseAsync(argv);
     // `rotate` sets process.exitCode itself.
@@ -73,10 +83,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version") return EXIT.ok;
       // Commander has printed its own message; a JSON consumer still gets a document.
-      if (wantsJson(argv)) process.stdout.write(errorDocument(new CliError("usage", e.message.replace(/^error: /, ""), null, "see bulkhead --help")));
+      if (wantsJson(argv)) io.stdout.write(errorDocument(new CliError("usage", e.message.replace(/^error: /, ""), null, "see bulkhead --help")));
       return EXIT.usage;
     }
-    return report(asCliError(e), argv);
+    return report(asCliError(e), argv, io);
   }
 }
 

@@ -1,28 +1,38 @@
-/** `bulkhead check`: run a program offline and evaluate the policy pack. */
+/**
+ * `bulkhead check`: run a program offline and evaluate the policy pack.
+ *
+ * The reporters are plain imports: preview and review import the same ones, so every command line loads them all
+ * anyway (an on-demand require() saved nothing and tied this file to a loader that serves require()).
+ */
 import { Command, Option } from "commander";
 import { VERSION } from "../paths";
+import type { CliIo } from "../io";
 import type { CheckResult } from "../engine/types";
+import { checkJson } from "../reporters/json";
+import { checkMarkdown } from "../reporters/markdown";
+import { mermaidMap } from "../reporters/mermaid";
+import { checkSarif } from "../reporters/sarif";
+import { checkText } from "../reporters/text";
 import { addEngineOptions, checkTarget, emit, exitFor, jobOptions } from "./target";
 
 export const CHECK_FORMATS = ["text", "json", "sarif", "markdown", "mermaid"] as const;
 
-function render(check: CheckResult, format: string, o: { sourceUrl?: string; output?: string }): string {
-  // Reporters load on demand: a text check never pays for the SARIF or Mermaid code.
+function render(check: CheckResult, format: string, o: { sourceUrl?: string; output?: string }, io: CliIo): string {
   switch (format) {
     case "json":
-      return (require("../reporters/json") as typeof import("../reporters/json")).checkJson(check);
+      return checkJson(check);
     case "sarif":
-      return (require("../reporters/sarif") as typeof import("../reporters/sarif")).checkSarif(check, VERSION);
+      return checkSarif(check, VERSION);
     case "markdown":
-      return (require("../reporters/markdown") as typeof import("../reporters/markdown")).checkMarkdown(check, { sourceUrl: o.sourceUrl });
+      return checkMarkdown(check, { sourceUrl: o.sourceUrl });
     case "mermaid":
-      return (require("../reporters/mermaid") as typeof import("../reporters/mermaid")).mermaidMap(check) + "\n";
+      return mermaidMap(check) + "\n";
     default:
-      return (require("../reporters/text") as typeof import("../reporters/text")).checkText(check, { color: !o.output && process.stdout.isTTY === true });
+      return checkText(check, { color: !o.output && io.stdout.isTTY === true });
   }
 }
 
-export function registerCheckCommand(program: Command, setExit: (code: number) => void): void {
+export function registerCheckCommand(program: Command, setExit: (code: number) => void, io: CliIo): void {
   addEngineOptions(
     program
       .command("check")
@@ -35,8 +45,8 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
     .option("--source-url <base>", "markdown: link file:line to BASE/file#Lline (e.g. a GitHub blob URL at the commit)")
     .option("--isolated", "run the pack in its own process over gRPC, exactly as the Pulumi CLI does")
     .action(async (path: string, o) => {
-      const [check] = await checkTarget(path, [o.stack], jobOptions(o));
-      emit(render(check, o.format, o), o.output);
+      const [check] = await checkTarget(path, [o.stack], jobOptions(o, io.env), io);
+      emit(render(check, o.format, o, io), o.output, io);
       setExit(exitFor(check.violations));
     });
 }

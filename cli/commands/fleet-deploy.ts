@@ -16,6 +16,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import { DEFAULT_POLICY_PACK, resolveTarget, UsageError } from "../engine";
 import { CliError, EXIT } from "../errors";
+import { processIo, type CliIo } from "../io";
 import { SG_ID_PATTERN } from "../../policies/model/aws-types";
 import { bounded, tenantStackTargets } from "./fleet-stacks";
 import { emit, positiveInt } from "./target";
@@ -96,10 +97,10 @@ export function deployErrorText(e: unknown): string {
 const PULUMI_MISSING_HINT = "fleet up deploys through it (install: https://www.pulumi.com/docs/iac/download-install/, then `pulumi login`); `bulkhead fleet check` needs neither";
 
 /** Whether `pulumi` is on PATH, as the Automation API looks for it. */
-function pulumiOnPath(): boolean {
+function pulumiOnPath(env: NodeJS.ProcessEnv): boolean {
   const { existsSync } = require("node:fs") as typeof import("node:fs");
   const exts = process.platform === "win32" ? [".exe", ".cmd", ""] : [""];
-  return (process.env.PATH ?? "").split(path.delimiter).some((d) => d && exts.some((x) => existsSync(path.join(d, `pulumi${x}`))));
+  return (env.PATH ?? "").split(path.delimiter).some((d) => d && exts.some((x) => existsSync(path.join(d, `pulumi${x}`))));
 }
 
 /** The platform first; when it succeeded, every tenant stack, at most `concurrency` at once. */
@@ -160,7 +161,7 @@ export function deployExit(r: FleetDeployResult): number {
   return [r.platform, ...r.tenantStacks].every((s) => s.status === "succeeded") ? EXIT.ok : EXIT.usage;
 }
 
-export function registerFleetUp(fleet: Command, setExit: (code: number) => void, factory: StackFactory = automationStack): void {
+export function registerFleetUp(fleet: Command, setExit: (code: number) => void, factory: StackFactory = automationStack, io: CliIo = processIo()): void {
   fleet
     .command("up")
     .description("deploy the platform stack, then every tenant stack (bounded concurrency), with the Pulumi Automation API")
@@ -180,16 +181,16 @@ export function registerFleetUp(fleet: Command, setExit: (code: number) => void,
         if (e instanceof UsageError) throw new CliError(e.kind, e.message, e.source, e.hint);
         throw e;
       }
-      if (factory === automationStack && !pulumiOnPath()) throw new CliError("usage", "the Pulumi CLI is not installed: `pulumi` is not on PATH", null, PULUMI_MISSING_HINT);
+      if (factory === automationStack && !pulumiOnPath(io.env)) throw new CliError("usage", "the Pulumi CLI is not installed: `pulumi` is not on PATH", null, PULUMI_MISSING_HINT);
       const policyPacks = o.policy === false ? [] : [path.resolve(o.policyPack ?? DEFAULT_POLICY_PACK)];
       const r = await deployFleet(
         { workDir: platform.projectDir, stackName: platform.stack },
         stacks.map((t) => ({ workDir: t.projectDir, stackName: t.stack })),
         factory,
-        { concurrency: o.concurrency, policyPacks, onProgress: (l) => process.stderr.write(`bulkhead: ${l}\n`), onOutput: (s, out) => process.stderr.write(`[${s.stackName}] ${out}`) },
+        { concurrency: o.concurrency, policyPacks, onProgress: (l) => io.stderr.write(`bulkhead: ${l}\n`), onOutput: (s, out) => io.stderr.write(`[${s.stackName}] ${out}`) },
       );
       const rows = [r.platform, ...r.tenantStacks].map((s) => `${s.status.padEnd(9)} ${path.relative(process.cwd(), s.workDir) || "."} ${s.stackName}${s.error ? `: ${s.error.split("\n")[0]}` : ""}`);
-      emit(o.format === "json" ? JSON.stringify(r, null, 2) + "\n" : rows.join("\n") + "\n");
+      emit(o.format === "json" ? JSON.stringify(r, null, 2) + "\n" : rows.join("\n") + "\n", undefined, io);
       setExit(deployExit(r));
     });
 }

@@ -20,6 +20,7 @@ import type { EngineJob } from "../engine/protocol";
 import { answerFromRun, parseReferenceName, type StackOutputs } from "../engine/stack-references";
 import type { Violation } from "../engine/types";
 import { CliError, EXIT } from "../errors";
+import type { CliIo, CliStream } from "../io";
 import { addEngineOptions, emit, jobError, jobOptions, positiveInt, type RunOptions } from "./target";
 import { registerFleetUp } from "./fleet-deploy";
 import { tenantStackTargets } from "./fleet-stacks";
@@ -154,13 +155,16 @@ export interface FleetOptions extends RunOptions {
   stack?: string;
   tenantStacks: string;
   concurrency: number;
-  /** Progress lines (stderr by default). */
+  /** Progress lines (to `stderr` by default). */
   progress?: (line: string) => void;
+  /** Where progress lines and the programs' own console output go; default: the process's stderr. */
+  stderr?: CliStream;
 }
 
 export async function checkFleet(platformDir: string, o: FleetOptions): Promise<FleetResult> {
   const started = performance.now();
-  const say = o.progress ?? ((l: string) => process.stderr.write(`bulkhead: ${l}\n`));
+  const stderr = o.stderr ?? process.stderr;
+  const say = o.progress ?? ((l: string) => stderr.write(`bulkhead: ${l}\n`));
   let platform: Target, stacks: Target[], platformJob: EngineJob, tenantJobs: EngineJob[];
   try {
     if (o.policyPack) validatePackDir(o.policyPack);
@@ -187,7 +191,7 @@ export async function checkFleet(platformDir: string, o: FleetOptions): Promise<
   const typeChecks = Promise.all(programs.map((p) => typeCheckInBackground(p, process.cwd())));
   typeChecks.catch(() => undefined);
 
-  const run = (jobs: EngineJob[]) => runJobs(jobs, { programOutput: process.stderr });
+  const run = (jobs: EngineJob[]) => runJobs(jobs, { programOutput: stderr });
   say(`platform ${platform.projectName}/${platform.stack}: running (then ${stacks.length} tenant stack(s), ${o.concurrency} at a time)`);
   const t0 = performance.now();
   const [pr] = await runWithStackReferences([platformJob], run);
@@ -216,7 +220,7 @@ export async function checkFleet(platformDir: string, o: FleetOptions): Promise<
         try {
           results = await runWithStackReferences(
             lane.map((i) => ({ ...tenantJobs[i], stackReferences: [...(tenantJobs[i].stackReferences ?? []), answer] })),
-            (jobs) => runJobs(jobs, { programOutput: process.stderr, onProgress }),
+            (jobs) => runJobs(jobs, { programOutput: stderr, onProgress }),
           );
         } catch (e) {
           // The lane's process crashed: every stack of it failed, with why.
@@ -285,7 +289,7 @@ export function fleetText(r: FleetResult): string {
   return out.join("\n") + "\n";
 }
 
-export function registerFleetCommand(program: Command, setExit: (code: number) => void): void {
+export function registerFleetCommand(program: Command, setExit: (code: number) => void, io: CliIo): void {
   const fleet = program.command("fleet").description("the platform stack and all its tenant stacks: check offline, or deploy with the Pulumi Automation API");
   addEngineOptions(
     fleet
@@ -303,9 +307,9 @@ export function registerFleetCommand(program: Command, setExit: (code: number) =
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("-o, --output <file>", "write the summary to a file instead of stdout")
     .action(async (platformDir: string, o) => {
-      const r = await checkFleet(platformDir, { ...jobOptions(o), stack: o.stack, tenantStacks: o.tenantStacks, concurrency: o.concurrency });
-      emit(o.format === "json" ? JSON.stringify(r, null, 2) + "\n" : fleetText(r), o.output);
+      const r = await checkFleet(platformDir, { ...jobOptions(o, io.env), stack: o.stack, tenantStacks: o.tenantStacks, concurrency: o.concurrency, stderr: io.stderr });
+      emit(o.format === "json" ? JSON.stringify(r, null, 2) + "\n" : fleetText(r), o.output, io);
       setExit(fleetExit(r));
     });
-  registerFleetUp(fleet, setExit);
+  registerFleetUp(fleet, setExit, undefined, io);
 }

@@ -4,8 +4,9 @@ import { previewJson } from "../reporters/json";
 import { checkText, previewText } from "../reporters/text";
 import { addEngineOptions, emit, exitFor, jobOptions, runTarget } from "./target";
 import { EXIT } from "../errors";
+import type { CliIo } from "../io";
 
-export function registerPreviewCommand(program: Command, setExit: (code: number) => void): void {
+export function registerPreviewCommand(program: Command, setExit: (code: number) => void, io: CliIo): void {
   addEngineOptions(
     program
       .command("preview")
@@ -18,16 +19,16 @@ export function registerPreviewCommand(program: Command, setExit: (code: number)
     .option("-o, --output <file>", "write the preview to a file instead of stdout")
     .option("--details", "text format: show every input")
     .action(async (path: string, o) => {
-      const [result] = await runTarget(path, [o.stack], jobOptions(o));
+      const [result] = await runTarget(path, [o.stack], jobOptions(o, io.env), io);
       const violations = result.check?.violations;
-      const color = !o.output && process.stdout.isTTY === true;
+      const color = !o.output && io.stdout.isTTY === true;
       let text: string;
       if (o.format === "json") text = previewJson(result.run, violations);
       else {
         text = previewText(result.run, { color, details: !!o.details });
         if (result.check) text += "\n" + checkText({ run: result.run, ...result.check }, { color });
       }
-      emit(text, o.output);
+      emit(text, o.output, io);
       setExit(violations ? exitFor(violations) : EXIT.ok);
     });
 }

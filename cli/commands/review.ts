@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { JobOptions } from "../engine";
 import { CliError, EXIT, outputError } from "../errors";
+import { processIo, type CliIo } from "../io";
 import { addEngineOptions, checkTarget, emit, exitFor, jobOptions, positiveInt, type RunOptions } from "./target";
 import type { CheckResult } from "../engine/types";
 import { checkMarkdown, GITHUB_COMMENT_LIMIT } from "../reporters/markdown";
@@ -42,8 +43,8 @@ export function projectStacks(target: string): string[] {
 }
 
 /** Runs the target once per stack in one engine worker (the shared path of cli/commands/target.ts). */
-export function checkStacks(target: string, stacks: Array<string | undefined>, opts: RunOptions): Promise<CheckResult[]> {
-  return checkTarget(target, stacks, opts);
+export function checkStacks(target: string, stacks: Array<string | undefined>, opts: RunOptions, io: CliIo = processIo()): Promise<CheckResult[]> {
+  return checkTarget(target, stacks, opts, io);
 }
 
 export interface ReviewOptions {
@@ -105,7 +106,7 @@ function writeSarifDir(dir: string, results: CheckResult[], version: string): vo
   for (const r of results) emit(checkSarif(r, version), path.join(dir, `${r.run.project}-${r.run.stack}.sarif`));
 }
 
-export function registerReviewCommands(program: Command, setExit: (code: number) => void): void {
+export function registerReviewCommands(program: Command, setExit: (code: number) => void, io: CliIo): void {
   const version = VERSION;
 
   addEngineOptions(
@@ -127,9 +128,9 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
         const maxLength = o.maxLength !== undefined ? positiveInt("--max-length")(o.maxLength) : undefined;
         const collapseAbove = o.collapseAbove !== undefined ? positiveInt("--collapse-above")(o.collapseAbove) : undefined;
         const stacks: Array<string | undefined> = o.stack?.length ? o.stack : projectStacks(target);
-        const results = await checkStacks(target, stacks.length ? stacks : [undefined], jobOptions(o));
+        const results = await checkStacks(target, stacks.length ? stacks : [undefined], jobOptions(o, io.env), io);
         if (o.sarifDir) writeSarifDir(o.sarifDir, results, version);
-        emit(reviewMarkdown(results, { sourceUrl: o.sourceUrl, maxLength, collapseAbove, ...(costBaselines ? { costBaselines } : {}) }), o.output);
+        emit(reviewMarkdown(results, { sourceUrl: o.sourceUrl, maxLength, collapseAbove, ...(costBaselines ? { costBaselines } : {}) }), o.output, io);
         setExit(exitForAll(results));
     });
 
@@ -145,9 +146,9 @@ export function registerReviewCommands(program: Command, setExit: (code: number)
     .option("-o, --output <file>", "write the map to a file instead of stdout")
     .action(async (target: string, o) => {
         const collapseAbove = o.collapseAbove !== undefined ? positiveInt("--collapse-above")(o.collapseAbove) : undefined;
-        const [result] = await checkStacks(target, [o.stack], jobOptions(o));
+        const [result] = await checkStacks(target, [o.stack], jobOptions(o, io.env), io);
         const map = mermaidMap(result, collapseAbove !== undefined ? { collapseAbove } : {});
-        emit(o.fence ? "```mermaid\n" + map + "```\n" : map, o.output);
+        emit(o.fence ? "```mermaid\n" + map + "```\n" : map, o.output, io);
         setExit(exitForAll([result]));
     });
 }

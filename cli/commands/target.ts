@@ -8,6 +8,7 @@ import { ASSUME_KNOWN_HELP, UNKNOWNS_HELP, UNKNOWNS_MODES, type UnknownsMode } f
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { CliError, EXIT, outputError } from "../errors";
+import { processIo, type CliIo, type CliStream } from "../io";
 import { jobFor, runJobs, runWithStackReferences, typeCheckInBackground, UsageError, type JobOptions, type JobResult } from "../engine";
 import { PolicyPackError, validatePackDir } from "../engine/analyzer";
 import { fileLine, lineOf } from "../engine/project";
@@ -42,15 +43,16 @@ export function addEngineOptions(cmd: Command): Command {
 const TS_PROGRAM = /\.(ts|mts|cts|tsx)$/;
 
 /** Pulumi's language host skips the type check when PULUMI_NODEJS_TRANSPILE_ONLY is true. */
-function transpileOnly(flags: TargetFlags): boolean {
-  return !!flags.transpileOnly || /^(1|true)$/i.test(process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "");
+function transpileOnly(flags: TargetFlags, env: NodeJS.ProcessEnv): boolean {
+  return !!flags.transpileOnly || /^(1|true)$/i.test(env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "");
 }
 
 export type RunOptions = Omit<JobOptions, "stack"> & { typeCheck?: boolean };
 
-export function jobOptions(o: TargetFlags & { policy?: boolean }): RunOptions {
+/** The engine's options from a command's flags and the environment it runs in. */
+export function jobOptions(o: TargetFlags & { policy?: boolean }, env: NodeJS.ProcessEnv = process.env): RunOptions {
   return {
-    typeCheck: !transpileOnly(o),
+    typeCheck: !transpileOnly(o, env),
     policyPack: o.policy === false ? false : o.policyPack,
     ...(o.policyConfig ? { policyConfigFile: o.policyConfig } : {}),
     assumeKnown: !!o.assumeKnown,
@@ -62,20 +64,20 @@ export function jobOptions(o: TargetFlags & { policy?: boolean }): RunOptions {
   };
 }
 
-function progressReporter(): { onProgress: (m: string) => void; done: () => void } {
-  const tty = process.stderr.isTTY === true;
+function progressReporter(stderr: CliStream): { onProgress: (m: string) => void; done: () => void } {
+  const tty = stderr.isTTY === true;
   const started = Date.now();
   let shown = false;
   return {
     onProgress: (m) => {
       // Short runs stay quiet; long ones say what they are doing (one rewritten line on a terminal).
       if (Date.now() - started < 3000 && !tty) return;
-      if (tty) process.stderr.write(`\r\x1b[2K${m}`);
-      else process.stderr.write(`bulkhead: ${m}\n`);
+      if (tty) stderr.write(`\r\x1b[2K${m}`);
+      else stderr.write(`bulkhead: ${m}\n`);
       shown = true;
     },
     done: () => {
-      if (tty && shown) process.stderr.write("\r\x1b[2K");
+      if (tty && shown) stderr.write("\r\x1b[2K");
     },
   };
 }
@@ -103,9 +105,10 @@ function policyConfigSource(file: string, message: string): string {
 
 /**
  * Runs the target once per stack (one engine worker for all), failing with a CliError for the first stack
- * that cannot run. Stack names undefined = the default stack.
+ * that cannot run. Stack names undefined = the default stack. Notes, progress and the program's own console
+ * output go to io.stderr.
  */
-export async function runTarget(target: string, stacks: Array<string | undefined>, opts: RunOptions): Promise<Array<{ run: ProgramRun; check?: Omit<CheckResult, "run"> }>> {
+export async function runTarget(target: string, stacks: Array<string | undefined>, opts: RunOptions, io: CliIo = processIo()): Promise<Array<{ run: ProgramRun; check?: Omit<CheckResult, "run"> }>> {
   const prepared = stacks.map((stack) => {
     try {
       if (opts.policyPack) validatePackDir(opts.policyPack);
@@ -118,17 +121,17 @@ export async function runTarget(target: string, stacks: Array<string | undefined
   });
   for (const { target: t } of prepared) {
     for (const [k, v] of Object.entries(t.config)) {
-      if (v.encrypted) process.stderr.write(`bulkhead: config ${k} is encrypted; the offline run uses a placeholder secret value.\n`);
+      if (v.encrypted) io.stderr.write(`bulkhead: config ${k} is encrypted; the offline run uses a placeholder secret value.\n`);
     }
   }
-  const progress = progressReporter();
+  const progress = progressReporter(io.stderr);
   const programPath = prepared[0]?.job.programPath;
   const typeCheck = opts.typeCheck && programPath && TS_PROGRAM.test(programPath) ? typeCheckInBackground(programPath, process.cwd()) : undefined;
   // Both finish before anything is reported: a program that does not type-check never runs under Pulumi.
   let typesDone = false;
   typeCheck?.finally(() => (typesDone = true)).catch(() => undefined);
   // A program's StackReferences are answered by running the referenced stacks first (cli/engine/stack-resolve.ts).
-  const runs = runWithStackReferences(prepared.map((p) => p.job), (jobs) => runJobs(jobs, { onProgress: progress.onProgress })).then((r) => {
+  const runs = runWithStackReferences(prepared.map((p) => p.job), (jobs) => runJobs(jobs, { onProgress: progress.onProgress, programOutput: io.stderr })).then((r) => {
     // The first check of a program waits for TypeScript to read @pulumi/aws's typings: say why it waits.
     if (typeCheck && !typesDone) progress.onProgress(`type-checking ${path.relative(process.cwd(), programPath!) || programPath} (remembered until its files change; --transpile-only skips it)`);
     return r;
@@ -141,7 +144,7 @@ export async function runTarget(target: string, stacks: Array<string | undefined
     if (first.syntax) throw new CliError("syntax", `syntax error: ${first.message}${rest}`, first.location, "fix the syntax at that line");
     throw new CliError("type", `type error: ${first.message}${rest}`, first.location, "fix the type error, or pass --transpile-only to skip the check as PULUMI_NODEJS_TRANSPILE_ONLY does");
   }
-  for (const r of results) if (r.ok) for (const note of r.notes ?? []) process.stderr.write(`bulkhead: ${note}\n`);
+  for (const r of results) if (r.ok) for (const note of r.notes ?? []) io.stderr.write(`bulkhead: ${note}\n`);
   return results.map((r, i) => {
     if (!r.ok) {
       const stackNote = stacks.length > 1 ? ` (stack ${prepared[i].job.stack})` : "";
@@ -152,15 +155,14 @@ export async function runTarget(target: string, stacks: Array<string | undefined
 }
 
 /** Runs the target with the pack for each stack. */
-export async function checkTarget(target: string, stacks: Array<string | undefined>, opts: RunOptions): Promise<CheckResult[]> {
-  const results = await runTarget(target, stacks, opts);
+export async function checkTarget(target: string, stacks: Array<string | undefined>, opts: RunOptions, io: CliIo = processIo()): Promise<CheckResult[]> {
+  const results = await runTarget(target, stacks, opts, io);
   return results.map((r) => {
     if (!r.check) throw new CliError("policy-pack", "the policy pack did not run");
     return { run: r.run, ...r.check };
   });
 }
 
-/** Writes a report to stdout or a file; a file-system failure is one line, never a stack trace. */
 /**
  * Refuses a report path that cannot be written before anything runs (a review of every stack can take a minute),
  * with the same one line `emit` gives when the write itself fails.
@@ -189,9 +191,10 @@ export function checkOutputPath(output: string): void {
   if (code) throw outputError(output, Object.assign(new Error(code), { code }));
 }
 
-export function emit(text: string, output?: string): void {
+/** Writes a report to stdout or a file; a file-system failure is one line, never a stack trace. */
+export function emit(text: string, output?: string, io: CliIo = processIo()): void {
   if (!output) {
-    process.stdout.write(text);
+    io.stdout.write(text);
     return;
   }
   try {

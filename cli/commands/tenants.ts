@@ -18,6 +18,7 @@ import {
 } from "../../components/validation";
 import { resolveTarget, UsageError } from "../engine/project";
 import { CliError } from "../errors";
+import type { CliIo } from "../io";
 
 export interface AllocateResult {
   stackFile: string;
@@ -85,7 +86,7 @@ export function writeProposals(stackFile: string, key: string, proposals: Routin
   writeFileSync(stackFile, doc.toString({ lineWidth: 0 }));
 }
 
-export function registerTenantsCommand(program: Command): void {
+export function registerTenantsCommand(program: Command, io: CliIo): void {
   const tenants = program.command("tenants").description("manage the tenants of a bulkhead platform stack");
   tenants
     .command("allocate")
@@ -113,6 +114,6 @@ export function registerTenantsCommand(program: Command): void {
       for (const s of r.shards) {
         out.push(`# shard ${s.shard}: ${s.tenants}/${Math.min(q.targetGroups, q.rules, q.securityGroupRules)} tenants (target groups ≤ ${q.targetGroups}, rules ≤ ${q.rules}, security-group rules ≤ ${q.securityGroupRules}), ${s.certificates}/${q.certificates} extra certificates`);
       }
-      process.stdout.write(out.join("\n") + "\n");
+      io.stdout.write(out.join("\n") + "\n");
     });
 }

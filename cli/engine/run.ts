@@ -47,7 +47,7 @@ export function typeCheckInBackground(programPath: string, displayRoot: string):
 export interface RunOptions {
   onProgress?: (message: string) => void;
   /** Where the worker's own stdout/stderr (the program's console output) go; default: our stderr. */
-  programOutput?: NodeJS.WritableStream;
+  programOutput?: { write(chunk: Uint8Array | string): unknown };
 }
 
 export class EngineCrash extends Error {}
@@ -110,7 +110,7 @@ export async function runJobs(jobs: EngineJob[], opts: RunOptions = {}): Promise
   return results;
 }
 
-function devNull(): NodeJS.WritableStream {
+function devNull(): { write(chunk: Uint8Array | string): unknown } {
   const { Writable } = require("node:stream") as typeof import("node:stream");
   return new Writable({ write: (_c, _e, cb) => cb() });
 }

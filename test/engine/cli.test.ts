@@ -1,13 +1,16 @@
 /**
- * The `bulkhead` command as a pipeline runs it: `node bin/bulkhead.js …` from the repository root,
- * exit codes and stdout documents per docs/contract.md.
+ * The `bulkhead` command as a pipeline runs it, from the repository root: exit codes and stdout documents per
+ * docs/contract.md. Two runs are real processes (`node bin/bulkhead.js …`): a violation's exit 1 with the whole
+ * JSON document flushed before the process exits (the run served by the early worker bin/bulkhead.js starts), and
+ * an exit 2 before any run (the early worker must not keep the process alive). The rest runs the same main()
+ * in process (./bulkhead-cli.ts).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import AjvDraft04 from "ajv-draft-04";
-import { bulkhead, repo, type Run } from "./bulkhead-cli";
+import { bulkhead, bulkheadInProcess, repo, type Run } from "./bulkhead-cli";
 import { expectContract } from "../docs/contract-schemas";
 
 const fixture = (f: string) => path.relative(repo, path.join(__dirname, "fixtures", f));
@@ -16,21 +19,24 @@ const out = mkdtempSync(path.join(tmpdir(), "bulkhead-cli-"));
 const runs: Record<string, Run> = {};
 
 beforeAll(async () => {
-  const calls: Record<string, string[]> = {
+  const spawned: Record<string, string[]> = {
     sshJson: ["check", fixture("open-ssh.ts"), "--format", "json"],
+    missing: ["check", "no/such/project", "--format", "json"],
+  };
+  const inProcess: Record<string, string[]> = {
     cleanJson: ["check", fixture("clean.ts"), "--format", "json"],
     throws: ["check", fixture("throws.ts"), "--format", "json"],
     sarif: ["check", fixture("open-ssh.ts"), "--format", "sarif", "--output", path.join(out, "ssh.sarif")],
     text: ["check", fixture("open-ssh.ts")],
-    missing: ["check", "no/such/project", "--format", "json"],
     badFormat: ["check", fixture("clean.ts"), "--format", "yaml"],
     missingPack: ["check", fixture("clean.ts"), "--policy-pack", "no/such/pack"],
   };
-  // Two at a time: the machine has two cores and each run is a Node process plus the engine's worker.
-  const names = Object.keys(calls);
-  for (let i = 0; i < names.length; i += 2) {
-    await Promise.all(names.slice(i, i + 2).map(async (n) => (runs[n] = await bulkhead(...calls[n]))));
-  }
+  const jobs = [
+    ...Object.entries(spawned).map(([n, args]) => async () => void (runs[n] = await bulkhead(...args))),
+    ...Object.entries(inProcess).map(([n, args]) => async () => void (runs[n] = await bulkheadInProcess(args))),
+  ];
+  // Two at a time: the machine has two cores and each run that gets to the program starts the engine's worker.
+  for (let i = 0; i < jobs.length; i += 2) await Promise.all(jobs.slice(i, i + 2).map((j) => j()));
 }, 180_000);
 
 describe("bulkhead check", () => {

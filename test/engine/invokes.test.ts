@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { jobFor, runJobs, type JobResult } from "../../cli/engine";
 import { readInvokesFile, UsageError } from "../../cli/engine/index";
 import { answerInvoke, INVOKES, parseUserInvokes, UnansweredInvokeError } from "../../cli/engine/invokes";
-import { bulkhead, repo, type Run } from "./bulkhead-cli";
+import { bulkheadInProcess, repo, type Run } from "./bulkhead-cli";
 import { previewJson } from "../../cli/reporters/json";
 
 const dir = path.join(__dirname, "fixtures", "invokes");
@@ -47,7 +47,7 @@ beforeAll(async () => {
   const [out] = await Promise.all([
     runJobs(jobs),
     (async () => {
-      for (const [n, args] of Object.entries(calls)) cli[n] = await bulkhead(...args);
+      for (const [n, args] of Object.entries(calls)) cli[n] = await bulkheadInProcess(args);
     })(),
   ]);
   files.forEach((f, i) => (results[f] = out[i]));

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as path from "node:path";
 import { jobFor, runJobs, type JobResult } from "../../cli/engine";
-import { bulkhead, repo, type Run } from "./bulkhead-cli";
+import { bulkheadInProcess, repo, type Run } from "./bulkhead-cli";
 
 const dir = path.join(__dirname, "fixtures", "invokes");
 const rel = (f: string) => path.relative(repo, path.join(dir, f));
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const jobs = CASES.map(([, f]) => jobFor(path.join(dir, f), { policyPack: false, displayRoot: repo, unknowns: "preview" }).job);
   const [out, run] = await Promise.all([
     runJobs(jobs),
-    bulkhead("check", rel("tripwire-rejected-output.ts"), "--format", "json"),
+    bulkheadInProcess(["check", rel("tripwire-rejected-output.ts"), "--format", "json"]),
   ]);
   CASES.forEach(([, f], i) => (results[f] = out[i]));
   cliRun = run;

@@ -7,7 +7,6 @@
  * over new outputs) and with known inputs (the update, just before the resource's step).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { DEFAULT_POLICY_PACK, jobFor, runJobs, UsageError, type EngineJob, type JobResult } from "../../cli/engine";
 import { startPackIsolated, type PolicyPackConnection } from "../../cli/engine/analyzer";
@@ -16,6 +15,7 @@ import type { RegisteredResource, Violation } from "../../cli/engine/types";
 import { displayWire, UNKNOWN_SENTINELS } from "../../cli/engine/wire";
 import { buildModel, type StackResource } from "../../policies/model";
 import { PlaceholderIndex, placeholderToken } from "../../policies/model/placeholders";
+import { bulkhead, bulkheadInProcess } from "./bulkhead-cli";
 
 const fixtures = path.join(__dirname, "fixtures", "unknowns");
 const repo = path.resolve(__dirname, "..", "..");
@@ -137,16 +137,12 @@ describe("symbolic placeholders", () => {
 
   it("refuses --assume-known together with another --unknowns mode, and an unknown mode, naming the flag (exit 2)", async () => {
     expect(() => jobFor(path.join(fixtures, "two-group-sg.ts"), { assumeKnown: true, unknowns: "preview" })).toThrow(UsageError);
-    const cli = (...args: string[]) =>
-      new Promise<{ code: number; stderr: string }>((resolve) =>
-        execFile(process.execPath, [path.join(repo, "bin", "bulkhead.js"), ...args], { cwd: repo }, (err, _out, stderr) =>
-          resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stderr }),
-        ),
-      );
     const program = path.join(fixtures, "two-group-sg.ts");
-    const both = await cli("check", program, "--assume-known", "--unknowns", "preview");
+    const both = await bulkheadInProcess(["check", program, "--assume-known", "--unknowns", "preview"]);
     expect([both.code, both.stderr]).toEqual([2, expect.stringContaining("--assume-known and --unknowns preview contradict each other")]);
-    const bogus = await cli("preview", program, "--unknowns", "maybe");
+    // A real process (`preview`'s end-to-end run through bin/bulkhead.js): commander's usage error exits 2 at
+    // once, though bin/bulkhead.js started the engine's worker for it.
+    const bogus = await bulkhead("preview", program, "--unknowns", "maybe");
     expect([bogus.code, bogus.stderr]).toEqual([2, expect.stringContaining("--unknowns <mode>' argument 'maybe' is invalid")]);
   });
 });
