@@ -51,16 +51,23 @@ class Ordered extends BaseSequencer {
   }
 }
 
+/**
+ * Test files share their worker's module cache (`isolate: false`) instead of loading the SDKs, the pack and the
+ * engine once per file (about a tenth of the suite's CPU). That is safe for files that leave no process-global
+ * state behind that another file could trip on: programs run in the engine's own worker processes, the component
+ * tests set Pulumi's mocks per run, the rotation drills start and stop their servers per file, and a test that
+ * changes the environment, the working directory or console restores it. These files change the loaded
+ * @pulumi/pulumi itself (the engine worker's SDK tuning, cli/engine/sdk-tuning.ts), or test it on an untouched
+ * SDK, so each runs in a process of its own.
+ */
+const OWN_PROCESS = ["test/components/routing.test.ts", "test/engine/sdk-tuning.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    exclude: [...configDefaults.exclude],
-    // Files share their worker's module cache instead of loading the SDKs, the pack and the engine once per file
-    // (about a tenth of the suite's CPU). That is safe because no test file leaves process-global state behind that
-    // another file could trip on: programs run in the engine's own worker processes, the component tests set
-    // Pulumi's mocks per run, the rotation drills start and stop their servers per file, and a test that changes the
-    // environment, the working directory or console restores it.
-    isolate: false,
+    projects: [
+      { extends: true, test: { name: "shared", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, ...OWN_PROCESS], isolate: false } },
+      { extends: true, test: { name: "own-process", include: OWN_PROCESS, isolate: true } },
+    ],
     // The engine's worker defers @pulumi/pulumi's function serialisation (TypeScript, npm's Arborist) until a
     // program uses it; test files that load the SDK themselves do the same, at half the import cost.
     setupFiles: ["cli/engine/lazy-closure.ts"],
