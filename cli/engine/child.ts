@@ -4,9 +4,9 @@
  * fresh Node process (mocks and module caches are process-global); one process may run a batch of
  * jobs one after another.
  *
- * argv: <job file> <result file>; or `--await-jobs` when bin/bulkhead.js starts the worker before the CLI
- * knows its job: the SDK loads meanwhile and `{jobFile, resultFile}` arrive over IPC. Progress goes to the
- * parent over IPC when there is a channel.
+ * argv: <job file> <result file>; or `--await-jobs`: the SDK loads at once and each batch's `{jobFile, resultFile}`
+ * arrives over IPC (bin/bulkhead.js starts such a worker before the CLI knows its job; ./run.ts keeps one per SDK
+ * copy for the next batch). Progress goes to the parent over IPC when there is a channel.
  */
 // First: it changes how @pulumi/pulumi loads (./lazy-closure.ts).
 import "./lazy-closure";
@@ -267,6 +267,7 @@ registerProgramTranspiler();
     policyMs: performance.now() - started - programMs - releaseMs + packLoadMs,
     packLoadMs,
     ...(evaluationCpu ? { evaluationCpuMs: cpuMs(process.cpuUsage(evaluationCpu)) } : {}),
+    workerPid: process.pid,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     pulumiSdk,
   });
@@ -303,33 +304,58 @@ function packFailure(err: unknown): JobResult {
   return { ok: false, kind: "policy-pack", message: `the policy pack failed: ${(err as Error).stack ?? err}`, location: null };
 }
 
-/** Loads the SDK, then waits for the CLI to send the job; exits with the CLI if it never does. */
-function receiveJobs(): Promise<void> {
-  process.once("disconnect", () => process.exit(0));
-  require("@pulumi/pulumi");
-  require("@pulumi/aws");
-  // Attached in the same tick as the loads finish: a message that came meanwhile is still unread.
-  return new Promise((resolve) =>
-    process.once("message", (m: { jobFile: string; resultFile: string }) => {
+/**
+ * Waits for the next batch over IPC (`{jobFile, resultFile}`); exits when the parent goes away first. The IPC
+ * channel keeps this process alive only while it waits: Node refs it for each "message" and "disconnect"
+ * listener, and both are removed when the batch arrives. While a batch runs it must not keep the process alive,
+ * or a program waiting on a promise nothing can settle would hang the run instead of being reported as stalled
+ * (the "beforeExit" above).
+ */
+function nextBatch(): Promise<void> {
+  return new Promise((resolve) => {
+    const onDisconnect = () => process.exit(0);
+    process.once("disconnect", onDisconnect);
+    process.once("message", (m: { jobFile: string; resultFile: string; env?: NodeJS.ProcessEnv }) => {
+      process.off("disconnect", onDisconnect);
       jobs = JSON.parse(readFileSync(m.jobFile, "utf8"));
       resultFile = m.resultFile;
+      // The environment the batch would have had in a new process (the start-up part is the same: ./run.ts).
+      if (m.env) {
+        for (const k of Object.keys(process.env)) if (!(k in m.env)) delete process.env[k];
+        Object.assign(process.env, m.env);
+      }
       resolve();
-    }),
-  );
+    });
+  });
+}
+
+/** Loads the SDK, then waits for the CLI to send the job. */
+function receiveJobs(): Promise<void> {
+  // Attached in the same tick as the loads finish: a message that came meanwhile is still unread.
+  require("@pulumi/pulumi");
+  require("@pulumi/aws");
+  return nextBatch();
 }
 
 const STALLED = Symbol("stalled");
 
 async function main(): Promise<void> {
   if (awaitingJobs) await receiveJobs();
-  const results: JobResult[] = [];
-  for (const job of jobs) results.push(await runJob(job));
-  writeFileSync(resultFile, JSON.stringify(results));
-  // A failed program leaves SDK promises pending; its error is already in the results, so the SDK's
-  // leak report at exit would only turn a reported failure into a crash.
-  // The program's copy registered that report (./sdk-tuning.ts selectSdk): clear the store it reads.
-  selectSdk(PROGRAM_SDK);
-  require("@pulumi/pulumi/runtime/state").getStore().leakCandidates?.clear?.();
+  for (;;) {
+    const results: JobResult[] = [];
+    for (const job of jobs) results.push(await runJob(job));
+    writeFileSync(resultFile, JSON.stringify(results));
+    // A failed program leaves SDK promises pending; its error is already in the results, so the SDK's
+    // leak report at exit would only turn a reported failure into a crash.
+    // The program's copy registered that report (./sdk-tuning.ts selectSdk): clear the store it reads.
+    selectSdk(PROGRAM_SDK);
+    require("@pulumi/pulumi/runtime/state").getStore().leakCandidates?.clear?.();
+    // A worker that awaits its jobs stays for the next batch of its parent (./run.ts keeps it while idle): the
+    // SDK's ~0.7 s of loading is paid once per process, not once per batch.
+    if (!awaitingJobs || !process.send) break;
+    process.send({ done: resultFile });
+    await nextBatch();
+  }
   // gRPC handles of an isolated pack or the SDK may keep the loop alive.
   process.exit(0);
 }

@@ -69,6 +69,11 @@ export interface JobStats {
    * --isolated the pack runs in its own process, whose time this does not include.
    */
   evaluationCpuMs?: number;
+  /**
+   * The worker process that ran the job. A process's later batches reuse its idle worker while they agree on the
+   * SDK copy, the start-up environment and the pack loaded in process (./run.ts).
+   */
+  workerPid: number;
   /** The worker's peak resident memory so far, in MiB. */
   maxRssMiB: number;
   /** The version of the @pulumi/pulumi copy the program ran with (its own, or bulkhead's). */

@@ -1,6 +1,8 @@
 /**
- * Starts the engine's worker process (./child.ts) for a batch of jobs and collects the results.
- * A fresh process per batch: Pulumi's mocks, config and module caches are process-global.
+ * Runs batches of jobs in the engine's worker processes (./child.ts) and collects the results. A worker runs
+ * its batch's jobs one after another and resets Pulumi's process-global mocks, config and program modules
+ * between them; it then stays, idle, for this process's next batch on the same SDK copy (up to two per copy,
+ * for a minute), so that the SDK's ~0.7 s of loading is not paid again for every batch.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -10,7 +12,7 @@ import { REPO_ROOT } from "../paths";
 import type { EngineJob, JobResult } from "./protocol";
 import { programSdk } from "./sdk-tuning";
 import type { TypeCheckResult } from "./typecheck";
-import { bundleIsCurrent, spawnEngineWorker, takeEarlyWorker, workerArgs } from "./worker-spawn";
+import { bundleIsCurrent, holdWorker, spawnEngineWorker, startupEnv, takeEarlyWorker, workerArgs, workerEnv } from "./worker-spawn";
 
 const REPO_NODE_MODULES = path.join(REPO_ROOT, "node_modules");
 const BUNDLED_SDK = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -52,35 +54,143 @@ export interface RunOptions {
 
 export class EngineCrash extends Error {}
 
+/** The batch a worker is running: where its output goes and who waits for its end. */
+interface Batch {
+  out: { write(chunk: Uint8Array | string): unknown };
+  stderr: string;
+  onProgress?: (message: string) => void;
+  done: () => void;
+}
+
+const batchOf = new WeakMap<ChildProcess, Batch | null>();
+
+/** Routes a worker's output and messages to whichever batch it is running (attached once per worker). */
+function attach(child: ChildProcess): void {
+  if (batchOf.has(child)) return;
+  batchOf.set(child, null);
+  child.stdout!.on("data", (d) => batchOf.get(child)?.out.write(d));
+  child.stderr!.on("data", (d) => {
+    const batch = batchOf.get(child);
+    if (!batch) return;
+    batch.stderr += d;
+    batch.out.write(d);
+  });
+  child.on("message", (m: { progress?: string; done?: string }) => {
+    const batch = batchOf.get(child);
+    if (m?.progress) batch?.onProgress?.(m.progress);
+    if (m?.done) batch?.done();
+  });
+}
+
+/** Idle workers by SDK copy, loader and start-up environment: a worker serves only batches it was started for. */
+const idle = new Map<string, Array<{ worker: ChildProcess; timer: NodeJS.Timeout }>>();
+/** The policy pack a worker has loaded in process: a process holds one pack, so it serves no batch of another. */
+const packOf = new WeakMap<ChildProcess, string>();
+
+/** The one pack a batch loads in process, if any (an isolated pack runs in a process of its own). */
+function inProcessPack(jobs: EngineJob[]): string | undefined {
+  return jobs.find((j) => j.check && !j.check.isolated)?.check?.packDir;
+}
+const IDLE_PER_KEY = 2;
+const IDLE_MS = 60_000;
+
+function poolKey(sdk: string | undefined): string {
+  return JSON.stringify([sdk ?? "", fromBundle("child"), startupEnv(workerEnv(sdk))]);
+}
+
+function takeIdle(key: string, pack: string | undefined): ChildProcess | undefined {
+  const list = idle.get(key) ?? [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const { worker, timer } = list[i]!;
+    const loaded = packOf.get(worker);
+    if (pack !== undefined && loaded !== undefined && loaded !== pack) continue;
+    list.splice(i, 1);
+    clearTimeout(timer);
+    if (worker.exitCode === null && worker.signalCode === null && worker.connected) {
+      holdWorker(worker, true);
+      return worker;
+    }
+  }
+  return undefined;
+}
+
+function keepIdle(key: string, worker: ChildProcess): void {
+  const list = idle.get(key) ?? [];
+  idle.set(key, list);
+  if (list.length >= IDLE_PER_KEY || !worker.connected) {
+    worker.kill();
+    return;
+  }
+  holdWorker(worker, false);
+  const timer = setTimeout(() => {
+    const i = list.findIndex((e) => e.worker === worker);
+    if (i >= 0) list.splice(i, 1);
+    worker.kill();
+  }, IDLE_MS);
+  timer.unref();
+  list.push({ worker, timer });
+  worker.once("exit", () => {
+    const i = list.findIndex((e) => e.worker === worker);
+    if (i >= 0) clearTimeout(list.splice(i, 1)[0]!.timer);
+  });
+}
+
 function spawnWorker(jobs: EngineJob[], opts: RunOptions, sdk?: string): Promise<JobResult[]> {
   const dir = mkdtempSync(path.join(tmpdir(), "bulkhead-"));
   const jobFile = path.join(dir, "jobs.json");
   const resultFile = path.join(dir, "results.json");
   writeFileSync(jobFile, JSON.stringify(jobs));
-  // The worker bin/bulkhead.js started early runs the bundled SDK: it serves only programs that use that one.
-  const early = jobs.some((j) => j.fullStacks) || sdk ? undefined : takeEarlyWorker();
-  const child: ChildProcess = early ?? spawnEngineWorker([jobFile, resultFile], fromBundle("child"), sdk);
-  if (early) early.send({ jobFile, resultFile });
-  const out = opts.programOutput ?? process.stderr;
-  let stderr = "";
-  child.stdout!.on("data", (d) => out.write(d));
-  child.stderr!.on("data", (d) => {
-    stderr += d;
-    out.write(d);
-  });
-  child.on("message", (m: any) => m?.progress && opts.onProgress?.(m.progress));
+  // A re-run for stack traces needs a worker started with them (./child.ts sets the limit before the SDK
+  // loads): a one-off process. Every other batch goes to a waiting worker: an idle one of this process, the
+  // one bin/bulkhead.js started early (bundled SDK only), or a new one.
+  const oneOff = jobs.some((j) => j.fullStacks);
+  const key = poolKey(sdk);
+  const pack = inProcessPack(jobs);
+  const child: ChildProcess = oneOff
+    ? spawnEngineWorker([jobFile, resultFile], fromBundle("child"), sdk)
+    : (takeIdle(key, pack) ?? (sdk ? undefined : takeEarlyWorker()) ?? spawnEngineWorker(["--await-jobs"], fromBundle("child"), sdk));
+  if (pack !== undefined && !packOf.has(child)) packOf.set(child, pack);
+  attach(child);
   return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => {
+    let ended = false;
+    const end = (outcome: () => JobResult[]) => {
+      if (ended) return;
+      ended = true;
+      batchOf.set(child, null);
+      child.off("exit", onExit);
+      child.off("error", onError);
       try {
-        if (code !== 0) throw new EngineCrash(`the engine's worker exited with code ${code}:\n${stderr.trim().slice(-4000)}`);
-        resolve(JSON.parse(readFileSync(resultFile, "utf8")));
+        resolve(outcome());
       } catch (e) {
         reject(e);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    };
+    const results = () => JSON.parse(readFileSync(resultFile, "utf8")) as JobResult[];
+    const batch: Batch = {
+      out: opts.programOutput ?? process.stderr,
+      stderr: "",
+      onProgress: opts.onProgress,
+      // Output the worker wrote before it said "done" may still be in its pipes: read it first.
+      done: () =>
+        setImmediate(() => {
+          end(results);
+          keepIdle(key, child);
+        }),
+    };
+    const onExit = (code: number | null) =>
+      end(() => {
+        if (code !== 0) throw new EngineCrash(`the engine's worker exited with code ${code}:\n${batch.stderr.trim().slice(-4000)}`);
+        return results();
+      });
+    const onError = (err: Error) => end(() => {
+      throw err;
     });
+    batchOf.set(child, batch);
+    child.once("exit", onExit);
+    child.once("error", onError);
+    if (!oneOff) child.send({ jobFile, resultFile, env: workerEnv(sdk) });
   });
 }
 

@@ -41,12 +41,27 @@ export function bundleIsCurrent(entry: "child" | "typecheck"): boolean {
 }
 
 /** `sdk`: the root of the program's own @pulumi/pulumi when it brings one (./sdk-tuning.ts programSdk). */
-export function spawnEngineWorker(args: string[], bundled: boolean, sdk?: string): ChildProcess {
+/** The environment a worker runs its batch in: ours, plus where programs resolve @pulumi/* and which SDK copy. */
+export function workerEnv(sdk?: string): NodeJS.ProcessEnv {
   const env = { ...process.env };
   // Single-file programs outside this repository still resolve @pulumi/* from bulkhead's install.
   env.NODE_PATH = [REPO_NODE_MODULES, env.NODE_PATH].filter(Boolean).join(path.delimiter);
   if (sdk) env.BULKHEAD_PULUMI_SDK = sdk;
   else delete env.BULKHEAD_PULUMI_SDK;
+  return env;
+}
+
+/**
+ * The part of a worker's environment that takes effect when the process starts, so that a worker serves only
+ * batches that agree on it: Node's own variables (module paths, options) and those the SDKs and the worker read
+ * as they load. The rest is handed to the worker with each batch (./child.ts).
+ */
+export function startupEnv(env: NodeJS.ProcessEnv): string {
+  return JSON.stringify(Object.keys(env).filter((k) => /^(NODE|PULUMI|BULKHEAD)_/.test(k)).sort().map((k) => [k, env[k]]));
+}
+
+export function spawnEngineWorker(args: string[], bundled: boolean, sdk?: string): ChildProcess {
+  const env = workerEnv(sdk);
   // A larger young generation: registration allocates many short-lived objects, and the default
   // semi-space made garbage collection a quarter of the run at thousands of resources. The policy SDK
   // decodes the whole stack once per stack policy, and each copy is still alive when a scavenge
@@ -62,6 +77,12 @@ export function spawnEngineWorker(args: string[], bundled: boolean, sdk?: string
 const EARLY = Symbol.for("bulkhead.earlyWorker");
 const slot = globalThis as unknown as { [EARLY]?: ChildProcess };
 
+/** Whether a worker keeps this process alive: not while it waits unused (early, or idle between batches). */
+export function holdWorker(w: ChildProcess, hold: boolean): void {
+  const targets = [w, w.channel, w.stdout, w.stderr] as Array<{ ref?: () => void; unref?: () => void } | null | undefined>;
+  for (const t of targets) (hold ? t?.ref : t?.unref)?.call(t);
+}
+
 /**
  * Starts a worker that waits for its job; it does not keep the CLI alive, and exits by itself when the CLI
  * does (an error before any run).
@@ -69,9 +90,7 @@ const slot = globalThis as unknown as { [EARLY]?: ChildProcess };
 export function startEarlyWorker(): void {
   const early = spawnEngineWorker(["--await-jobs"], true);
   slot[EARLY] = early;
-  early.unref();
-  (early.channel as { unref?: () => void } | undefined)?.unref?.();
-  for (const s of [early.stdout, early.stderr]) (s as unknown as { unref?: () => void })?.unref?.();
+  holdWorker(early, false);
 }
 
 /** The early worker, once: later runs start their own. */
@@ -79,8 +98,6 @@ export function takeEarlyWorker(): ChildProcess | undefined {
   const w = slot[EARLY];
   slot[EARLY] = undefined;
   if (!w || w.exitCode !== null) return undefined;
-  w.ref();
-  (w.channel as { ref?: () => void } | undefined)?.ref?.();
-  for (const s of [w.stdout, w.stderr]) (s as unknown as { ref?: () => void })?.ref?.();
+  holdWorker(w, true);
   return w;
 }
