@@ -22,6 +22,9 @@ beforeAll(async () => {
   const spawned: Record<string, string[]> = {
     sshJson: ["check", fixture("open-ssh.ts"), "--format", "json"],
     missing: ["check", "no/such/project", "--format", "json"],
+    // bin/bulkhead.js's early worker waits for its job on its IPC channel: that must not keep it alive once the
+    // job runs, or a program that can never finish hangs the command instead of failing it (it did).
+    stalled: ["check", path.relative(repo, path.join(__dirname, "fixtures", "invokes", "tripwire-awaits-forever.ts")), "--unknowns", "preview", "--format", "json"],
   };
   const inProcess: Record<string, string[]> = {
     cleanJson: ["check", fixture("clean.ts"), "--format", "json"],
@@ -83,6 +86,11 @@ describe("bulkhead check", () => {
     expect(r.stderr).toContain("no tenants configured: set bulkhead-platform:tenants");
     expect(r.stderr).toContain("at test/engine/fixtures/throws.ts:6");
     expect(r.stderr).not.toMatch(/node_modules|cli\/engine/);
+  });
+
+  it("exits 2 when the program waits on a promise nothing can settle, with the error document, instead of hanging", () => {
+    expect(runs.stalled.code).toBe(2);
+    expect(JSON.parse(runs.stalled.stdout).error.message).toMatch(/^the program never finished: it waits on a promise that nothing can settle offline/);
   });
 
   it("exits 2 for a missing project, an unknown format or a missing pack", () => {
