@@ -73,7 +73,7 @@ export default defineConfig({
     setupFiles: ["cli/engine/lazy-closure.ts"],
     // Engine runs spawn child processes: forks rather than threads.
     pool: "forks",
-    // Two cores: vitest would otherwise use one worker here. A third worker measured no faster (CPU-bound).
+    // Two cores: vitest would otherwise use one worker here. Files start in the order above.
     maxWorkers: 2,
     sequence: { sequencer: Ordered },
     testTimeout: 60_000,

@@ -8,6 +8,7 @@ import { asCliError, CliError, errorDocument, errorText, EXIT } from "./errors";
 import { processIo, type CliIo } from "./io";
 import { VERSION } from "./paths";
 import { registerCheckCommand } from "./commands/check";
+import { releaseIdleWorkers } from "./engine/run";
 import { checkOutputPath } from "./commands/target";
 import { registerPreviewCommand } from "./commands/preview";
 import { registerReviewCommands } from "./commands/review";
@@ -91,7 +92,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 }
 
 if (require.main === module || process.argv[1]?.endsWith("bulkhead.js") || process.argv[1]?.endsWith("bulkhead")) {
-  main(process.argv).then((c) => {
+  main(process.argv).then(async (c) => {
     process.exitCode = c;
+    await releaseIdleWorkers();
   });
 }

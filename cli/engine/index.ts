@@ -10,7 +10,7 @@ import type { UnknownsMode } from "./symbolic";
 import { parseStackOutputsFlag, type StackOutputs } from "./stack-references";
 
 export { resolveTarget, UsageError } from "./project";
-export { runJobs, typeCheckInBackground } from "./run";
+export { releaseIdleWorkers, runJobs, typeCheckInBackground } from "./run";
 export { runWithStackReferences } from "./stack-resolve";
 export type { EngineJob, JobResult } from "./protocol";
 

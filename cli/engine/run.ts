@@ -48,6 +48,11 @@ export function typeCheckInBackground(programPath: string, displayRoot: string):
 
 export interface RunOptions {
   onProgress?: (message: string) => void;
+  /**
+   * Run the batch in a worker started for it alone and not kept: what one `bulkhead check` from the command line
+   * pays (the benchmarks measure that; memory and time then belong to this batch only).
+   */
+  freshWorker?: boolean;
   /** Where the worker's own stdout/stderr (the program's console output) go; default: our stderr. */
   programOutput?: { write(chunk: Uint8Array | string): unknown };
 }
@@ -135,15 +140,37 @@ function keepIdle(key: string, worker: ChildProcess): void {
   });
 }
 
+/**
+ * Lets every idle worker go and waits until each has exited: a command calls it when it is done, so its workers
+ * end with it (and their CPU time counts as the command's, as `time` and the fleet's accounting read it).
+ */
+export async function releaseIdleWorkers(): Promise<void> {
+  const all = [...idle.values()].flatMap((list) => list.splice(0));
+  await Promise.all(
+    all.map(({ worker, timer }) => {
+      clearTimeout(timer);
+      if (worker.exitCode !== null || worker.signalCode !== null) return undefined;
+      return new Promise<void>((resolve) => {
+        // Held again, or this process would not wait for the exit.
+        holdWorker(worker, true);
+        worker.once("exit", () => resolve());
+        // The worker exits when its parent disconnects (./child.ts nextBatch).
+        if (worker.connected) worker.disconnect();
+        else worker.kill();
+      });
+    }),
+  );
+}
+
 function spawnWorker(jobs: EngineJob[], opts: RunOptions, sdk?: string): Promise<JobResult[]> {
   const dir = mkdtempSync(path.join(tmpdir(), "bulkhead-"));
   const jobFile = path.join(dir, "jobs.json");
   const resultFile = path.join(dir, "results.json");
   writeFileSync(jobFile, JSON.stringify(jobs));
   // A re-run for stack traces needs a worker started with them (./child.ts sets the limit before the SDK
-  // loads): a one-off process. Every other batch goes to a waiting worker: an idle one of this process, the
+  // loads): a one-off process, as is a batch that asks for a worker of its own. Every other batch goes to a waiting worker: an idle one of this process, the
   // one bin/bulkhead.js started early (bundled SDK only), or a new one.
-  const oneOff = jobs.some((j) => j.fullStacks);
+  const oneOff = opts.freshWorker === true || jobs.some((j) => j.fullStacks);
   const key = poolKey(sdk);
   const pack = inProcessPack(jobs);
   const child: ChildProcess = oneOff
