@@ -88,7 +88,7 @@ function attach(child: ChildProcess): void {
 }
 
 /** Idle workers by SDK copy, loader and start-up environment: a worker serves only batches it was started for. */
-const idle = new Map<string, Array<{ worker: ChildProcess; timer: NodeJS.Timeout }>>();
+const idle = new Map<string, Array<{ worker: ChildProcess; timer: NodeJS.Timeout; gone: () => void }>>();
 /** The policy pack a worker has loaded in process: a process holds one pack, so it serves no batch of another. */
 const packOf = new WeakMap<ChildProcess, string>();
 
@@ -106,11 +106,12 @@ function poolKey(sdk: string | undefined): string {
 function takeIdle(key: string, pack: string | undefined): ChildProcess | undefined {
   const list = idle.get(key) ?? [];
   for (let i = list.length - 1; i >= 0; i--) {
-    const { worker, timer } = list[i]!;
+    const { worker, timer, gone } = list[i]!;
     const loaded = packOf.get(worker);
     if (pack !== undefined && loaded !== undefined && loaded !== pack) continue;
     list.splice(i, 1);
     clearTimeout(timer);
+    worker.off("exit", gone);
     if (worker.exitCode === null && worker.signalCode === null && worker.connected) {
       holdWorker(worker, true);
       return worker;
@@ -133,11 +134,13 @@ function keepIdle(key: string, worker: ChildProcess): void {
     worker.kill();
   }, IDLE_MS);
   timer.unref();
-  list.push({ worker, timer });
-  worker.once("exit", () => {
+  // An idle worker that dies leaves the list (the listener goes when the worker is taken: it may serve many batches).
+  const gone = () => {
     const i = list.findIndex((e) => e.worker === worker);
     if (i >= 0) clearTimeout(list.splice(i, 1)[0]!.timer);
-  });
+  };
+  worker.once("exit", gone);
+  list.push({ worker, timer, gone });
 }
 
 /**

@@ -47,6 +47,21 @@ describe("a worker serves the process's next batch", () => {
     expect(records(c)).toEqual(records(a));
   }, 60_000);
 
+  it("serves a dozen batches in one process without piling up listeners on it (Node warns past ten)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on("warning", onWarning);
+    try {
+      const pids = new Set<number>();
+      for (let i = 0; i < 12; i++) pids.add(ok((await runJobs([stageJob()]))[0]!).stats.workerPid);
+      await new Promise((r) => setImmediate(r));
+      expect(pids.size).toBe(1);
+      expect(warnings.filter((w) => w.startsWith("MaxListenersExceededWarning"))).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  }, 60_000);
+
   it("starts another worker when the start-up environment differs (Node's, Pulumi's and bulkhead's own variables)", async () => {
     const [a] = await runJobs([stageJob()]);
     const [b] = await withEnv({ PULUMI_DEBUG_PROMISE_LEAKS: "" }, () => runJobs([stageJob()]));
