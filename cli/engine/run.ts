@@ -92,12 +92,13 @@ const idle = new Map<string, Array<{ worker: ChildProcess; timer: NodeJS.Timeout
 /** The policy pack a worker has loaded in process: a process holds one pack, so it serves no batch of another. */
 const packOf = new WeakMap<ChildProcess, string>();
 
+const IDLE_PER_KEY = 2;
+const IDLE_MS = 60_000;
+
 /** The one pack a batch loads in process, if any (an isolated pack runs in a process of its own). */
 function inProcessPack(jobs: EngineJob[]): string | undefined {
   return jobs.find((j) => j.check && !j.check.isolated)?.check?.packDir;
 }
-const IDLE_PER_KEY = 2;
-const IDLE_MS = 60_000;
 
 function poolKey(sdk: string | undefined): string {
   return JSON.stringify([sdk ?? "", fromBundle("child"), startupEnv(workerEnv(sdk))]);
@@ -171,8 +172,9 @@ function spawnWorker(jobs: EngineJob[], opts: RunOptions, sdk?: string): Promise
   const resultFile = path.join(dir, "results.json");
   writeFileSync(jobFile, JSON.stringify(jobs));
   // A re-run for stack traces needs a worker started with them (./child.ts sets the limit before the SDK
-  // loads): a one-off process, as is a batch that asks for a worker of its own. Every other batch goes to a waiting worker: an idle one of this process, the
-  // one bin/bulkhead.js started early (bundled SDK only), or a new one.
+  // loads): a one-off process, as is a batch that asks for a worker of its own. Every other batch goes to a
+  // waiting worker: an idle one of this process, the one bin/bulkhead.js started early (bundled SDK only), or a
+  // new one.
   const oneOff = opts.freshWorker === true || jobs.some((j) => j.fullStacks);
   const key = poolKey(sdk);
   const pack = inProcessPack(jobs);

@@ -40,7 +40,6 @@ export function bundleIsCurrent(entry: "child" | "typecheck"): boolean {
   return ok;
 }
 
-/** `sdk`: the root of the program's own @pulumi/pulumi when it brings one (./sdk-tuning.ts programSdk). */
 /** The environment a worker runs its batch in: ours, plus where programs resolve @pulumi/* and which SDK copy. */
 export function workerEnv(sdk?: string): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -60,6 +59,7 @@ export function startupEnv(env: NodeJS.ProcessEnv): string {
   return JSON.stringify(Object.keys(env).filter((k) => /^(NODE|PULUMI|BULKHEAD)_/.test(k)).sort().map((k) => [k, env[k]]));
 }
 
+/** `sdk`: the root of the program's own @pulumi/pulumi when it brings one (./sdk-tuning.ts programSdk). */
 export function spawnEngineWorker(args: string[], bundled: boolean, sdk?: string): ChildProcess {
   const env = workerEnv(sdk);
   // A larger young generation: registration allocates many short-lived objects, and the default
